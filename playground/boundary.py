@@ -1,0 +1,121 @@
+"""Decision boundary and confusion matrix, computed in the worker thread (Qt-free)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from playground.history import Boundary
+
+GRID = 64
+
+
+def _predict(session: Any, x: np.ndarray) -> np.ndarray:
+    out = session.predict(np.ascontiguousarray(x))
+    if isinstance(out, tuple):
+        out = out[0]
+    return np.asarray(out, dtype=np.float64).reshape(len(x), -1)
+
+
+def _arrays(session: Any) -> tuple[np.ndarray, np.ndarray, Any, Any] | None:
+    data = getattr(session, "data", None)
+    if data is None or getattr(data, "x_train", None) is None:
+        return None
+    x_val = getattr(data, "x_val", None)
+    y_val = getattr(data, "y_val", None)
+    if x_val is not None and len(x_val) == 0:
+        x_val = y_val = None
+    return np.asarray(data.x_train), np.asarray(data.y_train), x_val, y_val
+
+
+def _labels(y: np.ndarray) -> np.ndarray:
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return np.argmax(y, axis=1).astype(np.float64)
+    return y.reshape(-1)
+
+
+def _kind(out: np.ndarray, y: np.ndarray) -> str:
+    if out.shape[1] > 1:
+        return "multiclass"
+    vals = np.unique(y[: min(len(y), 2000)])
+    return "binary" if np.all(np.isin(vals, (0.0, 1.0))) else "regression"
+
+
+def _to_features(data: Any, xy: np.ndarray, n_features: int) -> np.ndarray | None:
+    """Map plot coordinates (m, 2) or (m, 1) to the model's input features."""
+    transform = getattr(data, "transform_plot", None) or getattr(data, "plot_to_features", None)
+    if callable(transform):
+        try:
+            return np.asarray(transform(xy), dtype=np.float64)
+        except Exception:  # noqa: BLE001 - fall back to identity below
+            pass
+    return xy if xy.shape[1] == n_features else None
+
+
+def boundary_for(session: Any) -> Boundary | None:
+    """Model output over a grid around the training points (2-D inputs; 1-D regression gives a
+    curve with ``z`` of shape (1, nx)); None when the data are not plottable."""
+    if session is None:
+        return None
+    arrs = _arrays(session)
+    if arrs is None:
+        return None
+    x_tr, y_tr, x_val, y_val = arrs
+    data = session.data
+    plot_tr = getattr(data, "plot_train", None)
+    pts = np.asarray(plot_tr) if plot_tr is not None else x_tr[:, :2]
+    if pts.shape[1] > 2 or x_tr.shape[1] > 7:
+        return None
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    pad = 0.1 * np.maximum(hi - lo, 1e-6)
+    lo, hi = lo - pad, hi + pad
+    xs = np.linspace(lo[0], hi[0], GRID)
+    if pts.shape[1] == 1:
+        feats = _to_features(data, xs[:, None], x_tr.shape[1])
+        if feats is None:
+            return None
+        out = _predict(session, feats)
+        z, ys, kind = out[:, :1].T.copy(), np.zeros(1), "curve"
+    else:
+        ys = np.linspace(lo[1], hi[1], GRID)
+        gx, gy = np.meshgrid(xs, ys)
+        feats = _to_features(data, np.column_stack([gx.ravel(), gy.ravel()]), x_tr.shape[1])
+        if feats is None:
+            return None
+        out = _predict(session, feats)
+        kind = _kind(out, _labels(y_tr))
+        z = (np.argmax(out, axis=1) if kind == "multiclass" else out[:, 0]).reshape(GRID, GRID)
+    plot_val = getattr(data, "plot_val", None)
+    points = {"x_train": pts, "y_train": _labels(y_tr),
+              "x_val": (np.asarray(plot_val) if plot_val is not None else
+                        (None if x_val is None else np.asarray(x_val)[:, :pts.shape[1]])),
+              "y_val": None if y_val is None else _labels(y_val)}
+    return Boundary(xs=xs, ys=ys, z=np.asarray(z, dtype=np.float64), points=points, kind=kind)
+
+
+def confusion_for(session: Any, max_samples: int = 2000) -> np.ndarray | None:
+    """Confusion matrix (true class rows, predicted class columns) on the validation data (the
+    training data when there is none); None for regression."""
+    if session is None:
+        return None
+    arrs = _arrays(session)
+    if arrs is None:
+        return None
+    x_tr, y_tr, x_val, y_val = arrs
+    x, y = (x_val, y_val) if x_val is not None else (x_tr, y_tr)
+    x, y = np.asarray(x)[:max_samples], np.asarray(y)[:max_samples]
+    out = _predict(session, x)
+    truth = _labels(y)
+    kind = _kind(out, truth)
+    if kind == "regression":
+        return None
+    if kind == "binary":
+        pred, n = (out[:, 0] >= 0.5).astype(np.int64), 2
+    else:
+        pred, n = np.argmax(out, axis=1), out.shape[1]
+    truth = truth.astype(np.int64)
+    n = max(n, int(truth.max()) + 1 if len(truth) else n)
+    cm = np.zeros((n, n), dtype=np.int64)
+    np.add.at(cm, (truth, pred), 1)
+    return cm

@@ -1,0 +1,51 @@
+"""The worker thread with a stand-in session: commands, frames, markers, errors."""
+import time
+
+import pytest
+
+from playground.worker import TrainingController
+from tests.playground.fakes import FakeSession
+
+
+@pytest.fixture
+def controller(qtbot):
+    ctl = TrainingController(lambda d, b, dev: FakeSession(d, b, dev, delay=0.002))
+    yield ctl
+    ctl.shutdown()
+
+
+def _wait(qtbot, cond, timeout=5000):
+    qtbot.waitUntil(cond, timeout=timeout)
+
+
+def test_play_publishes_frames_and_markers(qtbot, controller):
+    controller.post("build", design={"optimizer": {"learning_rate": 0.5}})
+    _wait(qtbot, lambda: controller.latest() is not None)
+    assert controller.latest().boundary is not None
+    controller.post("speed", steps=5)
+    controller.post("play")
+    _wait(qtbot, lambda: controller.latest().snapshot is not None
+          and controller.latest().snapshot.step >= 50)
+    controller.post("layer_option", layer_id="do1", enabled=False)
+    controller.post("lr", value=0.05)
+    _wait(qtbot, lambda: len(controller.latest().markers) == 2)
+    controller.post("pause")
+    frame = controller.latest()
+    assert [m[1] for m in frame.markers] == ["do1: enabled=False", "lr=0.05"]
+    assert frame.history["loss"].shape[0] >= 10
+    assert frame.history["grad_norm"].shape[1] == 3
+    assert frame.confusion.sum() == 40
+    session = controller.worker.session
+    assert ("layer_option", "do1", {"enabled": False}) in session.calls
+    assert session.lr == 0.05
+
+
+def test_error_in_worker_is_reported_and_thread_survives(qtbot, controller):
+    with qtbot.waitSignal(controller.worker.error, timeout=5000) as blocker:
+        controller.post("lr", value=0.1)  # no session yet: AttributeError, reported
+    assert "NoneType" in blocker.args[0]
+    controller.post("build", design={})
+    controller.post("step", n=3)
+    _wait(qtbot, lambda: controller.latest() is not None and controller.latest().snapshot
+          is not None and controller.latest().snapshot.step == 3)
+    assert controller.thread.isRunning()
