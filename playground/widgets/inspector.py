@@ -1,0 +1,200 @@
+"""The inspector: a form generated from the selected layer's full config.
+
+Every edit is validated as you type through the layer class's ``from_config``; a refused value
+stays in the editor, marked, with the engine's message under the form, and is not committed.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel,
+                               QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+
+from engine.errors import BadInput
+from playground import catalog
+from playground.document import DesignDocument, DocEvent
+
+HIDDEN = ("id", "type")
+
+
+class Inspector(QWidget):
+    """Edits the options of layer ``index`` of the document."""
+
+    committed = Signal(int, str, object)  # layer index, key, value
+
+    def __init__(self, doc: DesignDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.index = -1
+        self._layer_id: str | None = None
+        self._keys: tuple[str, ...] = ()
+        self.editors: dict[str, QWidget] = {}
+        self._committing = False
+        lay = QVBoxLayout(self)
+        self.title = QLabel("Select a layer")
+        self.title.setObjectName("inspectorTitle")
+        lay.addWidget(self.title)
+        self.form_host = QWidget()
+        self.form = QFormLayout(self.form_host)
+        lay.addWidget(self.form_host)
+        self.error = QLabel("")
+        self.error.setObjectName("errorText")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        self._handle = doc.subscribe(self._on_doc)
+
+    def set_document(self, doc: DesignDocument) -> None:
+        self._handle.remove()
+        self.doc = doc
+        self._handle = doc.subscribe(self._on_doc)
+        self.show_layer(-1)
+
+    def _on_doc(self, event: DocEvent) -> None:
+        if self._committing:
+            return
+        if event.kind in ("option", "undo", "redo") and 0 <= self.index < len(self.doc.layers):
+            self.show_layer(self.index, force=True)
+
+    def _full_config(self, index: int) -> dict:
+        cfg = copy.deepcopy(self.doc.layers[index])
+        try:
+            return catalog.normalize_layer(cfg)
+        except BadInput:
+            return cfg
+
+    def show_layer(self, index: int, force: bool = False) -> None:
+        """Show the options of layer ``index`` (-1: none)."""
+        if not 0 <= index < len(self.doc.layers):
+            self.index, self._layer_id = -1, None
+            self._clear()
+            self.title.setText("Select a layer")
+            return
+        cfg = self._full_config(index)
+        keys = tuple(k for k in cfg if k not in HIDDEN)
+        same = (index == self.index and cfg.get("id") == self._layer_id and keys == self._keys)
+        if same and not force:
+            return
+        if same:
+            self._set_values(cfg)
+            return
+        self.index, self._layer_id, self._keys = index, cfg.get("id"), keys
+        self._clear()
+        name = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
+        self.title.setText(f"<b>{name}</b> · {cfg.get('id')}")
+        for key in keys:
+            spec = catalog.option_spec(key, cfg[key])
+            editor = self._make_editor(spec, cfg[key])
+            editor.setToolTip(spec.tip)
+            label = QLabel(key)
+            label.setToolTip(spec.tip)
+            self.editors[key] = editor
+            self.form.addRow(label, editor)
+
+    def _clear(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        self.error.hide()
+
+    def _make_editor(self, spec: catalog.OptionSpec, value: Any) -> QWidget:
+        key = spec.key
+        if spec.kind == "bool":
+            w = QCheckBox()
+            w.setChecked(bool(value))
+            w.toggled.connect(lambda v, k=key: self.edit(k, bool(v)))
+        elif spec.kind == "choice":
+            w = QComboBox()
+            w.addItems(list(spec.choices))
+            if value not in spec.choices:
+                w.addItem(str(value))
+            w.setCurrentText(str(value))
+            w.currentTextChanged.connect(lambda v, k=key: self.edit(k, v))
+        elif spec.kind == "int":
+            w = QSpinBox()
+            w.setRange(int(spec.minimum), int(spec.maximum))
+            w.setValue(int(value))
+            w.valueChanged.connect(lambda v, k=key: self.edit(k, int(v)))
+        elif spec.kind == "float":
+            w = QDoubleSpinBox()
+            w.setDecimals(6)
+            w.setRange(-1e6, 1e6)
+            w.setSingleStep(0.01 if abs(value) < 1 else 0.1)
+            w.setValue(float(value))
+            w.valueChanged.connect(lambda v, k=key: self.edit(k, float(v)))
+        else:
+            w = QLineEdit(value if spec.kind == "str" else json.dumps(value))
+            if spec.kind == "str":
+                w.textChanged.connect(lambda v, k=key: self.edit(k, v))
+            else:
+                w.textChanged.connect(lambda v, k=key: self._edit_json(k, v))
+        return w
+
+    def _set_values(self, cfg: dict) -> None:
+        for key, w in self.editors.items():
+            w.blockSignals(True)
+            try:
+                val = cfg.get(key)
+                if isinstance(w, QCheckBox):
+                    w.setChecked(bool(val))
+                elif isinstance(w, QComboBox):
+                    w.setCurrentText(str(val))
+                elif isinstance(w, (QSpinBox, QDoubleSpinBox)):
+                    w.setValue(val)
+                elif isinstance(w, QLineEdit):
+                    w.setText(val if isinstance(val, str) else json.dumps(val))
+                w.setProperty("invalid", False)
+                w.style().polish(w)
+            finally:
+                w.blockSignals(False)
+        self.error.hide()
+
+    def _edit_json(self, key: str, text: str) -> None:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as err:
+            self._refuse(key, BadInput(f"not valid JSON ({err.msg})", key))
+            return
+        self.edit(key, value)
+
+    def edit(self, key: str, value: Any) -> bool:
+        """Validate ``key = value`` on the selected layer; commit it when the engine accepts it.
+
+        Returns True when committed, False when refused (the message is shown in place).
+        """
+        if not 0 <= self.index < len(self.doc.layers):
+            return False
+        cfg = copy.deepcopy(self.doc.layers[self.index])
+        cfg[key] = value
+        try:
+            catalog.normalize_layer(cfg)
+        except BadInput as err:
+            self._refuse(key, err)
+            return False
+        except Exception as err:  # noqa: BLE001 - an engine bug must not kill the editor
+            self._refuse(key, BadInput(str(err), key))
+            return False
+        editor = self.editors.get(key)
+        if editor is not None:
+            editor.setProperty("invalid", False)
+            editor.style().polish(editor)
+        self.error.hide()
+        self._committing = True
+        try:
+            self.doc.set_layer_option(self.index, key, value)
+        finally:
+            self._committing = False
+        self.committed.emit(self.index, key, value)
+        return True
+
+    def _refuse(self, key: str, err: BadInput) -> None:
+        editor = self.editors.get(key)
+        if editor is not None:
+            editor.setProperty("invalid", True)
+            editor.style().polish(editor)
+        self.error.setText(f"⚠ {err}")
+        self.error.show()

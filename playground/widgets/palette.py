@@ -1,0 +1,107 @@
+"""The layer palette: one draggable card per layer type and per activation function."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import QDrag, QMouseEvent
+from PySide6.QtWidgets import (QApplication, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget)
+
+from playground import catalog
+
+
+def layer_mime(config: dict) -> QMimeData:
+    """MIME data carrying a layer config as JSON under :data:`catalog.MIME_LAYER`."""
+    mime = QMimeData()
+    mime.setData(catalog.MIME_LAYER, json.dumps(config).encode("utf-8"))
+    mime.setText(json.dumps(config))
+    return mime
+
+
+class PaletteCard(QFrame):
+    """A card showing a layer's name and a one-line description; drag it onto the stack."""
+
+    activated = Signal(dict)
+
+    def __init__(self, title: str, description: str, config: dict, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.config = config
+        self.setObjectName("paletteCard")
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setCursor(Qt.OpenHandCursor)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 4, 8, 4)
+        lay.setSpacing(0)
+        name = QLabel(f"<b>{title}</b>")
+        desc = QLabel(description)
+        desc.setObjectName("cardDescription")
+        desc.setWordWrap(True)
+        lay.addWidget(name)
+        lay.addWidget(desc)
+        self.setToolTip(f"{title}: {description}\nDrag onto the layer stack (double-click appends).")
+        self._press: QPoint | None = None
+
+    def mime_data(self) -> QMimeData:
+        return layer_mime(self.config)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.LeftButton:
+            self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self._press is None or not event.buttons() & Qt.LeftButton:
+            return
+        if (event.position().toPoint() - self._press).manhattanLength() \
+                < QApplication.startDragDistance():
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.mime_data())
+        drag.setPixmap(self.grab())
+        self._press = None
+        drag.exec(Qt.CopyAction)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        self.activated.emit(dict(self.config))
+
+
+class LayerPalette(QScrollArea):
+    """Cards for every layer type, then every activation function."""
+
+    activated = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(4)
+        self.cards: list[PaletteCard] = []
+        entries = catalog.palette_entries()
+        lay.addWidget(self._header("Layers"))
+        for title, desc, cfg in entries:
+            if cfg.get("type") == "activation" and self.cards and \
+                    self.cards[-1].config.get("type") != "activation":
+                lay.addWidget(self._header("Activations"))
+            card = PaletteCard(title, desc, cfg)
+            card.activated.connect(self.activated)
+            self.cards.append(card)
+            lay.addWidget(card)
+        lay.addStretch(1)
+        self.setWidget(body)
+        self.setMinimumWidth(200)
+
+    @staticmethod
+    def _header(text: str) -> QLabel:
+        label = QLabel(text.upper())
+        label.setObjectName("sectionHeader")
+        return label
+
+    def card(self, title: str) -> PaletteCard:
+        """The card titled ``title`` (a layer type or an activation function)."""
+        for card in self.cards:
+            cfg = card.config
+            if cfg.get("function", cfg.get("type")) == title or cfg.get("type") == title:
+                return card
+        raise KeyError(title)

@@ -1,0 +1,273 @@
+"""The layer stack: cards between an input card and a loss card; drop target and reorder by drag."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import (QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent,
+                           QMouseEvent)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from playground import catalog
+from playground.document import DesignDocument, DocEvent
+
+KEY_OPTIONS = ("units", "function", "rate", "stddev", "momentum", "renorm", "enabled",
+               "kernel_initializer", "trainable")
+
+
+def summarize(cfg: dict) -> str:
+    """A one-line summary of a layer's key options."""
+    parts = []
+    for key in KEY_OPTIONS:
+        if key not in cfg or key == "function":
+            continue
+        val = cfg[key]
+        if key in ("enabled", "trainable") and val is not False:
+            continue
+        if key == "renorm" and not val:
+            continue
+        parts.append(f"{key}={val}")
+    return "  ".join(parts)
+
+
+class LayerCard(QFrame):
+    """One layer: title, key options, parameter count, warning badge, duplicate/delete buttons."""
+
+    clicked = Signal(int)
+    duplicate = Signal(int)
+    delete = Signal(int)
+
+    def __init__(self, index: int, cfg: dict, width: int, params: int, warning: str | None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.index = index
+        self.setObjectName("layerCard")
+        self.setProperty("kind", cfg.get("type"))
+        self.setProperty("disabled_layer", cfg.get("enabled") is False)
+        self.setFrameShape(QFrame.StyledPanel)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 4, 4, 4)
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        title = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
+        self.title = QLabel(f"<b>{title}</b> <span style='color:#8a93a6'>{cfg.get('id')}</span>")
+        self.options = QLabel(summarize(cfg) or " ")
+        self.options.setObjectName("cardDescription")
+        self.params = QLabel(f"→ {width} · {params:,} params")
+        self.params.setObjectName("cardDescription")
+        text.addWidget(self.title)
+        text.addWidget(self.options)
+        lay.addLayout(text, 1)
+        lay.addWidget(self.params)
+        self.badge = QLabel("⚠")
+        self.badge.setObjectName("warningBadge")
+        self.badge.setVisible(bool(warning))
+        self.badge.setToolTip(warning or "")
+        lay.addWidget(self.badge)
+        for symbol, signal, tip in (("⧉", self.duplicate, "Duplicate this layer"),
+                                    ("✕", self.delete, "Delete this layer (Del)")):
+            btn = QToolButton()
+            btn.setText(symbol)
+            btn.setToolTip(tip)
+            btn.setAutoRaise(True)
+            btn.clicked.connect(lambda _=False, s=signal: s.emit(self.index))
+            lay.addWidget(btn)
+        self._press: QPoint | None = None
+
+    def set_selected(self, on: bool) -> None:
+        self.setProperty("selected", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def move_mime(self) -> QMimeData:
+        mime = QMimeData()
+        mime.setData(catalog.MIME_MOVE, str(self.index).encode())
+        return mime
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.LeftButton:
+            self._press = event.position().toPoint()
+            self.clicked.emit(self.index)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self._press is None or not event.buttons() & Qt.LeftButton:
+            return
+        if (event.position().toPoint() - self._press).manhattanLength() \
+                < QApplication.startDragDistance():
+            return
+        self._press = None
+        drag = QDrag(self)
+        drag.setMimeData(self.move_mime())
+        drag.setPixmap(self.grab())
+        drag.exec(Qt.MoveAction)
+
+
+class EndCard(QFrame):
+    """The fixed input card (top) or loss card (bottom)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("endCard")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel(text)
+        lay.addWidget(self.label, 1)
+        self.badge = QLabel("⚠")
+        self.badge.setObjectName("warningBadge")
+        self.badge.hide()
+        lay.addWidget(self.badge)
+
+
+class LayerStack(QWidget):
+    """Observes a :class:`DesignDocument`; accepts palette drops and reorders by drag."""
+
+    selected = Signal(int)
+
+    def __init__(self, doc: DesignDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self._lay = QVBoxLayout(self)
+        self._lay.setContentsMargins(8, 8, 8, 8)
+        self._lay.setSpacing(4)
+        self.input_card = EndCard("")
+        self.loss_card = EndCard("")
+        self.indicator = QFrame(self)
+        self.indicator.setObjectName("dropIndicator")
+        self.indicator.setFixedHeight(3)
+        self.indicator.hide()
+        self.cards: list[LayerCard] = []
+        self.current = -1
+        self._handle = doc.subscribe(self._on_doc)
+        self.rebuild()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._handle.remove()
+        super().closeEvent(event)
+
+    def set_document(self, doc: DesignDocument) -> None:
+        self._handle.remove()
+        self.doc = doc
+        self._handle = doc.subscribe(self._on_doc)
+        self.rebuild()
+
+    def _on_doc(self, event: DocEvent) -> None:
+        if event.kind == "saved":
+            return
+        if event.kind in ("insert", "move", "duplicate") and event.index is not None:
+            self.current = event.index
+        elif event.kind == "remove":
+            self.current = min(self.current, len(self.doc.layers) - 1)
+        elif event.kind == "reset":
+            self.current = -1
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Recreate the cards from the document."""
+        while self._lay.count():
+            item = self._lay.takeAt(0)
+            w = item.widget()
+            if w is not None and w not in (self.input_card, self.loss_card):
+                w.deleteLater()
+        design = self.doc.design
+        dims = catalog.output_dims(design)
+        warns = catalog.stack_warnings(design)
+        data = design.get("data", {})
+        ds = data.get("dataset")
+        ds_text = ds if isinstance(ds, str) else ("file" if isinstance(ds, dict) else "data")
+        self.input_card.label.setText(f"<b>input</b> · {self.doc.input_dim} features ({ds_text})")
+        self._lay.addWidget(self.input_card)
+        self.cards = []
+        for i, cfg in enumerate(self.doc.layers):
+            width, params = dims[i] if i < len(dims) else (0, 0)
+            card = LayerCard(i, cfg, width, params, warns.get(i))
+            card.clicked.connect(self.select)
+            card.duplicate.connect(self.doc.duplicate_layer)
+            card.delete.connect(self.doc.remove_layer)
+            self.cards.append(card)
+            self._lay.addWidget(card)
+        loss = design.get("loss", {}).get("type", "?")
+        self.loss_card.label.setText(f"<b>loss</b> · {loss}")
+        self.loss_card.badge.setVisible(-1 in warns)
+        self.loss_card.badge.setToolTip(warns.get(-1, ""))
+        self._lay.addWidget(self.loss_card)
+        self._lay.addStretch(1)
+        if self.current >= len(self.cards):
+            self.current = len(self.cards) - 1
+        for c in self.cards:
+            c.set_selected(c.index == self.current)
+        self.selected.emit(self.current)
+
+    def select(self, index: int) -> None:
+        self.current = index
+        for c in self.cards:
+            c.set_selected(c.index == index)
+        self.setFocus()
+        self.selected.emit(index)
+
+    # ---------------------------------------------------------------- drag and drop
+    def drop_index(self, pos: QPoint) -> int:
+        """Insertion index for a drop at ``pos`` (widget coordinates)."""
+        for card in self.cards:
+            geo = card.geometry()
+            if pos.y() < geo.center().y():
+                return card.index
+        return len(self.cards)
+
+    @staticmethod
+    def _accepts(mime: QMimeData) -> bool:
+        return mime.hasFormat(catalog.MIME_LAYER) or mime.hasFormat(catalog.MIME_MOVE)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if self._accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt API
+        if not self._accepts(event.mimeData()):
+            event.ignore()
+            return
+        idx = self.drop_index(event.position().toPoint())
+        if idx < len(self.cards):
+            y = self.cards[idx].geometry().top() - 3
+        else:
+            y = self.loss_card.geometry().top() - 3
+        self.indicator.setGeometry(8, max(0, y), self.width() - 16, 3)
+        self.indicator.show()
+        self.indicator.raise_()
+        event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.indicator.hide()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        self.indicator.hide()
+        mime = event.mimeData()
+        idx = self.drop_index(event.position().toPoint())
+        if mime.hasFormat(catalog.MIME_MOVE):
+            src = int(bytes(mime.data(catalog.MIME_MOVE)).decode())
+            dst = idx - 1 if idx > src else idx
+            self.doc.move_layer(src, dst)
+            self.select(min(dst, len(self.cards) - 1))
+        elif mime.hasFormat(catalog.MIME_LAYER):
+            cfg = json.loads(bytes(mime.data(catalog.MIME_LAYER)).decode("utf-8"))
+            cfg.pop("id", None)
+            self.doc.insert_layer(idx, cfg)
+            self.select(idx)
+        else:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and 0 <= self.current < len(self.cards):
+            self.doc.remove_layer(self.current)
+        elif event.key() == Qt.Key_Up and self.current > 0:
+            self.select(self.current - 1)
+        elif event.key() == Qt.Key_Down and self.current < len(self.cards) - 1:
+            self.select(self.current + 1)
+        else:
+            super().keyPressEvent(event)
