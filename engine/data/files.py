@@ -1,0 +1,190 @@
+"""Reading data files: CSV (header row, one label column) and NPZ (x_train, y_train, x_val, y_val).
+
+Errors name the place: ``data.csv: row 17, column "age": not a number: "n/a"``. Row numbers are
+line numbers in the file (the header is row 1), as a spreadsheet or editor shows them.
+CSV: comma-separated; a file whose header has no comma but semicolons (or tabs) is read with that
+separator, and with ``;`` a decimal comma is accepted ("3,5"). Blank lines are skipped.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from engine.errors import BadInput
+
+MAX_FILE_BYTES = 200 * 2**20
+MAX_VALUES = 50_000_000
+
+
+class DataFileError(BadInput):
+    """Bad content in a data file. Its path names the file, so ``at()`` adds no design prefix."""
+
+    def at(self, prefix: str) -> "DataFileError":
+        return self
+
+
+@dataclass
+class RawData:
+    """A file's contents before targets are interpreted.
+
+    x_train (n, d) float64; y_train (n, k) float64 or (n,) str; x_val/y_val likewise or None;
+    feature_names (d,); target_names (k,).
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray | None
+    y_val: np.ndarray | None
+    feature_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+
+
+def resolve(path: str, base_dir: Path | None) -> Path:
+    """The file named by ``dataset.path``, relative to the design file's folder."""
+    p = Path(path).expanduser()
+    if not p.is_absolute():
+        p = Path(base_dir or ".") / p
+    if not p.is_file():
+        raise BadInput(f"file not found: {path} (looked for {p})", "dataset.path")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise BadInput(f"{path} is {size / 2**20:.0f} MiB; at most {MAX_FILE_BYTES // 2**20} MiB",
+                       "dataset.path")
+    return p
+
+
+def _text(p: Path, name: str) -> str:
+    data = p.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataFileError(f"not UTF-8 text (byte {err.start})", name) from None
+    if not text.strip():
+        raise DataFileError("file is empty", name)
+    if "\x00" in text:
+        raise DataFileError("not a text file (contains NUL bytes)", name)
+    return text
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in first:
+        return ","
+    return ";" if ";" in first else "\t" if "\t" in first else ","
+
+
+def _csv_rows(text: str, name: str) -> tuple[list[str], list[list[str]], list[int], str]:
+    """Header, data rows (stripped strings), their line numbers, and the separator."""
+    delim = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        for row in reader:
+            cells = [c.strip() for c in row]
+            if not any(cells):
+                continue
+            if header is None:
+                header = [c or f"column {j + 1}" for j, c in enumerate(cells)]
+                continue
+            if len(cells) != len(header):
+                raise DataFileError(f"has {len(cells)} values, the header has {len(header)} "
+                                    f"columns", f"{name}: row {reader.line_num}")
+            rows.append(cells)
+            lines.append(reader.line_num)
+            if len(rows) * len(header) > MAX_VALUES:
+                raise DataFileError(f"more than {MAX_VALUES:,} values", name)
+    except csv.Error as err:
+        raise DataFileError(f"malformed CSV: {err}", f"{name}: row {reader.line_num}") from None
+    assert header is not None
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise DataFileError(f"duplicate column name {dupes[0]!r} in the header", f"{name}: row 1")
+    if not rows:
+        raise DataFileError("no data rows after the header", name)
+    return header, rows, lines, delim
+
+
+def _parse(value: str, decimal_comma: bool) -> float:
+    if decimal_comma:
+        value = value.replace(",", ".")
+    return float(value)
+
+
+def _column(rows: list[list[str]], j: int, decimal_comma: bool) -> tuple[np.ndarray, int | None]:
+    """Column j as float64 and the index of its first unparsable row (None if all parse)."""
+    out = np.empty(len(rows), dtype=np.float64)
+    for i, row in enumerate(rows):
+        try:
+            out[i] = _parse(row[j], decimal_comma)
+        except (ValueError, OverflowError):
+            return out, i
+    return out, None
+
+
+def _where(name: str, line: int, column: str) -> str:
+    return f'{name}: row {line}, column "{column}"'
+
+
+def read_csv(p: Path, name: str, label_column: str | None) -> RawData:
+    """Read a CSV file: numeric feature columns and one label column (default: the last)."""
+    header, rows, lines, delim = _csv_rows(_text(p, name), name)
+    label = header[-1] if label_column is None else label_column
+    if label not in header:
+        cols = ", ".join(f'"{h}"' for h in header)
+        raise BadInput(f'no column "{label}" in {name} (columns: {cols})', "dataset.label_column")
+    j_label = header.index(label)
+    feat_idx = [j for j in range(len(header)) if j != j_label]
+    if not feat_idx:
+        raise DataFileError(f'no feature columns (only the label column "{label}")', name)
+    dec = delim == ";"
+    x = np.empty((len(rows), len(feat_idx)), dtype=np.float64)
+    first_bad: tuple[int, int] | None = None
+    for c, j in enumerate(feat_idx):
+        col, bad = _column(rows, j, dec)
+        x[:, c] = col
+        if bad is not None and (first_bad is None or (bad, j) < first_bad):
+            first_bad = (bad, j)
+        nonfinite = np.flatnonzero(~np.isfinite(col[:bad]))
+        if nonfinite.size and (first_bad is None or (nonfinite[0], j) < first_bad):
+            first_bad = (int(nonfinite[0]), j)
+    if first_bad is not None:
+        i, j = first_bad
+        value = rows[i][j]
+        what = "missing value" if value == "" else (
+            f'not a number: "{value}"' if _column([rows[i]], j, dec)[1] is not None
+            else f'not finite: "{value}"')
+        raise DataFileError(what, _where(name, lines[i], header[j]))
+    y = _labels(rows, lines, j_label, header[j_label], name, dec)
+    return RawData(x, y, None, None, tuple(header[j] for j in feat_idx), (label,))
+
+
+def _labels(rows: list[list[str]], lines: list[int], j: int, label: str, name: str,
+            dec: bool) -> np.ndarray:
+    """(n, 1) float64 when every label is a number, else (n,) str class labels."""
+    for i, row in enumerate(rows):
+        if row[j] == "":
+            raise DataFileError("missing label", _where(name, lines[i], label))
+    col, bad = _column(rows, j, dec)
+    if bad is not None:
+        return np.array([row[j] for row in rows])
+    nonfinite = np.flatnonzero(~np.isfinite(col))
+    if nonfinite.size:
+        i = int(nonfinite[0])
+        raise DataFileError(f'not finite: "{rows[i][j]}"', _where(name, lines[i], label))
+    return col.reshape(-1, 1)
+
+
+def csv_feature_count(p: Path, name: str, label_column: str | None) -> int:
+    """Number of feature columns from the header alone (the label column excluded)."""
+    header, _, _, _ = _csv_rows(_text(p, name), name)
+    if label_column is not None and label_column not in header:
+        cols = ", ".join(f'"{h}"' for h in header)
+        raise BadInput(f'no column "{label_column}" in {name} (columns: {cols})',
+                       "dataset.label_column")
+    return len(header) - 1

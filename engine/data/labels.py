@@ -1,0 +1,80 @@
+"""Turning raw targets into the engine's target arrays, and the task-detection rule.
+
+Rule (file and inline data):
+- text labels (any value that is not a number) -> classification, classes sorted by name;
+- one numeric column of whole numbers with at most ``MAX_AUTO_CLASSES`` (20) distinct values ->
+  classification: non-negative values are used as class indices directly (names "0", "1", ...,
+  up to the largest), other values (e.g. -1/1) are mapped to indices in sorted order;
+- several numeric columns that are one-hot rows (0/1, one 1 per row) -> multiclass indices;
+- anything else -> regression (targets kept as given, one column per target).
+Two classes are ``binary``, more ``multiclass``. Class targets are (n, 1) float class indices.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.errors import BadInput
+
+MAX_AUTO_CLASSES = 20
+MAX_TEXT_CLASSES = 256
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Interpreted targets: ``y`` (n, k) float64, the task and the class (or target) names."""
+
+    y: np.ndarray
+    task: str
+    class_names: tuple[str, ...]
+
+
+def _task(n_classes: int) -> str:
+    return "binary" if n_classes <= 2 else "multiclass"
+
+
+def _name(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def from_text(labels: np.ndarray, where: str) -> Targets:
+    """Text class labels (n,) -> indices in sorted-name order."""
+    names, idx = np.unique(labels.astype(str), return_inverse=True)
+    if names.size > MAX_TEXT_CLASSES:
+        raise BadInput(f"the labels have {names.size} distinct text values; at most "
+                       f"{MAX_TEXT_CLASSES} classes are allowed", where)
+    y = idx.astype(np.float64).reshape(-1, 1)
+    return Targets(y, _task(names.size), tuple(str(s) for s in names))
+
+
+def from_numbers(y: np.ndarray) -> Targets:
+    """Numeric targets (n, k) float64 (finite) -> classes or regression by the module's rule."""
+    n, k = y.shape
+    if k == 1 and n > 0 and np.all(y == np.round(y)):
+        values = np.unique(y)
+        if values.size <= MAX_AUTO_CLASSES:
+            if values[0] >= 0 and values[-1] < MAX_AUTO_CLASSES:
+                n_classes = max(int(values[-1]) + 1, 2)
+                names = tuple(str(i) for i in range(n_classes))
+                return Targets(np.ascontiguousarray(y, dtype=np.float64), _task(n_classes), names)
+            idx = np.searchsorted(values, y[:, 0]).astype(np.float64).reshape(-1, 1)
+            names = tuple(_name(v) for v in values)
+            return Targets(idx, _task(max(values.size, 2)), names)
+    if k > 1 and n > 0 and np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1):
+        idx = np.argmax(y, axis=1).astype(np.float64).reshape(-1, 1)
+        return Targets(idx, "multiclass", tuple(str(i) for i in range(k)))
+    return Targets(np.ascontiguousarray(y, dtype=np.float64), "regression", ())
+
+
+def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """(n, 1) float class indices -> (n, n_classes) float64 one-hot rows."""
+    idx = np.asarray(y, dtype=np.float64).reshape(-1).astype(np.int64)
+    out = np.zeros((idx.size, n_classes), dtype=np.float64)
+    out[np.arange(idx.size), idx] = 1.0
+    return out
+
+
+def class_counts(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """(n, 1) class indices -> (n_classes,) int64 counts."""
+    return np.bincount(np.asarray(y).reshape(-1).astype(np.int64), minlength=n_classes)
