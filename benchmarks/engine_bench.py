@@ -1,0 +1,69 @@
+"""The engine rows: the one training code path (``build_session`` + ``TrainingSession.run``).
+
+Nothing here is a benchmark-only kernel: the session is built from the design file exactly as the app
+and ``playground-train`` build it, and timed through ``session.run(n)``.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+#: Monitor cadence used for the plain "engine" rows: never within a timed call.
+MONITORS_OFF = 0
+
+
+def available(probe: Path | None = None) -> tuple[bool, str]:
+    """Whether the engine builds a session from the design file ``probe`` (default B) and steps it.
+
+    Returns (ok, why not).
+    """
+    probe = probe or Path(__file__).resolve().parent / "designs" / "B.json"
+    try:
+        from engine.build import build_session
+        from engine.design import load_design
+
+        build_session(load_design(probe), base_dir=probe.parent).step()
+    except Exception as err:  # noqa: BLE001 - any failure means "engine unavailable", with the reason
+        return False, f"{type(err).__name__}: {err}"
+    return True, ""
+
+
+def set_monitor_every(session, every: int) -> None:
+    """Set the session's monitor cadence (0: monitors off between snapshots; 1: at every step)."""
+    if hasattr(session, "set_monitor_every"):
+        session.set_monitor_every(every)
+    elif hasattr(session, "monitor_every"):
+        session.monitor_every = every
+    else:
+        raise RuntimeError("TrainingSession has no monitor_every")
+
+
+class EngineRunner:
+    """A ``TrainingSession`` built from a design dict; ``run(n)`` trains n steps.
+
+    ``compile_s``: seconds from building the session to the end of its first step (compiling, or
+    loading numba's cache, plus allocation) in this process.
+    """
+
+    def __init__(self, design: dict, base_dir: Path, monitor_every: int = MONITORS_OFF):
+        from engine.build import build_session
+        from engine.design import Design
+
+        t0 = time.perf_counter()
+        self.session = build_session(Design.from_dict(design), base_dir=Path(base_dir))
+        set_monitor_every(self.session, monitor_every)
+        self.session.step()
+        self.compile_s = time.perf_counter() - t0
+        self.last = None
+
+    def run(self, n: int):
+        """Train ``n`` steps in one ``session.run`` call; rebuilds nothing."""
+        if self.session.finished:
+            raise RuntimeError("benchmark session finished; raise training.epochs in the design")
+        self.last = self.session.run(n)
+        if self.last.status == "diverged":
+            raise RuntimeError(f"engine diverged at {self.last.diverged_at}")
+        return self.last
+
+    def __repr__(self) -> str:
+        return f"EngineRunner({self.session!r}, compile_s={self.compile_s:.3f})"

@@ -1,0 +1,140 @@
+"""``python -m benchmarks.run``: time the engine against numpy and PyTorch and print every figure.
+
+Writes ``benchmarks/results.json`` (``--out``): ``{"machine": {...}, "results": [{"workload", "impl",
+"optimizer", "steps_per_s", "gflops", "compile_s", ...}], "targets": [...], "startup": {...},
+"ui": {...}}``. ``--quick`` uses tiny step counts (for the test suite); it is no timing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import engine_bench, pytorch_reference, report
+from benchmarks.data import ensure_design_data, training_arrays
+from benchmarks.numpy_reference import NumpyNet
+from benchmarks.processes import measure_ui, startup
+from benchmarks.timing import machine_info, time_steps
+from benchmarks.workloads import WORKLOADS, DESIGN_DIR, Workload, flops_per_step
+
+IMPLS = ("engine", "engine+monitors", "numpy_reference", "pytorch")
+
+
+def _runner(impl: str, design: dict, base_dir: Path):
+    """An object with ``run(n)`` and ``compile_s`` (None for the references) for one implementation."""
+    if impl in ("engine", "engine+monitors"):
+        every = 1 if impl == "engine+monitors" else engine_bench.MONITORS_OFF
+        return engine_bench.EngineRunner(design, base_dir, monitor_every=every)
+    x, y = training_arrays(design, base_dir)
+    net = NumpyNet(design, x, y) if impl == "numpy_reference" else pytorch_reference.TorchNet(design, x, y)
+    net.compile_s = None
+    return net
+
+
+def measure(w: Workload, impl: str, target_s: float, repeats: int) -> dict:
+    """One result row; ``error`` set instead of figures when the implementation failed."""
+    design = w.design_dict()
+    row = {"workload": w.name, "impl": "engine" if w.monitors_only else impl, "optimizer": w.optimizer,
+           "batch": int(design["training"]["batch_size"])}
+    try:
+        ensure_design_data(design, w.path.parent)
+        runner = _runner("engine+monitors" if w.monitors_only else impl, design, w.path.parent)
+        timing = time_steps(runner.run, target_s=target_s, repeats=repeats)
+    except Exception as err:  # noqa: BLE001 - a failed row is reported, the others still run
+        row["error"] = f"{type(err).__name__}: {err}"
+        return row
+    row.update(steps_per_s=round(timing.steps_per_s, 2),
+               gflops=round(timing.steps_per_s * flops_per_step(design) / 1e9, 4),
+               compile_s=None if runner.compile_s is None else round(runner.compile_s, 4),
+               steps=timing.steps, repeats=timing.repeats, spread=timing.spread)
+    if w.monitors_only:
+        row["monitors"] = "every step"
+    return row
+
+
+def _impls_for(w: Workload, impls: tuple[str, ...]) -> list[str]:
+    if w.monitors_only:
+        return ["engine"] if "engine" in impls or "engine+monitors" in impls else []
+    return [i for i in impls if i != "pytorch" or pytorch_reference.available()]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="tiny step counts, no cold start, no app (for tests)")
+    p.add_argument("--workloads", default="ABCDEF", help="letters to run, e.g. AB (default ABCDEF)")
+    p.add_argument("--impls", default=",".join(IMPLS), help=f"comma-separated subset of {', '.join(IMPLS)}")
+    p.add_argument("--repeats", type=int, default=None, help="timed repeats per row (median; default 5)")
+    p.add_argument("--seconds", type=float, default=None, help="seconds per timed repeat (default 0.5)")
+    p.add_argument("--ui-seconds", type=float, default=None, help="playground --measure-ui time, 0 skips "
+                   "(default 10; 0 with --quick)")
+    p.add_argument("--no-startup", action="store_true", help="skip the two-process start-up measurement")
+    p.add_argument("--out", default=str(Path(__file__).resolve().parent / "results.json"))
+    args = p.parse_args(argv)
+    args.repeats = args.repeats or (2 if args.quick else 5)
+    args.seconds = args.seconds or (0.005 if args.quick else 0.5)
+    if args.ui_seconds is None:
+        args.ui_seconds = 0.0 if args.quick else 10.0
+    args.impls = tuple(i.strip() for i in args.impls.split(",") if i.strip())
+    unknown = set(args.impls) - set(IMPLS)
+    if unknown:
+        p.error(f"unknown impl(s) {sorted(unknown)} (known: {', '.join(IMPLS)})")
+    return args
+
+
+def run(args: argparse.Namespace, log=print) -> dict:
+    """Measure everything asked for; returns the results.json dict."""
+    t_start = time.perf_counter()
+    machine = machine_info()
+    log(f"machine: {machine['cpu']}, {machine['cores']} cores, float32 1024^3 matmul "
+        f"{machine['matmul_gflops']:.1f} GFLOP/s")
+    ok, why = engine_bench.available()
+    if not ok:
+        log(f"engine unavailable ({why}): engine rows will show the error")
+    if not pytorch_reference.available():
+        log("torch not importable: pytorch rows skipped")
+    results = []
+    for w in WORKLOADS:
+        if w.name not in args.workloads:
+            continue
+        for impl in _impls_for(w, args.impls):
+            row = measure(w, impl, args.seconds, args.repeats)
+            results.append(row)
+            log(f"  {w.name} {w.optimizer:<4} {row['impl']:<16} " +
+                (f"error: {row['error']}" if "error" in row else
+                 f"{row['steps_per_s']:>12,.1f} steps/s {row['gflops']:>9.3f} GFLOP/s"))
+    start = None if args.no_startup or not ok else startup(DESIGN_DIR / "B.json", cold=not args.quick)
+    ui = measure_ui(DESIGN_DIR / "B.json", args.ui_seconds) if args.ui_seconds > 0 else None
+    targets = report.speed_targets(results, machine) + report.process_targets(start, ui)
+    return {"machine": machine, "results": results, "targets": targets, "startup": start, "ui": ui,
+            "settings": {"quick": args.quick, "repeats": args.repeats, "seconds_per_repeat": args.seconds,
+                         "ui_seconds": args.ui_seconds, "total_s": round(time.perf_counter() - t_start, 1)}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    out = run(args)
+    Path(args.out).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(report.table(out["results"]))
+    print()
+    if out["startup"]:
+        s = out["startup"]
+        for k in ("first", "second"):
+            v = s[k]
+            print(f"start-up ({s['cache']}), {k} process: " + (f"error: {v['error']}" if "error" in v else
+                  f"{v['wall_s']:.2f} s to first step (import {v['import_s']:.2f}, build {v['build_s']:.2f}, "
+                  f"first step {v['first_step_s']:.2f})"))
+    if out["ui"]:
+        print("app --measure-ui on B: " + (f"error: {out['ui']['error']}" if "error" in out["ui"] else
+              f"fps {out['ui']['fps']:.1f}, {out['ui']['steps_per_s']:,.0f} steps/s in the app, "
+              f"{out['ui']['headless_steps_per_s']:,.0f} headless"))
+    print()
+    print(report.target_table(out["targets"]))
+    print(f"\nwrote {args.out} ({out['settings']['total_s']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

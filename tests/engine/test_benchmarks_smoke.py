@@ -1,0 +1,105 @@
+"""The benchmark suite runs end to end on tiny step counts (no timing is asserted), and its references
+compute the same training steps as PyTorch."""
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pytest
+
+from benchmarks import engine_bench, pytorch_reference, report, run
+from benchmarks.data import training_arrays
+from benchmarks.numpy_reference import NumpyNet
+from benchmarks.workloads import WORKLOADS, Workload, dense_sizes, flops_per_step
+
+ROW_KEYS = {"workload", "impl", "optimizer", "steps_per_s", "gflops", "compile_s"}
+
+
+def test_flops_count_six_batch_sum_in_out():
+    d = Workload("D").design_dict()
+    assert dense_sizes(d) == [(784, 256), (256, 128), (128, 10)]
+    assert flops_per_step(d) == 6 * 128 * (784 * 256 + 256 * 128 + 128 * 10)
+    e = Workload("E", "adam").design_dict()
+    assert dense_sizes(e) == dense_sizes(d) and e["optimizer"]["type"] == "adam"
+    assert [x["type"] for x in e["model"]["layers"]].count("batch_norm") == 2
+
+
+def test_quick_run_writes_every_figure(tmp_path, capsys):
+    out = tmp_path / "results.json"
+    assert run.main(["--quick", "--out", str(out)]) == 0
+    res = json.loads(out.read_text())
+    assert set(res["machine"]) >= {"cpu", "cores", "matmul_gflops"} and res["machine"]["matmul_gflops"] > 0
+    impls = {(r["workload"], r["impl"], r["optimizer"]) for r in res["results"]}
+    for w in WORKLOADS:
+        if not w.monitors_only:
+            assert (w.name, "numpy_reference", w.optimizer) in impls
+            if pytorch_reference.available():
+                assert (w.name, "pytorch", w.optimizer) in impls
+    assert ("F", "engine", "sgd") in impls
+    engine_ok = engine_bench.available()[0]
+    for r in res["results"]:
+        if r["impl"].startswith("engine") and not engine_ok:
+            assert "error" in r
+            continue
+        assert "error" not in r, r
+        assert ROW_KEYS <= set(r) and r["steps_per_s"] > 0 and r["gflops"] > 0
+        assert (r["compile_s"] is not None) == r["impl"].startswith("engine")
+    names = [t["name"] for t in res["targets"]]
+    assert "F: monitor cost vs B (1 - F/B)" in names and "app on B: fps" in names
+    if engine_ok:
+        assert res["startup"]["second"].get("wall_s", 0) > 0, res["startup"]
+    printed = capsys.readouterr().out
+    assert "| workload | optimizer | impl |" in printed and "| target |" in printed
+
+
+def _design_without_dropout(w: Workload) -> dict:
+    d = copy.deepcopy(w.design_dict())
+    for layer in d["model"]["layers"]:
+        if layer["type"] == "dropout":
+            layer["rate"] = 0.0
+    return d
+
+
+@pytest.mark.skipif(not pytorch_reference.available(), reason="torch not installed")
+@pytest.mark.parametrize("w", [w for w in WORKLOADS if not w.monitors_only], ids=lambda w: f"{w.name}-{w.optimizer}")
+def test_numpy_reference_trains_like_pytorch(w):
+    d = _design_without_dropout(w)
+    x, y = training_arrays(d, w.path.parent)
+    net = NumpyNet(d, x, y, seed=1)
+    torch_net = pytorch_reference.TorchNet(d, x, y, seed=1)
+    torch_net.set_weights(net.get_weights())
+    for _ in range(4):
+        xb, yb = net.next_batch()
+        a, b = net.train_step(xb, yb), torch_net.train_on(xb, yb)
+        assert a == pytest.approx(b, rel=2e-3 if w.optimizer == "adam" else 2e-5, abs=1e-5)
+    if w.optimizer == "sgd":
+        for mine, theirs in zip(net.params, torch_net.model.parameters()):
+            t = theirs.detach().numpy()
+            np.testing.assert_allclose(mine, t.T if t.ndim == 2 else t, rtol=1e-4, atol=1e-5)
+
+
+def test_numpy_reference_learns():
+    w = Workload("B")
+    d = w.design_dict()
+    x, y = training_arrays(d, w.path.parent)
+    net = NumpyNet(d, x, y)
+    first = np.mean([net.run(1) for _ in range(20)])
+    net.run(1500)
+    assert np.mean([net.run(1) for _ in range(20)]) < 0.5 * first
+
+
+def test_targets_compare_the_right_rows():
+    rows = [{"workload": "A", "impl": "engine", "optimizer": "sgd", "steps_per_s": 600.0, "gflops": 1.0},
+            {"workload": "A", "impl": "pytorch", "optimizer": "sgd", "steps_per_s": 10.0, "gflops": 1.0},
+            {"workload": "A", "impl": "numpy_reference", "optimizer": "sgd", "steps_per_s": 200.0, "gflops": 1},
+            {"workload": "B", "impl": "engine", "optimizer": "sgd", "steps_per_s": 100.0, "gflops": 1.0},
+            {"workload": "F", "impl": "engine", "optimizer": "sgd", "steps_per_s": 80.0, "gflops": 1.0},
+            {"workload": "D", "impl": "engine", "optimizer": "sgd", "steps_per_s": 1.0, "gflops": 75.0}]
+    t = {x["name"]: x for x in report.speed_targets(rows, {"matmul_gflops": 100.0})}
+    assert t["A: engine / pytorch"]["value"] == 60 and t["A: engine / pytorch"]["met"] is True
+    assert t["A: engine / numpy"]["value"] == 3 and t["A: engine / numpy"]["met"] is False
+    assert t["F: monitor cost vs B (1 - F/B)"]["value"] == pytest.approx(0.2)
+    assert t["F: monitor cost vs B (1 - F/B)"]["met"] is False
+    assert t["D sgd: engine GFLOP/s / matmul GFLOP/s"]["met"] is True
+    assert t["C: engine / pytorch"]["met"] is None
