@@ -69,21 +69,15 @@ def _standalone_arrays(design: dict, base_dir: Path) -> tuple[np.ndarray, np.nda
 
 
 def engine_arrays(design: dict, base_dir: Path) -> tuple[np.ndarray, np.ndarray] | None:
-    """The engine's training arrays for this design, or None when the engine cannot build them."""
+    """The engine's training arrays for this design (``engine.data``), or None when unavailable."""
     try:
-        from engine.design import Design, build_session
-    except ImportError:
-        return None
-    try:
-        session = build_session(Design.from_dict(design), base_dir=str(base_dir))
+        from engine.data import DataConfig, load_dataset
+
+        ds = load_dataset(DataConfig.from_config(design["data"]), base_dir=Path(base_dir),
+                          seed=int(design.get("seed", 0)), input_dim_hint=int(design["model"]["input_dim"]))
     except Exception:  # noqa: BLE001 - the engine is optional for the references
         return None
-    data = getattr(session, "data", None)
-    x = getattr(data, "x_train", None)
-    y = getattr(data, "y_train", None)
-    if x is None or y is None:
-        return None
-    return np.ascontiguousarray(x, np.float32), np.ascontiguousarray(y, np.float32)
+    return np.ascontiguousarray(ds.x_train, np.float32), np.ascontiguousarray(ds.y_train, np.float32)
 
 
 def training_arrays(design: dict, base_dir: Path) -> tuple[np.ndarray, np.ndarray]:

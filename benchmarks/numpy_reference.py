@@ -232,6 +232,7 @@ class NumpyNet:
         self.x, self.y = np.ascontiguousarray(x, F32), np.ascontiguousarray(y, F32)
         self.batch = batch_size(design)
         self.rng = rng
+        self.shuffle = bool(design["training"].get("shuffle", True))
         self.order = np.arange(0)
         self.pos = 0
         self.last_loss = float("nan")
@@ -250,7 +251,8 @@ class NumpyNet:
     def next_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """A fresh batch: consecutive slices of a new permutation each epoch (last one may be short)."""
         if self.pos >= self.order.size:
-            self.order = self.rng.permutation(self.x.shape[0])
+            n = self.x.shape[0]
+            self.order = self.rng.permutation(n) if self.shuffle else np.arange(n)
             self.pos = 0
         idx = self.order[self.pos:self.pos + self.batch]
         self.pos += self.batch
@@ -265,6 +267,15 @@ class NumpyNet:
     def get_weights(self) -> list[np.ndarray]:
         """The parameters in layer order (dense: kernel, bias; batch norm: gamma, beta)."""
         return [p.copy() for p in self.params]
+
+    def weights_by_key(self) -> dict[str, np.ndarray]:
+        """The parameters under DESIGN.md's weights keys (``layers.{i}.kernel``, ...), i indexing the design's layers."""
+        names = {Dense: ("kernel", "bias"), BatchNorm: ("gamma", "beta")}
+        out = {}
+        for index, layer in enumerate(self.layers):
+            for name, p in zip(names.get(type(layer), ()), layer.params):
+                out[f"layers.{index}.{name}"] = p.copy()
+        return out
 
     def __repr__(self) -> str:
         return f"NumpyNet({self.layers}, fused={self.fused})"

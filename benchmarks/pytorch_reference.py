@@ -114,7 +114,7 @@ class TorchNet:
         loss = None
         for _ in range(n):
             loss = self.train_step(*self.next_batch())
-        return float(loss) if loss is not None else float("nan")
+        return float(loss.detach()) if loss is not None else float("nan")
 
     def train_on(self, xb: np.ndarray, yb: np.ndarray) -> float:
         """One step on a given numpy batch (for cross-checks); returns the batch loss."""

@@ -103,3 +103,27 @@ def test_targets_compare_the_right_rows():
     assert t["F: monitor cost vs B (1 - F/B)"]["met"] is False
     assert t["D sgd: engine GFLOP/s / matmul GFLOP/s"]["met"] is True
     assert t["C: engine / pytorch"]["met"] is None
+
+
+ENGINE_OK, ENGINE_WHY = engine_bench.available()
+
+
+@pytest.mark.skipif(not ENGINE_OK, reason=f"engine session unavailable: {ENGINE_WHY}")
+@pytest.mark.parametrize("w", [w for w in WORKLOADS if not w.monitors_only], ids=lambda w: f"{w.name}-{w.optimizer}")
+def test_engine_rows_train_the_same_net_as_the_numpy_reference(w):
+    """Same weights, same (unshuffled) batches: the engine's losses are the numpy reference's."""
+    from engine.build import build_session
+    from engine.design import Design
+
+    d = _design_without_dropout(w)
+    d["training"]["shuffle"] = False
+    session = build_session(Design.from_dict(d), base_dir=w.path.parent)
+    x, y = training_arrays(d, w.path.parent)
+    net = NumpyNet(d, x, y, seed=3)
+    session.set_weights(net.weights_by_key())
+    for _ in range(3):
+        ref = net.train_step(*net.next_batch())
+        assert session.step().loss == pytest.approx(ref, rel=1e-4, abs=1e-6)
+    mine = session.get_weights()
+    for key, value in net.weights_by_key().items():
+        np.testing.assert_allclose(mine[key], value, rtol=1e-3, atol=1e-5, err_msg=key)
