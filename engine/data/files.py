@@ -18,6 +18,7 @@ from engine.errors import BadInput
 
 MAX_FILE_BYTES = 200 * 2**20
 MAX_VALUES = 50_000_000
+CROSS_NAMES = ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 
 
 class DataFileError(BadInput):
@@ -101,7 +102,8 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], list[list[str]], list[in
                 raise DataFileError(f"more than {MAX_VALUES:,} values", name)
     except csv.Error as err:
         raise DataFileError(f"malformed CSV: {err}", f"{name}: row {reader.line_num}") from None
-    assert header is not None
+    if header is None:
+        raise DataFileError("file is empty (no header row)", name)
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         raise DataFileError(f"duplicate column name {dupes[0]!r} in the header", f"{name}: row 1")
@@ -131,15 +133,33 @@ def _where(name: str, line: int, column: str) -> str:
     return f'{name}: row {line}, column "{column}"'
 
 
-def read_csv(p: Path, name: str, label_column: str | None) -> RawData:
-    """Read a CSV file: numeric feature columns and one label column (default: the last)."""
+def _feature_columns(header: list[str], j_label: int, features: list[str] | None) -> list[int]:
+    """Header indices of the feature columns: all but the label, or those named in order."""
+    if features is None:
+        return [j for j in range(len(header)) if j != j_label]
+    cols = ", ".join(f'"{h}"' for h in header)
+    idx = []
+    for i, feat in enumerate(features):
+        if feat not in header or header.index(feat) == j_label:
+            what = "is the label column" if feat in header else "unknown feature"
+            hint = (" (feature crosses apply only to generator data)"
+                    if feat in CROSS_NAMES else "")
+            raise BadInput(f'{what} "{feat}"{hint} (columns: {cols})', f"features[{i}]")
+        idx.append(header.index(feat))
+    return idx
+
+
+def read_csv(p: Path, name: str, label_column: str | None,
+             features: list[str] | None = None) -> RawData:
+    """Read a CSV file: numeric feature columns (all others, or those named in ``features``)
+    and one label column (default: the last)."""
     header, rows, lines, delim = _csv_rows(_text(p, name), name)
     label = header[-1] if label_column is None else label_column
     if label not in header:
         cols = ", ".join(f'"{h}"' for h in header)
         raise BadInput(f'no column "{label}" in {name} (columns: {cols})', "dataset.label_column")
     j_label = header.index(label)
-    feat_idx = [j for j in range(len(header)) if j != j_label]
+    feat_idx = _feature_columns(header, j_label, features)
     if not feat_idx:
         raise DataFileError(f'no feature columns (only the label column "{label}")', name)
     dec = delim == ";"

@@ -2,9 +2,10 @@
 
 Rule (file and inline data):
 - text labels (any value that is not a number) -> classification, classes sorted by name;
-- one numeric column of whole numbers with at most ``MAX_AUTO_CLASSES`` (20) distinct values ->
-  classification: non-negative values are used as class indices directly (names "0", "1", ...,
-  up to the largest), other values (e.g. -1/1) are mapped to indices in sorted order;
+- one numeric column of whole numbers in 0..19 (``MAX_AUTO_CLASSES``) -> classification with the
+  values as class indices (names "0", "1", ... up to the largest);
+- one numeric column of exactly two distinct whole numbers (e.g. -1/1, 1/2) -> binary, the
+  smaller one class 0 (names are the values);
 - several numeric columns that are one-hot rows (0/1, one 1 per row) -> multiclass indices;
 - anything else -> regression (targets kept as given, one column per target).
 Two classes are ``binary``, more ``multiclass``. Class targets are (n, 1) float class indices.
@@ -53,14 +54,13 @@ def from_numbers(y: np.ndarray) -> Targets:
     n, k = y.shape
     if k == 1 and n > 0 and np.all(y == np.round(y)):
         values = np.unique(y)
-        if values.size <= MAX_AUTO_CLASSES:
-            if values[0] >= 0 and values[-1] < MAX_AUTO_CLASSES:
-                n_classes = max(int(values[-1]) + 1, 2)
-                names = tuple(str(i) for i in range(n_classes))
-                return Targets(np.ascontiguousarray(y, dtype=np.float64), _task(n_classes), names)
+        if values[0] >= 0 and values[-1] < MAX_AUTO_CLASSES:
+            n_classes = max(int(values[-1]) + 1, 2)
+            names = tuple(str(i) for i in range(n_classes))
+            return Targets(np.ascontiguousarray(y, dtype=np.float64), _task(n_classes), names)
+        if values.size == 2:
             idx = np.searchsorted(values, y[:, 0]).astype(np.float64).reshape(-1, 1)
-            names = tuple(_name(v) for v in values)
-            return Targets(idx, _task(max(values.size, 2)), names)
+            return Targets(idx, "binary", tuple(_name(v) for v in values))
     if k > 1 and n > 0 and np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1):
         idx = np.argmax(y, axis=1).astype(np.float64).reshape(-1, 1)
         return Targets(idx, "multiclass", tuple(str(i) for i in range(k)))

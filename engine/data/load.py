@@ -9,7 +9,7 @@ from engine.errors import BadInput
 from engine.data.config import DataConfig
 from engine.data.dataset import DataSet, make_dataset
 from engine.data.digits import DIGITS_CLASSES, DIGITS_FEATURES, load_digits
-from engine.data.files import RawData, read_csv, resolve, csv_feature_count
+from engine.data.files import CROSS_NAMES, RawData, csv_feature_count, read_csv, resolve
 from engine.data.generators import GENERATORS
 from engine.data.inline import parse_inline
 from engine.data.labels import Targets, from_numbers, from_text
@@ -62,8 +62,8 @@ def _select(raw: RawData, features: list[str] | None) -> tuple[RawData, list[int
     idx = []
     for i, name in enumerate(features):
         if name not in names:
-            hint = " (feature crosses apply only to generator data)" if name in (
-                "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)") else ""
+            hint = " (feature crosses apply only to generator data)" if name in CROSS_NAMES \
+                else ""
             raise BadInput(f"unknown feature {name!r}{hint} (columns: {', '.join(names)})",
                            f"features[{i}]")
         idx.append(names.index(name))
@@ -104,7 +104,7 @@ def load_dataset(cfg: DataConfig, base_dir: Path | None = None, seed: int = 0,
         path = cfg.dataset["path"]
         p = resolve(path, base_dir)
         raw = read_npz(p, path) if p.suffix.lower() == ".npz" else read_csv(
-            p, path, cfg.dataset["label_column"])
+            p, path, cfg.dataset["label_column"], cfg.features)
         source = Path(path).name
     return _prepared(cfg, raw, rngs, input_dim_hint, source)
 

@@ -10,6 +10,8 @@ from engine.data.files import MAX_VALUES, DataFileError, RawData
 
 
 def _open(p: Path, name: str) -> dict[str, np.ndarray]:
+    if not zipfile.is_zipfile(p):
+        raise DataFileError("not a valid .npz file (not a zip archive)", name)
     try:
         with np.load(p, allow_pickle=False) as f:
             if not isinstance(f, np.lib.npyio.NpzFile):
