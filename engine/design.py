@@ -59,12 +59,16 @@ class Design:
         return self.model["input_dim"]
 
     @classmethod
-    def from_dict(cls, d: Any) -> "Design":
-        """Validate and normalise a design dict of any supported version (raises BadInput)."""
+    def from_dict(cls, d: Any, base_dir: str | os.PathLike[str] | None = None) -> "Design":
+        """Validate and normalise a design dict of any supported version (raises BadInput).
+
+        ``base_dir`` (the design file's folder) lets a data file's feature count be checked
+        against ``model.input_dim`` already here; without it that check waits for the build.
+        """
         d = migrate(d)
         sec.check_keys(d, TOP_KEYS, "")
         data = _normalise_data(d.get("data"))
-        model = _normalise_model(d.get("model"), data)
+        model = _normalise_model(d.get("model"), data, base_dir)
         loss = _normalise_loss(d.get("loss"), model)
         return cls(
             name=sec.normalise_name(d.get("name", DEFAULT_NAME)),
@@ -118,14 +122,16 @@ def _normalise_data(value: Any) -> dict[str, Any]:
     return sec.delegate("engine.data", raw, "data", helper="DataConfig.from_config")
 
 
-def _feature_count(data_cfg: dict[str, Any]) -> int | None:
-    """Number of features the data give, or None when only loading the file can tell."""
-    from engine import data as data_mod
-    if not hasattr(data_mod, "n_features"):
-        return None
+def _feature_count(data_cfg: dict[str, Any], base_dir: str | os.PathLike[str] | None) -> int | None:
+    """Number of features the data give, or None when only loading the file can tell.
+
+    A data file that cannot be read here is reported by the build (with its own message).
+    """
+    from engine.data import DataConfig, n_features
     try:
-        n = data_mod.n_features(data_mod.DataConfig.from_config(data_cfg))
-    except (BadInput, OSError, TypeError, ValueError, KeyError, AttributeError):
+        n = n_features(DataConfig.from_config(data_cfg),
+                       Path(base_dir) if base_dir is not None else None)
+    except (BadInput, OSError, ValueError):
         return None
     return int(n) if n is not None else None
 
@@ -166,14 +172,15 @@ def _normalise_layers(value: Any) -> list[dict[str, Any]]:
     return layers
 
 
-def _normalise_model(value: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _normalise_model(value: Any, data: dict[str, Any],
+                     base_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """``model``: {input_dim, layers}; input_dim checked against the data, parameter limit."""
     raw = sec.require_object(value, "model")
     sec.check_keys(raw, MODEL_KEYS, "model")
     if "layers" not in raw:
         raise BadInput("missing", "model.layers")
     layers = _normalise_layers(raw["layers"])
-    n_features = _feature_count(data)
+    n_features = _feature_count(data, base_dir)
     if "input_dim" in raw:
         input_dim = sec.as_int(raw["input_dim"], "model.input_dim", 1, sec.MAX_INPUT_DIM)
         if n_features is not None and input_dim != n_features:
@@ -279,7 +286,7 @@ def load_design(path: str | os.PathLike[str]) -> Design:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise BadInput(f"not UTF-8 text (byte {err.start})", str(path)) from err
-    return Design.from_dict(parse_design_text(text, str(path)))
+    return Design.from_dict(parse_design_text(text, str(path)), base_dir=path.resolve().parent)
 
 
 def save_design(design: Design, path: str | os.PathLike[str]) -> Path:
