@@ -1,0 +1,45 @@
+"""Launch geometry of the CUDA kernels: tile size of the matmul, threads per block, grid limits.
+
+Every kernel takes its geometry from ``CONFIG`` so that tests under numba's CUDA simulator (which
+runs each GPU thread as a Python thread) can use small blocks: ``set_launch_config(tile=4,
+threads=32)``. Kernels are written with grid-stride loops, so any geometry gives the same numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.backends.device import simulator_enabled
+
+
+@dataclass
+class LaunchConfig:
+    """``tile``: side of the shared-memory matmul tile (tile x tile threads per block);
+    ``threads``: threads per block of 1-D kernels; ``max_blocks``: grid limit of 1-D kernels."""
+
+    tile: int = 16
+    threads: int = 128
+    max_blocks: int = 1024
+
+    def __repr__(self) -> str:
+        return f"LaunchConfig(tile={self.tile}, threads={self.threads}, max_blocks={self.max_blocks})"
+
+
+CONFIG = LaunchConfig(tile=8, threads=16, max_blocks=2) if simulator_enabled() else LaunchConfig()
+
+
+def set_launch_config(tile: int | None = None, threads: int | None = None,
+                      max_blocks: int | None = None) -> LaunchConfig:
+    """Change the launch geometry in place (values must be positive); returns ``CONFIG``."""
+    for name, value in (("tile", tile), ("threads", threads), ("max_blocks", max_blocks)):
+        if value is not None:
+            if int(value) < 1:
+                raise ValueError(f"{name} must be >= 1, got {value}")
+            setattr(CONFIG, name, int(value))
+    return CONFIG
+
+
+def grid1d(n: int) -> tuple[int, int]:
+    """(blocks, threads) for a grid-stride loop over ``n`` items."""
+    threads = CONFIG.threads
+    blocks = max(1, min(CONFIG.max_blocks, (int(n) + threads - 1) // threads))
+    return blocks, threads

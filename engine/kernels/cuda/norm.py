@@ -1,0 +1,227 @@
+"""Batch norm (with batch renorm) and layer norm on the GPU, forward and backward.
+
+Batch norm works per unit (one thread per column, fixed-order sums in float64); its per-unit
+statistics go to ``stats (6, N)`` float64: batch mean, biased batch variance, r, d, r clipped (0/1),
+d clipped (0/1). Layer norm works per sample (one thread per row) with ``rstats (B, 2)``: mean and
+1/sqrt(var + eps). Conventions as DESIGN.md "Numerical conventions"; r and d are constants in
+backprop. ``center``/``scale`` off: beta/gamma are ignored (taken as 0/1) and get no gradient.
+"""
+from __future__ import annotations
+
+import math
+
+from numba import cuda
+
+from engine.kernels.cuda.launch import grid1d
+
+BN_MEAN, BN_VAR, BN_R, BN_D, BN_R_CLIPPED, BN_D_CLIPPED = range(6)
+
+
+@cuda.jit
+def _bn_train_kernel(x, y, gamma, beta, mmean, mvar, stats, eps, momentum, renorm, rmax, dmax,
+                     center, scale, update):
+    j = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    m = x.shape[0]
+    while j < x.shape[1]:
+        s = 0.0
+        for i in range(m):
+            s += float(x[i, j])
+        mu = s / m
+        ss = 0.0
+        for i in range(m):
+            dv = float(x[i, j]) - mu
+            ss += dv * dv
+        var = ss / m
+        sig_b = math.sqrt(var + eps)
+        r = 1.0
+        d = 0.0
+        rc = 0.0
+        dc = 0.0
+        if renorm:
+            sig = math.sqrt(float(mvar[j]) + eps)
+            r = sig_b / sig
+            if r > rmax or r < 1.0 / rmax:
+                rc = 1.0
+                r = min(max(r, 1.0 / rmax), rmax)
+            d = (mu - float(mmean[j])) / sig
+            if d > dmax or d < -dmax:
+                dc = 1.0
+                d = min(max(d, -dmax), dmax)
+        g = float(gamma[j]) if scale else 1.0
+        b = float(beta[j]) if center else 0.0
+        for i in range(m):
+            y[i, j] = g * ((float(x[i, j]) - mu) / sig_b * r + d) + b
+        stats[BN_MEAN, j] = mu
+        stats[BN_VAR, j] = var
+        stats[BN_R, j] = r
+        stats[BN_D, j] = d
+        stats[BN_R_CLIPPED, j] = rc
+        stats[BN_D_CLIPPED, j] = dc
+        if update:
+            unbiased = var * m / (m - 1) if m > 1 else var
+            mmean[j] = momentum * float(mmean[j]) + (1.0 - momentum) * mu
+            mvar[j] = momentum * float(mvar[j]) + (1.0 - momentum) * unbiased
+        j += stride
+
+
+@cuda.jit
+def _bn_infer_kernel(x, y, gamma, beta, mmean, mvar, eps, center, scale):
+    n = x.shape[1]
+    total = x.shape[0] * n
+    k = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    while k < total:
+        i = k // n
+        j = k - i * n
+        g = float(gamma[j]) if scale else 1.0
+        b = float(beta[j]) if center else 0.0
+        y[i, j] = g * (float(x[i, j]) - float(mmean[j])) / math.sqrt(float(mvar[j]) + eps) + b
+        k += stride
+
+
+@cuda.jit
+def _bn_backward_kernel(x, gy, gx, gamma, stats, eps, center, scale, ggamma, gbeta):
+    j = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    m = x.shape[0]
+    while j < x.shape[1]:
+        mu = stats[BN_MEAN, j]
+        sig_b = math.sqrt(stats[BN_VAR, j] + eps)
+        r = stats[BN_R, j]
+        d = stats[BN_D, j]
+        g = float(gamma[j]) if scale else 1.0
+        sg = 0.0
+        sgx = 0.0
+        sb = 0.0
+        sgam = 0.0
+        for i in range(m):
+            xh0 = (float(x[i, j]) - mu) / sig_b
+            gyi = float(gy[i, j])
+            g0 = gyi * g * r
+            sg += g0
+            sgx += g0 * xh0
+            sb += gyi
+            sgam += gyi * (xh0 * r + d)
+        mg = sg / m
+        mgx = sgx / m
+        for i in range(m):
+            xh0 = (float(x[i, j]) - mu) / sig_b
+            gx[i, j] = (float(gy[i, j]) * g * r - mg - xh0 * mgx) / sig_b
+        if scale:
+            ggamma[j] = sgam
+        if center:
+            gbeta[j] = sb
+        j += stride
+
+
+def batch_norm_forward(x, y, gamma, beta, moving_mean, moving_var, stats, epsilon: float,
+                       momentum: float, training: bool, renorm: bool = False, rmax: float = 3.0,
+                       dmax: float = 5.0, center: bool = True, scale: bool = True,
+                       update_moving: bool = True) -> None:
+    """Batch norm of ``x (B, N)`` into ``y (B, N)``.
+
+    Training: batch statistics (and renorm's r, d from the moving statistics before this batch's
+    update) into ``stats (6, N)``; moving statistics updated with ``momentum`` (pass
+    ``renorm_momentum`` while renorm is on) when ``update_moving``. Inference: moving statistics.
+    """
+    if training:
+        blocks, threads = grid1d(x.shape[1])
+        _bn_train_kernel[blocks, threads](x, y, gamma, beta, moving_mean, moving_var, stats,
+                                          float(epsilon), float(momentum), bool(renorm),
+                                          float(rmax), float(dmax), bool(center), bool(scale),
+                                          bool(update_moving))
+    else:
+        blocks, threads = grid1d(x.shape[0] * x.shape[1])
+        _bn_infer_kernel[blocks, threads](x, y, gamma, beta, moving_mean, moving_var,
+                                          float(epsilon), bool(center), bool(scale))
+
+
+def batch_norm_backward(x, gy, gx, gamma, stats, epsilon: float, ggamma, gbeta,
+                        center: bool = True, scale: bool = True) -> None:
+    """Training-mode batch norm gradients: ``gx (B, N)``, ``ggamma (N,)``, ``gbeta (N,)``."""
+    blocks, threads = grid1d(x.shape[1])
+    _bn_backward_kernel[blocks, threads](x, gy, gx, gamma, stats, float(epsilon), bool(center),
+                                         bool(scale), ggamma, gbeta)
+
+
+@cuda.jit
+def _ln_forward_kernel(x, y, gamma, beta, rstats, eps, center, scale):
+    i = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    n = x.shape[1]
+    while i < x.shape[0]:
+        s = 0.0
+        for j in range(n):
+            s += float(x[i, j])
+        mu = s / n
+        ss = 0.0
+        for j in range(n):
+            dv = float(x[i, j]) - mu
+            ss += dv * dv
+        inv = 1.0 / math.sqrt(ss / n + eps)
+        rstats[i, 0] = mu
+        rstats[i, 1] = inv
+        for j in range(n):
+            g = float(gamma[j]) if scale else 1.0
+            b = float(beta[j]) if center else 0.0
+            y[i, j] = g * (float(x[i, j]) - mu) * inv + b
+        i += stride
+
+
+@cuda.jit
+def _ln_backward_rows_kernel(x, gy, gx, gamma, rstats, scale):
+    i = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    n = x.shape[1]
+    while i < x.shape[0]:
+        mu = rstats[i, 0]
+        inv = rstats[i, 1]
+        sg = 0.0
+        sgx = 0.0
+        for j in range(n):
+            g = float(gy[i, j]) * (float(gamma[j]) if scale else 1.0)
+            sg += g
+            sgx += g * (float(x[i, j]) - mu) * inv
+        mg = sg / n
+        mgx = sgx / n
+        for j in range(n):
+            g = float(gy[i, j]) * (float(gamma[j]) if scale else 1.0)
+            gx[i, j] = inv * (g - mg - (float(x[i, j]) - mu) * inv * mgx)
+        i += stride
+
+
+@cuda.jit
+def _ln_backward_cols_kernel(x, gy, rstats, center, scale, ggamma, gbeta):
+    j = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    while j < x.shape[1]:
+        sgam = 0.0
+        sb = 0.0
+        for i in range(x.shape[0]):
+            gyi = float(gy[i, j])
+            sb += gyi
+            sgam += gyi * (float(x[i, j]) - rstats[i, 0]) * rstats[i, 1]
+        if scale:
+            ggamma[j] = sgam
+        if center:
+            gbeta[j] = sb
+        j += stride
+
+
+def layer_norm_forward(x, y, gamma, beta, rstats, epsilon: float, center: bool = True,
+                       scale: bool = True) -> None:
+    """Layer norm of each row of ``x (B, N)``; row mean and 1/std go to ``rstats (>= B, 2)``."""
+    blocks, threads = grid1d(x.shape[0])
+    _ln_forward_kernel[blocks, threads](x, y, gamma, beta, rstats, float(epsilon), bool(center),
+                                        bool(scale))
+
+
+def layer_norm_backward(x, gy, gx, gamma, rstats, ggamma, gbeta, center: bool = True,
+                        scale: bool = True) -> None:
+    """Layer norm gradients: ``gx (B, N)``, ``ggamma (N,)``, ``gbeta (N,)``."""
+    blocks, threads = grid1d(x.shape[0])
+    _ln_backward_rows_kernel[blocks, threads](x, gy, gx, gamma, rstats, bool(scale))
+    blocks, threads = grid1d(x.shape[1])
+    _ln_backward_cols_kernel[blocks, threads](x, gy, rstats, bool(center), bool(scale), ggamma,
+                                              gbeta)
