@@ -4,7 +4,7 @@
 into a ``DataSet`` (split, features, standardisation); ``n_features(cfg)`` counts the model
 inputs without generating anything.
 """
-from engine.data.config import BUILTIN_NAMES, MAX_SAMPLES, DataConfig
+from engine.data.config import BUILTIN_NAMES, MAX_SAMPLES, DataConfig, describe_builtin
 from engine.data.dataset import DataSet
 from engine.data.features import CROSSES
 from engine.data.files import DataFileError
@@ -14,7 +14,7 @@ from engine.data.load import load_dataset, n_features
 from engine.data.streams import data_stream
 
 __all__ = ["BUILTIN_NAMES", "CROSSES", "GENERATORS", "MAX_SAMPLES", "DataConfig", "DataFileError",
-           "DataSet", "data_stream", "load_dataset", "n_features", "one_hot", "from_config"]
+           "DataSet", "data_stream", "describe_builtin", "load_dataset", "n_features", "one_hot", "from_config"]
 
 
 def from_config(cfg: dict) -> DataConfig:

@@ -29,6 +29,16 @@ FILE_KEYS = ("path", "label_column")
 INLINE_KEYS = ("x_train", "y_train", "x_val", "y_val")
 
 
+def describe_builtin(name: str) -> dict[str, Any]:
+    """For the app's data panel: ``{"name", "task", "n_features", "description"}``."""
+    if name == "digits":
+        return {"name": name, "task": "multiclass", "n_features": 64,
+                "description": "8x8 handwritten digits (1,797 images, 10 classes)"}
+    info = GENERATORS[name]
+    return {"name": name, "task": info.task, "n_features": len(info.raw_names),
+            "description": info.description}
+
+
 def _type_name(v: Any) -> str:
     return "null" if v is None else type(v).__name__
 

@@ -120,6 +120,13 @@ def _parse(value: str, decimal_comma: bool) -> float:
 
 def _column(rows: list[list[str]], j: int, decimal_comma: bool) -> tuple[np.ndarray, int | None]:
     """Column j as float64 and the index of its first unparsable row (None if all parse)."""
+    values = [row[j] for row in rows]
+    if decimal_comma:
+        values = [v.replace(",", ".") for v in values]
+    try:                                   # fast path; the loop below finds the first bad cell
+        return np.array(values, dtype=str).astype(np.float64), None
+    except (ValueError, OverflowError):
+        pass
     out = np.empty(len(rows), dtype=np.float64)
     for i, row in enumerate(rows):
         try:

@@ -91,4 +91,6 @@ def flip_labels(t: Targets, train: np.ndarray, val: np.ndarray, fraction: float,
         return y_tr, y_va
     if t.task == "regression":
         raise BadInput("needs class labels; these data have regression targets", "label_flip")
+    if len(t.class_names) < 2:
+        raise BadInput("needs at least two classes; these data have one", "label_flip")
     return _flip(y_tr, fraction, t, rng), _flip(y_va, fraction, t, rng)

@@ -23,5 +23,9 @@ def data_streams(seed: int) -> dict[str, np.random.Generator]:
     Keys: ``generate``, ``subsample``, ``split``, ``flip``. Changing one step's settings
     (e.g. ``label_flip``) leaves the others' numbers unchanged.
     """
-    children = data_stream(seed).spawn(4)
+    parent = data_stream(seed)
+    try:
+        children = parent.spawn(4)
+    except (AttributeError, TypeError, ValueError):   # a generator built without a SeedSequence
+        children = [np.random.default_rng(int(s)) for s in parent.integers(0, 2**63, size=4)]
     return dict(zip(("generate", "subsample", "split", "flip"), children))

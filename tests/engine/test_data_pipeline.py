@@ -180,3 +180,33 @@ def test_grid_1d_sine() -> None:
 def test_summary_and_repr() -> None:
     ds = load(dataset="circle", samples=20)
     assert "circle" in repr(ds) and "10 train" in ds.summary()
+
+
+def test_class_fractions_by_text_class_name() -> None:
+    x = [[float(i)] for i in range(40)]
+    y = ["cat"] * 20 + ["dog"] * 20
+    ds = load(dataset={"x_train": x, "y_train": y}, train_fraction=1.0,
+              class_fractions={"dog": 0.25})
+    assert ds.class_balance()["train"] == {"cat": 20, "dog": 5}
+    with pytest.raises(BadInput) as info:
+        load(dataset={"x_train": x, "y_train": y}, class_fractions={"cow": 0.5})
+    assert info.value.path == "class_fractions.cow" and "cat, dog" in info.value.message
+
+
+def test_label_flip_needs_two_classes() -> None:
+    with pytest.raises(BadInput, match="two classes"):
+        load(dataset={"x_train": [[0.0], [1.0]], "y_train": ["a", "a"]}, label_flip=0.5)
+
+
+def test_describe_builtin() -> None:
+    from engine.data import BUILTIN_NAMES, describe_builtin
+    infos = [describe_builtin(n) for n in BUILTIN_NAMES]
+    assert {i["task"] for i in infos} == {"binary", "regression", "multiclass"}
+    assert describe_builtin("digits")["n_features"] == 64
+
+
+def test_data_stream_children_are_independent() -> None:
+    """Changing label_flip must not move the split or the generated points."""
+    a = load(seed=3, dataset="circle", samples=80, train_fraction=0.5)
+    b = load(seed=3, dataset="circle", samples=80, train_fraction=0.5, label_flip=0.5)
+    np.testing.assert_array_equal(a.raw_x_val, b.raw_x_val)
