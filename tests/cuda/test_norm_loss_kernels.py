@@ -49,26 +49,40 @@ def test_batch_norm_train_matches_cpu(rng, renorm):
     cpu_norm.bn_update_moving(mm_ref, mv_ref, stats, mom, b)
 
     dmm, dmv = to_dev(mm), to_dev(mv)
-    dstats = cuda.device_array((6, d), np.float64)
+    dstats = cuda.device_array((4, d), np.float32)
+    clipped = cuda.device_array((2, d), np.float64)
     y = cuda.device_array_like(x)
     norm.batch_norm_forward(to_dev(x), y, to_dev(gamma), to_dev(beta), dmm, dmv, dstats, eps, mom,
-                            True, renorm, rmax, dmax)
+                            True, renorm, rmax, dmax, clipped=clipped)
     gx = cuda.device_array_like(x)
     gg = cuda.device_array_like(gamma)
     gb = cuda.device_array_like(beta)
     norm.batch_norm_backward(to_dev(x), to_dev(g), gx, to_dev(gamma), dstats, eps, gg, gb)
     np.testing.assert_allclose(host(y), y_ref, **TOL)
-    np.testing.assert_allclose(host(dstats)[:4], stats, **TOL)
+    np.testing.assert_array_equal(host(dstats), stats)
     np.testing.assert_allclose(host(gx), dx_ref, **TOL)
     np.testing.assert_allclose(host(gg), dg_ref, **TOL)
     np.testing.assert_allclose(host(gb), db_ref, **TOL)
     np.testing.assert_allclose(host(dmm), mm_ref, **TOL)
     np.testing.assert_allclose(host(dmv), mv_ref, **TOL)
     if renorm:  # the clipped flags say which r and d hit their limits
-        s = host(dstats)
-        np.testing.assert_array_equal(s[4] == 1.0, np.isclose(np.abs(s[2]), rmax)
-                                      | np.isclose(np.abs(s[2]), 1 / rmax))
-        np.testing.assert_array_equal(s[5] == 1.0, np.isclose(np.abs(s[3]), dmax))
+        s, c = host(dstats), host(clipped)
+        np.testing.assert_array_equal(c[0] == 1.0, np.isclose(s[2], rmax) | np.isclose(s[2], 1 / rmax))
+        np.testing.assert_array_equal(c[1] == 1.0, np.isclose(np.abs(s[3]), dmax))
+        assert c.any()
+    # the moving statistics can also be updated separately, after the optimiser step (the CPU way)
+    dmm2, dmv2 = to_dev(mm), to_dev(mv)
+    norm.batch_norm_update_moving(dmm2, dmv2, to_dev(stats), mom, b)
+    np.testing.assert_array_equal(host(dmm2), mm_ref)
+    np.testing.assert_array_equal(host(dmv2), mv_ref)
+
+
+def test_frozen_batch_norm_backward(rng):
+    g = rng.standard_normal((5, 3)).astype(np.float32)
+    gamma, mv = rng.uniform(0.5, 2, 3).astype(np.float32), rng.uniform(0.5, 2, 3).astype(np.float32)
+    gx = cuda.device_array_like(g)
+    norm.batch_norm_frozen_backward(to_dev(g), gx, to_dev(gamma), to_dev(mv), 1e-3, True)
+    np.testing.assert_allclose(host(gx), g * gamma / np.sqrt(mv + 1e-3), **TOL)
 
 
 def test_batch_norm_inference_matches_cpu(rng):

@@ -35,61 +35,61 @@ def optimizer_begin_step(code: int, hp, ostate, t: int, mom: float) -> None:
 def _update_one(code, hp, ostate, w, g, s0, s1, s2, i, t, lr, mom):
     wd = hp[3]
     if wd != 0.0:
-        w[i] = w[i] - w[i] * wd * lr
+        w[i] = float(w[i]) - float(w[i]) * wd * lr
     gi = float(g[i])
     eps = hp[0]
     b2 = hp[1]
     if code == SGD:
         if mom == 0.0:
-            w[i] = w[i] - lr * gi
+            w[i] = float(w[i]) - lr * gi
         else:
-            vi = mom * s0[i] - lr * gi
+            vi = mom * float(s0[i]) - lr * gi
             s0[i] = vi
             if hp[2] != 0.0:
-                w[i] = w[i] + (mom * vi - lr * gi)
+                w[i] = float(w[i]) + (mom * vi - lr * gi)
             else:
-                w[i] = w[i] + vi
+                w[i] = float(w[i]) + vi
     elif code == ADAGRAD:
-        s0[i] = s0[i] + gi * gi
-        w[i] = w[i] - lr * gi / math.sqrt(float(s0[i]) + eps)
+        s0[i] = float(s0[i]) + gi * gi
+        w[i] = float(w[i]) - lr * gi / math.sqrt(float(s0[i]) + eps)
     elif code == RMSPROP:
-        s0[i] = b2 * s0[i] + (1.0 - b2) * gi * gi
+        s0[i] = b2 * float(s0[i]) + (1.0 - b2) * gi * gi
         den = float(s0[i]) + eps
         if hp[2] != 0.0:
-            s1[i] = b2 * s1[i] + (1.0 - b2) * gi
+            s1[i] = b2 * float(s1[i]) + (1.0 - b2) * gi
             m = float(s1[i])
             den = float(s0[i]) - m * m + eps
         inc = lr * gi / math.sqrt(den)
         if mom > 0.0:
-            s2[i] = mom * s2[i] + inc
-            w[i] = w[i] - s2[i]
+            s2[i] = mom * float(s2[i]) + inc
+            w[i] = float(w[i]) - float(s2[i])
         else:
-            w[i] = w[i] - inc
+            w[i] = float(w[i]) - inc
     elif code == ADAM or code == ADAMW:
         alpha = lr * math.sqrt(1.0 - b2 ** float(t)) / (1.0 - mom ** float(t))
-        s0[i] = s0[i] + (gi - s0[i]) * (1.0 - mom)
-        s1[i] = s1[i] + (gi * gi - s1[i]) * (1.0 - b2)
+        s0[i] = float(s0[i]) + (gi - float(s0[i])) * (1.0 - mom)
+        s1[i] = float(s1[i]) + (gi * gi - float(s1[i])) * (1.0 - b2)
         vi = float(s1[i])
         if hp[2] != 0.0:
-            if vi > s2[i]:
+            if vi > float(s2[i]):
                 s2[i] = vi
             vi = float(s2[i])
-        w[i] = w[i] - alpha * s0[i] / (math.sqrt(vi) + eps)
+        w[i] = float(w[i]) - alpha * float(s0[i]) / (math.sqrt(vi) + eps)
     elif code == ADAMAX:
         corr = 1.0 - mom ** float(t)
-        s0[i] = s0[i] + (gi - s0[i]) * (1.0 - mom)
-        s1[i] = max(b2 * s1[i], abs(gi))
-        w[i] = w[i] - lr * s0[i] / (corr * (s1[i] + eps))
+        s0[i] = float(s0[i]) + (gi - float(s0[i])) * (1.0 - mom)
+        s1[i] = max(b2 * float(s1[i]), abs(gi))
+        w[i] = float(w[i]) - lr * float(s0[i]) / (corr * (float(s1[i]) + eps))
     elif code == NADAM:
         u_t = mom * (1.0 - 0.5 * NADAM_DECAY ** float(t))
         u_t1 = mom * (1.0 - 0.5 * NADAM_DECAY ** float(t + 1))
         up_t = ostate[0]
         up_t1 = up_t * u_t1
-        s0[i] = s0[i] + (gi - s0[i]) * (1.0 - mom)
-        s1[i] = s1[i] + (gi * gi - s1[i]) * (1.0 - b2)
-        m_hat = u_t1 * s0[i] / (1.0 - up_t1) + (1.0 - u_t) * gi / (1.0 - up_t)
-        v_hat = s1[i] / (1.0 - b2 ** float(t))
-        w[i] = w[i] - lr * m_hat / (math.sqrt(v_hat) + eps)
+        s0[i] = float(s0[i]) + (gi - float(s0[i])) * (1.0 - mom)
+        s1[i] = float(s1[i]) + (gi * gi - float(s1[i])) * (1.0 - b2)
+        m_hat = u_t1 * float(s0[i]) / (1.0 - up_t1) + (1.0 - u_t) * gi / (1.0 - up_t)
+        v_hat = float(s1[i]) / (1.0 - b2 ** float(t))
+        w[i] = float(w[i]) - lr * m_hat / (math.sqrt(v_hat) + eps)
 
 
 @cuda.jit
@@ -148,7 +148,7 @@ def _clip_scale_kernel(grads, ptab, sumsq, clip, global_mode):
                 ss = sumsq[p]
             norm = math.sqrt(ss)
             if norm > clip:
-                grads[i] = grads[i] * (clip / norm)
+                grads[i] = float(grads[i]) * (clip / norm)
         i += stride
 
 

@@ -76,7 +76,7 @@ def _regularize_kernel(w, g, l1, l2):
     while i < w.shape[0]:
         v = float(w[i])
         sgn = 1.0 if v > 0.0 else (-1.0 if v < 0.0 else 0.0)
-        g[i] = g[i] + (l1 * sgn + 2.0 * l2 * v)
+        g[i] = float(g[i]) + (l1 * sgn + 2.0 * l2 * v)
         i += stride
 
 
@@ -100,7 +100,7 @@ def _max_norm_kernel(w, max_norm):
         if norm > max_norm:
             f = max_norm / norm
             for k in range(w.shape[0]):
-                w[k, j] = w[k, j] * f
+                w[k, j] = float(w[k, j]) * f
         j += stride
 
 
