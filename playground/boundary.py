@@ -44,8 +44,9 @@ def _kind(out: np.ndarray, y: np.ndarray) -> str:
 
 def _to_features(data: Any, xy: np.ndarray, n_features: int) -> np.ndarray | None:
     """Map plot coordinates (m, 2) or (m, 1) to the model's input features."""
-    transform = getattr(data, "transform_plot", None) or getattr(data, "plot_to_features", None)
-    if callable(transform):
+    transform = getattr(data, "transform", None)
+    raw = getattr(data, "raw_x_train", None)
+    if callable(transform) and raw is not None and np.asarray(raw).shape[1] == xy.shape[1]:
         try:
             return np.asarray(transform(xy), dtype=np.float64)
         except Exception:  # noqa: BLE001 - fall back to identity below
@@ -63,13 +64,17 @@ def boundary_for(session: Any) -> Boundary | None:
         return None
     x_tr, y_tr, x_val, y_val = arrs
     data = session.data
-    plot_tr = getattr(data, "plot_train", None)
-    pts = np.asarray(plot_tr) if plot_tr is not None else x_tr[:, :2]
-    if pts.shape[1] > 2 or x_tr.shape[1] > 7:
+    raw_tr = getattr(data, "raw_x_train", None)
+    pts = np.asarray(raw_tr) if raw_tr is not None else x_tr
+    if pts.ndim != 2 or pts.shape[1] > 2 or len(pts) == 0:
         return None
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    pad = 0.1 * np.maximum(hi - lo, 1e-6)
-    lo, hi = lo - pad, hi + pad
+    domain = getattr(data, "raw_domain", None)
+    if domain is not None and len(domain) == pts.shape[1]:
+        lo, hi = np.array([d[0] for d in domain], float), np.array([d[1] for d in domain], float)
+    else:
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        pad = 0.1 * np.maximum(hi - lo, 1e-6)
+        lo, hi = lo - pad, hi + pad
     xs = np.linspace(lo[0], hi[0], GRID)
     if pts.shape[1] == 1:
         feats = _to_features(data, xs[:, None], x_tr.shape[1])
@@ -84,9 +89,9 @@ def boundary_for(session: Any) -> Boundary | None:
         if feats is None:
             return None
         out = _predict(session, feats)
-        kind = _kind(out, _labels(y_tr))
+        kind = getattr(data, "task", None) or _kind(out, _labels(y_tr))
         z = (np.argmax(out, axis=1) if kind == "multiclass" else out[:, 0]).reshape(GRID, GRID)
-    plot_val = getattr(data, "plot_val", None)
+    plot_val = getattr(data, "raw_x_val", None) if raw_tr is not None else None
     points = {"x_train": pts, "y_train": _labels(y_tr),
               "x_val": (np.asarray(plot_val) if plot_val is not None else
                         (None if x_val is None else np.asarray(x_val)[:, :pts.shape[1]])),
@@ -107,7 +112,7 @@ def confusion_for(session: Any, max_samples: int = 2000) -> np.ndarray | None:
     x, y = np.asarray(x)[:max_samples], np.asarray(y)[:max_samples]
     out = _predict(session, x)
     truth = _labels(y)
-    kind = _kind(out, truth)
+    kind = getattr(session.data, "task", None) or _kind(out, truth)
     if kind == "regression":
         return None
     if kind == "binary":

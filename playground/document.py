@@ -309,3 +309,11 @@ class DesignDocument:
             d[section] = copy.deepcopy(value)
         self._edit(label, DocEvent("section", None, label, {"section": section, "value": value}),
                    change)
+
+    def set_values(self, changes: list[tuple[str, str, Any]], label: str) -> None:
+        """Several ``(section, key, value)`` changes as one undo step."""
+        def change(d: dict) -> None:
+            for section, key, value in changes:
+                target = d if not section else d.setdefault(section, {})
+                target[key] = copy.deepcopy(value)
+        self._edit(label, DocEvent("section", None, label, {"changes": changes}), change)

@@ -1,22 +1,91 @@
-"""`playground` entry point: opens the app (a minimal window until the app lands)."""
+"""`playground` entry point: the app, plus its automation flags (--screenshot, --measure-ui)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+
+THEME = Path(__file__).resolve().parent.parent / "resources" / "themes" / "dark.qss"
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="playground", description="Network Playground")
     parser.add_argument("design", nargs="?", help="design file to open")
     parser.add_argument("--design", dest="design_opt", help="design file to open")
-    args = parser.parse_args(argv)
-    from PySide6.QtWidgets import QApplication, QLabel
+    parser.add_argument("--train-steps", type=int, default=0,
+                        help="with --screenshot: train this many steps first")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="save the main window and exit")
+    parser.add_argument("--measure-ui", type=float, metavar="SECONDS",
+                        help="train with all dashboards visible, print fps and steps/s, exit")
+    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"),
+                        help="where training runs (default cpu)")
+    return parser.parse_args(argv)
 
+
+def apply_theme(app) -> None:
+    """The dark theme (resources/themes/dark.qss)."""
+    app.setStyle("Fusion")
+    if THEME.is_file():
+        app.setStyleSheet(THEME.read_text(encoding="utf-8"))
+
+
+def make_app():
+    from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    label = QLabel("Network Playground")
-    label.resize(480, 240)
-    label.show()
-    return app.exec()
+    app.setOrganizationName("NetworkPlayground")
+    app.setApplicationName("playground")
+    apply_theme(app)
+    return app
+
+
+def open_window(path: str | None, settings=None):
+    """A MainWindow with the design at ``path`` (default design when None).
+
+    Returns (window, error): a bad file gives the default design and the error text.
+    """
+    from engine.errors import BadInput
+    from playground import engine_bridge
+    from playground.main_window import MainWindow
+    design, error = None, None
+    if path:
+        try:
+            design = engine_bridge.load_design_dict(path)
+        except (BadInput, OSError, ValueError) as err:
+            error = f"{path}: {err}" if not isinstance(err, BadInput) else str(err)
+    win = MainWindow(design, os.path.abspath(path) if design is not None else None,
+                     settings=settings)
+    return win, error
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    path = args.design_opt or args.design
+    automated = bool(args.screenshot or args.measure_ui)
+    app = make_app()
+    settings = None
+    if automated:
+        from PySide6.QtCore import QSettings
+        settings = QSettings(os.devnull, QSettings.IniFormat)
+    win, error = open_window(path, settings)
+    if args.device != "cpu":
+        win.bar.device.setCurrentText(args.device)
+    if error:
+        if automated:
+            print(f"error: {error}", file=sys.stderr)
+            win.shutdown()
+            return 2
+        win.notify("Cannot open design", error)
+    win.show()
+    if args.screenshot:
+        from playground.automation import screenshot
+        return screenshot(app, win, args.screenshot, args.train_steps)
+    if args.measure_ui:
+        from playground.automation import measure_ui
+        return measure_ui(app, win, args.measure_ui)
+    code = app.exec()
+    win.shutdown()
+    return code
 
 
 if __name__ == "__main__":

@@ -144,6 +144,12 @@ class TrainingWorker(QObject):
         self.built.emit({"device": device})
         self.status.emit("ready")
 
+    def _cmd_refresh(self) -> None:
+        """Recompute the boundary and confusion matrix now and republish."""
+        if self.session is not None:
+            self._update_boundary(force=True)
+            self._publish(None)
+
     def _cmd_play(self) -> None:
         self.playing = self.session is not None and not self.session.finished
 

@@ -9,7 +9,7 @@ import copy
 import json
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QSpinBox, QVBoxLayout, QWidget)
 
@@ -170,6 +170,8 @@ class Inspector(QWidget):
             return False
         cfg = copy.deepcopy(self.doc.layers[self.index])
         cfg[key] = value
+        if key == "function":  # another activation has other parameters: start from its defaults
+            cfg = {"id": cfg.get("id"), "type": cfg.get("type"), "function": value}
         try:
             catalog.normalize_layer(cfg)
         except BadInput as err:
@@ -185,11 +187,19 @@ class Inspector(QWidget):
         self.error.hide()
         self._committing = True
         try:
-            self.doc.set_layer_option(self.index, key, value)
+            if key == "function":
+                self.doc.set_layer_config(self.index, cfg)
+            else:
+                self.doc.set_layer_option(self.index, key, value)
         finally:
             self._committing = False
         self.committed.emit(self.index, key, value)
+        # the option set may have changed (another activation): rebuild after this signal returns
+        QTimer.singleShot(0, self, self._refresh_current)
         return True
+
+    def _refresh_current(self) -> None:
+        self.show_layer(self.index)
 
     def _refuse(self, key: str, err: BadInput) -> None:
         editor = self.editors.get(key)

@@ -51,21 +51,20 @@ class LayerCard(QFrame):
         text = QVBoxLayout()
         text.setSpacing(0)
         title = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
-        self.title = QLabel(f"<b>{title}</b> <span style='color:#8a93a6'>{cfg.get('id')}</span>")
+        self.title = QLabel(f"<b>{title}</b> <span style='color:#8a93a6'>{cfg.get('id')}</span>"
+                            f"<span style='color:#8a93a6'> → {width} · {params:,} params</span>")
         self.options = QLabel(summarize(cfg) or " ")
         self.options.setObjectName("cardDescription")
-        self.params = QLabel(f"→ {width} · {params:,} params")
-        self.params.setObjectName("cardDescription")
+        self.options.setWordWrap(True)
         text.addWidget(self.title)
         text.addWidget(self.options)
         lay.addLayout(text, 1)
-        lay.addWidget(self.params)
         self.badge = QLabel("⚠")
         self.badge.setObjectName("warningBadge")
         self.badge.setVisible(bool(warning))
         self.badge.setToolTip(warning or "")
         lay.addWidget(self.badge)
-        for symbol, signal, tip in (("⧉", self.duplicate, "Duplicate this layer"),
+        for symbol, signal, tip in (("2×", self.duplicate, "Duplicate this layer"),
                                     ("✕", self.delete, "Delete this layer (Del)")):
             btn = QToolButton()
             btn.setText(symbol)

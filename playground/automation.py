@@ -1,0 +1,117 @@
+"""The app's automation modes: --screenshot and --measure-ui (both work offscreen)."""
+from __future__ import annotations
+
+import copy
+import os
+import sys
+import time
+from typing import Any, Callable
+
+from playground import engine_bridge
+
+BUILD_TIMEOUT_S = 300.0
+
+
+def _pump(app: Any, until: Callable[[], bool], timeout: float, errors: list[str]) -> bool:
+    t_end = time.perf_counter() + timeout
+    while time.perf_counter() < t_end:
+        app.processEvents()
+        if errors:
+            return False
+        if until():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def _watch_errors(win: Any) -> list[str]:
+    errors: list[str] = []
+    win.worker.error.connect(errors.append)
+    win.notify = lambda title, text: errors.append(f"{title}: {text}")
+    return errors
+
+
+def _wait_built(app: Any, win: Any, errors: list[str]) -> bool:
+    ok = _pump(app, lambda: win.controller.latest() is not None, BUILD_TIMEOUT_S, errors)
+    if not ok:
+        print("error: " + (errors[0] if errors else "the session was not built in time"),
+              file=sys.stderr)
+    return ok
+
+
+def screenshot(app: Any, win: Any, out: str, steps: int) -> int:
+    """Train ``steps`` steps, let every dashboard draw, save the window as PNG; exit code."""
+    errors = _watch_errors(win)
+    win.draw_all = True
+    if not _wait_built(app, win, errors):
+        win.shutdown()
+        return 2
+    if steps > 0:
+        chunk = max(1, steps // 60)
+        for start in range(0, steps, chunk):
+            win.controller.post("step", n=min(chunk, steps - start))
+        done = _pump(app, lambda: (f := win.controller.latest()) is not None
+                     and f.snapshot is not None and f.snapshot.step >= steps, 600.0, errors)
+        if not done and errors:
+            print(f"error: {errors[0]}", file=sys.stderr)
+            win.shutdown()
+            return 3 if "diverged" in errors[0] else 2
+    serial = win.controller.latest().serial
+    win.controller.post("refresh")
+    _pump(app, lambda: win.controller.latest().serial > serial, 30.0, errors)
+    t_end = time.perf_counter() + 0.5
+    _pump(app, lambda: time.perf_counter() > t_end, 1.0, [])
+    win.on_timer()
+    app.processEvents()
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    ok = win.grab().save(out, "PNG")
+    win.shutdown()
+    if not ok:
+        print(f"error: could not write {out}", file=sys.stderr)
+        return 2
+    print(f"screenshot: {out}")
+    return 0
+
+
+def measure_ui(app: Any, win: Any, seconds: float) -> int:
+    """Train for ``seconds`` with all dashboards drawing; then the same design headless."""
+    errors = _watch_errors(win)
+    win.draw_all = True
+    if not _wait_built(app, win, errors):
+        win.shutdown()
+        return 2
+    chunk = win.worker.steps_per_chunk
+    win.controller.post("step", n=1)  # compile / warm up outside the measured window
+    _pump(app, lambda: (f := win.controller.latest()) is not None and f.snapshot is not None,
+          BUILD_TIMEOUT_S, errors)
+    step0 = win.controller.latest().snapshot.step
+    frames0 = win.frames
+    win.controller.post("play")
+    t0 = time.perf_counter()
+    _pump(app, lambda: time.perf_counter() - t0 >= seconds, seconds + 1.0, errors)
+    elapsed = time.perf_counter() - t0
+    win.controller.post("pause")
+    frame = win.controller.latest()
+    steps = (frame.snapshot.step - step0) if frame is not None and frame.snapshot else 0
+    fps = (win.frames - frames0) / elapsed
+    design = copy.deepcopy(win.applied)
+    base = os.path.dirname(win.doc.path) if win.doc.path else None
+    win.shutdown()
+    if errors:
+        print(f"error: {errors[0]}", file=sys.stderr)
+    headless = headless_rate(design, base, chunk, min(seconds, 10.0), win.device)
+    print(f"measure-ui: fps={fps:.1f} steps_per_s={steps / elapsed:.1f} "
+          f"headless_steps_per_s={headless:.1f}")
+    return 0
+
+
+def headless_rate(design: dict, base_dir: str | None, chunk: int, seconds: float,
+                  device: str = "cpu") -> float:
+    """Steps per second of ``session.run(chunk)`` in a loop, without any UI."""
+    session = engine_bridge.make_session(design, base_dir, device)
+    session.run(1)
+    done, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds and not session.finished:
+        session.run(chunk)
+        done += chunk
+    return done / max(time.perf_counter() - t0, 1e-9)

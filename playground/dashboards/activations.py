@@ -1,0 +1,168 @@
+"""Activation histograms (small multiples + history), dead/saturated units, weight histograms."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from playground.dashboards.base import Dashboard, TimePlot, color, layer_name
+from playground.history import Frame
+
+RELU_FAMILY = ("relu", "leaky_relu", "prelu", "rrelu", "elu")
+
+
+class SmallMultiples(pg.GraphicsLayoutWidget):
+    """A grid of small step-histogram plots, one per layer; rebuilt only when the layers change."""
+
+    def __init__(self, columns: int = 4, parent: QWidget | None = None):
+        super().__init__(parent=parent)
+        self.columns = columns
+        self.items: dict[int, pg.PlotDataItem] = {}
+        self.plots: dict[int, pg.PlotItem] = {}
+        self.signature: tuple = ()
+        self.setMinimumHeight(140)
+
+    def ensure(self, layers: list[Any]) -> None:
+        sig = tuple((ls.index, ls.id) for ls in layers)
+        if sig == self.signature:
+            return
+        self.clear()
+        self.items, self.plots, self.signature = {}, {}, sig
+        for k, ls in enumerate(layers):
+            p = self.addPlot(row=k // self.columns, col=k % self.columns)
+            p.setTitle(layer_name(ls), size="8pt")
+            p.hideAxis("left")
+            p.setMouseEnabled(False, False)
+            item = pg.PlotDataItem([0, 1], [0], stepMode="center", fillLevel=0,
+                                   brush=pg.mkBrush(color(ls.index) + "90"),
+                                   pen=pg.mkPen(color(ls.index)))
+            p.addItem(item)
+            self.items[ls.index], self.plots[ls.index] = item, p
+
+
+class ActivationDashboard(Dashboard):
+    """Per-layer activation histograms on the monitor batch and one layer's history as an image."""
+
+    title = "Activations"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.grid = SmallMultiples()
+        self._layout.addWidget(self.grid, 3)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("history of"))
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip("Which layer's activation histogram to show over time.")
+        bar.addWidget(self.layer_box, 1)
+        self._layout.addLayout(bar)
+        self.history_plot = pg.PlotWidget()
+        self.history_plot.setTitle("histogram over time (brighter: more samples)", size="9pt")
+        self.history_plot.setLabel("bottom", "snapshot")
+        self.history_plot.setLabel("left", "bin")
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get("inferno"))
+        self.history_plot.addItem(self.image)
+        self._layout.addWidget(self.history_plot, 2)
+
+    def draw(self, frame: Frame) -> bool:
+        snap = frame.snapshot
+        if snap is None:
+            return False
+        layers = [ls for ls in snap.layers if getattr(ls, "act_hist_counts", None) is not None]
+        if not layers:
+            return False
+        if tuple((ls.index, ls.id) for ls in layers) != self.grid.signature:
+            self.grid.ensure(layers)
+            self.layer_box.blockSignals(True)
+            self.layer_box.clear()
+            for ls in layers:
+                self.layer_box.addItem(layer_name(ls), ls.index)
+            self.layer_box.blockSignals(False)
+        for ls in layers:
+            counts = np.asarray(ls.act_hist_counts, dtype=np.float64)
+            edges = np.asarray(ls.act_hist_edges, dtype=np.float64)
+            if len(edges) == len(counts) + 1:
+                self.grid.items[ls.index].setData(edges, counts)
+        hist = frame.history.get("hist")
+        sel = self.layer_box.currentData()
+        if hist is not None and hist.ndim == 3 and len(hist) and sel is not None \
+                and sel < hist.shape[1]:
+            self.image.setImage(hist[:, sel, :], autoLevels=True)
+        return True
+
+
+class DeadUnitsDashboard(Dashboard):
+    """Dead-ReLU and saturated fractions per activation layer (bars) and over time."""
+
+    title = "Dead and saturated units"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.bar_plot = pg.PlotWidget()
+        self.bar_plot.setTitle("now: dead (red) / saturated (yellow) fraction", size="9pt")
+        self.bar_plot.setYRange(0, 1)
+        self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ef476f")
+        self.sat_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ffd166")
+        self.bar_plot.addItem(self.dead_bars)
+        self.bar_plot.addItem(self.sat_bars)
+        self.time_plot = TimePlot("dead fraction over time")
+        self._layout.addWidget(self.bar_plot, 1)
+        self._layout.addWidget(self.time_plot, 1)
+        self._signature: tuple = ()
+
+    def draw(self, frame: Frame) -> bool:
+        snap, h = frame.snapshot, frame.history
+        self.time_plot.markers.update(frame.markers)
+        if snap is None:
+            return False
+        acts = [ls for ls in snap.layers
+                if getattr(ls, "dead_fraction", None) is not None
+                or getattr(ls, "saturated_fraction", None) is not None]
+        if not acts:
+            return False
+        sig = tuple((ls.index, ls.id) for ls in acts)
+        if sig != self._signature:
+            self._signature = sig
+            self.time_plot.drop_curves()
+            ticks = [(k, layer_name(ls)) for k, ls in enumerate(acts)]
+            self.bar_plot.getAxis("bottom").setTicks([ticks])
+        xs = np.arange(len(acts), dtype=np.float64)
+        dead = np.array([float(ls.dead_fraction or 0.0) for ls in acts])
+        sat = np.array([float(ls.saturated_fraction or 0.0) for ls in acts])
+        self.dead_bars.setOpts(x=xs - 0.2, height=dead, width=0.4)
+        self.sat_bars.setOpts(x=xs + 0.2, height=sat, width=0.4)
+        if len(h.get("layer_steps", ())):
+            for ls in acts:
+                col = h["dead_fraction"][:, ls.index]
+                if np.isfinite(col).any():
+                    self.time_plot.set_series(layer_name(ls), h["layer_steps"], col,
+                                              pg.mkPen(color(ls.index), width=2))
+        return True
+
+
+class WeightDashboard(Dashboard):
+    """Histogram of each weighted layer's kernel values."""
+
+    title = "Weights"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.grid = SmallMultiples(columns=3)
+        self._layout.addWidget(self.grid)
+
+    def draw(self, frame: Frame) -> bool:
+        snap = frame.snapshot
+        if snap is None:
+            return False
+        layers = [ls for ls in snap.layers if getattr(ls, "weight_hist", None) is not None]
+        if not layers:
+            return False
+        self.grid.ensure(layers)
+        for ls in layers:
+            counts, edges = ls.weight_hist
+            counts, edges = np.asarray(counts, dtype=np.float64), np.asarray(edges, np.float64)
+            if len(edges) == len(counts) + 1:
+                self.grid.items[ls.index].setData(edges, counts)
+        return True

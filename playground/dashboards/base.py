@@ -1,0 +1,132 @@
+"""Shared pieces of the dashboards: the base class, colours, time plots with change markers."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from playground.history import Frame
+
+PALETTE = ["#4cc9f0", "#f72585", "#b8f35b", "#ffb703", "#9d4edd", "#06d6a0", "#ef476f",
+           "#8ecae6", "#fb8500", "#e9c46a", "#90be6d", "#f94144"]
+pg.setConfigOptions(antialias=False, background="#1b1f27", foreground="#c9d1d9")
+
+
+def color(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def finite_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Drop non-finite (and, for log axes, non-positive) points."""
+    y = np.asarray(y, dtype=np.float64)
+    ok = np.isfinite(y)
+    if log:
+        ok &= y > 0
+    return np.asarray(x, dtype=np.float64)[ok], y[ok]
+
+
+def layer_name(ls: Any) -> str:
+    """Short label of a LayerStats: ``"2 relu"``, ``"0 dense"``."""
+    kind = getattr(ls, "function", None) or getattr(ls, "type", "?")
+    return f"{ls.index} {kind}"
+
+
+class Dashboard(QWidget):
+    """A live panel: ``update_frame`` is called with the newest frame at most ~30 times a second.
+
+    ``frames_drawn`` counts the frames that carried data for this panel (the tests read it).
+    """
+
+    title = "Dashboard"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.frames_drawn = 0
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(2, 2, 2, 2)
+        self._layout.setSpacing(2)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(frames_drawn={self.frames_drawn})"
+
+    def update_frame(self, frame: Frame) -> None:
+        if self.draw(frame):
+            self.frames_drawn += 1
+
+    def draw(self, frame: Frame) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Forget everything shown (a new design or a reset)."""
+
+
+class MarkerLayer:
+    """Labelled vertical lines at the steps where something changed mid-training."""
+
+    def __init__(self, plot: pg.PlotItem, with_labels: bool = True):
+        self.plot = plot
+        self.with_labels = with_labels
+        self.lines: list[pg.InfiniteLine] = []
+        self._shown: tuple = ()
+
+    def update(self, markers: tuple) -> None:
+        if markers == self._shown:
+            return
+        if markers[: len(self._shown)] != self._shown:
+            for line in self.lines:
+                self.plot.removeItem(line)
+            self.lines, self._shown = [], ()
+        for step, label in markers[len(self._shown):]:
+            line = pg.InfiniteLine(pos=step, angle=90, movable=False,
+                                   pen=pg.mkPen("#ffd166", width=1, style=pg.QtCore.Qt.DashLine),
+                                   label=label if self.with_labels else None,
+                                   labelOpts={"position": 0.92, "color": "#ffd166",
+                                              "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]})
+            self.plot.addItem(line)
+            self.lines.append(line)
+        self._shown = tuple(markers)
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(label) for _, label in self._shown]
+
+
+class TimePlot(pg.PlotWidget):
+    """A plot over training steps with named curves (created once) and change markers."""
+
+    def __init__(self, title: str, log_y: bool = False, parent: QWidget | None = None):
+        super().__init__(parent=parent)
+        self.setTitle(title, size="10pt")
+        self.plotItem.showGrid(x=True, y=True, alpha=0.15)
+        self.plotItem.setLabel("bottom", "step")
+        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.markers = MarkerLayer(self.plotItem)
+        self.log_y = log_y
+        self.plotItem.setLogMode(y=log_y)
+        self.setMinimumHeight(120)
+
+    def set_log(self, on: bool) -> None:
+        self.log_y = bool(on)
+        self.plotItem.setLogMode(y=self.log_y)
+
+    def curve(self, name: str, pen: Any, **kw: Any) -> pg.PlotDataItem:
+        item = self.curves.get(name)
+        if item is None:
+            item = self.plotItem.plot([], [], pen=pen, name=name, **kw)
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, method="peak")
+            self.curves[name] = item
+        return item
+
+    def drop_curves(self) -> None:
+        for item in self.curves.values():
+            self.plotItem.removeItem(item)
+            self.legend.removeItem(item)
+        self.curves = {}
+
+    def set_series(self, name: str, x: np.ndarray, y: np.ndarray, pen: Any) -> None:
+        xs, ys = finite_xy(x, y, self.log_y)
+        self.curve(name, pen).setData(xs, ys)

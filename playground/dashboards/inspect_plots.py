@@ -1,0 +1,194 @@
+"""Batch-norm internals, the decision boundary and the confusion matrix."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from playground.dashboards.base import Dashboard, layer_name
+from playground.history import Frame
+
+CLASS_COLORS = ["#4cc9f0", "#f72585", "#b8f35b", "#ffb703", "#9d4edd", "#06d6a0", "#ef476f",
+                "#8ecae6", "#fb8500", "#e9c46a"]
+
+
+class BatchNormDashboard(Dashboard):
+    """Batch vs moving mean and variance per unit of the chosen BN layer; renorm's r and d."""
+
+    title = "Batch norm"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("layer"))
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip("The batch-norm layer whose statistics are shown.")
+        bar.addWidget(self.layer_box, 1)
+        self.info = QLabel("")
+        bar.addWidget(self.info)
+        self._layout.addLayout(bar)
+        self.plots = {}
+        self.items = {}
+        for key, title in (("mean", "mean per unit"), ("var", "variance per unit"),
+                           ("rd", "renorm r (cyan) and d (pink)")):
+            p = pg.PlotWidget()
+            p.setTitle(title, size="9pt")
+            p.addLegend(offset=(-5, 5), labelTextSize="8pt")
+            self._layout.addWidget(p, 1)
+            self.plots[key] = p
+        sym = dict(symbol="o", symbolSize=6)
+        self.items["batch_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush="#4cc9f0",
+                                                           name="batch", **sym)
+        self.items["moving_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush="#f72585",
+                                                            name="moving", **sym)
+        self.items["batch_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush="#4cc9f0",
+                                                         name="batch", **sym)
+        self.items["moving_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush="#f72585",
+                                                          name="moving", **sym)
+        self.items["r"] = self.plots["rd"].plot([], [], pen=None, symbolBrush="#4cc9f0", **sym)
+        self.items["d"] = self.plots["rd"].plot([], [], pen=None, symbolBrush="#f72585", **sym)
+        self._signature: tuple = ()
+
+    def draw(self, frame: Frame) -> bool:
+        snap = frame.snapshot
+        if snap is None:
+            return False
+        bns = [ls for ls in snap.layers if getattr(ls, "bn", None)]
+        sig = tuple((ls.index, ls.id) for ls in bns)
+        if sig != self._signature:
+            self._signature = sig
+            keep = self.layer_box.currentText()
+            self.layer_box.blockSignals(True)
+            self.layer_box.clear()
+            for ls in bns:
+                self.layer_box.addItem(layer_name(ls) + f" ({ls.id})", ls.index)
+            idx = self.layer_box.findText(keep)
+            self.layer_box.setCurrentIndex(max(idx, 0))
+            self.layer_box.blockSignals(False)
+        if not bns:
+            return False
+        sel = self.layer_box.currentData()
+        ls = next((b for b in bns if b.index == sel), bns[0])
+        bn = ls.bn
+        for key, item in self.items.items():
+            val = bn.get(key)
+            if val is None:
+                item.setData([], [])
+                continue
+            arr = np.atleast_1d(np.asarray(val, dtype=np.float64))
+            item.setData(np.arange(len(arr)), arr)
+        clipped = [f"{k}: {bn[k]}" for k in ("r_clipped", "d_clipped") if bn.get(k) is not None]
+        state = "off" if ls.enabled is False else "on"
+        self.info.setText(f"{state}  " + "  ".join(clipped))
+        return True
+
+
+class BoundaryDashboard(Dashboard):
+    """Model output over the input plane with training (dots) and validation (rings) points;
+    a curve for 1-D regression."""
+
+    title = "Decision boundary"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setAspectLocked(False)
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get("CET-D1A"))
+        self.plot.addItem(self.image)
+        self.curve = self.plot.plot([], [], pen=pg.mkPen("#ffd166", width=3))
+        self.train = pg.ScatterPlotItem(size=5, pen=pg.mkPen("#101010", width=0.5))
+        self.val = pg.ScatterPlotItem(size=7, brush=None)
+        self.plot.addItem(self.train)
+        self.plot.addItem(self.val)
+        self._layout.addWidget(self.plot)
+        self._shown_points: int | None = None
+
+    def draw(self, frame: Frame) -> bool:
+        b = frame.boundary
+        if b is None:
+            return False
+        if b.kind == "curve":
+            self.image.hide()
+            self.curve.setData(b.xs, b.z[0])
+            self.curve.show()
+        else:
+            self.curve.hide()
+            self.image.show()
+            levels = (0.0, 1.0) if b.kind == "binary" else (float(np.nanmin(b.z)),
+                                                            float(np.nanmax(b.z)) + 1e-9)
+            self.image.setImage(b.z.T, levels=levels)
+            dx = (b.xs[-1] - b.xs[0]) / max(len(b.xs) - 1, 1)
+            dy = (b.ys[-1] - b.ys[0]) / max(len(b.ys) - 1, 1)
+            self.image.setRect(pg.QtCore.QRectF(b.xs[0] - dx / 2, b.ys[0] - dy / 2,
+                                                dx * len(b.xs), dy * len(b.ys)))
+        key = id(b.points["x_train"])
+        if key != self._shown_points:
+            self._shown_points = key
+            self._set_points(b)
+        return True
+
+    def _set_points(self, b) -> None:
+        pts = b.points
+        for item, x, y, filled in ((self.train, pts["x_train"], pts["y_train"], True),
+                                   (self.val, pts.get("x_val"), pts.get("y_val"), False)):
+            if x is None or y is None:
+                item.setData([], [])
+                continue
+            x = np.asarray(x, dtype=np.float64)
+            if x.shape[1] == 1:
+                xy = np.column_stack([x[:, 0], y])
+                brushes = ["#e0e0e0"] * len(x)
+            else:
+                xy = x[:, :2]
+                brushes = [self._class_color(v, b.kind) for v in y]
+            if filled:
+                item.setData(pos=xy, brush=brushes)
+            else:
+                item.setData(pos=xy, brush=None, pen=[pg.mkPen(c, width=1.5) for c in brushes])
+
+    @staticmethod
+    def _class_color(v: float, kind: str) -> str:
+        if kind == "regression":
+            return "#e0e0e0"
+        return CLASS_COLORS[int(round(v)) % len(CLASS_COLORS)]
+
+
+class ConfusionDashboard(Dashboard):
+    """Confusion matrix on the validation data (rows: true class, columns: predicted)."""
+
+    title = "Confusion matrix"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.invertY(True)
+        self.plot.setLabel("left", "true class")
+        self.plot.setLabel("bottom", "predicted class")
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.plot.addItem(self.image)
+        self.texts: list[pg.TextItem] = []
+        self._layout.addWidget(self.plot)
+        self._n = 0
+
+    def draw(self, frame: Frame) -> bool:
+        cm = frame.confusion
+        if cm is None:
+            return False
+        n = cm.shape[0]
+        if n != self._n:
+            for t in self.texts:
+                self.plot.removeItem(t)
+            self.texts = []
+            if n <= 12:
+                for i in range(n * n):
+                    t = pg.TextItem("", color="#ffffff", anchor=(0.5, 0.5))
+                    t.setPos(i % n + 0.5, i // n + 0.5)
+                    self.plot.addItem(t)
+                    self.texts.append(t)
+            self._n = n
+        self.image.setImage(cm.T.astype(np.float64), autoLevels=True)
+        for i, t in enumerate(self.texts):
+            t.setText(str(int(cm[i // n, i % n])))
+        return True

@@ -1,0 +1,92 @@
+"""Loss/accuracy curves and per-layer gradient norms and update ratios over time."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+
+from playground.dashboards.base import Dashboard, TimePlot, color, layer_name
+from playground.history import Frame
+
+
+class LossDashboard(Dashboard):
+    """Training/validation loss (optional log scale) and accuracy over steps."""
+
+    title = "Loss and accuracy"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        bar = QHBoxLayout()
+        self.log_box = QCheckBox("log scale")
+        self.log_box.setToolTip("Show the loss on a logarithmic axis.")
+        self.log_box.toggled.connect(self._set_log)
+        bar.addWidget(self.log_box)
+        bar.addStretch(1)
+        self._layout.addLayout(bar)
+        self.loss_plot = TimePlot("loss")
+        self.acc_plot = TimePlot("accuracy")
+        self.acc_plot.setXLink(self.loss_plot)
+        self._layout.addWidget(self.loss_plot, 3)
+        self._layout.addWidget(self.acc_plot, 2)
+        self.plots = (self.loss_plot, self.acc_plot)
+
+    def _set_log(self, on: bool) -> None:
+        self.loss_plot.set_log(on)
+        self._last = None
+
+    def draw(self, frame: Frame) -> bool:
+        h = frame.history
+        steps = h.get("steps")
+        for p in self.plots:
+            p.markers.update(frame.markers)
+        if steps is None or len(steps) == 0:
+            for p in self.plots:
+                for c in p.curves.values():
+                    c.setData([], [])
+            return False
+        lp, ap = self.loss_plot, self.acc_plot
+        lp.set_series("train (batch)", steps, h["loss"], pg.mkPen("#4cc9f0", width=1))
+        lp.set_series("train (epoch)", steps, h["epoch_loss"], pg.mkPen("#b8f35b", width=2))
+        lp.set_series("validation", steps, h["val_loss"], pg.mkPen("#f72585", width=2))
+        if np.isfinite(h["accuracy"]).any() or np.isfinite(h["val_accuracy"]).any():
+            ap.set_series("train", steps, h["accuracy"], pg.mkPen("#4cc9f0", width=1))
+            ap.set_series("validation", steps, h["val_accuracy"], pg.mkPen("#f72585", width=2))
+        return True
+
+
+class GradientDashboard(Dashboard):
+    """Per-layer kernel gradient norm (log) and update/weight ratio (log) over steps."""
+
+    title = "Gradients"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.grad_plot = TimePlot("gradient norm ‖∇W‖ per layer", log_y=True)
+        self.ratio_plot = TimePlot("update / weight ‖ΔW‖/‖W‖", log_y=True)
+        self.ratio_plot.setXLink(self.grad_plot)
+        self._layout.addWidget(self.grad_plot, 1)
+        self._layout.addWidget(self.ratio_plot, 1)
+        self._signature: tuple = ()
+
+    def draw(self, frame: Frame) -> bool:
+        snap, h = frame.snapshot, frame.history
+        for p in (self.grad_plot, self.ratio_plot):
+            p.markers.update(frame.markers)
+        if snap is None or len(h.get("layer_steps", ())) == 0:
+            return False
+        sig = tuple((ls.index, ls.id) for ls in snap.layers)
+        if sig != self._signature:
+            self.grad_plot.drop_curves()
+            self.ratio_plot.drop_curves()
+            self._signature = sig
+        x = h["layer_steps"]
+        drew = False
+        for ls in snap.layers:
+            col = h["grad_norm"][:, ls.index]
+            if not np.isfinite(col).any():
+                continue
+            pen = pg.mkPen(color(ls.index), width=2)
+            self.grad_plot.set_series(layer_name(ls), x, col, pen)
+            self.ratio_plot.set_series(layer_name(ls), x, h["update_ratio"][:, ls.index], pen)
+            drew = True
+        return drew

@@ -1,0 +1,75 @@
+"""The app's few entry points into the engine: load/save/validate designs and build sessions."""
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from engine.errors import BadInput
+from playground.document import DEFAULT_DESIGN
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+DEFAULT_NAMES = ("default.json", "tf_playground_default.json", "spiral_relu_batchnorm.json")
+
+
+def default_design() -> dict:
+    """The shipped default design (resources/designs/), else the built-in one."""
+    folder = RESOURCES / "designs"
+    for name in DEFAULT_NAMES:
+        path = folder / name
+        if path.is_file():
+            try:
+                return load_design_dict(str(path))
+            except (BadInput, OSError):
+                break
+    return copy.deepcopy(DEFAULT_DESIGN)
+
+
+def load_design_dict(path: str) -> dict:
+    """Read and validate a design file; returns the normalised dict (every key).
+
+    Raises
+    ------
+    BadInput
+        Naming the file and the field that is wrong; OSError when unreadable.
+    """
+    try:
+        from engine.design import load_design
+    except ImportError:
+        with open(path, encoding="utf-8") as fh:
+            try:
+                return json.load(fh)
+            except json.JSONDecodeError as err:
+                raise BadInput(f"invalid JSON at line {err.lineno}: {err.msg}", path) from err
+    return load_design(path).to_dict()
+
+
+def normalize_design(design: dict) -> dict:
+    """Validate a design dict with the engine (raises BadInput); identity without the engine."""
+    try:
+        from engine.design import Design
+    except ImportError:
+        return copy.deepcopy(design)
+    return Design.from_dict(copy.deepcopy(design)).to_dict()
+
+
+def save_design_dict(design: dict, path: str) -> dict:
+    """Validate and write ``design`` (every key); returns what was written."""
+    full = normalize_design(design)
+    try:
+        from engine.design import Design, save_design
+        save_design(Design.from_dict(full), path)
+    except ImportError:
+        tmp = path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(full, fh, indent=2)
+        os.replace(tmp, path)
+    return full
+
+
+def make_session(design: dict, base_dir: str | None, device: str = "cpu") -> Any:
+    """Build the TrainingSession of ``design`` (runs in the worker thread)."""
+    from engine.build import build_session
+    return build_session(copy.deepcopy(design), base_dir, device=device)

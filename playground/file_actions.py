@@ -1,0 +1,130 @@
+"""File menu behaviour: new, open, save, save as, recent files, the unsaved-changes prompt."""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from engine.errors import BadInput
+from playground import engine_bridge
+
+if TYPE_CHECKING:
+    from playground.main_window import MainWindow
+
+MAX_RECENT = 8
+FILTER = "Designs (*.json);;All files (*)"
+
+
+class FileActions:
+    """Owns the document's file life cycle for a :class:`MainWindow`.
+
+    ``ask`` returns "save", "discard" or "cancel" for unsaved changes (a dialog by default;
+    tests replace it).
+    """
+
+    def __init__(self, window: "MainWindow"):
+        self.win = window
+        self.ask: Callable[[], str] = self._ask_dialog
+
+    def __repr__(self) -> str:
+        return f"FileActions(path={self.win.doc.path!r})"
+
+    # ------------------------------------------------------------------ prompts
+    def _ask_dialog(self) -> str:
+        answer = QMessageBox.question(
+            self.win, "Unsaved changes", f"Save the changes to “{self.win.doc.name}”?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+
+    def confirm_discard(self) -> bool:
+        """True when the current design may be replaced (saved, discarded, or not dirty)."""
+        if not self.win.doc.dirty:
+            return True
+        answer = self.ask()
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    # ------------------------------------------------------------------ actions
+    def new(self) -> None:
+        if self.confirm_discard():
+            self.win.doc.replace(engine_bridge.default_design(), None)
+
+    def open_dialog(self) -> None:
+        if not self.confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(self.win, "Open design", self._folder(), FILTER)
+        if path:
+            self.open_path(path, confirm=False)
+
+    def open_path(self, path: str, confirm: bool = True) -> bool:
+        """Load ``path``; a bad file leaves everything as it was and shows the problem."""
+        if confirm and not self.confirm_discard():
+            return False
+        try:
+            design = engine_bridge.load_design_dict(path)
+        except BadInput as err:
+            self.win.notify("Cannot open design", f"{os.path.basename(path)}: {err}")
+            return False
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            self.win.notify("Cannot open design", f"{path}: {err}")
+            return False
+        self.win.doc.replace(design, os.path.abspath(path))
+        self.add_recent(os.path.abspath(path))
+        return True
+
+    def save(self) -> bool:
+        if not self.win.doc.path:
+            return self.save_as()
+        return self.save_to(self.win.doc.path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self.win, "Save design as", self._folder(), FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(".json"):
+            path += ".json"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        """Validate and write the design; False (and a message) when the design is invalid."""
+        try:
+            engine_bridge.save_design_dict(self.win.doc.design, path)
+        except BadInput as err:
+            self.win.notify("Cannot save design", str(err))
+            return False
+        except OSError as err:
+            self.win.notify("Cannot save design", f"{path}: {err}")
+            return False
+        self.win.doc.mark_saved(os.path.abspath(path))
+        self.add_recent(os.path.abspath(path))
+        return True
+
+    # ------------------------------------------------------------------ recent files
+    def _folder(self) -> str:
+        return os.path.dirname(self.win.doc.path) if self.win.doc.path else ""
+
+    def recent(self) -> list[str]:
+        value = self.win.settings.value("recentFiles", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: str) -> None:
+        items = [path] + [p for p in self.recent() if p != path]
+        self.win.settings.setValue("recentFiles", items[:MAX_RECENT])
+        self.fill_recent_menu()
+
+    def fill_recent_menu(self) -> None:
+        menu = getattr(self.win, "recent_menu", None)
+        if menu is None:
+            return
+        menu.clear()
+        for path in self.recent():
+            act = QAction(os.path.basename(path), menu)
+            act.setToolTip(path)
+            act.triggered.connect(lambda _=False, p=path: self.open_path(p))
+            menu.addAction(act)
+        menu.setEnabled(bool(self.recent()))

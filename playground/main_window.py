@@ -1,0 +1,350 @@
+"""The main window: palette, layer stack, inspector, data panel, training bar, dashboards, menus."""
+from __future__ import annotations
+
+import copy
+import os
+import time
+from typing import Any, Callable
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QScrollArea, QSplitter, QToolBar, QWidget)
+
+from engine.errors import BadInput
+from playground import engine_bridge, sync
+from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
+                                               WeightDashboard)
+from playground.dashboards.base import Dashboard
+from playground.dashboards.inspect_plots import (BatchNormDashboard, BoundaryDashboard,
+                                                 ConfusionDashboard)
+from playground.dashboards.training import GradientDashboard, LossDashboard
+from playground.document import DesignDocument, DocEvent
+from playground.file_actions import FileActions
+from playground.widgets.data_panel import DataPanel
+from playground.widgets.inspector import Inspector
+from playground.widgets.palette import LayerPalette
+from playground.widgets.stack import LayerStack
+from playground.widgets.summary import ModelSummary
+from playground.widgets.training_bar import TrainingBar
+from playground.worker import SessionFactory, TrainingController
+
+FRAME_MS = 33
+
+
+class MainWindow(QMainWindow):
+    """The app window. ``factory`` builds sessions (the engine's by default; tests may inject one);
+    ``settings`` holds geometry, dock state and recent files."""
+
+    def __init__(self, design: dict | None = None, path: str | None = None,
+                 factory: SessionFactory | None = None, settings: QSettings | None = None):
+        super().__init__()
+        self.setWindowTitle("Network Playground")
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.AllowNestedDocks | QMainWindow.AllowTabbedDocks)
+        self.settings = settings or QSettings("NetworkPlayground", "playground")
+        self.doc = DesignDocument(design if design is not None else engine_bridge.default_design(),
+                                  path)
+        self.controller = TrainingController(factory or engine_bridge.make_session, self)
+        self.worker = self.controller.worker
+        self.applied: dict | None = None
+        self.device = "cpu"
+        self.dialogs: list[QMessageBox] = []
+        self.draw_all = False
+        self.notify: Callable[[str, str], None] = self._show_message
+        self.resize(1600, 1000)
+        self._build_widgets()
+        self._build_docks()
+        self.files = FileActions(self)
+        self._build_menus()
+        self._connect()
+        self.frames = 0
+        self._fps_t0, self._fps_n, self.fps = time.perf_counter(), 0, 0.0
+        self._last_serial = -1
+        self._last_hidden_draw = 0.0
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.on_timer)
+        self.timer.start()
+        self._update_title()
+        self.rebuild_session()
+
+    # ------------------------------------------------------------------ construction
+    def _build_widgets(self) -> None:
+        self.palette = LayerPalette()
+        self.stack = LayerStack(self.doc)
+        self.inspector = Inspector(self.doc)
+        self.data_panel = DataPanel(self.doc)
+        self.summary = ModelSummary(self.doc)
+        self.bar = TrainingBar()
+        self.bar.show_design(self.doc.design)
+        toolbar = QToolBar("Training")
+        toolbar.setObjectName("trainingToolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.bar)
+        self.addToolBar(Qt.TopToolBarArea, toolbar)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.stack)
+        scroll.setObjectName("stackScroll")
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        center = QSplitter(Qt.Vertical)
+        center.addWidget(scroll)
+        center.addWidget(self.inspector)
+        center.setSizes([600, 300])
+        self.setCentralWidget(center)
+        self.fps_label = QLabel("0 fps")
+        self.statusBar().addPermanentWidget(self.fps_label)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName("dock_" + title.lower().replace(" ", "_"))
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        self.docks[title] = dock
+        return dock
+
+    def _build_docks(self) -> None:
+        self.docks: dict[str, QDockWidget] = {}
+        left, right = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
+        pal = self._dock("Layers", self.palette, left)
+        data = self._dock("Data", self.data_panel, left)
+        summ = self._dock("Summary", self.summary, left)
+        self.splitDockWidget(pal, data, Qt.Vertical)
+        self._tabs_left = ((data, summ),)
+        self.dashboards: list[Dashboard] = [
+            LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
+            DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard()]
+        docks = [self._dock(d.title, d, right) for d in self.dashboards]
+        loss, bound, grad, act, dead, bn, weights, conf = docks
+        self.splitDockWidget(loss, bound, Qt.Horizontal)
+        self.splitDockWidget(loss, grad, Qt.Vertical)
+        self.splitDockWidget(bound, act, Qt.Vertical)
+        self._tabs = ((grad, dead), (act, bn), (act, weights), (bound, conf))
+        self.centralWidget().setMinimumWidth(340)
+        self.resizeDocks([pal, loss, bound], [250, 480, 480], Qt.Horizontal)
+
+    def _build_menus(self) -> None:
+        files = self.menuBar().addMenu("&File")
+        for text, key, slot in (("&New", QKeySequence.New, self.files.new),
+                                ("&Open…", QKeySequence.Open, self.files.open_dialog),
+                                ("&Save", QKeySequence.Save, self.files.save),
+                                ("Save &As…", QKeySequence.SaveAs, self.files.save_as)):
+            act = QAction(text, self)
+            act.setShortcut(key)
+            act.triggered.connect(slot)
+            files.addAction(act)
+        self.recent_menu = files.addMenu("Open &Recent")
+        self.files.fill_recent_menu()
+        files.addSeparator()
+        quit_act = QAction("&Quit", self)
+        quit_act.setShortcut(QKeySequence.Quit)
+        quit_act.triggered.connect(self.close)
+        files.addAction(quit_act)
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.undo_action.triggered.connect(self.doc.undo)
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcut(QKeySequence.Redo)
+        self.redo_action.triggered.connect(self.doc.redo)
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        view = self.menuBar().addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        self._update_undo_actions()
+
+    def _connect(self) -> None:
+        self._doc_handle = self.doc.subscribe(self._on_doc)
+        self.stack.selected.connect(self.inspector.show_layer)
+        self.palette.activated.connect(lambda cfg: self.doc.insert_layer(len(self.doc.layers), cfg))
+        b = self.bar
+        b.play_toggled.connect(lambda on: self.controller.post("play" if on else "pause"))
+        b.step_clicked.connect(lambda: self.controller.post("step", n=1))
+        b.epoch_clicked.connect(lambda: self.controller.post("epoch"))
+        b.reset_clicked.connect(lambda: self.controller.post("reset"))
+        b.speed_changed.connect(lambda n: self.controller.post("speed", steps=n))
+        b.lr_changed.connect(lambda v: self.doc.set_value("optimizer", "learning_rate", float(v)))
+        b.optimizer_changed.connect(self._set_optimizer)
+        b.schedule_changed.connect(lambda t: self.doc.set_section("schedule", {"type": t}))
+        b.batch_changed.connect(lambda n: self.doc.set_value("training", "batch_size", int(n)))
+        b.device_changed.connect(self._set_device)
+        self.worker.error.connect(self._worker_error)
+        self.worker.diverged.connect(self._diverged)
+        self.worker.status.connect(self._worker_status)
+        self.controller.post("speed", steps=b.speed.value())
+
+    # ------------------------------------------------------------------ document -> session
+    def _on_doc(self, event: DocEvent) -> None:
+        self._update_undo_actions()
+        self._update_title()
+        if event.kind == "saved":
+            return
+        if event.kind in ("reset", "undo", "redo", "section"):
+            self.bar.show_design(self.doc.design)
+        if event.kind == "reset":
+            self.rebuild_session()
+            return
+        self.sync_session()
+
+    def sync_session(self) -> None:
+        """Send the worker what changed since the design it runs."""
+        new = copy.deepcopy(self.doc.design)
+        cmds = sync.commands_for(self.applied, new)
+        if any(name == "build" for name, _ in cmds):
+            self.rebuild_session()
+            return
+        for name, kw in cmds:
+            self.controller.post(name, **kw)
+        self.applied = new
+
+    def rebuild_session(self) -> None:
+        """Build a fresh session from the document (in the worker thread)."""
+        self.bar.set_playing(False)
+        self.applied = copy.deepcopy(self.doc.design)
+        base = os.path.dirname(self.doc.path) if self.doc.path else None
+        self.controller.post("build", design=copy.deepcopy(self.applied), base_dir=base,
+                             device=self.device)
+
+    def _set_optimizer(self, name: str) -> None:
+        lr = self.doc.section("optimizer").get("learning_rate", 0.01)
+        self.doc.set_section("optimizer", {"type": name, "learning_rate": lr})
+
+    def _set_device(self, device: str) -> None:
+        self.device = device
+        self.rebuild_session()
+
+    # ------------------------------------------------------------------ frames
+    def on_timer(self) -> None:
+        """~30 Hz: draw the newest frame (older ones were dropped by the worker)."""
+        frame = self.controller.latest()
+        now = time.perf_counter()
+        self._fps_n += 1 if frame is not None and frame.serial != self._last_serial else 0
+        if now - self._fps_t0 >= 1.0:
+            self.fps = self._fps_n / (now - self._fps_t0)
+            self._fps_t0, self._fps_n = now, 0
+            self.fps_label.setText(f"{self.fps:.0f} fps")
+        if frame is None or frame.serial == self._last_serial:
+            return
+        self._last_serial = frame.serial
+        self.frames += 1
+        draw_hidden = self.draw_all or now - self._last_hidden_draw > 1.0
+        if draw_hidden:
+            self._last_hidden_draw = now
+        for dash in self.dashboards:
+            if draw_hidden or dash.isVisible():
+                dash.update_frame(frame)
+        self.data_panel.show_points(frame.boundary)
+        self.bar.show_progress(frame.snapshot, frame.extra.get("steps_per_s", 0.0))
+        self.bar.set_playing(bool(frame.extra.get("playing")))
+
+    # ------------------------------------------------------------------ errors
+    def _show_message(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
+        box.setModal(False)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.finished.connect(lambda _=0, b=box: self.dialogs.remove(b) if b in self.dialogs
+                             else None)
+        self.dialogs.append(box)
+        box.show()
+
+    def _worker_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 4000)
+
+    def _worker_error(self, text: str) -> None:
+        self.bar.set_playing(False)
+        self.statusBar().showMessage(text.splitlines()[0], 10000)
+        self.notify("Training problem", text)
+
+    def _diverged(self, info: dict) -> None:
+        self.bar.set_playing(False)
+        where = f" in layer {info.get('layer_index')} ({info.get('layer_id')})" \
+            if info.get("layer_index") is not None else ""
+        text = f"Training diverged at step {info.get('step')}{where}."
+        self.statusBar().showMessage(text, 10000)
+        box = QMessageBox(QMessageBox.Warning, "Diverged", text + "\nReset the weights, or lower "
+                          "the learning rate (÷10) and reset?", QMessageBox.NoButton, self)
+        reset = box.addButton("Reset", QMessageBox.AcceptRole)
+        lower = box.addButton("Lower lr", QMessageBox.ActionRole)
+        box.addButton(QMessageBox.Close)
+        box.setModal(False)
+        box.buttonClicked.connect(lambda btn: self._diverged_choice(btn, reset, lower))
+        self.dialogs.append(box)
+        self.diverged_box = box
+        box.show()
+
+    def _diverged_choice(self, button: Any, reset: Any, lower: Any) -> None:
+        if button is lower:
+            lr = float(self.doc.section("optimizer").get("learning_rate", 0.01))
+            self.doc.set_value("optimizer", "learning_rate", lr / 10)
+        if button in (reset, lower):
+            self.controller.post("reset")
+
+    # ------------------------------------------------------------------ window chrome
+    def _update_undo_actions(self) -> None:
+        self.undo_action.setEnabled(self.doc.can_undo)
+        self.undo_action.setText(f"&Undo {self.doc.undo_label}".rstrip())
+        self.redo_action.setEnabled(self.doc.can_redo)
+        self.redo_action.setText(f"&Redo {self.doc.redo_label}".rstrip())
+
+    def _update_title(self) -> None:
+        name = os.path.basename(self.doc.path) if self.doc.path else self.doc.name
+        self.setWindowTitle(f"{name}{' *' if self.doc.dirty else ''} — Network Playground")
+
+    def _restore_settings(self) -> bool:
+        """Geometry and dock layout from QSettings; False when none was saved."""
+        geo = self.settings.value("geometry")
+        state = self.settings.value("windowState")
+        if state is not None:
+            self.restoreState(state)
+        if geo is not None:
+            self.restoreGeometry(geo)
+        return geo is not None
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if getattr(self, "_tabs", None) is not None:
+            # tabified before the first show, Qt leaves stale tab bars painted in the window
+            for first, other in self._tabs_left + self._tabs:
+                self.tabifyDockWidget(first, other)
+            for first, _ in self._tabs_left + self._tabs:
+                first.raise_()
+            self._tabs = None
+            if not self._restore_settings():
+                self.resize(1600, 1000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        urls = event.mimeData().urls()
+        if urls and urls[0].toLocalFile().lower().endswith(".json"):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        urls = event.mimeData().urls()
+        if urls:
+            event.acceptProposedAction()
+            self.files.open_path(urls[0].toLocalFile())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop the timer and the worker thread (idempotent)."""
+        self.timer.stop()
+        self.controller.shutdown()
+        for box in list(self.dialogs):
+            box.close()
+        self.dialogs.clear()
+
+
+__all__ = ["MainWindow", "BadInput"]

@@ -1,0 +1,101 @@
+"""Turn the difference between the design the session runs and the edited design into the fewest
+worker commands (Qt-free): live layer options, learning rate, optimiser, schedule, batch size,
+``apply_model`` for structural edits, and a full rebuild for data/loss/seed changes."""
+from __future__ import annotations
+
+from typing import Any
+
+LIVE_LAYER_KEYS = ("enabled", "renorm", "rate", "trainable")
+REBUILD_SECTIONS = ("data", "loss", "seed")
+
+
+def _layer_live_changes(old: dict, new: dict) -> dict[str, Any] | None:
+    """Options of one layer that can change mid-training, or None when the change is structural."""
+    keys = set(old) | set(new)
+    out: dict[str, Any] = {}
+    for key in keys:
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if key in LIVE_LAYER_KEYS:
+            out[key] = b
+        elif key == "kernel_regularizer":
+            a, b = a or {}, b or {}
+            for k in ("l1", "l2"):
+                if a.get(k, 0.0) != b.get(k, 0.0):
+                    out[k] = float(b.get(k) or 0.0)
+        elif key == "kernel_constraint":
+            out["max_norm"] = (b or {}).get("max_norm")
+        else:
+            return None
+    return out
+
+
+def commands_for(old: dict | None, new: dict) -> list[tuple[str, dict]]:
+    """Worker commands that take a session built from ``old`` to ``new``.
+
+    Returns ``[("build", {...})]`` when the data, loss, seed, input size or training length
+    changed (or there is no session yet); otherwise live changes and/or ``apply_model``.
+    """
+    if old is None:
+        return [("build", {})]
+    for key in REBUILD_SECTIONS:
+        if old.get(key) != new.get(key):
+            return [("build", {})]
+    om, nm = old.get("model", {}), new.get("model", {})
+    if om.get("input_dim") != nm.get("input_dim"):
+        return [("build", {})]
+    ot, nt = dict(old.get("training", {})), dict(new.get("training", {}))
+    bs_old, bs_new = ot.pop("batch_size", None), nt.pop("batch_size", None)
+    if ot != nt:
+        return [("build", {})]
+    cmds: list[tuple[str, dict]] = []
+    cmds += _layer_commands(om.get("layers", []), nm.get("layers", []))
+    oo, no = old.get("optimizer", {}), new.get("optimizer", {})
+    if oo != no:
+        rest_old = {k: v for k, v in oo.items() if k != "learning_rate"}
+        rest_new = {k: v for k, v in no.items() if k != "learning_rate"}
+        if rest_old == rest_new:
+            cmds.append(("lr", {"value": float(no.get("learning_rate"))}))
+        else:
+            cmds.append(("optimizer", {"config": dict(no)}))
+    if old.get("schedule") != new.get("schedule"):
+        cmds.append(("schedule", {"config": dict(new.get("schedule") or {"type": "constant"})}))
+    if bs_old != bs_new:
+        cmds.append(("batch_size", {"value": bs_new}))
+    return cmds
+
+
+def _layer_commands(old: list[dict], new: list[dict]) -> list[tuple[str, dict]]:
+    if [l.get("id") for l in old] != [l.get("id") for l in new]:
+        ids_old = {l.get("id") for l in old}
+        added = [l for l in new if l.get("id") not in ids_old]
+        removed = [l for l in old if l.get("id") not in {x.get("id") for x in new}]
+        parts = [f"+{_name(l)}" for l in added] + [f"−{_name(l)}" for l in removed]
+        label = " ".join(parts) if parts else "layers reordered"
+        return [("apply_model", {"layers": [dict(l) for l in new], "label": label})]
+    cmds: list[tuple[str, dict]] = []
+    for a, b in zip(old, new):
+        if a == b:
+            continue
+        live = _layer_live_changes(a, b)
+        if live is None:
+            return [("apply_model", {"layers": [dict(l) for l in new],
+                                     "label": f"{b.get('id')} edited"})]
+        if live:
+            text = ", ".join(f"{k}={_short(v)}" for k, v in live.items())
+            cmds.append(("layer_option", {"layer_id": b.get("id"),
+                                          "label": f"{b.get('id')}: {text}", **live}))
+    return cmds
+
+
+def _name(layer: dict) -> str:
+    return str(layer.get("function") or layer.get("type"))
+
+
+def _short(v: Any) -> str:
+    if v is True:
+        return "on"
+    if v is False:
+        return "off"
+    return f"{v:g}" if isinstance(v, float) else str(v)

@@ -1,0 +1,183 @@
+"""The data panel: data set, noise, samples, split, feature crosses, files, and a scatter preview."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QGridLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from playground import catalog
+from playground.document import DesignDocument, DocEvent
+from playground.history import Boundary
+
+GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
+
+
+def feature_count(data: dict, base_dir: str | None) -> int | None:
+    """The number of model inputs a ``data`` section gives (engine's count when available)."""
+    try:
+        from pathlib import Path
+
+        from engine.data import from_config
+        from engine.data.load import n_features
+        return n_features(from_config(dict(data)), Path(base_dir) if base_dir else None)
+    except Exception:  # noqa: BLE001 - engine missing or config incomplete
+        feats = data.get("features")
+        if feats:
+            return len(feats)
+        ds = data.get("dataset")
+        return {"digits": 64, "sine_1d": 1}.get(ds, 2) if isinstance(ds, str) else None
+
+
+class DataPanel(QWidget):
+    """Edits the document's ``data`` section; ``preview`` draws the training points."""
+
+    message = Signal(str)
+
+    def __init__(self, doc: DesignDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        form = QFormLayout()
+        self.dataset = QComboBox()
+        self.dataset.addItems(catalog.DATASETS)
+        self.dataset.setToolTip("Generated 2-D problems (TF Playground), 1-D sine, or digits.")
+        self.noise = QDoubleSpinBox()
+        self.noise.setRange(0.0, 5.0)
+        self.noise.setSingleStep(0.05)
+        self.noise.setToolTip("Noise added by the generator.")
+        self.samples = QSpinBox()
+        self.samples.setRange(10, 100_000)
+        self.samples.setSingleStep(100)
+        self.samples.setToolTip("How many samples the generator draws.")
+        self.fraction = QDoubleSpinBox()
+        self.fraction.setRange(0.05, 1.0)
+        self.fraction.setSingleStep(0.05)
+        self.fraction.setToolTip("Fraction used for training; the rest validates (1: none).")
+        form.addRow("data set", self.dataset)
+        form.addRow("noise", self.noise)
+        form.addRow("samples", self.samples)
+        form.addRow("train fraction", self.fraction)
+        lay.addLayout(form)
+        grid = QGridLayout()
+        self.features: dict[str, QCheckBox] = {}
+        for k, name in enumerate(catalog.FEATURES):
+            box = QCheckBox(name)
+            box.setToolTip(f"Feed {name} to the network (TF Playground's feature crosses).")
+            box.toggled.connect(self._features_changed)
+            self.features[name] = box
+            grid.addWidget(box, k // 4, k % 4)
+        lay.addLayout(grid)
+        self.load_button = QPushButton("Load CSV / NPZ…")
+        self.load_button.setToolTip("Use your own data: a CSV with a label column or an NPZ.")
+        self.load_button.clicked.connect(self.choose_file)
+        lay.addWidget(self.load_button)
+        self.preview = pg.PlotWidget()
+        self.preview.setMinimumHeight(150)
+        self.preview.setTitle("training data", size="9pt")
+        self.scatter = pg.ScatterPlotItem(size=4, pen=None)
+        self.preview.addItem(self.scatter)
+        lay.addWidget(self.preview, 1)
+        self._shown: int | None = None
+        self.dataset.currentTextChanged.connect(self._dataset_changed)
+        self.noise.valueChanged.connect(lambda v: self._set("noise", float(v)))
+        self.samples.valueChanged.connect(lambda v: self._set("samples", int(v)))
+        self.fraction.valueChanged.connect(lambda v: self._set("train_fraction", float(v)))
+        self._handle = doc.subscribe(self._on_doc)
+        self.refresh()
+
+    def set_document(self, doc: DesignDocument) -> None:
+        self._handle.remove()
+        self.doc = doc
+        self._handle = doc.subscribe(self._on_doc)
+        self.refresh()
+
+    def _on_doc(self, event: DocEvent) -> None:
+        if event.kind in ("reset", "undo", "redo", "section"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show the document's values without emitting edits."""
+        data = self.doc.section("data")
+        widgets = [self.dataset, self.noise, self.samples, self.fraction, *self.features.values()]
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            ds = data.get("dataset", "circle")
+            if isinstance(ds, str):
+                self.dataset.setCurrentText(ds)
+            self.noise.setValue(float(data.get("noise", 0.0) or 0.0))
+            self.samples.setValue(int(data.get("samples", 500) or 500))
+            self.fraction.setValue(float(data.get("train_fraction", 0.5) or 0.5))
+            feats = data.get("features") or ["x1", "x2"]
+            crossable = isinstance(ds, str) and ds in GENERATORS_2D
+            for name, box in self.features.items():
+                box.setChecked(name in feats)
+                box.setEnabled(crossable)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+
+    def _set(self, key: str, value: Any) -> None:
+        self.doc.set_value("data", key, value)
+
+    def _apply_data(self, data: dict, label: str) -> None:
+        n = feature_count(data, os.path.dirname(self.doc.path) if self.doc.path else None)
+        changes = [("data", k, v) for k, v in data.items() if self.doc.section("data").get(k) != v]
+        if n is not None and n != self.doc.input_dim:
+            model = dict(self.doc.design.get("model", {}))
+            model["input_dim"] = n
+            changes.append(("model", "input_dim", n))
+        if changes:
+            self.doc.set_values(changes, label)
+
+    def _dataset_changed(self, name: str) -> None:
+        data = dict(self.doc.section("data"))
+        data["dataset"] = name
+        data["features"] = ["x1", "x2"] if name in GENERATORS_2D else None
+        self._apply_data(data, f"data set {name}")
+
+    def _features_changed(self) -> None:
+        feats = [n for n, b in self.features.items() if b.isChecked()]
+        if not feats:
+            self.refresh()
+            return
+        data = dict(self.doc.section("data"))
+        data["features"] = feats
+        self._apply_data(data, "features " + ", ".join(feats))
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load data", "", "Data (*.csv *.npz)")
+        if path:
+            self.load_file(path)
+
+    def load_file(self, path: str) -> None:
+        """Use a CSV/NPZ file as the data set (path stored as given)."""
+        data = dict(self.doc.section("data"))
+        data["dataset"] = {"path": path, "label_column": None}
+        data["features"] = None
+        self._apply_data(data, f"data file {os.path.basename(path)}")
+
+    def show_points(self, boundary: Boundary | None) -> None:
+        """Scatter the training points of the newest frame (only when they changed)."""
+        if boundary is None or id(boundary.points["x_train"]) == self._shown:
+            return
+        self._shown = id(boundary.points["x_train"])
+        x = np.asarray(boundary.points["x_train"], dtype=np.float64)
+        y = np.asarray(boundary.points["y_train"], dtype=np.float64)
+        if x.shape[1] == 1:
+            self.scatter.setData(x=x[:, 0], y=y, brush="#e0e0e0")
+            return
+        from playground.dashboards.inspect_plots import CLASS_COLORS
+        if boundary.kind == "regression":
+            lo, hi = float(y.min()), float(y.max()) + 1e-9
+            cmap = pg.colormap.get("CET-D1A")
+            brushes = [pg.mkBrush(cmap.map((v - lo) / (hi - lo), mode="qcolor")) for v in y]
+        else:
+            brushes = [CLASS_COLORS[int(v) % len(CLASS_COLORS)] for v in y]
+        self.scatter.setData(x=x[:, 0], y=x[:, 1], brush=brushes)

@@ -1,0 +1,143 @@
+"""The training bar: play/pause, step, epoch, reset, speed, optimiser, rate, schedule, batch, device."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+                               QSpinBox, QWidget)
+
+from playground import catalog
+
+
+def cuda_status() -> tuple[bool, str]:
+    """(usable, reason) for numba.cuda on this machine."""
+    try:
+        from numba import cuda
+        if cuda.is_available():
+            return True, "numba.cuda found a usable GPU"
+        return False, "numba.cuda is not available: no CUDA GPU or driver found"
+    except Exception as err:  # noqa: BLE001 - any import problem means no CUDA
+        return False, f"numba.cuda is not available: {err}"
+
+
+class TrainingBar(QWidget):
+    """Buttons and settings for the run; emits intents, the main window applies them."""
+
+    play_toggled = Signal(bool)
+    step_clicked = Signal()
+    epoch_clicked = Signal()
+    reset_clicked = Signal()
+    speed_changed = Signal(int)
+    optimizer_changed = Signal(str)
+    lr_changed = Signal(float)
+    schedule_changed = Signal(str)
+    batch_changed = Signal(int)
+    device_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("trainingBar")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 2)
+        self.play = QPushButton("▶ Play")
+        self.play.setCheckable(True)
+        self.play.setToolTip("Start or pause training (Space).")
+        self.play.setShortcut(Qt.Key_Space)
+        self.play.toggled.connect(self._play)
+        self.step = QPushButton("Step")
+        self.step.setToolTip("One optimiser step.")
+        self.step.clicked.connect(self.step_clicked)
+        self.epoch = QPushButton("Epoch")
+        self.epoch.setToolTip("Train to the end of the current epoch.")
+        self.epoch.clicked.connect(self.epoch_clicked)
+        self.reset = QPushButton("⟲ Reset")
+        self.reset.setToolTip("Re-initialise the weights from the seed.")
+        self.reset.clicked.connect(self.reset_clicked)
+        for b in (self.play, self.step, self.epoch, self.reset):
+            lay.addWidget(b)
+        self.speed = self._spin(1, 10_000, 10, "steps per frame",
+                                "Optimiser steps per chunk between redraws.")
+        self.speed.valueChanged.connect(self.speed_changed)
+        self.optimizer = self._combo(catalog.OPTIMIZERS, "optimizer", "The optimisation rule.")
+        self.optimizer.currentTextChanged.connect(self.optimizer_changed)
+        lay_items = [("speed", self.speed), ("opt", self.optimizer)]
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(5)
+        self.lr.setRange(1e-5, 10.0)
+        self.lr.setSingleStep(0.001)
+        self.lr.setToolTip("Learning rate (applied at the next step).")
+        self.lr.valueChanged.connect(self.lr_changed)
+        self.schedule = self._combo(catalog.SCHEDULES, "schedule", "Learning-rate schedule.")
+        self.schedule.currentTextChanged.connect(self.schedule_changed)
+        self.batch = self._spin(1, 100_000, 32, "batch", "Mini-batch size.")
+        self.batch.valueChanged.connect(self.batch_changed)
+        self.device = QComboBox()
+        self.device.addItems(["cpu", "cuda"])
+        ok, reason = cuda_status()
+        item = self.device.model().item(1)
+        item.setEnabled(ok)
+        item.setToolTip(reason)
+        self.device.setToolTip("Where training runs." + ("" if ok else f" cuda: {reason}"))
+        self.device.currentTextChanged.connect(self.device_changed)
+        lay_items += [("lr", self.lr), ("schedule", self.schedule), ("batch", self.batch),
+                      ("device", self.device)]
+        for name, w in lay_items:
+            lay.addWidget(QLabel(name))
+            lay.addWidget(w)
+        lay.addStretch(1)
+        self.counter = QLabel("epoch 0 · step 0")
+        self.counter.setObjectName("counter")
+        self.rate = QLabel("0 steps/s")
+        lay.addWidget(self.counter)
+        lay.addWidget(self.rate)
+
+    @staticmethod
+    def _spin(lo: int, hi: int, value: int, name: str, tip: str) -> QSpinBox:
+        w = QSpinBox()
+        w.setRange(lo, hi)
+        w.setValue(value)
+        w.setToolTip(tip)
+        w.setObjectName(name)
+        return w
+
+    @staticmethod
+    def _combo(items: list[str], name: str, tip: str) -> QComboBox:
+        w = QComboBox()
+        w.addItems(items)
+        w.setToolTip(tip)
+        w.setObjectName(name)
+        return w
+
+    def _play(self, on: bool) -> None:
+        self.play.setText("⏸ Pause" if on else "▶ Play")
+        self.play_toggled.emit(on)
+
+    def set_playing(self, on: bool) -> None:
+        """Reflect the worker's state without emitting."""
+        if self.play.isChecked() != on:
+            self.play.blockSignals(True)
+            self.play.setChecked(on)
+            self.play.setText("⏸ Pause" if on else "▶ Play")
+            self.play.blockSignals(False)
+
+    def show_design(self, design: dict) -> None:
+        """Show the design's optimiser, rate, schedule and batch size (no signals)."""
+        opt = design.get("optimizer", {})
+        widgets = (self.optimizer, self.lr, self.schedule, self.batch)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.optimizer.setCurrentText(str(opt.get("type", "adam")))
+            self.lr.setValue(float(opt.get("learning_rate", 0.01)))
+            self.schedule.setCurrentText(str(design.get("schedule", {}).get("type", "constant")))
+            bs = design.get("training", {}).get("batch_size", 32)
+            self.batch.setValue(int(bs) if isinstance(bs, int) else self.batch.maximum())
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+
+    def show_progress(self, snap, steps_per_s: float) -> None:
+        if snap is None:
+            self.counter.setText("epoch 0 · step 0")
+        else:
+            self.counter.setText(f"epoch {snap.epoch} · step {snap.step} · loss {snap.loss:.4g}")
+        self.rate.setText(f"{steps_per_s:,.0f} steps/s")
