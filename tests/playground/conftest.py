@@ -1,4 +1,36 @@
-"""Qt test setup: offscreen platform, and a helper that builds the app's windows and closes them."""
+"""Qt test setup: offscreen platform and a main-window fixture that always closes its windows."""
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    """Build MainWindows (isolated QSettings, no modal prompts) and close them afterwards."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from playground.main_window import MainWindow
+
+    made = []
+
+    def build(design=None, path=None, factory=None):
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+        win = MainWindow(design, path, factory=factory, settings=settings)
+        win.messages = []
+        win.notify = lambda title, text: win.messages.append((title, text))
+        win.files.ask = lambda: "discard"
+        made.append(win)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    yield build
+    for win in made:
+        win.close()
+        win.shutdown()
+        assert not win.controller.thread.isRunning()
+        win.deleteLater()
+    QApplication.processEvents()

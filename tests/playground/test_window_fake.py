@@ -1,0 +1,78 @@
+"""The main window driven with a stand-in session: dashboards, markers, timer, structural edits."""
+from PySide6.QtCore import QPointF, Qt
+
+from tests.playground.fakes import FakeSession
+from tests.playground.test_stack_dnd import _drop
+
+DESIGN = {"format": "network-playground/design", "version": 1, "name": "fake", "seed": 0,
+          "data": {"dataset": "gaussian", "samples": 200, "noise": 0.1, "train_fraction": 0.8},
+          "model": {"input_dim": 2, "layers": [
+              {"id": "d1", "type": "dense", "units": 1},
+              {"id": "do1", "type": "dropout", "rate": 0.2, "enabled": True},
+              {"id": "a1", "type": "activation", "function": "sigmoid"}]},
+          "loss": {"type": "binary_crossentropy"},
+          "optimizer": {"type": "sgd", "learning_rate": 0.5},
+          "schedule": {"type": "constant"}, "training": {"batch_size": 32, "epochs": 10}}
+
+
+def _fake(d, b, dev):
+    return FakeSession(d, b, dev, delay=0.002)
+
+
+def _step_at_least(win, n):
+    f = win.controller.latest()
+    return f is not None and f.snapshot is not None and f.snapshot.step >= n
+
+
+def test_play_feeds_every_dashboard_and_the_timer_keeps_firing(qtbot, make_window):
+    win = make_window(DESIGN, factory=_fake)
+    win.draw_all = True
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    qtbot.mouseClick(win.bar.play, Qt.LeftButton)
+    frames0 = win.frames
+    qtbot.waitUntil(lambda: _step_at_least(win, 100), timeout=10000)
+    qtbot.waitUntil(lambda: win.frames >= frames0 + 5, timeout=5000)  # the UI timer keeps drawing
+    qtbot.mouseClick(win.bar.play, Qt.LeftButton)
+    assert not win.bar.play.isChecked()
+    drawn = {type(d).__name__: d.frames_drawn for d in win.dashboards}
+    missing = [name for name, n in drawn.items() if n == 0 and name != "BatchNormDashboard"]
+    assert not missing, drawn
+    assert "step" in win.bar.counter.text()
+
+
+def test_toggle_dropout_mid_training_marks_every_time_plot(qtbot, make_window):
+    win = make_window(DESIGN, factory=_fake)
+    win.draw_all = True
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    win.controller.post("play")
+    qtbot.waitUntil(lambda: _step_at_least(win, 20), timeout=5000)
+    win.stack.select(1)
+    win.inspector.editors["enabled"].setChecked(False)
+    qtbot.waitUntil(lambda: len(win.controller.latest().markers) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == ["do1: enabled=off"],
+                    timeout=5000)
+    win.controller.post("pause")
+    session = win.worker.session
+    assert ("layer_option", "do1", {"enabled": False}) in session.calls
+    assert session.dropout_enabled is False
+    for dash in win.dashboards:
+        for plot in getattr(dash, "plots", ()):
+            if hasattr(plot, "markers"):
+                assert plot.markers.labels == ["do1: enabled=off"]
+    assert win.dashboards[2].grad_plot.markers.labels == ["do1: enabled=off"]
+
+
+def test_structural_drop_applies_model_without_rebuild(qtbot, make_window):
+    win = make_window(DESIGN, factory=_fake)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    session = win.worker.session
+    target = win.stack.cards[1].geometry()
+    _drop(win.stack, win.palette.card("batch_norm").mime_data(),
+          QPointF(target.center().x(), target.top() + 1))
+    qtbot.waitUntil(lambda: any(c[0] == "apply_model" for c in session.calls), timeout=5000)
+    assert win.worker.session is session
+    ids = next(c[1] for c in session.calls if c[0] == "apply_model")
+    assert ids[0] == "d1" and ids[2] == "do1" and len(ids) == 4
+    assert win.windowTitle().startswith("fake *")
+    win.undo_action.trigger()
+    qtbot.waitUntil(lambda: sum(c[0] == "apply_model" for c in session.calls) == 2, timeout=5000)
