@@ -187,3 +187,32 @@ def test_check_targets():
         sce.check_targets(np.array([[0.0], [3.0]]), 3)
     with pytest.raises(BadInput):
         from_config({"type": "mse"}).check_targets(np.zeros((2, 2)), 1)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(deadline=None, max_examples=60)
+@given(code=st.integers(0, 4), b=st.integers(1, 6), k=st.integers(1, 5), seed=st.integers(0, 2**16),
+       fuse=st.booleans(), f32=st.booleans())
+def test_kernel_matches_reference_any_shape(code, b, k, seed, fuse, f32):
+    rng = np.random.default_rng(seed)
+    name = sorted(LOSSES, key=lambda n: LOSSES[n].code)[code]
+    loss = LOSSES[name]()
+    fused = loss.fusion(loss.fuses_with) if fuse and loss.fuses_with else 0
+    if code >= 3 and k == 1:
+        k = 2
+    out = rng.normal(size=(b, k)) * 3 if fused or code < 2 else rng.uniform(0.01, 0.99, (b, k))
+    if code == 4:
+        y = rng.integers(0, k, (b, 1)).astype(float)
+    elif code == 3:
+        y = np.eye(k)[rng.integers(0, k, b)]
+    else:
+        y = rng.uniform(0, 1, (b, k))
+    sw = rng.uniform(0.5, 2.0, b)
+    dtype = np.float32 if f32 else np.float64
+    value, grad = loss.value_and_grad(out.astype(dtype), y, sw, fused)
+    want = loss_ref(loss.code, fused, out.astype(dtype), y.astype(dtype), sw.astype(dtype))
+    assert value == pytest.approx(want, rel=1e-5 if f32 else 1e-10, abs=1e-6 if f32 else 1e-12)
+    assert grad.dtype == dtype and np.all(np.isfinite(grad))

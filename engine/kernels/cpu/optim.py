@@ -52,8 +52,7 @@ def _adagrad(hp, w, g, acc, lr):
     eps = hp[0]
     for i in range(w.shape[0]):
         gi = float(g[i])
-        a = acc[i] + gi * gi
-        acc[i] = a
+        acc[i] = acc[i] + gi * gi
         w[i] = w[i] - lr * gi / math.sqrt(float(acc[i]) + eps)
 
 
