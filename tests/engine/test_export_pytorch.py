@@ -175,3 +175,289 @@ def test_categorical_targets_become_one_hot_and_balanced_weights_match_the_engin
     table = class_weight_table({"type": "binary_crossentropy", "class_weight": {"1": 19.0}},
                                np.array([[0.0], [1.0]]))
     assert table == [1.0, 19.0]
+
+
+# ------------------------------------------------------------------------------ numpy reference
+# Float64 training of a design exactly as DESIGN.md states it: the forward pass in plain numpy,
+# gradients by central differences (renorm's r and d frozen per step), the engine's optimiser and
+# schedule classes for the updates, max-norm after each update.
+
+SELU_L, SELU_A = 1.0507009873554805, 1.6732632423543772
+
+
+def act_np(cfg, z, alpha):
+    f = cfg["function"]
+    neg = {"relu": lambda: 0.0 * z, "leaky_relu": lambda: cfg.get("alpha", 0.2) * z,
+           "prelu": lambda: alpha * z, "elu": lambda: cfg.get("alpha", 1.0) * np.expm1(z),
+           "selu": lambda: SELU_A * np.expm1(z)}
+    if f in neg:
+        out = np.where(z > 0, z, neg[f]())
+        return SELU_L * out if f == "selu" else out
+    if f == "softmax":
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    return {"linear": lambda: z, "tanh": lambda: np.tanh(z), "sigmoid": lambda: 1 / (1 + np.exp(-z)),
+            "gelu": lambda: 0.5 * z * (1 + erf(z / np.sqrt(2))), "softplus": lambda: np.logaddexp(0, z),
+            "swish": lambda: z / (1 + np.exp(-z))}[f]()
+
+
+def norm_np(cfg, i, h, p, state, new_state, training, frozen):
+    k, eps = f"layers.{i}.", cfg.get("epsilon", 1e-3)
+    gamma, beta = p.get(k + "gamma", 1.0), p.get(k + "beta", 0.0)
+    if cfg["type"] == "layer_norm":
+        mu, var = h.mean(1, keepdims=True), h.var(1, keepdims=True)
+        return gamma * (h - mu) / np.sqrt(var + eps) + beta
+    mm, mv = state[k + "moving_mean"], state[k + "moving_variance"]
+    if not training:
+        return gamma * (h - mm) / np.sqrt(mv + eps) + beta
+    m, mu, var = h.shape[0], h.mean(0), h.var(0)
+    x_hat = (h - mu) / np.sqrt(var + eps)
+    renorm = cfg.get("renorm", False)
+    if renorm:
+        if i not in frozen:  # from the unperturbed pass; constants in backprop
+            clip, sigma = cfg.get("renorm_clipping", {}), np.sqrt(mv + eps)
+            rmax, dmax = clip.get("rmax", 3.0), clip.get("dmax", 5.0)
+            frozen[i] = (np.clip(np.sqrt(var + eps) / sigma, 1 / rmax, rmax),
+                         np.clip((mu - mm) / sigma, -dmax, dmax))
+        x_hat = x_hat * frozen[i][0] + frozen[i][1]
+    mom = cfg.get("renorm_momentum", 0.99) if renorm else cfg.get("momentum", 0.99)
+    new_state[k + "moving_mean"] = mom * mm + (1 - mom) * mu
+    new_state[k + "moving_variance"] = mom * mv + (1 - mom) * var * m / (m - 1)
+    return gamma * x_hat + beta
+
+
+def forward_np(layers, p, state, x, training, frozen, fused):
+    """(output, or logits when fused; the moving statistics after this batch)."""
+    h, new_state = x, dict(state)
+    for i, cfg in enumerate(layers[:-1] if fused else layers):
+        k = f"layers.{i}."
+        if cfg["type"] == "dense":
+            h = h @ p[k + "kernel"] + p.get(k + "bias", 0.0)
+        elif cfg["type"] == "activation":
+            h = act_np(cfg, h, p.get(k + "alpha"))
+        elif cfg["type"] in ("batch_norm", "layer_norm") and cfg.get("enabled", True):
+            h = norm_np(cfg, i, h, p, state, new_state, training, frozen)
+    return h, new_state
+
+
+def loss_np(loss, fused, out, y, sw):
+    if loss == "mse":
+        per = ((out - y) ** 2).mean(1)
+    elif loss == "binary_crossentropy":
+        assert fused
+        per = (np.maximum(out, 0) - out * y + np.log1p(np.exp(-np.abs(out)))).mean(1)
+    else:
+        assert fused
+        lse = np.log(np.exp(out - out.max(1, keepdims=True)).sum(1)) + out.max(1)
+        picked = (y * out).sum(1) if loss == "categorical_crossentropy" else \
+            out[np.arange(len(out)), y[:, 0].astype(int)]
+        per = lse - picked
+    return float(np.mean(sw * per))
+
+
+def reference_losses(design, params, state, x, y, sw, steps):
+    """Losses (penalties included) of ``steps`` full-batch steps, and the final weights."""
+    from engine.optimizers import from_config as optimizer_from_config
+    from engine.schedules import from_config as schedule_from_config
+    layers, loss = design["model"]["layers"], design["loss"]["type"]
+    fused = layers[-1].get("function") in ("sigmoid", "softmax") and loss != "mse"
+    opt = optimizer_from_config(design["optimizer"])
+    sched = schedule_from_config(design["schedule"])
+    p, state = {k: v.copy() for k, v in params.items()}, dict(state)
+    regs = {f"layers.{i}.kernel": (c.get("kernel_regularizer") or {}) for i, c in enumerate(layers)
+            if c["type"] == "dense"}
+    trainable = [k for k in p if layers[int(k.split(".")[1])].get("trainable", True)]
+
+    def total(q, frozen):
+        out, new_state = forward_np(layers, q, state, x, True, frozen, fused)
+        pen = sum(r.get("l1", 0) * np.abs(q[k]).sum() + r.get("l2", 0) * (q[k] ** 2).sum()
+                  for k, r in regs.items())
+        return loss_np(loss, fused, out, y, sw) + pen, new_state
+
+    losses = []
+    for t in range(steps):
+        frozen = {}
+        value, new_state = total(p, frozen)
+        losses.append(value)
+        grads = {}
+        for k in trainable:
+            g = np.zeros_like(p[k])
+            for idx in np.ndindex(p[k].shape):
+                plus, minus = {**p, k: p[k].copy()}, {**p, k: p[k].copy()}
+                plus[k][idx] += 1e-6
+                minus[k][idx] -= 1e-6
+                g[idx] = (total(plus, frozen)[0] - total(minus, frozen)[0]) / 2e-6
+            grads[k] = g
+        state = new_state
+        lr, mom = sched.values(t, 1, opt.learning_rate, opt.momentum_value())
+        opt.apply({k: p[k] for k in trainable}, grads, lr=float(lr[0]), mom=float(mom[0]))
+        for i, c in enumerate(layers):
+            r = (c.get("kernel_constraint") or {}).get("max_norm") if c["type"] == "dense" else None
+            if r is not None:
+                w = p[f"layers.{i}.kernel"]
+                norms = np.sqrt((w ** 2).sum(0))
+                w *= np.where(norms > r, r / np.maximum(norms, 1e-30), 1.0)
+    return losses, {**p, **state}
+
+
+def initial_weights(design, rng):
+    """Random weights with DESIGN.md keys (moving statistics away from 0/1, so loading matters)."""
+    params, state, width = {}, {}, design["model"]["input_dim"]
+    for i, c in enumerate(design["model"]["layers"]):
+        k = f"layers.{i}."
+        if c["type"] == "dense":
+            params[k + "kernel"] = rng.normal(0, 0.7, (width, c["units"]))
+            width = c["units"]
+            if c.get("use_bias", True):
+                params[k + "bias"] = rng.normal(0, 0.1, width)
+        elif c["type"] in ("batch_norm", "layer_norm"):
+            if c.get("scale", True):
+                params[k + "gamma"] = rng.uniform(0.8, 1.2, width)
+            if c.get("center", True):
+                params[k + "beta"] = rng.normal(0, 0.1, width)
+            if c["type"] == "batch_norm":
+                state[k + "moving_mean"] = rng.normal(0, 0.3, width)
+                state[k + "moving_variance"] = rng.uniform(0.5, 1.5, width)
+        elif c.get("function") == "prelu":
+            params[k + "alpha"] = rng.uniform(0.1, 0.4, width)
+    # float32 round trip: the weights file is float32, the reference starts from the same numbers
+    return ({k: v.astype(np.float32).astype(np.float64) for k, v in params.items()},
+            {k: v.astype(np.float32).astype(np.float64) for k, v in state.items()})
+
+
+# ------------------------------------------------------------------------------ torch side
+
+def make_data(design, rng, n=24):
+    x = rng.normal(size=(n, design["model"]["input_dim"]))
+    loss, k = design["loss"]["type"], design["model"]["layers"][-2 if design["loss"]["type"] != "mse"
+                                                             else -1]["units"]
+    if loss == "binary_crossentropy":
+        y = (x[:, :1] * x[:, 1:2] > 0).astype(float)
+    elif loss == "sparse_categorical_crossentropy":
+        y = rng.integers(0, k, size=(n, 1)).astype(float)
+    elif loss == "categorical_crossentropy":
+        y = np.eye(k)[rng.integers(0, k, size=n)]
+    else:
+        y = np.sin(x[:, :1]) + 0.1 * x[:, 1:2]
+    return {"x_train": x, "y_train": y, "x_val": x[:6], "y_val": y[:6]}
+
+
+def load_script(path):
+    spec = importlib.util.spec_from_file_location(f"exported_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def torch_weights(model, keys):
+    """The script's model as DESIGN.md weights (only ``keys``), kernels back to (in, out)."""
+    names = {"kernel": "weight", "bias": "bias", "gamma": "weight", "beta": "bias",
+             "moving_mean": "running_mean", "moving_variance": "running_var", "alpha": "weight"}
+    out = {}
+    for key in keys:
+        _, i, name = key.split(".")
+        if not hasattr(model[int(i)], names[name]):  # a layer switched off: nn.Identity
+            continue
+        value = getattr(model[int(i)], names[name]).detach().double().numpy()
+        out[key] = value.T if name == "kernel" else value
+    return out
+
+
+def export_and_reference(design, tmp_path, steps, seed=0):
+    """Export ``design`` with random data and weights; the reference run on the same numbers."""
+    rng = np.random.default_rng(seed)
+    data = make_data(design, rng)
+    path = tmp_path / "net.py"
+    export_pytorch(design, path, data=data)
+    with np.load(tmp_path / "net_data.npz", allow_pickle=False) as f:
+        x, y = f["x_train"].astype(np.float64), f["y_train"].astype(np.float64)
+    params, state = initial_weights(design, rng)
+    np.savez(tmp_path / "w.npz", **{k: v.astype(np.float32) for k, v in {**params, **state}.items()})
+    from engine.losses import LOSSES
+    loss = LOSSES[design["loss"]["type"]](class_weight=design["loss"]["class_weight"])
+    sw = loss.sample_weights(y)
+    losses, final = reference_losses(design, params, state, x, y, sw, steps)
+    return path, losses, final
+
+
+def run_in_process(path, steps, float64=True):
+    torch = pytest.importorskip("torch")
+    module = load_script(path)
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64 if float64 else torch.float32)
+    try:
+        torch.manual_seed(0)
+        data = module.load_data(path.parent / module.DATA_FILE)
+        model = module.build_model()
+        module.load_weights(model, path.parent / "w.npz")
+        losses = module.train(model, data, max_steps=steps)
+    finally:
+        torch.set_default_dtype(old)
+    return losses, model
+
+
+# No bias before batch norm: its gradient is 0 and Adam-type updates of rounding noise would differ.
+NET = [_dense(6, use_bias=False, kernel_regularizer={"l1": 1e-3, "l2": 1e-2}), {"type": "batch_norm"}, _act("tanh"),
+       {"type": "dropout", "rate": 0.0}, _dense(3), _act("softmax")]
+
+
+@pytest.mark.parametrize("opt", OPTIMIZERS, ids=[f"{o['type']}{i}" for i, o in enumerate(OPTIMIZERS)])
+def test_every_optimizer_matches_the_reference(opt, tmp_path):
+    pytest.importorskip("torch")
+    design = make_design(copy.deepcopy(NET), "sparse_categorical_crossentropy", optimizer=opt,
+                         class_weight={"0": 2.0, "2": 0.5})
+    path, expected, final = export_and_reference(design, tmp_path, steps=5)
+    losses, model = run_in_process(path, 5)
+    np.testing.assert_allclose(losses, expected, rtol=1e-6)
+    got = torch_weights(model, final)
+    for key, value in final.items():  # incl. moving statistics (unbiased variance rule)
+        np.testing.assert_allclose(got[key], value, rtol=1e-5, atol=1e-7, err_msg=key)
+
+
+@pytest.mark.parametrize("sched", [s for s in SCHEDULES if s["type"] != "reduce_on_plateau"],
+                         ids=lambda s: s["type"])
+def test_step_schedules_match_the_reference(sched, tmp_path):
+    pytest.importorskip("torch")
+    opt = {"type": "sgd", "learning_rate": 0.05, "momentum": 0.9}
+    design = make_design([_dense(4), _act("relu"), _dense(1), _act("sigmoid")], optimizer=opt,
+                         schedule=sched)
+    path, expected, _ = export_and_reference(design, tmp_path, steps=6, seed=1)
+    losses, _ = run_in_process(path, 6)
+    np.testing.assert_allclose(losses, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("layers,loss", [
+    ([_dense(5, use_bias=False, kernel_constraint={"max_norm": 0.8}), {"type": "batch_norm", "renorm": True,
+      "renorm_clipping": {"rmax": 1.2, "dmax": 0.3}, "renorm_momentum": 0.9}, _act("prelu"),
+      _dense(1), _act("sigmoid")], "binary_crossentropy"),
+    ([_dense(4), {"type": "layer_norm"}, _act("elu"), _dense(4), _act("selu"), _dense(4), _act("gelu"),
+      _dense(4), _act("swish"), _dense(3), _act("softplus"), _dense(3), _act("leaky_relu", alpha=0.1),
+      _dense(2)], "mse"),
+    ([_dense(4, use_bias=False), {"type": "batch_norm", "center": False, "momentum": 0.8},
+      {"type": "batch_norm", "enabled": False}, _act("relu"), _dense(3, trainable=False), _act("softmax")],
+     "categorical_crossentropy"),
+], ids=["renorm_prelu_maxnorm", "activations_layernorm", "bn_options_frozen"])
+def test_layers_match_the_reference(layers, loss, tmp_path):
+    pytest.importorskip("torch")
+    design = make_design(layers, loss, optimizer={"type": "adam", "learning_rate": 0.05})
+    path, expected, final = export_and_reference(design, tmp_path, steps=4, seed=2)
+    losses, model = run_in_process(path, 4)
+    np.testing.assert_allclose(losses, expected, rtol=1e-6)
+    got = torch_weights(model, final)
+    missing = {int(k.split(".")[1]) for k in set(final) - set(got)}
+    assert all(not layers[i].get("enabled", True) for i in missing)
+    for key, value in got.items():
+        np.testing.assert_allclose(value, final[key], rtol=1e-5, atol=1e-7, err_msg=key)
+
+
+def test_command_line_prints_one_loss_per_step_in_float32(tmp_path):
+    pytest.importorskip("torch")
+    design = make_design(copy.deepcopy(NET), "sparse_categorical_crossentropy",
+                         optimizer={"type": "nadam", "learning_rate": 0.02})
+    path, expected, _ = export_and_reference(design, tmp_path, steps=4)
+    run = subprocess.run([sys.executable, str(path), "--steps", "4", "--weights", "w.npz",
+                          "--print-losses"], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert [ln.split()[:2] for ln in lines] == [["step", str(i)] for i in range(1, 5)]
+    np.testing.assert_allclose([float(ln.split()[3]) for ln in lines], expected, rtol=1e-4)
