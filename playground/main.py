@@ -4,10 +4,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
-
-THEME = Path(__file__).resolve().parent.parent / "resources" / "themes" / "dark.qss"
-
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="playground", description="Network Playground")
@@ -23,18 +19,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def apply_theme(app) -> None:
-    """The dark theme (resources/themes/dark.qss)."""
-    app.setStyle("Fusion")
-    if THEME.is_file():
-        app.setStyleSheet(THEME.read_text(encoding="utf-8"))
-
-
 def make_app():
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("NetworkPlayground")
     app.setApplicationName("playground")
+    from playground.theme import apply_theme
     apply_theme(app)
     return app
 

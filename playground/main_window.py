@@ -11,6 +11,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QScrollArea, QSplitter, QToolBar, QWidget)
 
+import pyqtgraph as pg
+
 from engine.errors import BadInput
 from playground import engine_bridge, sync
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
@@ -155,6 +157,13 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self.presentation_action = QAction("&Presentation mode", self)
+        self.presentation_action.setCheckable(True)
+        self.presentation_action.setShortcut(QKeySequence("F11"))
+        self.presentation_action.setToolTip("Large fonts, full screen: for projectors.")
+        self.presentation_action.toggled.connect(self.set_presentation)
+        view.addAction(self.presentation_action)
         self._update_undo_actions()
 
     def _connect(self) -> None:
@@ -212,6 +221,23 @@ class MainWindow(QMainWindow):
     def _set_optimizer(self, name: str) -> None:
         lr = self.doc.section("optimizer").get("learning_rate", 0.01)
         self.doc.set_section("optimizer", {"type": name, "learning_rate": lr})
+
+    def set_presentation(self, on: bool) -> None:
+        """Large fonts and full screen for a projector (and back)."""
+        from PySide6.QtWidgets import QApplication
+
+        from playground.theme import apply_theme
+        apply_theme(QApplication.instance(), presentation=on)
+        width = 3 if on else 2
+        for dash in self.dashboards:
+            for plot in dash.findChildren(pg.PlotWidget):
+                for item in plot.getPlotItem().listDataItems():
+                    pen = item.opts.get("pen")
+                    if pen is not None and not isinstance(pen, (str, tuple)):
+                        pen = pg.mkPen(pen)
+                        pen.setWidth(width)
+                        item.setPen(pen)
+        self.showFullScreen() if on else self.showNormal()
 
     def _set_device(self, device: str) -> None:
         self.device = device

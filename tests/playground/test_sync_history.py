@@ -1,0 +1,54 @@
+"""Design diffs -> worker commands; the worker-side history (Qt-free parts)."""
+import copy
+
+import numpy as np
+
+from playground.document import DEFAULT_DESIGN
+from playground.history import History
+from playground.sync import commands_for
+from tests.playground.fakes import FakeSession
+
+
+def test_live_changes_become_option_commands_and_structure_apply_model():
+    old = copy.deepcopy(DEFAULT_DESIGN)
+    new = copy.deepcopy(old)
+    new["model"]["layers"][1]["enabled"] = False
+    new["model"]["layers"][0]["kernel_regularizer"] = {"l1": 0.0, "l2": 0.01}
+    new["optimizer"]["learning_rate"] = 0.1
+    new["training"]["batch_size"] = 8
+    cmds = commands_for(old, new)
+    names = [c[0] for c in cmds]
+    assert names == ["layer_option", "layer_option", "lr", "batch_size"]
+    assert cmds[0][1]["layer_id"] == "d1" and cmds[0][1]["l2"] == 0.01
+    assert cmds[1][1] == {"layer_id": "bn1", "label": "bn1: enabled=off", "enabled": False}
+    assert cmds[2][1] == {"value": 0.1}
+    units = copy.deepcopy(old)
+    units["model"]["layers"][0]["units"] = 5
+    assert [c[0] for c in commands_for(old, units)] == ["apply_model"]
+    removed = copy.deepcopy(old)
+    del removed["model"]["layers"][5]
+    (name, kw), = commands_for(old, removed)
+    assert name == "apply_model" and kw["label"] == "−dropout"
+    data = copy.deepcopy(old)
+    data["data"]["noise"] = 0.3
+    assert commands_for(old, data) == [("build", {})]
+    assert commands_for(None, old) == [("build", {})]
+    opt = copy.deepcopy(old)
+    opt["optimizer"] = {"type": "sgd", "learning_rate": 0.01}
+    assert commands_for(old, opt)[0][0] == "optimizer"
+
+
+def test_history_grows_decimates_and_restarts_on_reset():
+    session = FakeSession({})
+    hist = History(capacity=20, hist_capacity=5)
+    for _ in range(50):
+        hist.add(session.run(1))
+    arr = hist.arrays()
+    assert len(arr["steps"]) <= 20 and arr["steps"][-1] == 50
+    assert np.all(np.diff(arr["steps"]) > 0)
+    assert arr["grad_norm"].shape == (len(arr["layer_steps"]), 3)
+    assert arr["hist"].shape[0] <= 5 and arr["hist"].shape[1:] == (3, 20)
+    assert not arr["loss"].flags.writeable
+    session.reset()
+    hist.add(session.run(1))
+    assert list(hist.arrays()["steps"]) == [1]
