@@ -1,0 +1,102 @@
+"""Monitor reductions (DESIGN.md "Monitors"): histograms with fixed edges, dead and saturated
+units, batch-norm figures. Plain functions on arrays, reduced inside compiled code.
+
+``amon`` row of a layer: 0 min, 1 max, 2 dead units (ReLU family; NaN otherwise), 3 saturated
+fraction of (sample, unit) pairs (sigmoid outside [0.05, 0.95], |tanh| > 0.95; NaN otherwise),
+4 mean, 5 standard deviation of the layer's output on the monitor batch.
+"""
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+AMON_COLS = 8
+RELU_FAMILY_CODES = (1, 2, 3, 4, 5)
+
+
+@njit(cache=True, nogil=True)
+def histogram_fixed(y, lo, hi, counts):
+    """counts (n_bins,) int64 of y (B, D) over [lo, hi] with equal bins; outside values go to the
+    end bins; NaN edges leave counts at zero."""
+    nbins = counts.shape[0]
+    for b in range(nbins):
+        counts[b] = 0
+    if math.isnan(lo) or math.isnan(hi) or hi <= lo:
+        return
+    scale = nbins / (hi - lo)
+    for r in range(y.shape[0]):
+        for c in range(y.shape[1]):
+            v = float(y[r, c])
+            if math.isnan(v):
+                continue
+            k = int(math.floor((v - lo) * scale)) if math.isfinite(v) else (nbins - 1 if v > 0 else 0)
+            if k < 0:
+                k = 0
+            elif k >= nbins:
+                k = nbins - 1
+            counts[k] += 1
+
+
+@njit(cache=True, nogil=True)
+def output_summary(y, amon):
+    """min, max, mean and std of y (B, D) into amon[0, 1, 4, 5]."""
+    mn = math.inf
+    mx = -math.inf
+    s = 0.0
+    s2 = 0.0
+    n = y.shape[0] * y.shape[1]
+    for r in range(y.shape[0]):
+        for c in range(y.shape[1]):
+            v = float(y[r, c])
+            mn = min(mn, v)
+            mx = max(mx, v)
+            s += v
+            s2 += v * v
+    amon[0] = mn
+    amon[1] = mx
+    mean = s / max(n, 1)
+    amon[4] = mean
+    amon[5] = math.sqrt(max(s2 / max(n, 1) - mean * mean, 0.0))
+
+
+@njit(cache=True, nogil=True)
+def dead_units(x):
+    """Units (columns of the pre-activation x (B, D)) that are <= 0 for every sample."""
+    dead = 0
+    for c in range(x.shape[1]):
+        alive = False
+        for r in range(x.shape[0]):
+            if x[r, c] > 0.0:
+                alive = True
+                break
+        if not alive:
+            dead += 1
+    return dead
+
+
+@njit(cache=True, nogil=True)
+def saturated_fraction(act_code, y):
+    """Fraction of (sample, unit) pairs saturated: sigmoid (9) outside [0.05, 0.95], tanh (8)
+    |y| > 0.95."""
+    n = 0
+    for r in range(y.shape[0]):
+        for c in range(y.shape[1]):
+            v = y[r, c]
+            if act_code == 9:
+                if v < 0.05 or v > 0.95:
+                    n += 1
+            elif abs(v) > 0.95:
+                n += 1
+    return n / max(y.shape[0] * y.shape[1], 1)
+
+
+@njit(cache=True, nogil=True)
+def activation_figures(act_code, x, y, amon):
+    """Dead units and saturated fraction of an activation layer into amon[2], amon[3]."""
+    amon[2] = math.nan
+    amon[3] = math.nan
+    if act_code >= 1 and act_code <= 5:
+        amon[2] = dead_units(x)
+    if act_code == 8 or act_code == 9:
+        amon[3] = saturated_fraction(act_code, y)

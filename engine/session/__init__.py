@@ -1,0 +1,348 @@
+"""TrainingSession: the one training code path (app worker, CLI, benchmarks).
+
+Steps run in the compiled program (engine.program.train_steps), as few calls as possible: one per
+epoch segment. Shuffling: epoch e's permutation comes from ``rng.stream(seed, "shuffle", e)``; kernel
+randomness from (seed, global step, layer key, index). So the same seed gives the same run bit for
+bit whether driven by ``step()``, ``run(n)`` or ``run_epoch()``, and after ``load_state_dict``.
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from engine.errors import BadInput
+from engine.layers import Dense, Layer
+from engine.model import Model
+from engine.monitors import Monitors, monitor_rows
+from engine.program import evaluate_program, predict_program, train_steps
+from engine.program import plan as P
+from engine.rng import stream
+from engine.session.control import SessionControl
+from engine.snapshot import LayerStats, StepSnapshot
+
+def _schedule(cfg: Any):
+    from engine import schedules
+    if cfg is None:
+        return schedules.from_config({"type": "constant"})
+    return schedules.from_config(cfg) if isinstance(cfg, dict) else cfg
+
+
+__all__ = ["TrainingSession", "StepSnapshot", "LayerStats"]
+
+
+class TrainingSession(SessionControl):
+    """Trains ``model`` on ``data`` (see docs/ARCHITECTURE.md "Session API")."""
+
+    def __init__(self, model: Model | list[Layer], optimizer: Any, schedule: Any = None,
+                 loss: Any = None, data: Any = None, seed: int = 0, batch_size: int | str = 32,
+                 shuffle: bool = True, epochs: int = 200, early_stopping: dict | None = None,
+                 monitor_every: int = 1, dtype: Any = None) -> None:
+        from engine import losses, optimizers
+        if not isinstance(model, Model):
+            model = Model(list(model), int(data.x_train.shape[1]), dtype or np.float32, seed)
+        self.model = model
+        self.optimizer = optimizers.from_config(optimizer) if isinstance(optimizer, dict) else optimizer
+        self.schedule = _schedule(schedule)
+        self.loss = losses.from_config(loss) if isinstance(loss, dict) else loss
+        self.data = data
+        self.seed = int(seed)
+        self.shuffle = bool(shuffle)
+        self.epochs = int(epochs)
+        self.early_stopping = dict(early_stopping) if early_stopping else None
+        self.monitor_every = int(monitor_every)
+        self._prepare_data()
+        self._set_batch(batch_size)
+        self._prepare_model()
+        self._reset_counters()
+
+    # ------------------------------------------------------------------ preparation
+    def _prepare_data(self) -> None:
+        dt = self.model.dtype
+        d = self.data
+        y = np.asarray(d.y_train, np.float64)
+        y = y.reshape(len(y), -1)
+        if d.x_train.shape[0] < 1:
+            raise BadInput("the training set is empty", "data")
+        self.loss.check_targets(y, self.model.output_dim)
+        self.loss.fit_class_weights(y)
+        self.x = np.ascontiguousarray(d.x_train, dt)
+        self.y = np.ascontiguousarray(y, dt)
+        self.sw = np.ascontiguousarray(self.loss.sample_weights(y), dt)
+        yv = np.asarray(d.y_val, np.float64)
+        self.x_val = np.ascontiguousarray(d.x_val, dt)
+        self.y_val = np.ascontiguousarray(yv.reshape(len(yv), -1), dt)
+        self.n = int(self.x.shape[0])
+
+    def _set_batch(self, batch_size: int | str) -> None:
+        if batch_size == "full":
+            b = self.n
+        else:
+            if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+                    or batch_size < 1:
+                raise BadInput(f'must be a positive integer or "full", got {batch_size!r}',
+                               "batch_size")
+            b = int(batch_size)
+        self.batch_size_option = batch_size
+        self.batch_size = min(b, self.n)
+
+    def _prepare_model(self) -> None:
+        m = self.model
+        m.ensure_capacity(self.batch_size, targets=self.y.shape[1])
+        self.fused = int(self.loss.fusion(m.output_activation))
+        self.n_fwd = len(m.layers) - (1 if self.fused else 0)
+        self.monitors = Monitors(m, self.x[monitor_rows(self.n, self.seed)])
+        self._fresh_optimizer_state()
+        if hasattr(self.schedule, "set_total_steps"):
+            self.schedule.set_total_steps(max(1, self.epochs * self.steps_per_epoch))
+
+    def _fresh_optimizer_state(self) -> None:
+        m, opt = self.model, self.optimizer
+        self.slots = np.zeros((3, max(m.n_params, 1)), m.dtype)
+        for k, name in enumerate(opt.slot_layout()):
+            if name is not None:
+                self.slots[k, :] = opt.slot_initial_value(name)
+        self.ostate = opt.init_scalar_state()
+        self.iterations = 0
+        self.wprev = np.zeros_like(m.params)
+
+    def _reset_counters(self) -> None:
+        self.step_count = 0
+        self.epoch = 0
+        self.pos = 0
+        self.status = "running"
+        self.diverged_at: dict | None = None
+        self.history: list[dict[str, Any]] = []
+        self._ep = [0.0, 0.0, 0]  # loss*B, acc*B, samples of the current epoch
+        self.last_loss: float | None = None
+        self.last_acc: float | None = None
+        self.epoch_loss: float | None = None
+        self.epoch_acc: float | None = None
+        self.val_loss: float | None = None
+        self.val_acc: float | None = None
+        self.last_lr = float(self.optimizer.learning_rate)
+        self.last_mom = float(self.optimizer.momentum_value())
+        self._es = {"best": None, "wait": 0, "best_epoch": 0}
+        self._best: tuple[np.ndarray, np.ndarray] | None = None
+
+    # ------------------------------------------------------------------ counters
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-self.n // self.batch_size)
+
+    @property
+    def batch_in_epoch(self) -> int:
+        """Batches done in the current epoch (steps_per_epoch minus the batches still to come)."""
+        return self.steps_per_epoch - -(-(self.n - self.pos) // self.batch_size)
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "running"
+
+    def set_monitor_every(self, every: int) -> None:
+        """Monitor-batch pass cadence in steps (0: no monitor passes)."""
+        self.monitor_every = int(every)
+
+    # ------------------------------------------------------------------ training
+    def step(self) -> StepSnapshot:
+        """One optimiser step."""
+        return self.run(1)
+
+    def run_epoch(self) -> StepSnapshot:
+        """Train to the end of the current epoch."""
+        return self.run(self.steps_per_epoch - self.batch_in_epoch)
+
+    def run(self, n: int) -> StepSnapshot:
+        """Train ``n`` steps (crossing epochs), one compiled call per epoch segment."""
+        remaining = int(n)
+        before = self.step_count
+        while remaining > 0 and not self.finished:
+            left = -(-(self.n - self.pos) // self.batch_size)
+            done = self._call(min(remaining, left))
+            remaining -= done
+            if self.status == "diverged":
+                break
+            if self.pos >= self.n:
+                self._end_epoch()
+        if self.step_count > before or not self.monitors.have_pass:
+            self._maybe_monitor(before)
+        return self.snapshot()
+
+    def _permutation(self, epoch: int) -> np.ndarray:
+        if getattr(self, "_perm_epoch", None) != epoch:
+            self._perm = (stream(self.seed, "shuffle", epoch).permutation(self.n) if self.shuffle
+                          else np.arange(self.n)).astype(np.int64)
+            self._perm_epoch = epoch
+        return self._perm
+
+    def _call(self, k: int) -> int:
+        m, opt = self.model, self.optimizer
+        B = self.batch_size
+        perm = self._permutation(self.epoch)
+        bstart = np.minimum(self.pos + np.arange(k + 1, dtype=np.int64) * B, self.n) - self.pos
+        bidx = perm[self.pos:self.pos + int(bstart[-1])]
+        bstart = bstart.astype(np.int64)
+        lrs, moms = self.schedule.values(self.step_count, k, opt.learning_rate, opt.momentum_value())
+        icfg = np.zeros(P.ICFG_LEN, np.int64)
+        icfg[[P.I_SEED, P.I_STEP0, P.I_LOSS, P.I_FUSED, P.I_OPT, P.I_T0, P.I_NFWD, P.I_APPLY,
+              P.I_MONITOR]] = [self.seed, self.step_count, self.loss.code, self.fused, opt.code,
+                               self.iterations, self.n_fwd, 1, 1 if self.monitor_every > 0 else 0]
+        fcfg = np.array(opt.clip_values(), np.float64)
+        losses, accs = np.zeros(k), np.zeros(k)
+        res = np.zeros(P.RES_LEN, np.int64)
+        train_steps(m.ip, m.fp, m.ptab, m.lay, m.params, m.grads, m.state, m.work, self.slots,
+                    self.wprev, self.x, self.y, self.sw, bidx, bstart, np.ascontiguousarray(lrs),
+                    np.ascontiguousarray(moms), opt.hparams(), self.ostate, icfg, fcfg, losses,
+                    accs, self.monitors.pmon, res)
+        done = int(res[P.R_DONE])
+        sizes = np.diff(bstart)[:done].astype(np.float64)
+        self._ep[0] += float(np.dot(losses[:done], sizes))
+        self._ep[1] += float(np.dot(np.nan_to_num(accs[:done]), sizes))
+        self._ep[2] += int(sizes.sum())
+        self.pos += int(sizes.sum())
+        self.step_count += done
+        self.iterations += done
+        last = done - 1 if res[P.R_STATUS] == 0 else done
+        self.last_loss = float(losses[last]) if last >= 0 else self.last_loss
+        self.last_acc = None if last < 0 or math.isnan(accs[last]) else float(accs[last])
+        self.last_lr, self.last_mom = float(lrs[max(last, 0)]), float(moms[max(last, 0)])
+        self.monitors.have_grads = self.monitor_every > 0 and done == k
+        if res[P.R_STATUS] != 0:
+            self._diverged(int(res[P.R_LAYER]), int(res[P.R_WHAT]))
+        return done
+
+    def _diverged(self, layer: int, what: int) -> None:
+        self.status = "diverged"
+        layer = max(0, min(layer, len(self.model.layers) - 1))
+        self.diverged_at = {"step": self.step_count + 1, "layer_index": layer,
+                            "layer_id": self.model.layers[layer].id,
+                            "what": {P.WHAT_LOSS: "loss", P.WHAT_GRAD: "gradient",
+                                     P.WHAT_WEIGHTS: "weights"}.get(what, "loss")}
+
+    def _maybe_monitor(self, before: int) -> None:
+        every = self.monitor_every
+        if every <= 0:
+            return
+        if not self.monitors.have_pass or self.step_count // every != before // every \
+                or self.step_count - before >= every:
+            self.monitors.run_pass()
+
+    # ------------------------------------------------------------------ epochs
+    def penalty(self) -> float:
+        """Current l1/l2 penalty of all dense kernels."""
+        return float(sum(l.penalty() for l in self.model.layers if isinstance(l, Dense)))
+
+    def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float | None]:
+        """(loss incl. penalties, accuracy | None) in inference mode, sample weights 1."""
+        m = self.model
+        result = np.zeros(2)
+        evaluate_program(m.ip, m.fp, m.lay, m.params, m.state, m.work,
+                         np.ascontiguousarray(x, m.dtype), np.ascontiguousarray(y, m.dtype),
+                         self.loss.code, self.fused, self.n_fwd, result)
+        acc = None if math.isnan(result[1]) else float(result[1])
+        return float(result[0]) + self.penalty(), acc
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self.pos = 0
+        ls, acs, cnt = self._ep
+        self.epoch_loss = ls / max(cnt, 1)
+        self.epoch_acc = acs / max(cnt, 1) if self.last_acc is not None else None
+        self._ep = [0.0, 0.0, 0]
+        if self.x_val.shape[0] > 0:
+            self.val_loss, self.val_acc = self.evaluate(self.x_val, self.y_val)
+        logs = {"loss": self.epoch_loss, "val_loss": self.val_loss, "accuracy": self.epoch_acc,
+                "val_accuracy": self.val_acc}
+        self.history.append({"epoch": self.epoch, "step": self.step_count, **logs,
+                             "lr": self.last_lr})
+        self.schedule.on_epoch_end(self.epoch, {k: v for k, v in logs.items() if v is not None})
+        if self.early_stopping:
+            self._early_stopping(logs)
+        if self.status == "running" and self.epoch >= self.epochs:
+            self.status = "finished"
+
+    def _early_stopping(self, logs: dict[str, Any]) -> None:
+        """Keras 3 EarlyStopping (mode from the monitor's name)."""
+        es, st = self.early_stopping, self._es
+        current = logs.get(es.get("monitor", "val_loss"))
+        if current is None and es.get("monitor") == "val_loss":
+            current = logs.get("loss")
+        if current is None:
+            return
+        maximise = "acc" in es.get("monitor", "val_loss")
+        delta = abs(float(es.get("min_delta", 0.0)))
+        restore = bool(es.get("restore_best", False))
+        if restore and self._best is None:
+            self._best = (self.model.params.copy(), self.model.state.copy())
+        st["wait"] += 1
+        best = st["best"]
+        better = best is None or (current > best + delta if maximise else current < best - delta)
+        if better:
+            st.update(best=float(current), best_epoch=self.epoch, wait=0)
+            if restore:
+                self._best = (self.model.params.copy(), self.model.state.copy())
+            return
+        if st["wait"] >= int(es.get("patience", 0)) and self.epoch > 1:
+            self.status = "early_stopped"
+            if restore and self._best is not None:
+                self.model.params[:] = self._best[0]
+                self.model.state[:] = self._best[1]
+
+    def epoch_metrics(self) -> dict[str, Any]:
+        """Mean loss/accuracy of the running epoch's batches (of the last finished one at a
+        boundary), with its 1-based number."""
+        ls, acs, cnt = self._ep
+        if cnt:
+            return {"epoch": self.epoch + 1, "loss": ls / cnt,
+                    "accuracy": acs / cnt if self.last_acc is not None else None}
+        return {"epoch": self.epoch, "loss": self.epoch_loss, "accuracy": self.epoch_acc}
+
+    # ------------------------------------------------------------------ snapshots
+    def snapshot(self) -> StepSnapshot:
+        """Frozen snapshot of the current state."""
+        return StepSnapshot(
+            step=self.step_count, epoch=self.epoch, batch_in_epoch=self.batch_in_epoch,
+            steps_per_epoch=self.steps_per_epoch, loss=self.last_loss, epoch_loss=self.epoch_loss,
+            val_loss=self.val_loss, accuracy=self.last_acc, val_accuracy=self.val_acc,
+            lr=self.last_lr, momentum=self.last_mom, status=self.status,
+            diverged_at=dict(self.diverged_at) if self.diverged_at else None,
+            layers=self.monitors.layer_stats(), history_len=len(self.history),
+            wall_time=time.time())
+
+    # ------------------------------------------------------------------ inference
+    def predict(self, x: np.ndarray, mc_dropout: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
+        """(mean (n, K), std (n, K) | None): inference outputs; with ``mc_dropout`` = N > 0 the
+        mean and standard deviation over N passes with dropout/noise layers active."""
+        m = self.model
+        x = np.ascontiguousarray(np.asarray(x, np.float64).reshape(-1, m.input_dim), m.dtype)
+        if not np.all(np.isfinite(x)):
+            raise BadInput("inputs must be finite", "x")
+        out = np.zeros((x.shape[0], m.output_dim), m.dtype)
+        n_mc = int(mc_dropout)
+        if n_mc <= 0:
+            predict_program(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, False, 0, 0)
+            return out.astype(np.float64), None
+        acc = np.zeros(out.shape)
+        acc2 = np.zeros(out.shape)
+        for k in range(n_mc):
+            predict_program(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, True, self.seed,
+                            -(k + 1))
+            acc += out
+            acc2 += out.astype(np.float64) ** 2
+        mean = acc / n_mc
+        return mean, np.sqrt(np.maximum(acc2 / n_mc - mean ** 2, 0.0))
+
+    # ------------------------------------------------------------------ weights
+    def get_weights(self) -> dict[str, np.ndarray]:
+        """``layers.{i}.{name}`` -> float32 copies."""
+        return self.model.get_weights()
+
+    def set_weights(self, d: dict[str, np.ndarray]) -> None:
+        """Copy weights in (BadInput naming the key and both shapes on mismatch)."""
+        self.model.set_weights(d)
+
+    def __repr__(self) -> str:
+        return (f"TrainingSession({self.model!r}, optimizer={self.optimizer!r}, "
+                f"step={self.step_count}, epoch={self.epoch}, status={self.status!r})")
