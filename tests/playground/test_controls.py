@@ -1,0 +1,78 @@
+"""Training bar, data panel, device selector and the diverged-run dialog."""
+import dataclasses
+
+from PySide6.QtCore import Qt
+
+from playground.widgets.training_bar import cuda_status
+from tests.playground.fakes import FakeSession
+from tests.playground.test_window_fake import DESIGN
+
+
+class DivergingSession(FakeSession):
+    def run(self, n):
+        snap = super().run(n)
+        if self.t >= 30:
+            return dataclasses.replace(snap, loss=float("nan"), status="diverged",
+                                       diverged_at={"step": self.t, "layer_index": 0,
+                                                    "layer_id": "d1"})
+        return snap
+
+
+def test_bar_edits_reach_document_and_worker(qtbot, make_window):
+    win = make_window(DESIGN, factory=lambda d, b, dev: FakeSession(d, b, dev))
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    session = win.worker.session
+    win.bar.lr.setValue(0.03)
+    assert win.doc.section("optimizer")["learning_rate"] == 0.03
+    qtbot.waitUntil(lambda: session.lr == 0.03, timeout=5000)
+    qtbot.waitUntil(lambda: win.controller.latest().markers[-1][1] == "lr=0.03", timeout=5000)
+    qtbot.mouseClick(win.bar.step, Qt.LeftButton)
+    qtbot.waitUntil(lambda: win.controller.latest().snapshot is not None, timeout=5000)
+    assert win.controller.latest().snapshot.step == 1
+    win.bar.speed.setValue(7)
+    qtbot.waitUntil(lambda: win.worker.steps_per_chunk == 7, timeout=5000)
+    win.undo_action.trigger()
+    assert win.bar.lr.value() == 0.5
+
+
+def test_data_panel_changes_dataset_and_input_size(qtbot, make_window):
+    built = []
+
+    def factory(d, b, dev):
+        built.append(d)
+        return FakeSession(d, b, dev)
+
+    win = make_window(DESIGN, factory=factory)
+    qtbot.waitUntil(lambda: len(built) == 1, timeout=5000)
+    win.data_panel.features["x1^2"].setChecked(True)
+    assert win.doc.design["data"]["features"] == ["x1", "x2", "x1^2"]
+    assert win.doc.input_dim == 3
+    qtbot.waitUntil(lambda: len(built) == 2, timeout=5000)
+    assert built[-1]["model"]["input_dim"] == 3
+    win.data_panel.dataset.setCurrentText("digits")
+    assert win.doc.input_dim == 64 and not win.data_panel.features["x1"].isEnabled()
+    win.doc.undo()
+    assert win.data_panel.dataset.currentText() == "gaussian" and win.doc.input_dim == 3
+
+
+def test_device_selector_greys_out_cuda_with_reason(qtbot, make_window):
+    win = make_window(DESIGN, factory=lambda d, b, dev: FakeSession(d, b, dev))
+    usable, reason = cuda_status()
+    item = win.bar.device.model().item(1)
+    assert item.text() == "cuda" and item.isEnabled() == usable
+    if not usable:
+        assert item.toolTip() == reason and reason
+
+
+def test_diverged_run_pauses_and_offers_lower_lr(qtbot, make_window):
+    win = make_window(DESIGN, factory=lambda d, b, dev: DivergingSession(d, b, dev))
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    win.controller.post("play")
+    qtbot.waitUntil(lambda: hasattr(win, "diverged_box"), timeout=5000)
+    box = win.diverged_box
+    assert "step 30" in box.text() and "layer 0 (d1)" in box.text()
+    assert not win.worker.playing
+    lower = next(b for b in box.buttons() if b.text() == "Lower lr")
+    lower.click()
+    assert win.doc.section("optimizer")["learning_rate"] == 0.05
+    qtbot.waitUntil(lambda: win.worker.session.t == 0, timeout=5000)  # reset
