@@ -190,3 +190,127 @@ def unit_counts(code: int, pre, out, dead, saturated) -> None:
     outside [0.05, 0.95], |tanh| > 0.95; 0 for other codes)."""
     blocks, threads = grid1d(pre.shape[1])
     _unit_counts_kernel[blocks, threads](int(code), pre, out, dead, saturated)
+
+
+@cuda.jit
+def _histogram_uniform_kernel(values, lo, hi, counts):
+    nbins = counts.shape[0]
+    n = values.shape[1]
+    total = values.shape[0] * n
+    scale = nbins / (hi - lo)
+    k = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    while k < total:
+        i = k // n
+        v = float(values[i, k - i * n])
+        if not math.isnan(v):
+            if math.isfinite(v):
+                b = int(math.floor((v - lo) * scale))
+            else:
+                b = nbins - 1 if v > 0 else 0
+            b = min(max(b, 0), nbins - 1)
+            cuda.atomic.add(counts, b, 1)
+        k += stride
+
+
+def histogram_uniform(values, lo: float, hi: float, counts) -> None:
+    """``counts (n_bins,)`` int64 of ``values (B, N)`` over [lo, hi] in equal bins, as the CPU's
+    ``histogram_fixed``: outside (and infinite) values go to the end bins, NaN is skipped, NaN or
+    empty edges leave the counts at zero."""
+    blocks, threads = grid1d(counts.shape[0])
+    _zero_int_kernel[blocks, threads](counts)
+    if math.isnan(lo) or math.isnan(hi) or hi <= lo:
+        return
+    blocks, threads = grid1d(values.shape[0] * values.shape[1])
+    _histogram_uniform_kernel[blocks, threads](values, float(lo), float(hi), counts)
+
+
+@cuda.jit
+def _summary_partials_kernel(values, partials):
+    chunks = partials.shape[0]
+    n = values.shape[1]
+    total = values.shape[0] * n
+    c = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    while c < chunks:
+        mn = math.inf
+        mx = -math.inf
+        s = 0.0
+        s2 = 0.0
+        for k in range(c, total, chunks):
+            i = k // n
+            v = float(values[i, k - i * n])
+            mn = min(mn, v)
+            mx = max(mx, v)
+            s += v
+            s2 += v * v
+        partials[c, 0] = mn
+        partials[c, 1] = mx
+        partials[c, 2] = s
+        partials[c, 3] = s2
+        c += stride
+
+
+@cuda.jit
+def _summary_final_kernel(partials, total, code, dead, sat, amon, row):
+    if cuda.grid(1) != 0:
+        return
+    mn = math.inf
+    mx = -math.inf
+    s = 0.0
+    s2 = 0.0
+    for c in range(partials.shape[0]):
+        mn = min(mn, partials[c, 0])
+        mx = max(mx, partials[c, 1])
+        s += partials[c, 2]
+        s2 += partials[c, 3]
+    amon[row, 0] = mn
+    amon[row, 1] = mx
+    mean = s / max(total, 1)
+    amon[row, 4] = mean
+    amon[row, 5] = math.sqrt(max(s2 / max(total, 1) - mean * mean, 0.0))
+    amon[row, 2] = math.nan
+    amon[row, 3] = math.nan
+    if code >= 1 and code <= 5:
+        nd = 0
+        for j in range(dead.shape[0]):
+            nd += dead[j]
+        amon[row, 2] = nd
+    if code == _TANH or code == _SIGMOID:
+        ns = 0
+        for j in range(sat.shape[0]):
+            ns += sat[j]
+        amon[row, 3] = ns / max(total, 1)
+
+
+def layer_figures(values, amon, row: int, partials, act_code: int = -1, pre=None, dead=None,
+                  sat=None) -> None:
+    """Monitor figures of one layer's output ``values (B, D)`` into ``amon[row]`` (the CPU's
+    AMON layout: 0 min, 1 max, 2 dead units, 3 saturated fraction, 4 mean, 5 std); ``act_code``
+    >= 0 for activation layers (``pre (B, D)`` their input, ``dead``/``sat (>= D,)`` int64
+    scratch), -1 otherwise (dead/saturated NaN). ``partials (C, 4)`` float64 scratch."""
+    if act_code >= 0:
+        d = values.shape[1]
+        unit_counts(act_code, pre, values, dead[:d], sat[:d])
+        dead_v, sat_v = dead[:d], sat[:d]
+    else:
+        dead_v = sat_v = dead[:0]
+    blocks, threads = grid1d(partials.shape[0])
+    _summary_partials_kernel[blocks, threads](values, partials)
+    _summary_final_kernel[1, 1](partials, values.shape[0] * values.shape[1], int(act_code),
+                                dead_v, sat_v, amon, int(row))
+
+
+@cuda.jit
+def _fill_kernel(a, value):
+    i = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    while i < a.shape[0]:
+        a[i] = value
+        i += stride
+
+
+def fill(a, value: float) -> None:
+    """``a[:] = value`` for a 1-D device array."""
+    blocks, threads = grid1d(a.shape[0])
+    _fill_kernel[blocks, threads](a, value)
