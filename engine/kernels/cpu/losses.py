@@ -20,7 +20,7 @@ FUSE_NONE, FUSE_SIGMOID, FUSE_SOFTMAX = 0, 1, 2
 EPS = 1e-7  # Keras's backend epsilon
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _log1p_exp(x):
     """log(1 + exp(x)) without overflow."""
     if x > 0.0:
@@ -28,7 +28,7 @@ def _log1p_exp(x):
     return math.log1p(math.exp(x))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _sigmoid(x):
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -36,7 +36,7 @@ def _sigmoid(x):
     return e / (1.0 + e)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _elementwise(code, fused, out, y, sw, grad, want_grad):
     """mse, mae, bce: mean over outputs and batch."""
     b, k = out.shape
@@ -75,14 +75,14 @@ def _elementwise(code, fused, out, y, sw, grad, want_grad):
     return total * scale
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _target(code, y, i, j):
     if code == SPARSE_CCE:
         return 1.0 if int(y[i, 0]) == j else 0.0
     return float(y[i, j])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _categorical(code, fused, out, y, sw, grad, want_grad):
     """categorical / sparse categorical cross-entropy: sum over classes, mean over batch."""
     b, k = out.shape
@@ -98,13 +98,16 @@ def _categorical(code, fused, out, y, sw, grad, want_grad):
                 zmax = max(zmax, float(out[i, j]))
             se = 0.0
             for j in range(k):
-                se += math.exp(float(out[i, j]) - zmax)
+                e = math.exp(float(out[i, j]) - zmax)
+                se += e
+                if want_grad:
+                    grad[i, j] = e  # exp kept for the softmax below
             lse = zmax + math.log(se)
             for j in range(k):
                 t = _target(code, y, i, j)
                 li += t * (lse - float(out[i, j]))
                 if want_grad:
-                    p = math.exp(float(out[i, j]) - lse)
+                    p = float(grad[i, j]) / se
                     grad[i, j] = sw[i] * (ysum * p - t) / b
         else:
             s = 0.0
@@ -132,7 +135,7 @@ def _categorical(code, fused, out, y, sw, grad, want_grad):
     return total / b
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def loss_forward_backward(code, fused, out, y, sw, grad, want_grad):
     """Loss value mean_i sw_i * l_i (float64) and, when ``want_grad``, its gradient into ``grad``.
 
@@ -144,7 +147,7 @@ def loss_forward_backward(code, fused, out, y, sw, grad, want_grad):
     return _elementwise(code, fused, out, y, sw, grad, want_grad)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def loss_correct(code, fused, out, y):
     """Accuracy count over the batch: bce counts (sample, output) pairs with (p > 0.5) == (y > 0.5)
     (logits: o > 0) and returns the fraction over B*K; categorical: argmax(out) == target class,

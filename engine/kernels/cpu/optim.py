@@ -23,14 +23,14 @@ SGD, ADAGRAD, RMSPROP, ADAM, ADAMAX, NADAM, ADAMW = 0, 1, 2, 3, 4, 5, 6
 NADAM_DECAY = 0.96
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def optimizer_begin_step(code, hp, ostate, t, mom):
     """Advance the optimiser's scalar state once per step (t from 1). Nadam: u_product *= u_t."""
     if code == NADAM:
         ostate[0] = ostate[0] * mom * (1.0 - 0.5 * NADAM_DECAY ** float(t))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _sgd(hp, w, g, v, lr, mom):
     n = w.shape[0]
     if mom == 0.0:
@@ -47,7 +47,7 @@ def _sgd(hp, w, g, v, lr, mom):
             w[i] = w[i] + vi
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _adagrad(hp, w, g, acc, lr):
     eps = hp[0]
     for i in range(w.shape[0]):
@@ -56,7 +56,7 @@ def _adagrad(hp, w, g, acc, lr):
         w[i] = w[i] - lr * gi / math.sqrt(float(acc[i]) + eps)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _rmsprop(hp, w, g, s, mg, vel, lr, mom):
     eps = hp[0]
     rho = hp[1]
@@ -77,7 +77,7 @@ def _rmsprop(hp, w, g, s, mg, vel, lr, mom):
             w[i] = w[i] - inc
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _adam(hp, w, g, m, v, vhat, t, lr, b1):
     eps = hp[0]
     b2 = hp[1]
@@ -95,7 +95,7 @@ def _adam(hp, w, g, m, v, vhat, t, lr, b1):
         w[i] = w[i] - alpha * m[i] / (math.sqrt(vi) + eps)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _adamax(hp, w, g, m, u, t, lr, b1):
     eps = hp[0]
     b2 = hp[1]
@@ -108,7 +108,7 @@ def _adamax(hp, w, g, m, u, t, lr, b1):
         w[i] = w[i] - lr * m[i] / (corr * (u[i] + eps))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _nadam(hp, ostate, w, g, m, v, t, lr, b1):
     eps = hp[0]
     b2 = hp[1]
@@ -116,17 +116,18 @@ def _nadam(hp, ostate, w, g, m, v, t, lr, b1):
     u_t1 = b1 * (1.0 - 0.5 * NADAM_DECAY ** float(t + 1))
     up_t = ostate[0]
     up_t1 = up_t * u_t1
-    b2_pow = b2 ** float(t)
+    c_m = u_t1 / (1.0 - up_t1)        # m_hat = c_m * m + c_g * g
+    c_g = (1.0 - u_t) / (1.0 - up_t)
+    c_v = 1.0 / (1.0 - b2 ** float(t))  # v_hat = c_v * v
     for i in range(w.shape[0]):
         gi = float(g[i])
         m[i] = m[i] + (gi - m[i]) * (1.0 - b1)
         v[i] = v[i] + (gi * gi - v[i]) * (1.0 - b2)
-        m_hat = u_t1 * m[i] / (1.0 - up_t1) + (1.0 - u_t) * gi / (1.0 - up_t)
-        v_hat = v[i] / (1.0 - b2_pow)
-        w[i] = w[i] - lr * m_hat / (math.sqrt(v_hat) + eps)
+        m_hat = c_m * m[i] + c_g * gi
+        w[i] = w[i] - lr * m_hat / (math.sqrt(c_v * v[i]) + eps)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def optimizer_update(code, hp, ostate, w, g, s0, s1, s2, t, lr, mom):
     """Update one parameter in place (1-D views of equal length; t from 1; g clipped, incl. penalties)."""
     wd = hp[3]
@@ -147,7 +148,7 @@ def optimizer_update(code, hp, ostate, w, g, s0, s1, s2, t, lr, mom):
         _nadam(hp, ostate, w, g, s0, s1, t, lr, mom)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def clip_gradients(grads, ptab, clipvalue, clipnorm, global_clipnorm):
     """Clip the flat gradient buffer in place over the trainable parameters of ``ptab``.
 
