@@ -216,3 +216,11 @@ def test_kernel_matches_reference_any_shape(code, b, k, seed, fuse, f32):
     want = loss_ref(loss.code, fused, out.astype(dtype), y.astype(dtype), sw.astype(dtype))
     assert value == pytest.approx(want, rel=1e-5 if f32 else 1e-10, abs=1e-6 if f32 else 1e-12)
     assert grad.dtype == dtype and np.all(np.isfinite(grad))
+
+
+def test_non_finite_output_gives_nan_not_an_exception():
+    loss = from_config({"type": "categorical_crossentropy"})
+    value, grad = loss.value_and_grad(np.zeros((1, 2)), np.array([[1.0, 0.0]]))   # row sum 0
+    assert np.isnan(value)
+    value, _ = from_config({"type": "mse"}).value_and_grad(np.array([[np.nan]]), np.zeros((1, 1)))
+    assert np.isnan(value)

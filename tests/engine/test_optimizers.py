@@ -232,3 +232,17 @@ def test_bad_values_name_the_key(cfg, key):
     with pytest.raises(BadInput) as info:
         from_config(cfg)
     assert info.value.path == key
+
+
+def test_non_finite_values_propagate_instead_of_raising():
+    # compiled with numpy's error model: a division by zero gives inf/nan (the session then reports
+    # divergence) rather than a ZeroDivisionError inside the training loop
+    opt = from_config({"type": "nadam"})
+    w = np.ones(2)
+    st = opt.init_scalar_state()      # u_product = 1: 1/(1 - u_product) divides by zero
+    z = np.zeros(2)
+    K.optimizer_update(opt.code, opt.hparams(), st, w, np.ones(2), z.copy(), z.copy(), z.copy(), 1, 0.1, 0.9)
+    assert not np.all(np.isfinite(w))
+    w = np.ones(2)
+    K.optimizer_update(K.SGD, opt.hparams(), st, w, np.array([np.inf, 1.0]), z.copy(), z, z, 1, 0.1, 0.0)
+    assert np.isinf(w[0]) and w[1] == pytest.approx(0.9)
