@@ -252,7 +252,8 @@ def _output_width(layers: list[dict[str, Any]], width: int) -> int:
 
 
 def export_pytorch(design: Any, path: str | os.PathLike[str],
-                   weights_path: str | os.PathLike[str] | None = None,
+                   weights_path: str | os.PathLike[str] | None = None, *,
+                   weights: Mapping[str, np.ndarray] | None = None,
                    base_dir: str | os.PathLike[str] | None = None, data: Any = None) -> str:
     """Write a standalone PyTorch script for ``design`` to ``path`` and its data beside it.
 
@@ -262,6 +263,8 @@ def export_pytorch(design: Any, path: str | os.PathLike[str],
     path : the script to write; ``<stem>_data.npz`` is written in the same folder.
     weights_path : initial weights (.npz, DESIGN.md keys) the script loads unless ``--weights``
         says otherwise; stored relative to the script's folder when it lies below it.
+    weights : initial weights as arrays (``session.get_weights()``): written to
+        ``<stem>_weights.npz`` beside the script, which then loads them by default.
     base_dir : the design file's folder (for data files named relative to it).
     data : the data to write (a DataSet or mapping with ``x_train`` ...); loaded from the design
         when None.
@@ -275,17 +278,24 @@ def export_pytorch(design: Any, path: str | os.PathLike[str],
     arrays = data_arrays(d, base_dir, data)
     loss_cfg = d.get("loss") or {}
     table = class_weight_table(loss_cfg, arrays["y_train"])
-    weights = None
+    if weights is not None and weights_path is not None:
+        raise BadInput("give weights_path or weights, not both", "weights")
+    if weights is not None:
+        weights_path = path.parent / f"{path.stem}_weights.npz"
+    default_weights = None
     if weights_path is not None:
         w = Path(weights_path).resolve()
         try:
-            weights = str(w.relative_to(path.resolve().parent))
+            default_weights = str(w.relative_to(path.resolve().parent))
         except ValueError:
-            weights = str(w)
+            default_weights = str(w)
     data_file = f"{path.stem}_data.npz"
-    source = render_pytorch_script(d, data_file, weights, table, path.name)
+    source = render_pytorch_script(d, data_file, default_weights, table, path.name)
     compile(source, str(path), "exec")  # a broken template is our bug: fail before writing
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path.parent / data_file, **arrays)
+    if weights is not None:
+        np.savez(weights_path, **{str(k): np.asarray(v, dtype=np.float32)
+                                  for k, v in weights.items()})
     path.write_text(source, encoding="utf-8")
     return source

@@ -461,3 +461,121 @@ def test_command_line_prints_one_loss_per_step_in_float32(tmp_path):
     lines = run.stdout.strip().splitlines()
     assert [ln.split()[:2] for ln in lines] == [["step", str(i)] for i in range(1, 5)]
     np.testing.assert_allclose([float(ln.split()[3]) for ln in lines], expected, rtol=1e-4)
+
+
+# ------------------------------------------------------------------------------ pieces of the script
+
+def template_namespace(names, torch_needed=False):
+    """Execute template blocks (as the script would hold them) in a fresh namespace."""
+    from engine.export_pytorch import runtime_source
+    import math
+    ns = {"math": math, "np": np}
+    if torch_needed:
+        torch = pytest.importorskip("torch")
+        ns.update(torch=torch, nn=torch.nn)
+    exec(compile(runtime_source(names), "template", "exec"), ns)
+    return ns
+
+
+@pytest.mark.parametrize("cfg", SCHEDULES + [
+    {"type": "one_cycle", "total_steps": None}, {"type": "one_cycle", "max_lr": 0.1, "total_steps": 7,
+                                                 "start_factor": 4.0, "final_factor": 50.0},
+    {"type": "linear", "t_max": 5}, {"type": "reduce_on_plateau", "factor": 0.3, "patience": 2,
+                                     "min_lr": 0.004, "cooldown": 1, "monitor": "loss"}],
+    ids=lambda c: c["type"])
+@pytest.mark.parametrize("mom0", [0.0, 0.9])
+def test_schedules_follow_the_engine(cfg, mom0):
+    from engine.export_pytorch_settings import SCHEDULE_CLASSES, schedule_call
+    from engine.schedules import from_config
+    class_name = SCHEDULE_CLASSES[cfg["type"]]
+    ns = template_namespace(["Schedule", class_name])
+    exec(schedule_call(cfg, class_name, 0.02, mom0), ns)
+    mine, engine = ns["make_schedule"](), from_config(cfg)
+    mine.set_total_steps(20)
+    if hasattr(engine, "set_total_steps"):
+        engine.set_total_steps(20)
+    losses = [1.0, 0.9, 0.95, 0.92, 0.91, 0.93, 0.94, 0.5, 0.6, 0.7, 0.8, 0.9]
+    for t in range(24):
+        if t % 2 == 0 and t // 2 < len(losses):  # an epoch of 2 steps ended
+            logs = {"loss": losses[t // 2], "val_loss": losses[t // 2] + 0.01}
+            mine.epoch_end(logs)
+            engine.on_epoch_end(t // 2, logs)
+        lr, mom = engine.values(t, 1, 0.02, mom0)
+        got_lr, got_mom = mine.rate(t)
+        assert got_lr == pytest.approx(lr[0], rel=1e-12), t
+        assert (mom0 if got_mom is None else got_mom) == pytest.approx(mom[0], rel=1e-12), t
+
+
+INITS = [("glorot_uniform", "u", 6 / 300), ("he_uniform", "u", 6 / 200), ("lecun_uniform", "u", 3 / 200),
+         ("glorot_normal", "t", 2 / 300), ("he_normal", "t", 2 / 200), ("lecun_normal", "t", 1 / 200),
+         ({"type": "variance_scaling", "scale": 3.0, "mode": "fan_out", "distribution": "untruncated_normal"},
+          "n", 3 / 100),
+         ({"type": "variance_scaling", "scale": 0.5, "mode": "fan_avg", "distribution": "uniform"},
+          "u", 1.5 / 150)]
+
+
+@pytest.mark.parametrize("spec,kind,value", INITS, ids=[str(i) for i in range(len(INITS))])
+def test_initializers_have_keras_statistics(spec, kind, value):
+    ns = template_namespace(["keras_init_"], torch_needed=True)
+    torch = ns["torch"]
+    torch.manual_seed(0)
+    w = torch.empty(100, 200, dtype=torch.float64)  # weight (out, in): fan_in 200, fan_out 100
+    ns["keras_init_"](w, {"type": spec} if isinstance(spec, str) else spec, fan_in=200, fan_out=100)
+    w = w.numpy()
+    if kind == "u":  # value is limit**2
+        assert np.abs(w).max() <= np.sqrt(value) and w.std() == pytest.approx(np.sqrt(value / 3), rel=0.02)
+    else:  # value is the variance; truncated ones keep it (corrected) and stop at 2 untruncated std
+        assert w.std() == pytest.approx(np.sqrt(value), rel=0.02)
+        if kind == "t":
+            assert np.abs(w).max() <= 2 * np.sqrt(value) / 0.87962566103423978 + 1e-12
+    w = torch.empty(5000, dtype=torch.float64)
+    ns["keras_init_"](w, {"type": "truncated_normal", "mean": 1.0, "stddev": 0.5}, 1, 1)
+    assert w.min() >= 0.0 and w.max() <= 2.0 and float(w.mean()) == pytest.approx(1.0, abs=0.03)
+    ns["keras_init_"](w, {"type": "constant", "value": 0.3}, 1, 1)
+    assert bool((w == 0.3).all())
+
+
+def test_early_stopping_stops_after_patience_and_restores_the_best(tmp_path):
+    ns = template_namespace(["EarlyStopping"], torch_needed=True)
+    model = ns["nn"].Linear(1, 1)
+    stopper = ns["EarlyStopping"](monitor="val_loss", patience=2, restore_best=True)
+    with ns["torch"].no_grad():
+        model.weight.fill_(1.0)
+    assert not stopper.epoch_end(1.0, model, 1)
+    with ns["torch"].no_grad():
+        model.weight.fill_(2.0)
+    assert not stopper.epoch_end(0.5, model, 2)  # best so far: weight 2
+    with ns["torch"].no_grad():
+        model.weight.fill_(3.0)
+    assert not stopper.epoch_end(0.6, model, 3)
+    assert stopper.epoch_end(0.7, model, 4)      # two epochs without improvement
+    assert float(model.weight.detach()) == 2.0
+
+
+def test_shipped_design_runs_end_to_end_with_given_weights(tmp_path):
+    pytest.importorskip("torch")
+    from engine.design import load_design
+    design = load_design(ROOT / "resources" / "designs" / "tf_playground_default.json")
+    d = design.to_dict()
+    rng = np.random.default_rng(0)
+    params, state = initial_weights(d, rng)
+    weights = {k: v.astype(np.float32) for k, v in {**params, **state}.items()}
+    weights["optimizer.layers.0.kernel.m"] = np.zeros(3, np.float32)  # checkpoint keys are skipped
+    out = tmp_path / "tf.py"
+    export_pytorch(design, out, weights=weights)
+    assert (tmp_path / "tf_weights.npz").exists()
+    run = subprocess.run([sys.executable, str(out), "--steps", "3", "--print-losses"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    losses = [float(line.split()[3]) for line in run.stdout.splitlines()]
+    assert len(losses) == 3 and all(np.isfinite(losses))
+    module = load_script(out)  # the first loss is that of the given weights on the first batch
+    import torch
+    model = module.build_model()
+    module.load_weights(model, tmp_path / "tf_weights.npz")
+    for key, value in torch_weights(model, weights.keys() - {"optimizer.layers.0.kernel.m"}).items():
+        np.testing.assert_array_equal(value, weights[key].astype(np.float64), err_msg=key)
+    with pytest.raises(ValueError, match="layers.0.kernel"):
+        np.savez(tmp_path / "bad.npz", **{"layers.0.kernel": np.zeros((5, 5), np.float32)})
+        module.load_weights(model, tmp_path / "bad.npz")
+    assert torch.get_default_dtype() == torch.float32
