@@ -154,7 +154,7 @@ def _model_source(codes: list[LayerCode]) -> str:
         lines.append("    with torch.no_grad():")
         for i, code in inits:
             lines.append(f"        m = model[{i}]")
-            lines += [f"        {statement}" for statement in code.init]
+            lines += ["        " + line for statement in code.init for line in statement.split("\n")]
     lines.append("    return model")
     return "\n".join(lines)
 

@@ -59,6 +59,14 @@ def initializer_spec(value: Any, path: str) -> dict[str, Any]:
     raise BadInput(f"must be an initializer name or an object with 'type', got {value!r}", path)
 
 
+def _init_call(target: str, spec: dict[str, Any], fans: str, note: str = "") -> str:
+    """``keras_init_(...)``, on two lines when one would be long."""
+    call = f"keras_init_({target}, {spec!r}, {fans}){note}"
+    if len(call) <= 88:
+        return call
+    return f"keras_init_({target},{note}\n            {spec!r},\n            {fans})"
+
+
 def _dense(cfg: dict[str, Any], width: int, path: str) -> tuple[LayerCode, int]:
     units = int(cfg["units"])
     use_bias = bool(cfg.get("use_bias", True))
@@ -67,10 +75,10 @@ def _dense(cfg: dict[str, Any], width: int, path: str) -> tuple[LayerCode, int]:
     code = LayerCode(f"nn.Linear({width}, {units}, bias={use_bias})",
                      f"dense {width} -> {units}, kernel {kernel_init['type']}")
     fans = f"fan_in={width}, fan_out={units}"
-    code.init.append(f"keras_init_(m.weight, {kernel_init!r}, {fans})  # weight = kernel.T")
+    code.init.append(_init_call("m.weight", kernel_init, fans, "  # weight = kernel.T"))
     if use_bias:
         bias_init = initializer_spec(cfg.get("bias_initializer", "zeros"), f"{path}.bias_initializer")
-        code.init.append(f"keras_init_(m.bias, {bias_init!r}, {fans})")
+        code.init.append(_init_call("m.bias", bias_init, fans))
     code.blocks.add("keras_init_")
     reg = cfg.get("kernel_regularizer") or {}
     l1, l2 = float(reg.get("l1") or 0.0), float(reg.get("l2") or 0.0)
