@@ -40,6 +40,7 @@ class History:
         self._hist_steps: list[int] = []
         self._layer_steps: list[int] = []
         self._n_layers = 0
+        self._signature: tuple = ()
 
     def add(self, snap: Any) -> None:
         """Append one snapshot's figures (a snapshot older than the newest is ignored)."""
@@ -48,9 +49,12 @@ class History:
             if step < self._steps[-1]:
                 self.clear()
             else:
+                self._replace_last(snap)
                 return
         layers = tuple(getattr(snap, "layers", ()) or ())
-        if len(layers) != self._n_layers:
+        signature = tuple(getattr(ls, "id", i) for i, ls in enumerate(layers))
+        if signature != self._signature:
+            self._signature = signature
             self._layers = {k: [] for k in PER_LAYER}
             self._layer_steps = []
             self._hist, self._hist_steps = [], []
@@ -64,6 +68,20 @@ class History:
         self._add_hist(step, layers)
         if len(self._steps) > self.capacity:
             self._decimate()
+
+    def _replace_last(self, snap: Any) -> None:
+        """Same step again (e.g. after a structural edit): drop the old point, add the new."""
+        self._steps.pop()
+        for v in self._scalars.values():
+            v.pop()
+        if self._layer_steps and self._layer_steps[-1] == int(snap.step):
+            self._layer_steps.pop()
+            for v in self._layers.values():
+                v.pop()
+        if self._hist_steps and self._hist_steps[-1] == int(snap.step):
+            self._hist_steps.pop()
+            self._hist.pop()
+        self.add(snap)
 
     def _add_hist(self, step: int, layers: tuple) -> None:
         counts = [getattr(ls, "act_hist_counts", None) for ls in layers]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-LIVE_LAYER_KEYS = ("enabled", "renorm", "rate", "trainable")
+LIVE_LAYER_KEYS = ("enabled", "renorm", "rate", "trainable", "momentum", "epsilon",
+                   "renorm_momentum", "stddev", "alpha", "lower", "upper")
 REBUILD_SECTIONS = ("data", "loss", "seed")
 
 
@@ -25,7 +26,13 @@ def _layer_live_changes(old: dict, new: dict) -> dict[str, Any] | None:
                 if a.get(k, 0.0) != b.get(k, 0.0):
                     out[k] = float(b.get(k) or 0.0)
         elif key == "kernel_constraint":
-            out["max_norm"] = (b or {}).get("max_norm")
+            value = (b or {}).get("max_norm")
+            out["max_norm"] = False if value is None else value  # False: constraint off
+        elif key == "renorm_clipping":
+            a, b = a or {}, b or {}
+            for k in ("rmax", "dmax"):
+                if a.get(k) != b.get(k) and b.get(k) is not None:
+                    out[k] = b[k]
         else:
             return None
     return out

@@ -19,7 +19,9 @@ from playground.boundary import boundary_for, confusion_for
 from playground.history import Frame, History
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
-LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm")
+LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm", "momentum",
+                     "epsilon", "renorm_momentum", "rmax", "dmax", "stddev", "alpha", "lower",
+                     "upper")
 
 
 class TrainingWorker(QObject):
@@ -140,7 +142,7 @@ class TrainingWorker(QObject):
         self.status.emit("building…")
         self.session = self._factory(design, base_dir, device)
         self._update_boundary(force=True)
-        self._publish(None)
+        self._publish(self._initial_snapshot())
         self.built.emit({"device": device})
         self.status.emit("ready")
 
@@ -149,6 +151,11 @@ class TrainingWorker(QObject):
         if self.session is not None:
             self._update_boundary(force=True)
             self._publish(None)
+
+    def _initial_snapshot(self) -> Any:
+        """The session's current snapshot without training (None if it offers none)."""
+        snap_fn = getattr(self.session, "snapshot", None)
+        return snap_fn() if callable(snap_fn) else None
 
     def _cmd_play(self) -> None:
         self.playing = self.session is not None and not self.session.finished
@@ -177,7 +184,7 @@ class TrainingWorker(QObject):
             with self._lock:
                 self._frame = None
             self._update_boundary(force=True)
-            self._publish(None)
+            self._publish(self._initial_snapshot())
 
     def _cmd_speed(self, steps: int) -> None:
         self.steps_per_chunk = max(1, int(steps))
@@ -206,8 +213,11 @@ class TrainingWorker(QObject):
 
     def _cmd_apply_model(self, layers: list, label: str = "model edited") -> None:
         self.session.apply_model(layers)
-        self.history.clear()
         self._update_boundary(force=True)
+        snap = self._initial_snapshot()
+        if snap is not None:
+            self.history.add(snap)
+        self._publish(snap)
         self._mark(label)
 
     # ------------------------------------------------------------ training

@@ -139,5 +139,6 @@ class TrainingBar(QWidget):
         if snap is None:
             self.counter.setText("epoch 0 · step 0")
         else:
-            self.counter.setText(f"epoch {snap.epoch} · step {snap.step} · loss {snap.loss:.4g}")
+            loss = "—" if snap.loss is None else f"{snap.loss:.4g}"
+            self.counter.setText(f"epoch {snap.epoch} · step {snap.step} · loss {loss}")
         self.rate.setText(f"{steps_per_s:,.0f} steps/s")
