@@ -21,6 +21,15 @@ def monitor_rows(n_train: int, seed: int) -> np.ndarray:
     return np.sort(stream(seed, "monitor").choice(n_train, size=m, replace=False))
 
 
+def weight_histogram(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(counts (N_BINS,), edges (N_BINS + 1,)) of the finite weights over their range."""
+    w = w[np.isfinite(w)].ravel()
+    lo, hi = (float(w.min()), float(w.max())) if w.size else (0.0, 1.0)
+    if not hi - lo > 1e-12 * max(abs(lo), abs(hi), 1.0):
+        lo, hi = lo - 0.5 * max(abs(lo), 1.0), hi + 0.5 * max(abs(hi), 1.0)
+    return np.histogram(w, bins=N_BINS, range=(lo, hi))
+
+
 class Monitors:
     """Monitor state of one model: the monitor batch, fixed edges, last pass and gradient figures."""
 
@@ -75,7 +84,7 @@ class Monitors:
         if isinstance(layer, Dense):
             w = layer.weights["kernel"].astype(np.float64)
             kw["weight_norm"] = float(np.sqrt((w * w).sum()))
-            counts, edges = np.histogram(w, bins=N_BINS)
+            counts, edges = weight_histogram(w)
             kw["weight_hist"] = (frozen(counts), frozen(edges))
         if self.have_pass:
             kw["act_hist_counts"] = frozen(self.hist[i])

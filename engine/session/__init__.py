@@ -73,7 +73,7 @@ class TrainingSession(SessionControl):
         self.sw = np.ascontiguousarray(self.loss.sample_weights(y), dt)
         yv = np.asarray(d.y_val, np.float64)
         self.x_val = np.ascontiguousarray(d.x_val, dt)
-        self.y_val = np.ascontiguousarray(yv.reshape(len(yv), -1), dt)
+        self.y_val = np.ascontiguousarray(yv.reshape(len(yv), self.y.shape[1]), dt)
         self.n = int(self.x.shape[0])
 
     def _set_batch(self, batch_size: int | str) -> None:
