@@ -1,12 +1,286 @@
-"""`playground-train`: headless training (filled in by the design/CLI work)."""
+"""`playground-train`: train a design headless (DESIGN.md "Command line").
+
+Exit codes: 0 done; 2 bad input (one line on stderr, never a traceback); 3 diverged (the step and
+the layer where values went non-finite). The training itself is the same TrainingSession the app
+drives, run in whole epochs (or chunks up to the next epoch boundary with ``--steps``).
+"""
 from __future__ import annotations
 
+import argparse
+import csv
+import json
+import math
 import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
+BASE_COLUMNS = ("epoch", "step", "loss", "val_loss", "accuracy", "val_accuracy", "lr")
+LAYER_FIELDS = ("grad_norm", "bias_grad_norm", "dead_fraction", "saturated_fraction")
+
+
+class UsageError(Exception):
+    """A bad command line (argparse's own errors, turned into one line)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The command-line parser (options exactly as DESIGN.md)."""
+    p = _Parser(prog="playground-train", description="Train a Network Playground design headless.")
+    p.add_argument("design", help="design file (.json)")
+    length = p.add_mutually_exclusive_group()
+    length.add_argument("--epochs", type=_positive_int, help="replace training.epochs")
+    length.add_argument("--steps", type=_positive_int, help="stop after N optimiser updates")
+    p.add_argument("--seed", type=_seed, help="replace the design's seed")
+    p.add_argument("--device", choices=("cpu", "cuda", "auto"), default="cpu")
+    p.add_argument("--data", metavar="FILE", help="train on this .npz/.csv instead of the design's data")
+    p.add_argument("--init-weights", metavar="W.npz", help="start from these weights")
+    p.add_argument("--save-weights", metavar="OUT.npz", help="write the final weights")
+    p.add_argument("--checkpoint", metavar="OUT.npz", help="write a checkpoint at the end")
+    p.add_argument("--resume", metavar="CKPT.npz", help="continue from a checkpoint")
+    p.add_argument("--metrics", metavar="OUT.csv", help="write per-epoch metrics")
+    p.add_argument("--export-pytorch", metavar="OUT.py", help="write a PyTorch script of the model")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    return p
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be in [0, 2**63 - 1], got {value}")
+    return value
+
+
+class MetricsWriter:
+    """Per-epoch CSV rows (DESIGN.md columns). The layer columns are those the first row's
+    snapshot has figures for (``grad_norm.{i}`` only for layers with weights, and so on)."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.layer_columns: list[tuple[int, str]] | None = None
+
+    def _header(self, snap: Any) -> None:
+        self.layer_columns = [(stats.index, name) for name in LAYER_FIELDS
+                              for stats in snap.layers if getattr(stats, name, None) is not None]
+        self.layer_columns.sort(key=lambda col: (col[0], LAYER_FIELDS.index(col[1])))
+        self.writer.writerow(list(BASE_COLUMNS) + [f"{n}.{i}" for i, n in self.layer_columns])
+
+    def write(self, row: dict[str, Any], snap: Any) -> None:
+        """Write one row: ``row`` holds the base columns, ``snap`` gives the layer figures."""
+        if self.layer_columns is None:
+            self._header(snap)
+        by_index = {s.index: s for s in snap.layers}
+        cells = [_cell(row.get(c)) for c in BASE_COLUMNS]
+        for i, name in self.layer_columns or []:
+            cells.append(_cell(getattr(by_index.get(i), name, None)))
+        self.writer.writerow(cells)
+        self.stream.flush()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else str(value)
+    return str(value)
+
+
+def _fmt(value: Any, digits: int = 4) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+class Trainer:
+    """Runs a session to its end and keeps the per-epoch figures for the CSV and the summary."""
+
+    def __init__(self, session: Any, steps: int | None, quiet: bool, metrics: MetricsWriter | None):
+        self.session, self.steps, self.quiet, self.metrics = session, steps, quiet, metrics
+        self.rows: list[dict[str, Any]] = []
+        self.start_step = session.step_count
+        self.bar = None
+
+    def total_steps(self) -> int | None:
+        """Steps this run will take at most (for the progress bar)."""
+        if self.steps is not None:
+            return self.steps
+        per_epoch = self.session.steps_per_epoch
+        return max(0, self.session.epochs * per_epoch - self.session.step_count)
+
+    def run(self) -> Any:
+        """Train until the session is finished or ``steps`` are done; return the last snapshot."""
+        from tqdm import tqdm
+        self.bar = tqdm(total=self.total_steps(), unit="step", disable=self.quiet, file=sys.stderr,
+                        dynamic_ncols=True, leave=False)
+        snap = None
+        t0 = time.perf_counter()
+        try:
+            while not self.session.finished and self.session.epoch < self.session.epochs:
+                done = self.session.step_count - self.start_step
+                if self.steps is not None and done >= self.steps:
+                    break
+                to_epoch_end = self.session.steps_per_epoch - self.session.batch_in_epoch
+                n = to_epoch_end if self.steps is None else min(to_epoch_end, self.steps - done)
+                snap = self.session.run(n)
+                self._progress(snap, time.perf_counter() - t0)
+                if snap.status == "diverged":
+                    self._row(snap)  # the epoch in progress, with its non-finite figures
+                    break
+                if snap.batch_in_epoch == 0 or self.session.finished:
+                    self._row(snap)
+            if snap is not None and snap.status != "diverged" and snap.batch_in_epoch != 0 \
+                    and not self.rows_cover(snap):
+                self._row(snap)
+        finally:
+            self.bar.close()
+        self.elapsed = time.perf_counter() - t0
+        return snap
+
+    def rows_cover(self, snap: Any) -> bool:
+        return bool(self.rows) and self.rows[-1]["step"] == snap.step
+
+    def _progress(self, snap: Any, elapsed: float) -> None:
+        self.bar.n = snap.step - self.start_step
+        rate = self.bar.n / elapsed if elapsed > 0 else 0.0
+        self.bar.set_postfix(loss=_fmt(snap.loss), val_loss=_fmt(snap.val_loss),
+                             steps_per_s=f"{rate:.0f}", refresh=True)
+
+    def _row(self, snap: Any) -> None:
+        epoch_stats = self.session.epoch_metrics()
+        val_loss, val_acc = snap.val_loss, snap.val_accuracy
+        if snap.batch_in_epoch != 0 and getattr(self.session, "x_val", None) is not None \
+                and len(self.session.x_val):  # mid-epoch: validate the weights as they are now
+            val_loss, val_acc = self.session.evaluate(self.session.x_val, self.session.y_val)
+        row = {"epoch": epoch_stats["epoch"], "step": snap.step, "loss": epoch_stats["loss"],
+               "val_loss": val_loss, "accuracy": epoch_stats["accuracy"],
+               "val_accuracy": val_acc, "lr": snap.lr}
+        self.rows.append(row)
+        if self.metrics is not None:
+            self.metrics.write(row, snap)
+
+
+def _summary(trainer: Trainer, snap: Any, out: TextIO) -> None:
+    rows = trainer.rows
+    key = "val_loss" if rows and rows[-1]["val_loss"] is not None else "loss"
+    scored = [r for r in rows if r[key] is not None]
+    best = min(scored, key=lambda r: r[key]) if scored else None
+    steps = snap.step - trainer.start_step if snap is not None else 0
+    last = rows[-1] if rows else {}
+    lines = [
+        ("status", snap.status if snap is not None else "nothing to do"),
+        ("epochs / steps", f"{last.get('epoch', 0)} / {snap.step if snap is not None else 0}"),
+        ("best epoch", f"{best['epoch']} (by {key})" if best else "-"),
+        ("final loss", _fmt(last.get("loss"))), ("best loss", _fmt(min(
+            (r["loss"] for r in rows if r["loss"] is not None), default=None))),
+        ("final val_loss", _fmt(last.get("val_loss"))), ("best val_loss", _fmt(min(
+            (r["val_loss"] for r in rows if r["val_loss"] is not None), default=None))),
+        ("accuracy", _fmt(last.get("accuracy"))), ("val_accuracy", _fmt(last.get("val_accuracy"))),
+        ("time", f"{trainer.elapsed:.2f} s"),
+        ("steps/s", f"{steps / trainer.elapsed:.1f}" if trainer.elapsed > 0 else "-"),
+    ]
+    width = max(len(k) for k, _ in lines)
+    for k, v in lines:
+        print(f"{k:<{width}}  {v}", file=out)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from engine.build import build_session
+    from engine.checkpoint import load_checkpoint, load_weights, save_checkpoint, save_weights
+    from engine.design import load_design
+
+    design_path = Path(args.design)
+    design = load_design(design_path)
+    data_override = {"dataset": {"path": str(Path(args.data).resolve())}} if args.data else None
+    session = build_session(design, base_dir=design_path.resolve().parent, device=args.device,
+                            data_override=data_override, seed=args.seed, epochs=args.epochs)
+    if args.init_weights:
+        load_weights(session, args.init_weights)
+    if args.resume:
+        load_checkpoint(session, args.resume)
+        if args.epochs is not None:
+            session.epochs = args.epochs
+    metrics_file = open(args.metrics, "w", newline="", encoding="utf-8") if args.metrics else None
+    try:
+        metrics = MetricsWriter(metrics_file) if metrics_file else None
+        trainer = Trainer(session, args.steps, args.quiet, metrics)
+        snap = trainer.run()
+    finally:
+        if metrics_file is not None:
+            metrics_file.close()
+    if snap is not None and snap.status == "diverged":
+        at = snap.diverged_at or {}
+        where = (f" in layer {at.get('layer_index')} ({at.get('layer_id')})"
+                 if at.get("layer_index") is not None else "")
+        print(f"playground-train: diverged at step {at.get('step', snap.step)}{where}: "
+              f"non-finite {at.get('what') or 'values'}; try a lower learning rate",
+              file=sys.stderr)
+        return EXIT_DIVERGED
+    if args.save_weights:
+        save_weights(session, args.save_weights)
+    if args.checkpoint:
+        save_checkpoint(session, args.checkpoint)
+    if args.export_pytorch:
+        _export(session, args.export_pytorch)
+    if not args.quiet:
+        _summary(trainer, snap, sys.stdout)
+    return EXIT_OK
+
+
+def _export(session: Any, path: str) -> None:
+    """--export-pytorch: the design, its data as trained on and the trained weights."""
+    from engine.errors import BadInput
+    try:
+        from engine.export_pytorch import export_pytorch
+    except ImportError:
+        raise BadInput("not available in this build", "--export-pytorch") from None
+    export_pytorch(session.design, path, weights=session.get_weights(), base_dir=session.base_dir,
+                   data=session.data)
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("playground-train: not available yet", file=sys.stderr)
-    return 2
+    """Entry point of ``playground-train``; returns the exit code."""
+    from engine.errors import BadInput, Diverged
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as err:
+        print(f"playground-train: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return _train(args)
+    except Diverged as err:
+        print(f"playground-train: {err}", file=sys.stderr)
+        return EXIT_DIVERGED
+    except BadInput as err:
+        print(f"playground-train: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as err:
+        name = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        print(f"playground-train: {name}{err.strerror or err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ValueError, json.JSONDecodeError) as err:
+        print(f"playground-train: {' '.join(str(err).split())}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("playground-train: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,0 +1,166 @@
+"""Weights and checkpoint files (.npz; DESIGN.md "Weights and checkpoint files").
+
+Weights: ``layers.{i}.{name}`` float32 arrays. A checkpoint adds ``optimizer.{param key}.{slot}``,
+``optimizer.iterations`` and ``meta.json`` (a 0-d unicode array holding JSON: step, epoch, seed,
+RNG counters, schedule and early-stopping state), enough for a bit-identical resume. Files are read
+with ``allow_pickle=False``; every problem is a ``BadInput`` naming the file and the key.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine.errors import BadInput
+
+META_KEY = "meta.json"
+ITERATIONS_KEY = "optimizer.iterations"
+CHECKPOINT_FORMAT = "network-playground/checkpoint"
+
+
+def write_npz(path: str | os.PathLike[str], arrays: dict[str, np.ndarray]) -> Path:
+    """Write ``arrays`` to exactly ``path`` (no ``.npz`` appended), atomically."""
+    path = Path(path)
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(buf.getvalue())
+    os.replace(tmp, path)
+    return path
+
+
+def read_npz(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
+    """All arrays of an .npz file (no pickles); BadInput for a file that is not one."""
+    path = Path(path)
+    with open(path, "rb") as fh:
+        magic = fh.read(6)
+    if magic.startswith(b"\x93NUMPY"):
+        raise BadInput("is a single .npy array, not an .npz archive of named arrays", str(path))
+    if not magic.startswith(b"PK"):
+        raise BadInput("is not an .npz file (a zip archive of named arrays)", str(path))
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return {key: npz[key] for key in npz.files}
+    except (zipfile.BadZipFile, EOFError, KeyError) as err:
+        raise BadInput(f"is not a valid .npz file ({err})", str(path)) from err
+    except ValueError as err:  # pickled object arrays, bad headers
+        msg = "holds pickled objects, which are never loaded" if "pickle" in str(err) else str(err)
+        raise BadInput(f"cannot be read: {msg}", str(path)) from err
+
+
+def _check_weight_keys(expected: dict[str, np.ndarray], given: dict[str, np.ndarray],
+                       source: str) -> dict[str, np.ndarray]:
+    """Match ``given`` against the model's ``expected`` weights: keys, shapes, finite floats."""
+    missing = [k for k in expected if k not in given]
+    extra = [k for k in given if k not in expected]
+    if missing:
+        raise BadInput(f"missing weights {', '.join(missing)} (the model has "
+                       f"{len(expected)} weight arrays)", source)
+    if extra:
+        raise BadInput(f"unexpected weights {', '.join(extra)} (not in this model)", source)
+    out: dict[str, np.ndarray] = {}
+    for key, want in expected.items():
+        arr = given[key]
+        if arr.shape != want.shape:
+            raise BadInput(f"{key} has shape {tuple(arr.shape)}, the model expects "
+                           f"{tuple(want.shape)}", source)
+        if arr.dtype.kind not in "fiu":
+            raise BadInput(f"{key} must hold numbers, got dtype {arr.dtype}", source)
+        arr = np.ascontiguousarray(arr, dtype=np.float32)
+        if not np.all(np.isfinite(arr)):
+            raise BadInput(f"{key} holds NaN or infinite values", source)
+        out[key] = arr
+    return out
+
+
+def save_weights(session: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the session's weights (``layers.{i}.{name}``, float32) to ``path``."""
+    weights = {k: np.asarray(v, dtype=np.float32) for k, v in session.get_weights().items()}
+    return write_npz(path, weights)
+
+
+def load_weights(session: Any, path: str | os.PathLike[str]) -> None:
+    """Load weights saved by :func:`save_weights` into ``session`` (BadInput on any mismatch)."""
+    given = read_npz(path)
+    # a checkpoint holds weights too: its optimizer state and meta data are not weights
+    given = {k: v for k, v in given.items() if k != META_KEY and not k.startswith("optimizer.")}
+    session.set_weights(_check_weight_keys(session.get_weights(), given, str(path)))
+
+
+def _layer_signature(session: Any) -> list[list[str]]:
+    """(id, type) of each layer: a checkpoint only fits a session with the same layers."""
+    return [[str(layer.id), str(layer.type_name)] for layer in session.model.layers]
+
+
+def save_checkpoint(session: Any, path: str | os.PathLike[str]) -> Path:
+    """Write everything needed for a bit-identical resume (``session.state_dict()``) to ``path``.
+
+    Keys: ``layers.{i}.{name}``, ``optimizer.{param key}.{slot}``, ``optimizer.iterations`` and
+    ``meta.json`` (0-d unicode JSON: step, epoch, seed, RNG counters, schedule and early-stopping
+    state, plus the layer ids and types the checkpoint belongs to).
+    """
+    state = dict(session.state_dict())
+    meta = json.loads(str(np.asarray(state.get(META_KEY, "{}"))))
+    meta["format"] = CHECKPOINT_FORMAT
+    meta["layers"] = _layer_signature(session)
+    state[META_KEY] = np.array(json.dumps(meta))
+    return write_npz(path, state)
+
+
+def read_checkpoint_meta(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The ``meta.json`` of a checkpoint file as a dict (BadInput if absent or not JSON)."""
+    return _meta(read_npz(path), str(path))
+
+
+def _meta(state: dict[str, np.ndarray], source: str) -> dict[str, Any]:
+    if META_KEY not in state:
+        raise BadInput(f"not a checkpoint: no {META_KEY} (a weights file? use --init-weights)",
+                       source)
+    raw = state[META_KEY]
+    if raw.shape != () or raw.dtype.kind != "U":
+        raise BadInput(f"{META_KEY} must be a 0-d unicode array, got {raw.dtype} {raw.shape}",
+                       source)
+    try:
+        meta = json.loads(str(raw))
+    except json.JSONDecodeError as err:
+        raise BadInput(f"{META_KEY} is not valid JSON ({err.msg})", source) from err
+    if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT_FORMAT:
+        raise BadInput(f"{META_KEY} is not a Network Playground checkpoint", source)
+    return meta
+
+
+def load_checkpoint(session: Any, path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Restore a checkpoint written by :func:`save_checkpoint` into ``session`` (built from the
+    same design); returns its meta data. BadInput naming the key on any mismatch."""
+    source = str(path)
+    state = read_npz(path)
+    meta = _meta(state, source)
+    want = _layer_signature(session)
+    have = meta.get("layers")
+    if have is not None and have != want:
+        raise BadInput(f"was written for layers {_describe(have)}, the design has "
+                       f"{_describe(want)}", source)
+    expected = session.get_weights()
+    given = {k: v for k, v in state.items() if k.startswith("layers.")}
+    _check_weight_keys(expected, given, source)
+    for key, arr in state.items():
+        if key != META_KEY and arr.dtype.kind not in "fiu":
+            raise BadInput(f"{key} must hold numbers, got dtype {arr.dtype}", source)
+    try:
+        session.load_state_dict(state)
+    except BadInput as err:
+        raise BadInput(str(err), source) from err
+    except (KeyError, TypeError, ValueError) as err:
+        raise BadInput(f"does not fit this session ({err})", source) from err
+    if getattr(session, "status", None) == "finished" and session.epoch < session.epochs:
+        session.status = "running"  # resumed with more epochs than the checkpointed run had
+    return meta
+
+
+def _describe(signature: list[Any]) -> str:
+    return "[" + ", ".join(f"{i}:{t}" for i, t in signature) + "]" if signature else "[]"

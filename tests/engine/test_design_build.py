@@ -1,0 +1,141 @@
+"""build_session: design -> TrainingSession (data, layers, loss, optimiser, schedule, options)."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.build import apply_overrides, build_session
+from engine.design import FORMAT, Design, load_design, save_design
+from engine.errors import BadInput
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = sorted((ROOT / "resources" / "designs").glob("*.json"))
+
+
+def small(**changes) -> dict:
+    d = {"format": FORMAT, "version": 1, "seed": 2,
+         "data": {"dataset": "xor", "samples": 80, "train_fraction": 0.75},
+         "model": {"input_dim": 2, "layers": [
+             {"id": "h", "type": "dense", "units": 6},
+             {"id": "t", "type": "activation", "function": "tanh"},
+             {"id": "o", "type": "dense", "units": 1},
+             {"id": "s", "type": "activation", "function": "sigmoid"}]},
+         "loss": {"type": "binary_crossentropy"},
+         "optimizer": {"type": "sgd", "learning_rate": 0.1, "momentum": 0.9},
+         "schedule": {"type": "exponential", "s": 10},
+         "training": {"batch_size": 20, "epochs": 4, "shuffle": True, "early_stopping": None}}
+    d.update(changes)
+    return d
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_designs_build_and_train(path):
+    design = load_design(path)
+    session = build_session(design, base_dir=path.parent, epochs=2)
+    first = session.run_epoch()
+    last = session.run_epoch()
+    assert last.epoch == 2 and session.finished
+    assert math.isfinite(first.epoch_loss) and math.isfinite(last.epoch_loss)
+    assert session.design == design.replace(training={**design.training, "epochs": 2})
+    assert len(session.model.layers) == len(design.layers)
+    assert [layer.id for layer in session.model.layers] == [c["id"] for c in design.layers]
+
+
+def test_options_reach_the_session():
+    session = build_session(small())
+    assert session.batch_size == 20 and session.epochs == 4 and session.seed == 2
+    assert session.steps_per_epoch == 3  # 60 training samples
+    assert type(session.optimizer).__name__ == "SGD" and session.optimizer.momentum == 0.9
+    assert session.loss.get_config()["type"] == "binary_crossentropy"
+    assert session.schedule.get_config() == {"type": "exponential", "s": 10}
+    session.run(3)
+    assert session.snapshot().lr < 0.1  # the exponential schedule is applied
+
+
+def test_same_seed_same_run_and_seed_override():
+    a = build_session(small())
+    b = build_session(Design.from_dict(small()))
+    c = build_session(small(), seed=3)
+    assert c.seed == 3
+    wa, wb, wc = a.get_weights(), b.get_weights(), c.get_weights()
+    assert all(np.array_equal(wa[k], wb[k]) for k in wa)
+    assert not np.array_equal(wa["layers.0.kernel"], wc["layers.0.kernel"])
+    assert a.run(5).loss == b.run(5).loss
+
+
+def test_batch_size_full_and_early_stopping():
+    d = small(training={"batch_size": "full", "epochs": 500,
+                        "early_stopping": {"monitor": "loss", "patience": 2, "min_delta": 10.0}})
+    session = build_session(d)
+    assert session.steps_per_epoch == 1
+    for _ in range(10):
+        snap = session.run_epoch()
+        if session.finished:
+            break
+    assert snap.status == "early_stopped" and snap.epoch <= 4
+
+
+def test_epochs_override():
+    assert build_session(small(), epochs=7).epochs == 7
+    assert apply_overrides(small(), epochs=7).training["epochs"] == 7
+
+
+def test_data_override_with_a_file(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 2))
+    np.savez(tmp_path / "d.npz", x_train=x, y_train=(x[:, :1] > 0).astype(float))
+    session = build_session(small(), data_override={"dataset": {"path": str(tmp_path / "d.npz")}})
+    assert session.n == 30  # train_fraction 0.75 of the file's 40 rows
+    np.savez(tmp_path / "e.npz", x_train=rng.normal(size=(40, 3)), y_train=np.ones((40, 1)))
+    with pytest.raises(BadInput) as info:
+        build_session(small(), data_override={"dataset": {"path": str(tmp_path / "e.npz")}})
+    assert "3" in str(info.value) and "2" in str(info.value)
+
+
+def test_relative_data_paths_and_input_dim_from_the_file(tmp_path):
+    rng = np.random.default_rng(1)
+    np.savez(tmp_path / "d.npz", x_train=rng.normal(size=(30, 3)), y_train=np.zeros((30, 1)))
+    d = small(data={"dataset": {"path": "d.npz"}})
+    d["model"]["input_dim"] = 2
+    save_design_path = tmp_path / "x.json"
+    save_design_path.write_text(__import__("json").dumps(d))
+    with pytest.raises(BadInput) as info:
+        load_design(save_design_path)  # the file's folder is known: checked while loading
+    assert info.value.path == "model.input_dim" and "3 features" in info.value.message
+    d["model"]["input_dim"] = 3
+    design = Design.from_dict(d)
+    session = build_session(design, base_dir=tmp_path)
+    assert session.model.input_dim == 3
+    with pytest.raises(BadInput, match="not found"):
+        build_session(design, base_dir=tmp_path / "elsewhere")
+
+
+def test_targets_that_do_not_fit_the_output():
+    d = small()
+    d["model"]["layers"][2]["units"] = 3  # three sigmoid outputs, one 0/1 target column
+    with pytest.raises(BadInput):
+        build_session(d)
+
+
+def test_device_cuda_without_gpu_is_bad_input():
+    from engine.backends.device import cuda_status
+    if cuda_status()[0]:
+        pytest.skip("a CUDA GPU is usable here")
+    with pytest.raises(BadInput) as info:
+        build_session(small(), device="cuda")
+    assert str(info.value).startswith("--device cuda: no usable CUDA GPU (")
+    assert build_session(small(), device="auto").device == "cpu"
+    with pytest.raises(BadInput, match="unknown device"):
+        build_session(small(), device="tpu")
+
+
+def test_bad_design_dicts_raise_bad_input_before_building(tmp_path):
+    d = small()
+    d["optimizer"]["learning_rate"] = float("inf")
+    with pytest.raises(BadInput, match="optimizer.learning_rate"):
+        build_session(d)
+    save_design(Design.from_dict(small()), tmp_path / "ok.json")
+    assert build_session(load_design(tmp_path / "ok.json")).n == 60
