@@ -77,8 +77,8 @@ def analyse(lrs: np.ndarray, losses: np.ndarray, half_width: int | None = None, 
     i_min = int(np.argmin(sm))
     steep = None
     lo = min(skip, max(i_min - 1, 0))
-    if i_min - lo >= 2:
-        slope = np.gradient(sm[lo:i_min + 1], np.log10(lrs[lo:i_min + 1]))
+    if i_min - lo >= 2:  # central differences only, so the minimum itself is never chosen
+        slope = np.gradient(sm[lo:i_min + 1], np.log10(lrs[lo:i_min + 1]))[:-1]
         steep = float(lrs[lo + int(np.argmin(slope))])
     full_sm = np.concatenate([sm, np.full(len(losses) - n, np.nan)])
     return LRRangeResult(lrs=lrs, losses=losses, smoothed=full_sm, lr_at_min=float(lrs[i_min]),

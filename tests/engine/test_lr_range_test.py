@@ -1,5 +1,5 @@
-"""Learning-rate range test. engine/session.py did not exist when this was written, so it runs on a
-small fake session with the same API (a linear model trained by the engine's SGD on an MSE loss)."""
+"""Learning-rate range test: on a small fake session (a linear model trained by the engine's SGD),
+and on the real TrainingSession (restored bit for bit afterwards)."""
 from __future__ import annotations
 
 import math
@@ -76,7 +76,7 @@ def test_range_test_finds_the_stable_region_and_restores_the_session():
     np.testing.assert_allclose(res.lrs, lr_schedule(1e-4, 10.0, 120)[:len(res.losses)])
     assert 0.05 < res.lr_at_min < 1.5
     assert res.suggested_lr == pytest.approx(res.lr_at_min / 10)
-    assert res.steepest_lr is not None and res.steepest_lr <= res.lr_at_min
+    assert res.steepest_lr is not None and res.steepest_lr < res.lr_at_min
     # the session is back where it was, schedule and learning rate included
     np.testing.assert_array_equal(s.w, before["w"])
     assert s.t == 3 and s.optimizer.learning_rate == 0.01
@@ -94,3 +94,35 @@ def test_analyse_handles_nan_tail():
     losses = np.array([5, 4, 3, 2, 1.5, 1.0, 0.8, 2.0, np.nan, np.nan])
     res = analyse(lrs, losses, half_width=0, diverged=True, skip=0)
     assert res.lr_at_min == pytest.approx(lrs[6]) and np.isnan(res.smoothed[-1])
+
+
+def _real_session():
+    from engine.layers import from_config as layer_from_config
+    from engine.session import TrainingSession
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((96, 2))
+    data = SimpleNamespace(x_train=x[:80], y_train=(x[:80, :1] * x[:80, 1:] > 0).astype(float),
+                           x_val=x[80:], y_val=(x[80:, :1] * x[80:, 1:] > 0).astype(float))
+    layers = [{"type": "dense", "units": 8, "id": "d1"}, {"type": "activation", "function": "relu", "id": "a1"},
+              {"type": "dense", "units": 1, "id": "d2"}, {"type": "activation", "function": "sigmoid", "id": "a2"}]
+    return TrainingSession([layer_from_config(c) for c in layers],
+                           {"type": "sgd", "learning_rate": 0.05, "momentum": 0.9},
+                           {"type": "exponential", "s": 100}, {"type": "binary_crossentropy"}, data,
+                           seed=3, batch_size=16, epochs=50)
+
+
+def test_range_test_on_the_real_session_restores_it_bit_for_bit():
+    pytest.importorskip("engine.session")
+    s, twin = _real_session(), _real_session()
+    s.run(7)
+    twin.run(7)
+    res = lr_range_test(s, lr_start=1e-4, lr_end=100.0, steps=80)
+    assert len(res.losses) >= 10 and np.all(np.diff(res.lrs) > 0)
+    assert res.diverged and res.lrs[-1] > 0.1       # sgd with momentum 0.9 cannot survive lr 100
+    assert 1e-4 < res.suggested_lr < res.lr_at_min
+    assert s.step_count == 7 and s.optimizer.learning_rate == 0.05
+    assert s.schedule.get_config() == {"type": "exponential", "s": 100.0}
+    a, b = s.run(5), twin.run(5)
+    assert a.loss == b.loss and a.lr == b.lr
+    wa, wb = s.get_weights(), twin.get_weights()
+    assert all(np.array_equal(wa[k], wb[k]) for k in wa)
