@@ -64,6 +64,11 @@ class Schedule:
     def on_epoch_end(self, epoch: int, logs: dict) -> None:
         """Called after each epoch with ``logs`` such as {"loss": .., "val_loss": ..}."""
 
+    def steps_until_change(self, t: int) -> int | None:
+        """Steps from t until the rate may next differ from step t's (1: every step; None: not
+        within the epoch, only ``on_epoch_end`` changes it)."""
+        return 1
+
     def state_dict(self) -> dict:
         """JSON-safe state for checkpoints (empty for stateless schedules)."""
         return {}
@@ -88,6 +93,9 @@ class Schedule:
 
 class Constant(Schedule):
     type_name = "constant"
+
+    def steps_until_change(self, t: int) -> int | None:
+        return None
 
 
 class Power(Schedule):
@@ -136,6 +144,10 @@ class PiecewiseConstant(Schedule):
             raise BadInput(f"needs one more value than boundaries ({len(self.boundaries) + 1}), "
                            f"got {len(self.rates)}", "values")
 
+    def steps_until_change(self, t: int) -> int | None:
+        later = [b + 1 - int(t) for b in self.boundaries if b + 1 > int(t)]
+        return min(later) if later else None
+
     def lr_array(self, t, lr0):
         idx = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), t, side="left")
         return np.asarray(self.rates, dtype=np.float64)[idx]
@@ -166,6 +178,9 @@ class ReduceOnPlateau(Schedule):
         self.wait = 0
         self.cooldown_counter = 0
         self.lr0: float | None = None  # the last lr0 seen by values()
+
+    def steps_until_change(self, t: int) -> int | None:
+        return None
 
     def _current(self, lr0: float) -> float:
         return lr0 if self.scale == 1.0 else max(lr0 * self.scale, self.min_lr)

@@ -138,3 +138,16 @@ def test_bad_values_name_the_key(cfg, key):
     with pytest.raises(BadInput) as info:
         from_config(cfg)
     assert info.value.path == key
+
+
+def test_steps_until_change():
+    pc = from_config({"type": "piecewise_constant", "boundaries": [3, 6], "values": [1.0, 0.5, 0.1]})
+    assert [pc.steps_until_change(t) for t in (0, 3, 4, 6, 7)] == [4, 1, 3, 1, None]
+    lr = pc.values(0, 10, 1.0, 0.0)[0]
+    for t in range(9):   # the rate is constant for exactly that many steps
+        k = pc.steps_until_change(t)
+        if k is not None:
+            assert np.all(lr[t:t + k] == lr[t]) and lr[t + k] != lr[t]
+    assert from_config({"type": "constant"}).steps_until_change(5) is None
+    assert from_config({"type": "reduce_on_plateau"}).steps_until_change(5) is None
+    assert from_config({"type": "exponential"}).steps_until_change(5) == 1
