@@ -101,11 +101,8 @@ def build_session(design: Design | dict[str, Any], base_dir: str | os.PathLike[s
     data = _load_data(design, base_dir)
     layers = [layer_from_config(cfg) for cfg in design.layers]
     model = Model(layers, design.input_dim, np.float32, design.seed)
-    kwargs: dict[str, Any] = {}
-    if resolved != "cpu":
-        if "device" not in inspect.signature(TrainingSession).parameters:
-            raise BadInput("the GPU backend is not available in this build", "--device cuda")
-        kwargs["device"] = resolved
+    native = "device" in inspect.signature(TrainingSession).parameters
+    kwargs: dict[str, Any] = {"device": resolved} if native and resolved != "cpu" else {}
     try:
         session = TrainingSession(
             model, design.optimizer, design.schedule, design.loss, data, seed=design.seed,
@@ -113,10 +110,25 @@ def build_session(design: Design | dict[str, Any], base_dir: str | os.PathLike[s
             early_stopping=training["early_stopping"], **kwargs)
     except BadInput as err:
         raise _locate(err) from err
+    if resolved == "cuda" and not native:
+        _use_cuda(session)
     session.design = design
     session.base_dir = Path(base_dir) if base_dir is not None else None
     session.device = resolved
     return session
+
+
+def _use_cuda(session: Any) -> None:
+    """Switch a built session to the GPU program (engine.backends.cuda_session)."""
+    try:
+        from engine.backends.cuda_session import use_cuda
+    except ImportError as err:
+        raise BadInput(f"the GPU backend is not available in this build ({err})",
+                       "--device cuda") from err
+    try:
+        use_cuda(session)
+    except BadInput as err:
+        raise BadInput(err.message, "--device cuda") from err
 
 
 def _locate(err: BadInput) -> BadInput:

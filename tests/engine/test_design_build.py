@@ -139,3 +139,15 @@ def test_bad_design_dicts_raise_bad_input_before_building(tmp_path):
         build_session(d)
     save_design(Design.from_dict(small()), tmp_path / "ok.json")
     assert build_session(load_design(tmp_path / "ok.json")).n == 60
+
+
+def test_device_cuda_switches_the_session_to_the_gpu_program(monkeypatch):
+    """Wiring only (the GPU program itself is tested in tests/cuda): a usable GPU -> use_cuda."""
+    import engine.backends.cuda_session as cs
+    import engine.backends.device as dev
+    calls = []
+    monkeypatch.setattr(dev, "cuda_status", lambda: (True, "fake GPU"))
+    monkeypatch.setattr(cs, "use_cuda", lambda session: calls.append(session))
+    session = build_session(small(), device="cuda")
+    assert calls == [session] and session.device == "cuda"
+    assert build_session(small(), device="cpu").device == "cpu" and len(calls) == 1
