@@ -26,10 +26,15 @@ def simulator_enabled() -> bool:
 
 
 def _short(err: BaseException) -> str:
-    """The first non-empty line of an exception message, without numba's trailing ':'."""
+    """The gist of a numba CUDA error in one line: no "Error at driver init:" prefix, no advice
+    lines, no trailing ':'."""
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
-    text = " ".join(ln for ln in lines[:2] if not ln.lower().startswith("if you are sure"))
-    return text.rstrip(":").strip() or type(err).__name__
+    lines = [ln for ln in lines[:2] if not ln.lower().startswith("if you are sure")]
+    text = " ".join(lines).strip()
+    for prefix in ("Error at driver init:", "Error at driver init"):
+        if text.startswith(prefix):
+            text = text[len(prefix):].strip()
+    return text.rstrip(":").rstrip(".").strip() or type(err).__name__
 
 
 def cuda_status() -> tuple[bool, str]:
@@ -53,8 +58,8 @@ def cuda_status() -> tuple[bool, str]:
     except CudaSupportError as err:
         msg = _short(err)
         if "driver" in msg.lower() and ("cannot be found" in msg or "not found" in msg):
-            return False, f"no CUDA driver found ({msg})"
-        return False, f"CUDA driver unusable ({msg})"
+            return False, f"no CUDA driver found: {msg}"
+        return False, f"CUDA driver unusable: {msg}"
     except Exception as err:
         return False, f"CUDA initialisation failed ({_short(err)})"
     if not devices:

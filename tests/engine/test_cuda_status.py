@@ -89,3 +89,24 @@ def test_no_devices_and_old_gpu(monkeypatch):
     monkeypatch.setattr(cuda, "list_devices", lambda: [OldGpu()])
     usable, reason = cuda_status()
     assert not usable and "compute capability 3.0" in reason
+
+
+def test_cli_device_cuda_without_gpu_exits_2_with_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if cuda_status()[0]:
+        pytest.skip("a CUDA device (or the simulator) is usable here")
+    design = Path(__file__).resolve().parents[2] / "resources" / "designs" / "tf_playground_default.json"
+    if not design.exists():
+        pytest.skip("shipped design missing")
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_ENABLE_CUDASIM"}
+    proc = subprocess.run([sys.executable, "-m", "playground.cli_train", str(design), "--device",
+                           "cuda", "--steps", "1", "--quiet"], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 2
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert "cuda" in lines[0].lower() and "Traceback" not in proc.stderr

@@ -7,9 +7,17 @@ drawn on the GPU equals the CPU's, element for element, whatever the thread sche
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from numba import cuda
+
+from engine.backends.device import simulator_enabled
+
+if simulator_enabled():
+    # The simulator runs splitmix64 on numpy uint64 scalars, which warn on the intended wrap-around.
+    warnings.filterwarnings("ignore", message="overflow encountered in scalar",
+                            category=RuntimeWarning, module=r"engine\.kernels\.cuda\.rng")
 
 
 @cuda.jit(device=True)
