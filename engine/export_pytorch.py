@@ -35,7 +35,7 @@ SCRIPT_NAMES = frozenset({"SEED", "DATA_FILE", "DEFAULT_WEIGHTS", "LOSS_TYPE", "
 LOSS_TYPES = ("mse", "mae", "binary_crossentropy", "categorical_crossentropy",
               "sparse_categorical_crossentropy")
 TRAINING_BLOCKS = ("WEIGHT_NAMES", "sample_weights", "dense_of", "penalty", "apply_max_norm",
-                   "load_data", "load_weights", "forward", "training_loss", "accuracy", "evaluate",
+                   "epoch_order", "load_data", "load_weights", "forward", "training_loss", "accuracy", "evaluate",
                    "EarlyStopping", "train", "main")
 
 
@@ -99,6 +99,7 @@ the mean of per-sample losses times class weights, plus the L1/L2 penalties on t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 from pathlib import Path
 

@@ -10,6 +10,7 @@ Conventions: DESIGN.md's "Numerical conventions", Keras 3 where DESIGN.md is sil
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 from pathlib import Path
 
@@ -87,6 +88,17 @@ def apply_max_norm(model: nn.Sequential) -> None:
 
 WEIGHT_NAMES = {"kernel": "weight", "bias": "bias", "gamma": "weight", "beta": "bias",
                 "moving_mean": "running_mean", "moving_variance": "running_var", "alpha": "weight"}
+
+
+def epoch_order(n: int, epoch: int) -> np.ndarray:
+    """The order of the ``n`` training samples in ``epoch`` (from 0): the playground's own shuffle,
+    a PCG64 permutation seeded with (SEED, hash of "shuffle", epoch), so batches match its runs."""
+    if not SHUFFLE:
+        return np.arange(n)
+    mask = (1 << 63) - 1
+    digest = hashlib.blake2b(b"shuffle", digest_size=8).digest()
+    entropy = [SEED & mask, int.from_bytes(digest, "little") & mask, epoch & mask]
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy))).permutation(n)
 
 
 def load_data(path: Path) -> dict:
@@ -195,7 +207,6 @@ def train(model: nn.Sequential, data: dict, max_steps: int | None = None, epochs
     sw = sample_weights(y)
     n = x.shape[0]
     batch = n if BATCH_SIZE is None else min(int(BATCH_SIZE), n)
-    rng = np.random.default_rng(SEED)
     schedule.set_total_steps(epochs * math.ceil(n / batch))
     stopper = EarlyStopping(**EARLY_STOPPING) if EARLY_STOPPING else None
     losses, epoch = [], 0
@@ -203,7 +214,7 @@ def train(model: nn.Sequential, data: dict, max_steps: int | None = None, epochs
     while (max_steps is None and epoch < epochs) or (max_steps is not None
                                                      and len(losses) < max_steps):
         epoch += 1
-        order = torch.from_numpy(rng.permutation(n) if SHUFFLE else np.arange(n))
+        order = torch.from_numpy(epoch_order(n, epoch - 1).astype(np.int64))
         epoch_losses = []
         for start in range(0, n, batch):
             idx = order[start:start + batch]
