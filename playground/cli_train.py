@@ -109,88 +109,109 @@ def _fmt(value: Any, digits: int = 4) -> str:
 
 
 class Trainer:
-    """Runs a session to its end and keeps the per-epoch figures for the CSV and the summary."""
+    """Runs a session to its end; writes the metrics rows and keeps what the summary needs.
+
+    With ``--metrics`` every call ends at an epoch boundary (the rows need each epoch's layer
+    figures); otherwise calls grow to about ``CHUNK_SECONDS`` of work each, whole epochs at a time.
+    """
+
+    CHUNK_SECONDS = 0.25
 
     def __init__(self, session: Any, steps: int | None, quiet: bool, metrics: MetricsWriter | None):
         self.session, self.steps, self.quiet, self.metrics = session, steps, quiet, metrics
-        self.rows: list[dict[str, Any]] = []
+        self.partial: dict[str, Any] | None = None
         self.start_step = session.step_count
-        self.bar = None
+        self.elapsed = 0.0
+        self.bar: Any = None
 
-    def total_steps(self) -> int | None:
+    def total_steps(self) -> int:
         """Steps this run will take at most (for the progress bar)."""
+        left = max(0, self.session.epochs * self.session.steps_per_epoch - self.session.step_count)
+        return left if self.steps is None else min(self.steps, left)
+
+    def _chunk(self, rate: float) -> int:
+        """Steps for the next call: to the epoch's end, plus whole epochs while they fit."""
+        s = self.session
+        per_epoch = s.steps_per_epoch
+        n = per_epoch - s.batch_in_epoch
+        if self.metrics is None and rate > 0:
+            n += per_epoch * int(rate * self.CHUNK_SECONDS // per_epoch)
         if self.steps is not None:
-            return self.steps
-        per_epoch = self.session.steps_per_epoch
-        return max(0, self.session.epochs * per_epoch - self.session.step_count)
+            n = min(n, self.steps - (s.step_count - self.start_step))
+        return n
 
     def run(self) -> Any:
         """Train until the session is finished or ``steps`` are done; return the last snapshot."""
         from tqdm import tqdm
+        s = self.session
         self.bar = tqdm(total=self.total_steps(), unit="step", disable=self.quiet, file=sys.stderr,
                         dynamic_ncols=True, leave=False)
         snap = None
         t0 = time.perf_counter()
         try:
-            while not self.session.finished and self.session.epoch < self.session.epochs:
-                done = self.session.step_count - self.start_step
+            while not s.finished and s.epoch < s.epochs:
+                elapsed = time.perf_counter() - t0
+                done = s.step_count - self.start_step
                 if self.steps is not None and done >= self.steps:
                     break
-                to_epoch_end = self.session.steps_per_epoch - self.session.batch_in_epoch
-                n = to_epoch_end if self.steps is None else min(to_epoch_end, self.steps - done)
-                snap = self.session.run(n)
+                snap = s.run(self._chunk(done / elapsed if elapsed > 0 and done else 0.0))
                 self._progress(snap, time.perf_counter() - t0)
                 if snap.status == "diverged":
-                    self._row(snap)  # the epoch in progress, with its non-finite figures
                     break
-                if snap.batch_in_epoch == 0 or self.session.finished:
-                    self._row(snap)
-            if snap is not None and snap.status != "diverged" and snap.batch_in_epoch != 0 \
-                    and not self.rows_cover(snap):
-                self._row(snap)
+                if self.metrics is not None and snap.batch_in_epoch == 0:
+                    self.metrics.write(self._row(snap), snap)
+            if snap is not None and (snap.batch_in_epoch != 0 or snap.status == "diverged"):
+                self.partial = self._row(snap)  # --steps ended mid-epoch, or it diverged
+                if self.metrics is not None:
+                    self.metrics.write(self.partial, snap)
         finally:
             self.bar.close()
         self.elapsed = time.perf_counter() - t0
         return snap
 
-    def rows_cover(self, snap: Any) -> bool:
-        return bool(self.rows) and self.rows[-1]["step"] == snap.step
+    def rows(self) -> list[dict[str, Any]]:
+        """Per-epoch figures of the whole run (the session's history) and the partial epoch."""
+        rows = [dict(h) for h in getattr(self.session, "history", [])]
+        return rows + ([self.partial] if self.partial is not None else [])
 
     def _progress(self, snap: Any, elapsed: float) -> None:
         self.bar.n = snap.step - self.start_step
         rate = self.bar.n / elapsed if elapsed > 0 else 0.0
         self.bar.set_postfix(loss=_fmt(snap.loss), val_loss=_fmt(snap.val_loss),
-                             steps_per_s=f"{rate:.0f}", refresh=True)
+                             steps_per_s=f"{rate:.0f}", refresh=False)
+        self.bar.refresh()
 
-    def _row(self, snap: Any) -> None:
+    def _row(self, snap: Any) -> dict[str, Any]:
         epoch_stats = self.session.epoch_metrics()
         val_loss, val_acc = snap.val_loss, snap.val_accuracy
         if snap.batch_in_epoch != 0 and getattr(self.session, "x_val", None) is not None \
                 and len(self.session.x_val):  # mid-epoch: validate the weights as they are now
             val_loss, val_acc = self.session.evaluate(self.session.x_val, self.session.y_val)
-        row = {"epoch": epoch_stats["epoch"], "step": snap.step, "loss": epoch_stats["loss"],
-               "val_loss": val_loss, "accuracy": epoch_stats["accuracy"],
-               "val_accuracy": val_acc, "lr": snap.lr}
-        self.rows.append(row)
-        if self.metrics is not None:
-            self.metrics.write(row, snap)
+        return {"epoch": epoch_stats["epoch"], "step": snap.step, "loss": epoch_stats["loss"],
+                "val_loss": val_loss, "accuracy": epoch_stats["accuracy"],
+                "val_accuracy": val_acc, "lr": snap.lr}
+
+
+def _best(rows: list[dict[str, Any]], key: str) -> float | None:
+    values = [r[key] for r in rows if r.get(key) is not None and math.isfinite(r[key])]
+    return min(values, default=None)
 
 
 def _summary(trainer: Trainer, snap: Any, out: TextIO) -> None:
-    rows = trainer.rows
-    key = "val_loss" if rows and rows[-1]["val_loss"] is not None else "loss"
-    scored = [r for r in rows if r[key] is not None]
+    """The final table on stdout: best epoch, final/best losses, accuracy, time, steps/s."""
+    rows = trainer.rows()
+    key = "val_loss" if rows and rows[-1].get("val_loss") is not None else "loss"
+    scored = [r for r in rows if r.get(key) is not None and math.isfinite(r[key])]
     best = min(scored, key=lambda r: r[key]) if scored else None
     steps = snap.step - trainer.start_step if snap is not None else 0
     last = rows[-1] if rows else {}
     lines = [
         ("status", snap.status if snap is not None else "nothing to do"),
-        ("epochs / steps", f"{last.get('epoch', 0)} / {snap.step if snap is not None else 0}"),
+        ("epochs / steps", f"{last.get('epoch', 0)} / {trainer.session.step_count}"),
         ("best epoch", f"{best['epoch']} (by {key})" if best else "-"),
-        ("final loss", _fmt(last.get("loss"))), ("best loss", _fmt(min(
-            (r["loss"] for r in rows if r["loss"] is not None), default=None))),
-        ("final val_loss", _fmt(last.get("val_loss"))), ("best val_loss", _fmt(min(
-            (r["val_loss"] for r in rows if r["val_loss"] is not None), default=None))),
+        ("final loss", _fmt(last.get("loss"))), ("best loss", _fmt(_best(rows, "loss"))),
+        ("final val_loss", _fmt(last.get("val_loss"))),
+        ("best val_loss", _fmt(_best(rows, "val_loss"))),
         ("accuracy", _fmt(last.get("accuracy"))), ("val_accuracy", _fmt(last.get("val_accuracy"))),
         ("time", f"{trainer.elapsed:.2f} s"),
         ("steps/s", f"{steps / trainer.elapsed:.1f}" if trainer.elapsed > 0 else "-"),

@@ -208,3 +208,19 @@ def test_help_exits_0(capsys):
         main(["--help"])
     assert info.value.code == 0
     assert "--export-pytorch" in capsys.readouterr().out
+
+
+def test_chunking_does_not_change_the_run_and_summary_counts(tmp_path, capsys):
+    path = small_design(tmp_path, epochs=40)
+    assert main([str(path), "--save-weights", str(tmp_path / "a.npz")]) == 0
+    summary = capsys.readouterr().out
+    assert main([str(path), "--quiet", "--metrics", str(tmp_path / "m.csv"), "--save-weights",
+                 str(tmp_path / "b.npz")]) == 0
+    rows = read_csv(tmp_path / "m.csv")
+    assert len(rows) == 40
+    with np.load(tmp_path / "a.npz") as a, np.load(tmp_path / "b.npz") as b:
+        for key in a.files:
+            np.testing.assert_array_equal(a[key], b[key])
+    assert "40 / 200" in summary  # epochs / steps
+    best = min(rows, key=lambda r: float(r["val_loss"]))
+    assert f"best epoch      {best['epoch']} (by val_loss)" in summary, summary
