@@ -36,7 +36,7 @@ LOSS_TYPES = ("mse", "mae", "binary_crossentropy", "categorical_crossentropy",
               "sparse_categorical_crossentropy")
 TRAINING_BLOCKS = ("WEIGHT_NAMES", "sample_weights", "dense_of", "penalty", "apply_max_norm",
                    "epoch_order", "load_data", "load_weights", "forward", "training_loss", "accuracy", "evaluate",
-                   "EarlyStopping", "train", "main")
+                   "EarlyStopping", "train_epoch", "train", "main")
 
 
 @functools.lru_cache(maxsize=None)

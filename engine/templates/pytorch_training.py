@@ -143,9 +143,11 @@ def forward(model: nn.Sequential, x: torch.Tensor) -> torch.Tensor:
 
 
 def training_loss(model: nn.Sequential, x: torch.Tensor, y: torch.Tensor,
-                  sw: torch.Tensor) -> torch.Tensor:
-    """``mean_i sw_i * loss_i`` plus the L1/L2 penalties: the loss the playground reports."""
-    return (sw * per_sample_loss(forward(model, x), y)).mean() + penalty(model)
+                  sw: torch.Tensor) -> tuple:
+    """(``mean_i sw_i * loss_i`` plus the L1/L2 penalties: the loss the playground reports, the
+    network's output or logits (batch, K))."""
+    out = forward(model, x)
+    return (sw * per_sample_loss(out, y)).mean() + penalty(model), out
 
 
 def accuracy(out: torch.Tensor, y: torch.Tensor) -> float | None:
@@ -170,20 +172,27 @@ def evaluate(model: nn.Sequential, x: torch.Tensor, y: torch.Tensor) -> tuple:
 
 
 class EarlyStopping:
-    """Keras EarlyStopping on ``monitor`` (``val_loss``, or ``loss`` without validation data)."""
+    """Keras EarlyStopping on ``monitor``: ``loss``, ``val_loss`` (``loss`` without validation
+    data), ``accuracy`` or ``val_accuracy`` (these two are maximised)."""
 
     def __init__(self, monitor: str = "val_loss", patience: int = 0, restore_best: bool = False,
                  min_delta: float = 0.0):
         self.monitor, self.patience, self.restore_best = monitor, patience, restore_best
-        self.min_delta = min_delta
-        self.best, self.wait, self.best_state = math.inf, 0, None
+        self.min_delta, self.maximise = abs(min_delta), "acc" in monitor
+        self.best, self.wait, self.best_state = None, 0, None
 
-    def epoch_end(self, value: float, model: nn.Module, epoch: int) -> bool:
-        """Record this epoch's value; True when training should stop (best weights restored)."""
+    def epoch_end(self, logs: dict, model: nn.Module, epoch: int) -> bool:
+        """Record epoch ``epoch`` (from 1); True when training should stop (best weights restored)."""
+        value = logs.get(self.monitor)
+        if value is None and self.monitor == "val_loss":
+            value = logs.get("loss")
+        if value is None:
+            return False
         if self.restore_best and self.best_state is None:
             self.best_state = {k: v.clone() for k, v in model.state_dict().items()}
         self.wait += 1
-        if value < self.best - self.min_delta:
+        if self.best is None or (value > self.best + self.min_delta if self.maximise
+                                 else value < self.best - self.min_delta):
             self.best, self.wait = value, 0
             if self.restore_best:
                 self.best_state = {k: v.clone() for k, v in model.state_dict().items()}
@@ -195,6 +204,39 @@ class EarlyStopping:
         return False
 
 
+def train_epoch(model, optimizer, schedule, data: dict, sw: torch.Tensor, epoch: int,
+                losses: list, max_steps: int | None, print_losses: bool) -> dict | None:
+    """One pass over the shuffled training data in batches of ``BATCH_SIZE`` (the last one may be
+    smaller); appends each step's loss to ``losses``. Returns the epoch's logs, or None when
+    ``max_steps`` ended it early."""
+    x, y = data["x_train"], data["y_train"]
+    n = x.shape[0]
+    batch = n if BATCH_SIZE is None else min(int(BATCH_SIZE), n)
+    order = torch.from_numpy(epoch_order(n, epoch - 1).astype(np.int64))
+    batch_losses, batch_accuracies = [], []
+    for start in range(0, n, batch):
+        if max_steps is not None and len(losses) >= max_steps:
+            return None
+        idx = order[start:start + batch]
+        lr, momentum = schedule.rate(len(losses))
+        optimizer.zero_grad()
+        loss, out = training_loss(model, x[idx], y[idx], sw[idx])
+        loss.backward()
+        optimizer.step(lr, momentum)
+        apply_max_norm(model)
+        losses.append(loss.item())
+        batch_losses.append(loss.item())
+        batch_accuracies.append(accuracy(out.detach(), y[idx]))
+        if print_losses:
+            print(f"step {len(losses)} loss {loss.item():.10g}", flush=True)
+    logs = {"loss": float(np.mean(batch_losses)), "accuracy": None}
+    if batch_accuracies[0] is not None:
+        logs["accuracy"] = float(np.mean(batch_accuracies))
+    if "x_val" in data and data["x_val"].shape[0] > 0:
+        logs["val_loss"], logs["val_accuracy"] = evaluate(model, data["x_val"], data["y_val"])
+    return {k: v for k, v in logs.items() if v is not None}
+
+
 def train(model: nn.Sequential, data: dict, max_steps: int | None = None, epochs: int = EPOCHS,
           print_losses: bool = False) -> list:
     """Train as the playground does; returns the loss of every step (penalties included).
@@ -202,42 +244,24 @@ def train(model: nn.Sequential, data: dict, max_steps: int | None = None, epochs
     With ``max_steps`` the run stops after that many optimiser updates, whatever ``epochs`` says.
     """
     optimizer, schedule = make_optimizer(list(model.parameters())), make_schedule()
-    x, y = data["x_train"], data["y_train"]
-    has_val = "x_val" in data and data["x_val"].shape[0] > 0
-    sw = sample_weights(y)
-    n = x.shape[0]
+    n = data["x_train"].shape[0]
     batch = n if BATCH_SIZE is None else min(int(BATCH_SIZE), n)
     schedule.set_total_steps(epochs * math.ceil(n / batch))
     stopper = EarlyStopping(**EARLY_STOPPING) if EARLY_STOPPING else None
+    sw = sample_weights(data["y_train"])
     losses, epoch = [], 0
     model.train()
-    while (max_steps is None and epoch < epochs) or (max_steps is not None
-                                                     and len(losses) < max_steps):
+    while epoch < epochs if max_steps is None else len(losses) < max_steps:
         epoch += 1
-        order = torch.from_numpy(epoch_order(n, epoch - 1).astype(np.int64))
-        epoch_losses = []
-        for start in range(0, n, batch):
-            idx = order[start:start + batch]
-            lr, momentum = schedule.rate(len(losses))
-            optimizer.zero_grad()
-            loss = training_loss(model, x[idx], y[idx], sw[idx])
-            loss.backward()
-            optimizer.step(lr, momentum)
-            apply_max_norm(model)
-            losses.append(loss.item())
-            epoch_losses.append(loss.item())
-            if print_losses:
-                print(f"step {len(losses)} loss {loss.item():.10g}", flush=True)
-            if max_steps is not None and len(losses) >= max_steps:
-                break
-        logs = {"loss": float(np.mean(epoch_losses))}
-        if has_val:
-            logs["val_loss"], logs["val_accuracy"] = evaluate(model, data["x_val"], data["y_val"])
+        logs = train_epoch(model, optimizer, schedule, data, sw, epoch, losses, max_steps,
+                           print_losses)
+        if logs is None:
+            break
         schedule.epoch_end(logs)
         if not print_losses:
-            print(f"epoch {epoch}: " + ", ".join(f"{k} {v:.6g}" for k, v in logs.items()
-                                                  if v is not None), flush=True)
-        if stopper and stopper.epoch_end(logs.get(stopper.monitor, logs["loss"]), model, epoch):
+            print(f"epoch {epoch}: " + ", ".join(f"{k} {v:.6g}" for k, v in logs.items()),
+                  flush=True)
+        if stopper and stopper.epoch_end(logs, model, epoch):
             print(f"early stopping after epoch {epoch}", flush=True)
             break
     return losses

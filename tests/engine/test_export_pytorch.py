@@ -536,21 +536,22 @@ def test_initializers_have_keras_statistics(spec, kind, value):
     assert bool((w == 0.3).all())
 
 
-def test_early_stopping_stops_after_patience_and_restores_the_best(tmp_path):
+@pytest.mark.parametrize("monitor,values", [("val_loss", [1.0, 0.5, 0.6, 0.7]),
+                                            ("val_accuracy", [0.5, 0.8, 0.7, 0.6])])
+def test_early_stopping_stops_after_patience_and_restores_the_best(monitor, values):
     ns = template_namespace(["EarlyStopping"], torch_needed=True)
     model = ns["nn"].Linear(1, 1)
-    stopper = ns["EarlyStopping"](monitor="val_loss", patience=2, restore_best=True)
-    with ns["torch"].no_grad():
-        model.weight.fill_(1.0)
-    assert not stopper.epoch_end(1.0, model, 1)
-    with ns["torch"].no_grad():
-        model.weight.fill_(2.0)
-    assert not stopper.epoch_end(0.5, model, 2)  # best so far: weight 2
-    with ns["torch"].no_grad():
-        model.weight.fill_(3.0)
-    assert not stopper.epoch_end(0.6, model, 3)
-    assert stopper.epoch_end(0.7, model, 4)      # two epochs without improvement
-    assert float(model.weight.detach()) == 2.0
+    stopper = ns["EarlyStopping"](monitor=monitor, patience=2, restore_best=True)
+    stops = []
+    for epoch, value in enumerate(values, start=1):
+        with ns["torch"].no_grad():
+            model.weight.fill_(float(epoch))
+        stops.append(stopper.epoch_end({"loss": 9.0, monitor: value}, model, epoch))
+    assert stops == [False, False, False, True]  # two epochs without improvement after epoch 2
+    assert float(model.weight.detach()) == 2.0     # the best epoch's weights are back
+    fallback = ns["EarlyStopping"](monitor="val_loss", patience=0)
+    assert not fallback.epoch_end({"loss": 1.0}, model, 1)  # no validation data: watches loss
+    assert fallback.epoch_end({"loss": 1.5}, model, 2)
 
 
 def test_shipped_design_runs_end_to_end_with_given_weights(tmp_path):
