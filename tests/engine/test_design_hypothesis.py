@@ -24,9 +24,23 @@ small = st.floats(0.0, 0.01, allow_nan=False)
 unit_rate = st.floats(0.0, 0.9, allow_nan=False)
 
 
+def initializer() -> st.SearchStrategy:
+    """A name, or an initialiser object with random parameters."""
+    return st.one_of(
+        st.sampled_from(INITIALIZERS),
+        st.fixed_dictionaries({"type": st.just("variance_scaling"),
+                               "scale": st.floats(0.1, 3.0),
+                               "mode": st.sampled_from(["fan_in", "fan_out", "fan_avg"]),
+                               "distribution": st.sampled_from(
+                                   ["truncated_normal", "untruncated_normal", "uniform"])}),
+        st.fixed_dictionaries({"type": st.just("random_normal")},
+                              optional={"mean": st.floats(-1, 1), "stddev": st.floats(0.01, 1)}),
+        st.fixed_dictionaries({"type": st.just("constant"), "value": st.floats(-1, 1)}))
+
+
 def dense() -> st.SearchStrategy[dict]:
     return st.fixed_dictionaries({"type": st.just("dense"), "units": st.integers(1, 16)}, optional={
-        "kernel_initializer": st.sampled_from(INITIALIZERS),
+        "kernel_initializer": initializer(),
         "bias_initializer": st.sampled_from(["zeros", "ones"]),
         "use_bias": st.booleans(),
         "kernel_regularizer": st.fixed_dictionaries({"l1": small, "l2": small}),
@@ -39,10 +53,17 @@ def other_layer() -> st.SearchStrategy[dict]:
     return st.one_of(
         st.fixed_dictionaries({"type": st.just("activation"),
                                "function": st.sampled_from(FUNCTIONS)}),
+        st.fixed_dictionaries({"type": st.just("activation"), "function": st.just("leaky_relu"),
+                               "alpha": st.floats(0.0, 1.0)}),
+        st.fixed_dictionaries({"type": st.just("activation"), "function": st.just("rrelu"),
+                               "lower": st.floats(0.0, 0.2), "upper": st.floats(0.2, 0.5)}),
+        st.fixed_dictionaries({"type": st.just("alpha_dropout")}, optional={"rate": unit_rate}),
         st.fixed_dictionaries({"type": st.just("batch_norm")}, optional={
             "momentum": st.floats(0.0, 0.999), "epsilon": st.floats(1e-5, 0.1),
             "center": st.booleans(), "scale": st.booleans(), "renorm": st.booleans(),
-            "enabled": st.booleans()}),
+            "renorm_clipping": st.fixed_dictionaries({"rmax": st.floats(1.0, 5.0),
+                                                      "dmax": st.floats(0.0, 8.0)}),
+            "renorm_momentum": st.floats(0.0, 0.999), "enabled": st.booleans()}),
         st.fixed_dictionaries({"type": st.just("layer_norm")}, optional={
             "epsilon": st.floats(1e-5, 0.1), "center": st.booleans(), "scale": st.booleans()}),
         st.fixed_dictionaries({"type": st.just("dropout")},
@@ -62,8 +83,8 @@ def designs(draw) -> dict:
             layer["id"] = f"L{i}"
     features = draw(st.sampled_from([["x1", "x2"], ["x1", "x2", "x1*x2"], ["x1^2", "x2^2"]]))
     task = draw(st.sampled_from(["bce", "mse"]))
+    layers[-1]["units"] = 1  # the generators give one target column
     if task == "bce":
-        layers[-1]["units"] = 1
         layers.append({"type": "activation", "function": "sigmoid"})
     d = {
         "format": FORMAT, "version": 1, "name": draw(st.text(max_size=20)),
@@ -75,9 +96,11 @@ def designs(draw) -> dict:
         "loss": {"type": "binary_crossentropy" if task == "bce" else draw(
             st.sampled_from(["mse", "mae"]))},
         "optimizer": draw(st.sampled_from([
-            {"type": "sgd", "learning_rate": 0.05, "momentum": 0.9},
-            {"type": "adam", "learning_rate": 0.002},
-            {"type": "rmsprop"}, {"type": "adagrad"}, {"type": "nadam"}])),
+            {"type": "sgd", "learning_rate": 0.05, "momentum": 0.9, "nesterov": True},
+            {"type": "adam", "learning_rate": 0.002, "clipnorm": 1.0},
+            {"type": "adamw", "weight_decay": 0.01}, {"type": "adamax", "global_clipnorm": 2.0},
+            {"type": "rmsprop", "centered": True, "clipvalue": 0.5}, {"type": "adagrad"},
+            {"type": "nadam"}])),
         "training": {"batch_size": draw(st.integers(1, 64) | st.just("full")),
                      "epochs": draw(st.integers(1, 500)), "shuffle": draw(st.booleans()),
                      "early_stopping": draw(st.none() | st.fixed_dictionaries(
@@ -85,9 +108,15 @@ def designs(draw) -> dict:
                          optional={"restore_best": st.booleans(),
                                    "monitor": st.sampled_from(["loss", "val_loss"])}))},
     }
+    if task == "bce" and draw(st.booleans()):
+        d["loss"]["class_weight"] = draw(st.sampled_from(["balanced", {"0": 1.0, "1": 3.0}]))
     if draw(st.booleans()):
-        d["schedule"] = draw(st.sampled_from([{"type": "constant"},
-                                              {"type": "exponential", "s": 100}]))
+        d["schedule"] = draw(st.sampled_from([
+            {"type": "constant"}, {"type": "exponential", "s": 100}, {"type": "power", "s": 50},
+            {"type": "piecewise_constant", "boundaries": [10, 20], "values": [0.1, 0.05, 0.01]},
+            {"type": "reduce_on_plateau", "patience": 3},
+            {"type": "one_cycle", "max_lr": 0.1, "total_steps": 500},
+            {"type": "linear", "lr_high": 0.1, "lr_low": 0.01, "t_max": 100}]))
     return d
 
 
@@ -100,6 +129,16 @@ def test_valid_designs_round_trip(tmp_path, d):
     assert load_design(path) == design
     assert [layer["type"] for layer in design.layers] == [layer["type"] for layer in
                                                           d["model"]["layers"]]
+
+
+@settings(**{**SETTINGS, "max_examples": 30})
+@given(designs())
+def test_valid_designs_build_and_train(d):
+    from engine.build import build_session
+    session = build_session(Design.from_dict(d))
+    snap = session.run(2)
+    assert snap.step == 2 or snap.status in ("diverged", "finished", "early_stopped")
+    assert session.batch_size >= 1 and len(session.model.layers) == len(d["model"]["layers"])
 
 
 def _paths(value, prefix=()):
