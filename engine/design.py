@@ -18,7 +18,7 @@ from engine.errors import BadInput
 from engine.migrations import CURRENT_VERSION, FORMAT, MIGRATIONS, migrate
 
 __all__ = ["Design", "load_design", "save_design", "parse_design_text", "design_warnings",
-           "FORMAT", "CURRENT_VERSION", "MIGRATIONS", "migrate"]
+           "build_session", "FORMAT", "CURRENT_VERSION", "MIGRATIONS", "migrate"]
 
 TOP_KEYS = ("format", "version", "name", "seed", "data", "model", "loss", "optimizer", "schedule",
             "training")
@@ -65,6 +65,8 @@ class Design:
         ``base_dir`` (the design file's folder) lets a data file's feature count be checked
         against ``model.input_dim`` already here; without it that check waits for the build.
         """
+        if isinstance(d, Design):
+            d = d.to_dict()
         d = migrate(d)
         sec.check_keys(d, TOP_KEYS, "")
         data = _normalise_data(d.get("data"))
@@ -297,3 +299,9 @@ def save_design(design: Design, path: str | os.PathLike[str]) -> Path:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+def build_session(design: Design | dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    """Same as :func:`engine.build.build_session` (kept here too, as docs/ARCHITECTURE.md names it)."""
+    from engine.build import build_session as build
+    return build(design, *args, **kwargs)

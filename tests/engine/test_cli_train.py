@@ -143,6 +143,7 @@ def test_init_weights_are_used(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("case", ["missing", "bad_json", "bad_option", "steps_and_epochs",
+                                  "init_and_resume",
                                   "shape", "cuda", "bad_field", "data_missing"])
 def test_bad_input_exits_2_with_one_line(tmp_path, case):
     path = small_design(tmp_path)
@@ -155,6 +156,8 @@ def test_bad_input_exits_2_with_one_line(tmp_path, case):
         args, words = [path, "--epochs", "zero"], "--epochs"
     elif case == "steps_and_epochs":
         args, words = [path, "--epochs", "2", "--steps", "3"], "not allowed"
+    elif case == "init_and_resume":
+        args, words = [path, "--init-weights", "a.npz", "--resume", "b.npz"], "not allowed"
     elif case == "shape":
         np.savez(tmp_path / "w.npz", **{"layers.0.kernel": np.zeros((3, 5), np.float32),
                                         "layers.0.bias": np.zeros(5, np.float32),

@@ -266,3 +266,10 @@ def test_shipped_designs_are_normalised_and_round_trip(path, tmp_path):
 def test_there_are_shipped_designs():
     names = {p.stem for p in SHIPPED}
     assert len(names) >= 5
+
+
+def test_from_dict_accepts_a_design_and_build_session_is_reachable_from_here():
+    design = Design.from_dict(base())
+    assert Design.from_dict(design) == design
+    from engine.design import build_session
+    assert build_session(design, epochs=2).epochs == 2
