@@ -147,13 +147,14 @@ class Model:
         """(Re)allocate the work buffer for ``rows`` rows (and ``targets`` target columns)."""
         targets = targets if targets is not None else getattr(self, "n_targets", self.output_dim)
         if rows <= self.capacity and targets <= getattr(self, "n_targets", 0):
+            self.lay[P.L_T] = targets  # the loss reads this many target columns
             return
         self.capacity = max(rows, self.capacity)
         self.n_targets = max(targets, getattr(self, "n_targets", 0), 1)
         cap = self.capacity
         off = 0
         self.lay = np.zeros(P.LAY_COLS, np.int64)
-        self.lay[P.L_CAP], self.lay[P.L_T], self.lay[P.L_IN] = cap, self.n_targets, self.input_dim
+        self.lay[P.L_CAP], self.lay[P.L_T], self.lay[P.L_IN] = cap, targets, self.input_dim
         self.lay[P.L_X] = off
         off += cap * self.input_dim
         self.lay[P.L_Y] = off

@@ -188,3 +188,20 @@ def test_exploding_learning_rate_keeps_last_finite_weights():
     assert snap.status == "diverged"
     assert snap.diverged_at["what"] in ("loss", "gradient", "weights")
     assert all(np.all(np.isfinite(v)) for v in s.get_weights().values())
+
+
+def test_sparse_targets_loss_matches_numpy():
+    """One target column with several outputs (the loss reads the real target width)."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((30, 4))
+    y = rng.integers(0, 5, (30, 1)).astype(float)
+    layers = [from_config({"type": "dense", "units": 5}),
+              from_config({"type": "activation", "function": "softmax"})]
+    s = TrainingSession(layers, {"type": "sgd", "learning_rate": 0.1}, None,
+                        {"type": "sparse_categorical_crossentropy"}, _data(x, y), batch_size=30,
+                        shuffle=False, dtype=np.float64)
+    w, b = (s.model.layers[0].weights[k].copy() for k in ("kernel", "bias"))
+    z = x @ w + b
+    z -= z.max(1, keepdims=True)
+    lp = z - np.log(np.exp(z).sum(1, keepdims=True))
+    assert s.step().loss == pytest.approx(-lp[np.arange(30), y[:, 0].astype(int)].mean(), rel=1e-12)
