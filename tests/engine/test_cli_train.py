@@ -20,8 +20,11 @@ DEFAULT = ROOT / "resources" / "designs" / "tf_playground_default.json"
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "playground.cli_train", *map(str, args)],
-                          capture_output=True, text=True, timeout=600, cwd=cwd or ROOT)
+    """Run the installed ``playground-train`` script (``python -m`` where it is not installed)."""
+    script = Path(sys.executable).with_name("playground-train")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "playground.cli_train"]
+    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, timeout=600,
+                          cwd=cwd or ROOT)
 
 
 def small_design(tmp_path: Path, name: str = "d.json", lr: float = 0.05, **training) -> Path:
