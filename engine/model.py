@@ -262,7 +262,8 @@ class Model:
                 for i, layer in enumerate(self.layers) for n, w in layer.weights.items()}
 
     def set_weights(self, d: dict[str, np.ndarray]) -> None:
-        """Copy weights in; keys and shapes must match exactly (BadInput naming key and shapes)."""
+        """Copy weights in. Unknown keys and shape mismatches are BadInput naming the key (and both
+        shapes); keys left out keep their current values (e.g. moving statistics)."""
         mine = {f"layers.{i}.{n}": w for i, layer in enumerate(self.layers)
                 for n, w in layer.weights.items()}
         for key in d:
@@ -270,14 +271,15 @@ class Model:
                 raise BadInput(f"unknown weights key (expected: {', '.join(mine)})", key)
         for key, w in mine.items():
             if key not in d:
-                raise BadInput("missing in the weights", key)
+                continue
             src = np.asarray(d[key])
             if src.shape != w.shape:
                 raise BadInput(f"shape {src.shape} does not match the layer's {w.shape}", key)
             if not np.all(np.isfinite(src)):
                 raise BadInput("weights must be finite", key)
         for key, w in mine.items():
-            w[...] = np.asarray(d[key], w.dtype)
+            if key in d:
+                w[...] = np.asarray(d[key], w.dtype)
 
     def weights_by_id(self) -> dict[str, dict[str, np.ndarray]]:
         """Copies of each layer's weights keyed by layer id (to keep them across rebuilds)."""
