@@ -86,7 +86,7 @@ def synthetic_designs():
     for sched in SCHEDULES:
         yield f"sched_{sched['type']}", make_design([_dense(1), _act("sigmoid")], schedule=sched)
     for loss, out in [("mse", "linear"), ("mae", "tanh"), ("binary_crossentropy", "tanh"),
-                      ("categorical_crossentropy", "softmax"), ("categorical_crossentropy", "relu")]:
+                      ("categorical_crossentropy", "softmax"), ("categorical_crossentropy", "sigmoid")]:
         yield f"loss_{loss}_{out}", make_design([_dense(3), _act(out)], loss,
                                                 early_stopping={"monitor": "val_loss", "patience": 2,
                                                                 "restore_best": True})
@@ -661,3 +661,40 @@ def test_shuffle_order_is_the_engines():
                                       stream(7, "shuffle", epoch).permutation(25))
     ns["SHUFFLE"] = False
     np.testing.assert_array_equal(ns["epoch_order"](5, 1), np.arange(5))
+
+
+def test_validation_plateau_and_early_stopping_match_the_engine_session(tmp_path):
+    build_session = engine_session_or_skip()
+    design = inline_design(copy.deepcopy(NET_BCE), "binary_crossentropy",
+                           {"type": "adam", "learning_rate": 0.3},
+                           schedule={"type": "reduce_on_plateau", "factor": 0.5, "patience": 1})
+    design["data"]["train_fraction"] = 0.7
+    design["training"].update(batch_size=5, shuffle=True, epochs=40,
+                              early_stopping={"monitor": "val_loss", "patience": 3,
+                                              "restore_best": False})
+    session = build_session(design)
+    weights = session.get_weights()
+    expected = []
+    while not session.finished:
+        expected.append(session.step().loss)
+    assert session.status == "early_stopped" and len(expected) < 40 * 3
+    path = tmp_path / "net.py"
+    export_pytorch(design, path, weights=weights)
+    losses, _ = run_in_process(path, None, float64=False, weights="net_weights.npz")
+    assert len(losses) == len(expected)
+    np.testing.assert_allclose(losses, expected, rtol=1e-4)
+
+
+@pytest.mark.parametrize("name,design", SYNTHETIC, ids=[n for n, _ in SYNTHETIC])
+def test_every_synthetic_design_trains_a_few_steps(name, design, tmp_path):
+    pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    data = make_data(design, rng)
+    export_pytorch(design, tmp_path / "net.py", data=data)
+    params, state = initial_weights(design, rng)
+    np.savez(tmp_path / "w.npz", **{k: v.astype(np.float32) for k, v in {**params, **state}.items()})
+    losses, model = run_in_process(tmp_path / "net.py", 3, float64=False)
+    assert len(losses) == 3 and np.all(np.isfinite(losses))
+    model.eval()  # inference mode works too (rrelu's mean slope, dropout off, moving statistics)
+    module_out = model(__import__("torch").zeros(2, design["model"]["input_dim"]))
+    assert module_out.shape[0] == 2
