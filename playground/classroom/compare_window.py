@@ -1,0 +1,260 @@
+"""Side-by-side comparison (A/B, or a race of several runs) of designs trained in lockstep."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QPushButton,
+                               QSpinBox, QSplitter, QTextBrowser, QToolBar, QWidget)
+
+from playground.classroom.compare_worker import CompareController, CompareFrame, SessionFactory
+from playground.classroom.overlay import DEFAULT_PLOTS, BoundaryRow, OverlayPlots, as_dict
+from playground.classroom.presentation import apply_presentation, set_side_docks_visible
+from playground.classroom.shortcuts import ShortcutSheet, make_actions
+
+FRAME_MS = 33
+
+
+@dataclass(frozen=True)
+class RunView:
+    """What a test (or a caller) can read of one run from the newest frame."""
+
+    label: str
+    step: int
+    history: dict
+    stopped: str | None
+    snapshot: Any
+
+
+class ComparisonWindow(QMainWindow):
+    """Runs ``designs`` side by side on one worker thread, in lockstep.
+
+    Parameters
+    ----------
+    designs : ``[(label, Design | dict), ...]``, two or more (one works too).
+    base_dir : folder that relative data paths are resolved against (a lesson's folder), or a
+        list with one folder per design.
+    factory : builds a session from ``(design_dict, base_dir, device)`` (the engine's by default).
+    lesson_text : markdown shown in a collapsible "Lesson" dock; ``watch``: bullet points under it.
+    plots : which overlay plots to show (keys of :data:`overlay.PLOTS`).
+    share_weights : copy run 0's initial weights into the others where the layers match.
+    """
+
+    def __init__(self, designs: Sequence[tuple[str, Any]], base_dir: Any = None,
+                 factory: SessionFactory | None = None, title: str = "Comparison",
+                 lesson_text: str | None = None, watch: Sequence[str] = (),
+                 plots: Sequence[str] = DEFAULT_PLOTS, share_weights: bool = True,
+                 zoom: float = 1.6, parent: QWidget | None = None):
+        super().__init__(parent)
+        if not designs:
+            raise ValueError("a comparison needs at least one design")
+        from playground import engine_bridge
+        self.setWindowTitle(f"{title} — Network Playground")
+        self.setAttribute(Qt.WA_DeleteOnClose, False)
+        self.labels = [str(label) for label, _ in designs]
+        self.designs = [as_dict(d) for _, d in designs]
+        dirs = base_dir if isinstance(base_dir, (list, tuple)) else [base_dir] * len(designs)
+        self.base_dirs = [None if b is None else os.fspath(b) for b in dirs]
+        self.zoom = zoom
+        self.controller = CompareController(factory or engine_bridge.make_session, self)
+        self.worker = self.controller.worker
+        self.messages: list[str] = []
+        self.frames = 0
+        self._last_serial = -1
+        self._build_ui(tuple(plots), lesson_text, list(watch))
+        self._build_menus()
+        self.worker.error.connect(self._on_error)
+        self.worker.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.on_timer)
+        self.timer.start()
+        self.resize(1280, 720)
+        self.controller.post("build", designs=self.designs, labels=self.labels,
+                             base_dirs=self.base_dirs, share_weights=share_weights)
+
+    def __repr__(self) -> str:
+        return f"ComparisonWindow(labels={self.labels})"
+
+    # ------------------------------------------------------------ construction
+    def _build_ui(self, plots: tuple[str, ...], text: str | None, watch: list[str]) -> None:
+        bar = QToolBar("Comparison")
+        bar.setObjectName("compareToolbar")
+        bar.setMovable(False)
+        self.play_button = QPushButton("Play ▶")
+        self.play_button.setCheckable(True)
+        self.play_button.setToolTip("Train every run, in lockstep (Space).")
+        self.play_button.toggled.connect(self._play_toggled)
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip("One step for every run (→).")
+        self.step_button.clicked.connect(lambda: self.step(1))
+        self.reset_button = QPushButton("⟲ Reset")
+        self.reset_button.setToolTip("Every run back to its initial weights (R).")
+        self.reset_button.clicked.connect(self.reset)
+        self.speed = QSpinBox()
+        self.speed.setRange(0, 10000)
+        self.speed.setSpecialValueText("auto")
+        self.speed.setPrefix("steps/frame ")
+        self.speed.setToolTip("Steps each run takes per chunk (auto: as many as fit a frame).")
+        self.speed.valueChanged.connect(lambda n: self.controller.post("speed", steps=n))
+        self.counter = QLabel("step 0")
+        self.counter.setObjectName("counter")
+        for w in (self.play_button, self.step_button, self.reset_button, self.speed):
+            bar.addWidget(w)
+        bar.addSeparator()
+        bar.addWidget(self.counter)
+        self.addToolBar(Qt.TopToolBarArea, bar)
+        self.plots = OverlayPlots(plots)
+        self.boundaries = BoundaryRow()
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.plots)
+        split.addWidget(self.boundaries)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([560, 400])
+        self.setCentralWidget(split)
+        self.lesson_view = QTextBrowser()
+        self.lesson_view.setOpenExternalLinks(True)
+        self.lesson_dock = QDockWidget("Lesson", self)
+        self.lesson_dock.setObjectName("dock_lesson")
+        self.lesson_dock.setWidget(self.lesson_view)
+        self.addDockWidget(Qt.LeftDockWidgetArea, self.lesson_dock)
+        self.set_lesson_text(text, watch)
+
+    def set_lesson_text(self, text: str | None, watch: list[str] | None = None) -> None:
+        """Show ``text`` (markdown) and the ``watch`` list in the Lesson dock (hidden if none)."""
+        if not text:
+            self.lesson_dock.hide()
+            return
+        extra = "\n\n**Watch:**\n\n" + "\n".join(f"- {w}" for w in watch) if watch else ""
+        self.lesson_view.setMarkdown(text + extra)
+        self.lesson_dock.show()
+        self.resizeDocks([self.lesson_dock], [320], Qt.Horizontal)
+
+    def _build_menus(self) -> None:
+        self.actions = make_actions(self, {
+            "play": self.toggle_play, "step": lambda: self.step(1), "reset": self.reset,
+            "bn": self.toggle_batch_norm, "dropout": self.toggle_dropout,
+            "presentation": self.set_presentation,
+            "side_docks": lambda: set_side_docks_visible(self)})
+        run = self.menuBar().addMenu("&Run")
+        for name in ("play", "step", "reset", "bn", "dropout"):
+            run.addAction(self.actions[name])
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self.lesson_dock.toggleViewAction())
+        view.addAction(self.actions["side_docks"])
+        view.addAction(self.actions["presentation"])
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
+
+    # ------------------------------------------------------------ controls
+    def _play_toggled(self, on: bool) -> None:
+        self.play_button.setText("Pause ❚❚" if on else "Play ▶")
+        self.controller.post("play" if on else "pause")
+
+    def play(self) -> None:
+        self.play_button.setChecked(True)
+
+    def pause(self) -> None:
+        self.play_button.setChecked(False)
+
+    def toggle_play(self) -> None:
+        self.play_button.toggle()
+
+    @property
+    def playing(self) -> bool:
+        return self.play_button.isChecked()
+
+    def step(self, n: int = 1) -> None:
+        """Every run ``n`` steps (pauses first)."""
+        self.pause()
+        self.controller.post("step", n=int(n))
+
+    def reset(self) -> None:
+        self.pause()
+        self.controller.post("reset")
+
+    def toggle_batch_norm(self) -> None:
+        self.controller.post("toggle", layer_type="batch_norm")
+
+    def toggle_dropout(self) -> None:
+        self.controller.post("toggle", layer_type="dropout")
+
+    def set_presentation(self, on: bool) -> None:
+        apply_presentation(self, on, self.zoom)
+        if self.actions["presentation"].isChecked() != on:
+            self.actions["presentation"].setChecked(on)
+
+    def show_shortcuts(self) -> ShortcutSheet:
+        sheet = ShortcutSheet(self)
+        sheet.setAttribute(Qt.WA_DeleteOnClose)
+        sheet.show()
+        return sheet
+
+    # ------------------------------------------------------------ reading
+    def latest(self) -> CompareFrame | None:
+        """The newest frame the worker published."""
+        return self.controller.latest()
+
+    def runs(self) -> list[RunView]:
+        """Each run's label, step counter and history (from the newest frame)."""
+        frame = self.latest()
+        if frame is None:
+            return []
+        out = []
+        for r, run in enumerate(frame.runs):
+            steps = run.history.get("steps", ())
+            step = int(run.snapshot.step) if run.snapshot is not None else \
+                (int(steps[-1]) if len(steps) else 0)
+            out.append(RunView(frame.labels[r], step, run.history, frame.stopped[r],
+                               run.snapshot))
+        return out
+
+    # ------------------------------------------------------------ frames
+    def on_timer(self) -> None:
+        """~30 Hz: draw the newest frame once."""
+        frame = self.latest()
+        if frame is None or frame.serial == self._last_serial:
+            return
+        self._last_serial = frame.serial
+        self.frames += 1
+        self.worker.ui_idle.clear()
+        try:
+            self.plots.draw(frame)
+            self.boundaries.draw(frame)
+            steps = [r.snapshot.step for r in frame.runs if r.snapshot is not None]
+            rate = frame.extra.get("steps_per_s", 0.0)
+            self.counter.setText(f"step {max(steps) if steps else 0} · {len(frame.runs)} runs"
+                                 f" · {rate:,.0f} steps/s")
+            playing = bool(frame.extra.get("playing"))
+            if self.play_button.isChecked() and not playing and self._worker_idle():
+                self.play_button.blockSignals(True)
+                self.play_button.setChecked(False)
+                self.play_button.setText("Play ▶")
+                self.play_button.blockSignals(False)
+        finally:
+            self.worker.ui_idle.set()
+
+    def _worker_idle(self) -> bool:
+        return self.worker._commands.empty()  # noqa: SLF001 - our own worker
+
+    def _on_error(self, text: str) -> None:
+        self.pause()
+        self.messages.append(text)
+        self.statusBar().showMessage(text.splitlines()[0], 10000)
+        box = QMessageBox(QMessageBox.Warning, "Comparison", text, QMessageBox.Ok, self)
+        box.setModal(False)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop the timer and the worker thread (idempotent)."""
+        self.timer.stop()
+        self.controller.shutdown()

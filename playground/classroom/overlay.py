@@ -1,0 +1,231 @@
+"""Time plots that overlay the runs of a comparison (one Okabe–Ito colour per run, a legend in
+every plot) and the runs' decision boundaries side by side."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout,
+                               QWidget)
+
+from playground.classroom.compare_worker import CompareFrame
+from playground.classroom.palette import run_color
+from playground.dashboards.base import MarkerLayer, finite_xy, layer_name
+from playground.dashboards.inspect_plots import BoundaryDashboard
+
+#: key -> (title, log y); the order of the grid.
+PLOTS: dict[str, tuple[str, bool]] = {
+    "loss": ("training loss (smoothed)", True),
+    "val_loss": ("validation loss", True),
+    "accuracy": ("accuracy (validation, else training)", False),
+    "grad": ("gradient norm ‖∇W‖", True),
+    "dead": ("dead ReLU fraction (mean over layers)", False),
+    "lr": ("learning rate", True),
+}
+DEFAULT_PLOTS = ("loss", "val_loss", "accuracy", "grad", "dead")
+
+
+def smooth(y: np.ndarray, alpha: float = 0.1) -> np.ndarray:
+    """Exponential moving average of ``y`` (n,), NaNs skipped (they stay NaN)."""
+    out = np.full(len(y), np.nan)
+    acc = np.nan
+    for i, v in enumerate(np.asarray(y, dtype=np.float64)):
+        if np.isfinite(v):
+            acc = v if not np.isfinite(acc) else (1 - alpha) * acc + alpha * v
+            out[i] = acc
+    return out
+
+
+def series_for(key: str, h: dict, layer: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (x, y) curves of plot ``key`` for one run's history arrays ``h``.
+
+    ``grad`` gives one curve per layer that has gradient figures (or only ``layer``).
+    """
+    if not len(h.get("steps", ())):
+        return []
+    x = h["steps"]
+    if key == "loss":
+        return [(x, smooth(h["loss"]))]
+    if key == "val_loss":
+        return [(x, h["val_loss"])]
+    if key == "accuracy":
+        acc = h["val_accuracy"] if np.isfinite(h["val_accuracy"]).any() else h["accuracy"]
+        return [(x, acc)]
+    if key == "lr":
+        return [(x, h["lr"])]
+    lx = h.get("layer_steps", np.zeros(0))
+    if key == "dead":
+        d = h["dead_fraction"]
+        if d.size == 0 or not np.isfinite(d).any():
+            return []
+        ok = np.isfinite(d)
+        mean = np.where(ok.any(axis=1), np.nansum(np.where(ok, d, 0), axis=1)
+                        / np.maximum(ok.sum(axis=1), 1), np.nan)
+        return [(lx, mean)]
+    g = h["grad_norm"]
+    cols = [layer] if layer is not None else range(g.shape[1] if g.ndim == 2 else 0)
+    return [(lx, g[:, c]) for c in cols if c < g.shape[1] and np.isfinite(g[:, c]).any()]
+
+
+class OverlayPlot(pg.PlotWidget):
+    """One time plot; ``curves[(run, k)]`` are created once and then only ``setData``."""
+
+    def __init__(self, key: str, parent: QWidget | None = None):
+        super().__init__(parent=parent)
+        title, self.log_y = PLOTS[key]
+        self.key = key
+        self.setTitle(title, size="10pt")
+        self.plotItem.showGrid(x=True, y=True, alpha=0.2)
+        self.plotItem.setLabel("bottom", "step")
+        self.plotItem.setLogMode(y=self.log_y)
+        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.markers = MarkerLayer(self.plotItem)
+        self.curves: dict[tuple[int, int], pg.PlotDataItem] = {}
+        self.setMinimumSize(160, 110)
+
+    def set_curves(self, run: int, label: str, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Show run ``run``'s curves (drops the ones it no longer has)."""
+        for k, (x, y) in enumerate(curves):
+            item = self.curves.get((run, k))
+            if item is None:
+                item = self.plotItem.plot([], [], pen=pg.mkPen(run_color(run), width=2),
+                                          name=label if k == 0 else None)
+                item.setClipToView(True)
+                item.setDownsampling(auto=True, method="peak")
+                self.curves[(run, k)] = item
+            item.setData(*finite_xy(x, y, self.log_y))
+        for key in [k for k in self.curves if k[0] == run and k[1] >= len(curves)]:
+            item = self.curves.pop(key)
+            self.plotItem.removeItem(item)
+            self.legend.removeItem(item)
+
+    def clear_runs(self) -> None:
+        for item in self.curves.values():
+            self.plotItem.removeItem(item)
+            self.legend.removeItem(item)
+        self.curves = {}
+
+
+class OverlayPlots(QWidget):
+    """A grid of :class:`OverlayPlot` (2 rows) with a layer selector for the gradient plot."""
+
+    def __init__(self, keys: tuple[str, ...] = DEFAULT_PLOTS, parent: QWidget | None = None):
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("gradient norms of"))
+        self.layer_box = QComboBox()
+        self.layer_box.setObjectName("gradientLayer")
+        self.layer_box.setToolTip("Show every layer's gradient norm, or only one layer's.")
+        self.layer_box.addItem("all layers", None)
+        self.layer_box.currentIndexChanged.connect(self._layer_changed)
+        bar.addWidget(self.layer_box)
+        bar.addStretch(1)
+        outer.addLayout(bar)
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        outer.addLayout(grid, 1)
+        self.plots: dict[str, OverlayPlot] = {}
+        cols = 2 if len(keys) > 2 else 1
+        for i, key in enumerate(keys):
+            plot = OverlayPlot(key)
+            grid.addWidget(plot, i // cols, i % cols)
+            self.plots[key] = plot
+        for p in list(self.plots.values())[1:]:
+            p.setXLink(next(iter(self.plots.values())))
+        self._layer_sig: tuple = ()
+        self._last: CompareFrame | None = None
+
+    def _layer_changed(self) -> None:
+        if "grad" in self.plots:
+            self.plots["grad"].clear_runs()
+        if self._last is not None:
+            self.draw(self._last)
+
+    def _fill_layers(self, frame: CompareFrame) -> None:
+        snap = frame.runs[0].snapshot if frame.runs else None
+        layers = getattr(snap, "layers", ()) or ()
+        sig = tuple((ls.index, ls.id) for ls in layers if ls.grad_norm is not None)
+        if sig == self._layer_sig:
+            return
+        self._layer_sig = sig
+        self.layer_box.blockSignals(True)
+        self.layer_box.clear()
+        self.layer_box.addItem("all layers", None)
+        for ls in layers:
+            if ls.grad_norm is not None:
+                self.layer_box.addItem(f"layer {layer_name(ls)}", ls.index)
+        self.layer_box.blockSignals(False)
+
+    def draw(self, frame: CompareFrame) -> None:
+        """Overlay every run of ``frame``."""
+        self._last = frame
+        self._fill_layers(frame)
+        layer = self.layer_box.currentData()
+        marks = sorted({m for run in frame.runs for m in run.markers})
+        for key, plot in self.plots.items():
+            plot.markers.update(tuple(marks))
+            for r, run in enumerate(frame.runs):
+                plot.set_curves(r, frame.labels[r], series_for(key, run.history, layer))
+
+
+class BoundaryRow(QWidget):
+    """The runs' decision boundaries side by side (a near-square grid), each titled with its label in its colour."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._layout = QGridLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self.panels: list[BoundaryDashboard] = []
+        self.titles: list[QLabel] = []
+
+    def ensure(self, labels: tuple[str, ...]) -> None:
+        """Make one panel per run (rebuilt when the labels change)."""
+        if [t.property("run_label") for t in self.titles] == list(labels):
+            return
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.panels, self.titles = [], []
+        for r, label in enumerate(labels):
+            box = QWidget()
+            col = QVBoxLayout(box)
+            col.setContentsMargins(0, 0, 0, 0)
+            col.setSpacing(0)
+            title = QLabel(label)
+            title.setProperty("run_label", label)
+            title.setAlignment(Qt.AlignCenter)
+            title.setStyleSheet(f"color: {run_color(r)}; font-weight: bold;")
+            panel = BoundaryDashboard()
+            panel.setMinimumSize(120, 100)
+            col.addWidget(title)
+            col.addWidget(panel, 1)
+            cols = max(1, int(np.ceil(np.sqrt(len(labels)))))
+            self._layout.addWidget(box, r // cols, r % cols)
+            self.panels.append(panel)
+            self.titles.append(title)
+
+    def draw(self, frame: CompareFrame) -> None:
+        self.ensure(frame.labels)
+        for r, (panel, run) in enumerate(zip(self.panels, frame.runs)):
+            panel.update_frame(run)
+            snap = run.snapshot
+            loss = getattr(snap, "loss", None)
+            extra = f" · loss {loss:.3g}" if isinstance(loss, float) and np.isfinite(loss) else ""
+            stop = f" · {frame.stopped[r]}" if frame.stopped[r] else ""
+            self.titles[r].setText(f"{frame.labels[r]}{extra}{stop}")
+
+
+def as_dict(design: Any) -> dict:
+    """A design as a plain dict (engine ``Design`` objects via ``to_dict()``)."""
+    if isinstance(design, dict):
+        return design
+    to_dict = getattr(design, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    raise TypeError(f"not a design: {type(design).__name__}")

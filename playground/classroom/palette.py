@@ -1,0 +1,64 @@
+"""Colour-blind-safe colours (Okabe & Ito 2008) and the high-contrast light theme used for
+comparisons and presentation mode."""
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+
+#: Okabe–Ito palette, black last (it is the text colour on the light theme).
+OKABE_ITO: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                              "#56B4E9", "#F0E442", "#000000")
+#: Order used for runs on a white background (yellow is hard to see there: last).
+RUN_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                               "#56B4E9", "#000000", "#F0E442")
+LINE_STYLES = ("solid", "dash", "dot", "dashdot")
+
+LIGHT_COLORS = {"Window": "#ffffff", "WindowText": "#000000", "Base": "#ffffff",
+                "AlternateBase": "#f0f0f0", "Text": "#000000", "Button": "#f2f2f2",
+                "ButtonText": "#000000", "ToolTipBase": "#ffffe0", "ToolTipText": "#000000",
+                "Highlight": "#0072B2", "HighlightedText": "#ffffff",
+                "PlaceholderText": "#555555", "BrightText": "#000000", "Link": "#0072B2"}
+
+
+def run_color(i: int) -> str:
+    """Colour of run ``i`` (Okabe–Ito, cycling)."""
+    return RUN_COLORS[i % len(RUN_COLORS)]
+
+
+def light_palette() -> QPalette:
+    """High-contrast light QPalette: black on white, Okabe–Ito blue highlight."""
+    pal = QPalette()
+    for role, value in LIGHT_COLORS.items():
+        pal.setColor(getattr(QPalette.ColorRole, role), QColor(value))
+    for role in ("WindowText", "Text", "ButtonText"):
+        pal.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, role),
+                     QColor("#707070"))
+    return pal
+
+
+def light_stylesheet(point_size: float) -> str:
+    """Window-level style sheet of the high-contrast theme; it wins over the app's dark sheet.
+
+    ``point_size`` is the scaled base font size; the app sheet's small labels are lifted to it.
+    """
+    pt = f"{point_size:.1f}pt"
+    small = f"{max(point_size * 0.85, 9):.1f}pt"
+    return f"""
+QWidget {{ background: #ffffff; color: #000000; }}
+QMainWindow, QDialog {{ background: #ffffff; }}
+QMenuBar, QMenu, QToolBar, QStatusBar {{ background: #f2f2f2; color: #000000; }}
+QMenu::item:selected, QMenuBar::item:selected {{ background: #0072B2; color: #ffffff; }}
+QDockWidget::title {{ background: #e6e6e6; color: #000000; padding: 6px 10px;
+                      font-weight: bold; }}
+QPushButton, QToolButton {{ background: #f2f2f2; color: #000000; border: 2px solid #000000;
+                            border-radius: 4px; padding: 4px 12px; }}
+QPushButton:checked, QToolButton:checked {{ background: #0072B2; color: #ffffff; }}
+QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QTextBrowser, QListWidget, QTreeView,
+QListView {{ background: #ffffff; color: #000000; border: 1px solid #000000; }}
+QListWidget::item:selected {{ background: #0072B2; color: #ffffff; }}
+QLabel#sectionHeader, QLabel#cardDescription {{ color: #000000; font-size: {small}; }}
+QLabel#inspectorTitle, QLabel#warningBadge {{ color: #000000; font-size: {pt}; }}
+QLabel#counter {{ color: #000000; }}
+QFrame#layerCard {{ background: #f7f7f7; color: #000000; border: 2px solid #000000;
+                    border-left-width: 8px; }}
+QToolTip {{ background: #ffffe0; color: #000000; border: 1px solid #000000; }}
+"""

@@ -1,0 +1,262 @@
+"""Presentation mode for any top-level window: full screen, fonts scaled by a zoom, thick plot
+lines and large markers on every pyqtgraph PlotItem, a high-contrast light theme with the
+Okabe–Ito palette, and collapsible side docks. Everything changed is remembered and restored."""
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+from playground.classroom.palette import OKABE_ITO, light_palette, light_stylesheet
+from playground.dashboards.base import PALETTE as DASH_PALETTE
+from playground.dashboards.inspect_plots import CLASS_COLORS
+
+STATE_ATTR = "_classroom_presentation"
+RESTYLE_MS = 500
+LINE_WIDTH = 2.0
+#: dark-theme colours of the dashboards -> Okabe–Ito (same index, cycling)
+COLOR_MAP = {c.lower(): OKABE_ITO[i % 7] for i, c in enumerate(DASH_PALETTE + CLASS_COLORS)}
+COLOR_MAP["#ffd166"] = "#000000"  # change markers
+
+
+def is_presenting(window: QWidget) -> bool:
+    """True while ``window`` is in presentation mode."""
+    return getattr(window, STATE_ATTR, None) is not None
+
+
+def apply_presentation(window: QWidget, enabled: bool, zoom: float = 1.6) -> None:
+    """Switch ``window`` (a top-level widget) into presentation mode or back.
+
+    Parameters
+    ----------
+    window : QMainWindow or any top-level QWidget.
+    enabled : True to present, False to restore exactly what was there before.
+    zoom : font scale factor (the teacher's choice); lines get ``max(zoom, 1.5)`` times thicker.
+    """
+    state: _Presentation | None = getattr(window, STATE_ATTR, None)
+    if enabled:
+        if state is not None:
+            if abs(state.zoom - zoom) < 1e-9:
+                return
+            state.restore()
+        state = _Presentation(window, float(zoom))
+        setattr(window, STATE_ATTR, state)
+        state.apply()
+    elif state is not None:
+        state.restore()
+        setattr(window, STATE_ATTR, None)
+
+
+def set_side_docks_visible(window: QWidget, visible: bool | None = None) -> bool:
+    """Show, hide (or with ``None`` toggle) the left/right docks of a QMainWindow that are not
+    dashboards (their widgets carry no ``update_frame``). Returns the new visibility."""
+    docks = _side_docks(window)
+    if not docks:
+        return False
+    if visible is None:
+        visible = not any(d.isVisible() for d in docks)
+    for d in docks:
+        d.setVisible(visible)
+    return visible
+
+
+def _side_docks(window: QWidget) -> list[QDockWidget]:
+    if not isinstance(window, QMainWindow):
+        return []
+    return [d for d in window.findChildren(QDockWidget)
+            if window.dockWidgetArea(d) == Qt.LeftDockWidgetArea
+            and not hasattr(d.widget(), "update_frame") and not d.isFloating()]
+
+
+def _map_color(c: Any) -> QColor:
+    qc = pg.mkColor(c)
+    return QColor(COLOR_MAP.get(qc.name().lower(), qc.name()))
+
+
+class _Presentation:
+    """The saved state of one window in presentation mode."""
+
+    def __init__(self, window: QWidget, zoom: float):
+        self.window, self.zoom = window, zoom
+        self.width_factor = max(zoom, 1.5)
+        self.fonts: list[tuple[QWidget, QFont]] = []
+        self.items: dict[int, tuple[Any, dict]] = {}
+        self.plots: dict[int, tuple[Any, dict]] = {}
+        self.timer = QTimer(window)
+        self.timer.setInterval(RESTYLE_MS)
+        self.timer.timeout.connect(self.style_plots)
+
+    def apply(self) -> None:
+        w = self.window
+        self.was = {"full": w.isFullScreen(), "max": w.isMaximized(), "sheet": w.styleSheet(),
+                    "palette": w.palette(), "font": QFont(w.font()),
+                    "docks": [(d, d.isVisible()) for d in _side_docks(w)]}
+        explicit = [c for c in w.findChildren(QWidget) if c.testAttribute(Qt.WA_SetFont)]
+        base = QFont(w.font())
+        base.setPointSizeF(base.pointSizeF() * self.zoom)
+        w.setFont(base)
+        for child in explicit:
+            self.fonts.append((child, QFont(child.font())))
+            f = QFont(child.font())
+            f.setPointSizeF(f.pointSizeF() * self.zoom)
+            child.setFont(f)
+        w.setPalette(light_palette())
+        w.setStyleSheet(self.was["sheet"] + light_stylesheet(base.pointSizeF()))
+        for dock, _ in self.was["docks"]:
+            dock.setVisible(False)
+        self.style_plots()
+        self.timer.start()
+        w.showFullScreen()
+
+    def restore(self) -> None:
+        self.timer.stop()
+        w, was = self.window, self.was
+        for key, (plot, saved) in list(self.plots.items()):
+            _restore_plot(plot, saved)
+        for key, (item, saved) in list(self.items.items()):
+            _restore_item(item, saved)
+        self.plots.clear()
+        self.items.clear()
+        w.setStyleSheet(was["sheet"])
+        w.setPalette(was["palette"])
+        w.setFont(was["font"])
+        for child, font in self.fonts:
+            child.setFont(font)
+        for dock, vis in was["docks"]:
+            dock.setVisible(vis)
+        if was["full"]:
+            w.showFullScreen()
+        elif was["max"]:
+            w.showMaximized()
+        else:
+            w.showNormal()
+        self.timer.deleteLater()
+
+    # ------------------------------------------------------------ pyqtgraph
+    def style_plots(self) -> None:
+        """Style every PlotItem under the window (new curves too: runs on a timer)."""
+        for view in self.window.findChildren(pg.GraphicsView):
+            for item in view.scene().items():
+                if isinstance(item, pg.PlotItem) and id(item) not in self.plots:
+                    self.plots[id(item)] = (item, _style_plot(item, view, self.zoom))
+                elif isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem,
+                                       pg.InfiniteLine)) and id(item) not in self.items:
+                    if isinstance(item, (pg.PlotCurveItem, pg.ScatterPlotItem)) and \
+                            isinstance(item.parentItem(), pg.PlotDataItem):
+                        continue  # styled through its PlotDataItem
+                    self.items[id(item)] = (item, _style_item(item, self.width_factor,
+                                                              self.zoom))
+
+
+def _style_plot(plot: pg.PlotItem, view: pg.GraphicsView, zoom: float) -> dict:
+    """White background, black axes, larger tick/title/legend fonts; returns what to restore."""
+    saved = {"view": view, "background": view.backgroundBrush(), "axes": {}}
+    view.setBackground("w")
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        font = QFont(axis.style.get("tickFont") or QFont())
+        saved["axes"][name] = (axis.pen(), axis.textPen(), axis.style.get("tickFont"),
+                               dict(axis.labelStyle))
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * zoom)
+        axis.setStyle(tickFont=font)
+        axis.setPen(pg.mkPen("k", width=2))
+        axis.setTextPen(pg.mkPen("k"))
+        axis.labelStyle = {**axis.labelStyle, "color": "#000000",
+                           "font-size": f"{10 * zoom:.0f}pt"}
+        axis._updateLabel() if hasattr(axis, "_updateLabel") else None
+    title = plot.titleLabel
+    saved["title"] = (title.text, dict(title.opts))
+    if title.text:
+        title.setText(title.text, size=f"{11 * zoom:.0f}pt", color="#000000")
+    legend = plot.legend
+    if legend is not None:
+        saved["legend"] = (legend.labelTextSize(), legend.labelTextColor(), legend.brush)
+        legend.setLabelTextSize(f"{9 * zoom:.0f}pt")
+        legend.setLabelTextColor("#000000")
+        legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+    return saved
+
+
+def _restore_plot(plot: pg.PlotItem, saved: dict) -> None:
+    saved["view"].setBackgroundBrush(saved["background"])
+    for name, (pen, text_pen, tick_font, label_style) in saved["axes"].items():
+        axis = plot.getAxis(name)
+        axis.setPen(pen)
+        axis.setTextPen(text_pen)
+        axis.setStyle(tickFont=tick_font)
+        axis.labelStyle = label_style
+        axis._updateLabel() if hasattr(axis, "_updateLabel") else None
+    text, opts = saved["title"]
+    if text:
+        plot.titleLabel.setText(text, **{k: v for k, v in opts.items()
+                                         if k in ("size", "color", "bold", "italic")})
+    if "legend" in saved and plot.legend is not None:
+        size, color, brush = saved["legend"]
+        plot.legend.setLabelTextSize(size)
+        plot.legend.setLabelTextColor(color)
+        plot.legend.setBrush(brush)
+
+
+def _thick(pen: Any, factor: float) -> Any:
+    if pen is None:
+        return None
+    qpen = pg.mkPen(pen)
+    if qpen.style() == Qt.NoPen:
+        return qpen
+    qpen.setColor(_map_color(qpen.color()))
+    qpen.setWidthF(max(qpen.widthF(), 1.0) * factor)
+    return qpen
+
+
+def _style_item(item: Any, factor: float, zoom: float) -> dict:
+    """Thicker pens, larger symbols, Okabe–Ito colours; returns what to restore."""
+    if isinstance(item, pg.PlotDataItem):
+        saved = {"pen": item.opts.get("pen"), "symbolSize": item.opts.get("symbolSize"),
+                 "symbolPen": item.opts.get("symbolPen"),
+                 "symbolBrush": item.opts.get("symbolBrush")}
+        pen = item.opts.get("pen")
+        if pen is not None:
+            item.setPen(_thick(pen, factor))
+        if item.opts.get("symbol") is not None:
+            item.setSymbolSize(float(item.opts.get("symbolSize") or 6) * zoom)
+            brush = item.opts.get("symbolBrush")
+            if brush is not None and not isinstance(brush, (list, tuple)):
+                item.setSymbolBrush(pg.mkBrush(_map_color(pg.mkBrush(brush).color())))
+        return saved
+    if isinstance(item, pg.InfiniteLine):
+        saved = {"pen": pg.mkPen(item.pen)}
+        item.setPen(_thick(item.pen, factor))
+        return saved
+    if isinstance(item, pg.ScatterPlotItem):
+        saved = {"size": item.opts.get("size")}
+        item.setSize(float(item.opts.get("size") or 5) * zoom)
+        return saved
+    pen = item.opts.get("pen")
+    item.setPen(_thick(pen, factor))
+    return {"pen": pen}
+
+
+def _restore_item(item: Any, saved: dict) -> None:
+    try:
+        if isinstance(item, pg.PlotDataItem):
+            item.setPen(saved["pen"])
+            if saved["symbolSize"] is not None:
+                item.setSymbolSize(saved["symbolSize"])
+            if saved["symbolBrush"] is not None and not isinstance(saved["symbolBrush"],
+                                                                    (list, tuple)):
+                item.setSymbolBrush(saved["symbolBrush"])
+        elif isinstance(item, pg.ScatterPlotItem):
+            item.setSize(saved["size"])
+        else:
+            item.setPen(saved["pen"])
+    except RuntimeError:  # the item was deleted meanwhile
+        pass
+
+
+def pen_width(item: Any) -> float:
+    """Width of a plot item's pen (0 when it has none): tests and screenshots read it."""
+    pen = item.opts.get("pen") if hasattr(item, "opts") else getattr(item, "pen", None)
+    return 0.0 if pen is None else float(pg.mkPen(pen).widthF())

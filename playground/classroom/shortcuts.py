@@ -1,0 +1,80 @@
+"""The teacher's keyboard shortcuts (as QActions on a window) and the shortcut sheet dialog."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+#: name -> (key, menu text, what it does)
+TEACHER_KEYS: dict[str, tuple[str, str, str]] = {
+    "play": ("Space", "&Play / pause", "start or pause training"),
+    "step": ("Right", "&Step", "one training step"),
+    "reset": ("R", "&Reset weights", "re-initialise the weights from the seed"),
+    "bn": ("B", "Toggle &batch norm", "switch every batch-norm layer off / on"),
+    "dropout": ("D", "Toggle &dropout", "switch every dropout layer off / on"),
+    "presentation": ("F11", "&Presentation mode", "large fonts, thick lines, full screen"),
+    "side_docks": ("F9", "Side &panels", "collapse / expand the side panels"),
+}
+LESSON_KEYS_TEXT = ("Ctrl+1 … Ctrl+9", "open lesson 1 … 9")
+
+
+def make_actions(window: QWidget, handlers: dict[str, Callable[[], None]]) -> dict[str, QAction]:
+    """QActions with the teacher's shortcuts, added to ``window`` (window-wide context).
+
+    ``handlers`` maps names of :data:`TEACHER_KEYS` to callables; ``presentation`` is checkable.
+    """
+    actions: dict[str, QAction] = {}
+    for name, handler in handlers.items():
+        key, text, tip = TEACHER_KEYS[name]
+        act = QAction(text, window)
+        act.setObjectName(f"action_{name}")
+        act.setShortcut(QKeySequence(key))
+        act.setShortcutContext(Qt.WindowShortcut)
+        act.setToolTip(f"{tip} ({key})")
+        if name == "presentation":
+            act.setCheckable(True)
+            act.toggled.connect(lambda on, h=handler: h(on))
+        else:
+            act.triggered.connect(lambda _=False, h=handler: h())
+        window.addAction(act)
+        actions[name] = act
+    return actions
+
+
+def shortcut_rows(extra: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """(key, description) rows of the shortcut sheet."""
+    rows = [(QKeySequence(k).toString(QKeySequence.NativeText) or k, tip)
+            for k, _, tip in TEACHER_KEYS.values()]
+    rows.append(LESSON_KEYS_TEXT)
+    return rows + list(extra or [])
+
+
+class ShortcutSheet(QDialog):
+    """Help → Keyboard shortcuts: a two-column table, readable from the back of the room."""
+
+    def __init__(self, parent: QWidget | None = None,
+                 extra: list[tuple[str, str]] | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_rows(extra)
+        self.table = QTableWidget(len(rows), 2, self)
+        self.table.setHorizontalHeaderLabels(["key", "does"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        for r, (key, text) in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(key))
+            self.table.setItem(r, 1, QTableWidgetItem(text))
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.resizeColumnToContents(0)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
+
+    def __repr__(self) -> str:
+        return f"ShortcutSheet(rows={self.table.rowCount()})"
