@@ -34,7 +34,7 @@ SCRIPT_NAMES = frozenset({"SEED", "DATA_FILE", "DEFAULT_WEIGHTS", "LOSS_TYPE", "
                           "make_schedule", "per_sample_loss"})
 LOSS_TYPES = ("mse", "mae", "binary_crossentropy", "categorical_crossentropy",
               "sparse_categorical_crossentropy")
-TRAINING_BLOCKS = ("WEIGHT_NAMES", "sample_weights", "dense_of", "penalty", "apply_max_norm",
+TRAINING_BLOCKS = ("WEIGHT_NAMES", "sample_weights", "penalty", "apply_max_norm",
                    "epoch_order", "load_data", "load_weights", "forward", "training_loss", "accuracy", "evaluate",
                    "EarlyStopping", "train_epoch", "train", "main")
 

@@ -40,7 +40,7 @@ def per_sample_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor: ...
 
 
 # --------------------------------------------------------------------------------------------
-# Penalties and constraints
+# Class weights, penalties and constraints
 # --------------------------------------------------------------------------------------------
 
 def sample_weights(y: torch.Tensor) -> torch.Tensor:
@@ -60,7 +60,7 @@ def penalty(model: nn.Sequential) -> torch.Tensor:
     """L1/L2 penalties on dense kernels: ``l1 * sum|w| + l2 * sum w**2`` over ``PENALTIES``."""
     total = torch.zeros(())
     for index, l1, l2 in PENALTIES:
-        w = dense_of(model[index]).weight
+        w = model[index].weight  # dense weight (out, in) = kernel.T
         if l1:
             total = total + l1 * w.abs().sum()
         if l2:
@@ -68,16 +68,11 @@ def penalty(model: nn.Sequential) -> torch.Tensor:
     return total
 
 
-def dense_of(module: nn.Module) -> nn.Linear:
-    """The ``nn.Linear`` of a design's dense layer (itself, or the first of a small Sequential)."""
-    return module[0] if isinstance(module, nn.Sequential) else module
-
-
 def apply_max_norm(model: nn.Sequential) -> None:
     """Rescale each unit's incoming weights (a kernel column, a row of ``weight``) to norm <= r."""
     with torch.no_grad():
         for index, max_norm in MAX_NORMS:
-            w = dense_of(model[index]).weight
+            w = model[index].weight
             norms = w.norm(dim=1, keepdim=True)
             w.mul_(torch.where(norms > max_norm, max_norm / norms.clamp(min=1e-30), 1.0))
 
@@ -124,8 +119,6 @@ def load_weights(model: nn.Sequential, path: Path) -> None:
             module = model[int(parts[1])]
             if isinstance(module, nn.Identity):
                 continue
-            if isinstance(module, nn.Sequential):
-                module = module[0]
             target = getattr(module, WEIGHT_NAMES[parts[2]])
             value = torch.as_tensor(np.asarray(arrays[key], dtype=np.float64))
             if parts[2] == "kernel":
