@@ -696,3 +696,16 @@ def test_every_synthetic_design_trains_a_few_steps(name, design, tmp_path):
     model.eval()  # inference mode works too (rrelu's mean slope, dropout off, moving statistics)
     module_out = model(__import__("torch").zeros(2, design["model"]["input_dim"]))
     assert module_out.shape[0] == 2
+
+
+def test_data_files_are_found_relative_to_base_dir(tmp_path):
+    from engine.data import DataConfig, load_dataset
+    design = make_design([_dense(1), _act("sigmoid")], input_dim=3)
+    design["data"] = {"dataset": {"path": "data_train_val.npz"}, "standardize": True}
+    export_pytorch(design, tmp_path / "f.py", base_dir=ROOT / "tests" / "data")
+    expected = load_dataset(DataConfig.from_config(design["data"]), ROOT / "tests" / "data", 0, 3)
+    with np.load(tmp_path / "f_data.npz", allow_pickle=False) as f:
+        for key in ("x_train", "y_train", "x_val", "y_val"):
+            np.testing.assert_allclose(f[key], getattr(expected, key), rtol=1e-6, err_msg=key)
+    with pytest.raises(BadInput):  # without base_dir the relative file is not found here
+        export_pytorch(design, tmp_path / "g.py", base_dir=tmp_path)
