@@ -110,3 +110,14 @@ def test_cli_device_cuda_without_gpu_exits_2_with_one_line(tmp_path):
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, proc.stderr
     assert "cuda" in lines[0].lower() and "Traceback" not in proc.stderr
+
+
+def test_every_kernel_compiles_to_ptx_where_nvvm_is_installed():
+    """Types every CUDA kernel for the real target (the simulator would not catch a construct that
+    compiled numba.cuda rejects, such as two-argument max/min in numba 0.68's built-in target)."""
+    from engine.kernels.cuda import ptx_check
+
+    ok, reason = ptx_check.nvvm_available()
+    if not ok:
+        pytest.skip(f"cannot compile PTX here: {reason}")
+    assert ptx_check.compile_all(dtypes=(ptx_check.float32,)) == []

@@ -13,6 +13,7 @@ import math
 from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
+from engine.kernels.cuda.mathx import fmax
 from engine.kernels.cuda.rng import uniform01
 
 ACTIVATION_NAMES = ("linear", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "gelu",
@@ -67,7 +68,7 @@ def act_value(code, v, a0, slope):
     if code == SIGMOID:
         return sigmoid(v)
     if code == SOFTPLUS:
-        return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
+        return fmax(v, 0.0) + math.log1p(math.exp(-abs(v)))
     if code == SWISH:
         return v * sigmoid(v)
     return v
@@ -140,7 +141,7 @@ def _softmax_forward_kernel(x, y):
     while i < x.shape[0]:
         mx = float(x[i, 0])
         for j in range(1, n):
-            mx = max(mx, float(x[i, j]))
+            mx = fmax(mx, float(x[i, j]))
         s = 0.0
         for j in range(n):
             s += math.exp(float(x[i, j]) - mx)

@@ -12,6 +12,7 @@ import math
 from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
+from engine.kernels.cuda.mathx import fmax
 
 MSE, MAE, BCE, CCE, SPARSE_CCE = 0, 1, 2, 3, 4
 FUSE_NONE, FUSE_SIGMOID, FUSE_SOFTMAX = 0, 1, 2
@@ -84,7 +85,7 @@ def _categorical_row(code, fused, out, y, w, grad, i, nb, want_grad):
     if fused == FUSE_SOFTMAX:
         zmax = float(out[i, 0])
         for j in range(1, kk):
-            zmax = max(zmax, float(out[i, j]))
+            zmax = fmax(zmax, float(out[i, j]))
         se = 0.0
         for j in range(kk):
             se += math.exp(float(out[i, j]) - zmax)

@@ -13,13 +13,14 @@ import math
 from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
+from engine.kernels.cuda.mathx import fmax, fmin
 
 BN_MEAN, BN_VAR, BN_R, BN_D = range(4)
 
 
 @cuda.jit(device=True)
 def _update_moving_one(mmean, mvar, stats, j, momentum, m):
-    unbias = m / max(m - 1, 1)
+    unbias = m / fmax(m - 1, 1)
     mmean[j] = momentum * float(mmean[j]) + (1.0 - momentum) * float(stats[BN_MEAN, j])
     mvar[j] = momentum * float(mvar[j]) + (1.0 - momentum) * float(stats[BN_VAR, j]) * unbias
 
@@ -67,11 +68,11 @@ def _bn_train_kernel(x, y, gamma, beta, mmean, mvar, stats, clipped, eps, moment
             r = sig_b / sig
             if r > rmax or r < 1.0 / rmax:
                 rc = 1.0
-                r = min(max(r, 1.0 / rmax), rmax)
+                r = fmin(fmax(r, 1.0 / rmax), rmax)
             d = (mu - float(mmean[j])) / sig
             if d > dmax or d < -dmax:
                 dc = 1.0
-                d = min(max(d, -dmax), dmax)
+                d = fmin(fmax(d, -dmax), dmax)
         inv = 1.0 / sig_b
         g = float(gamma[j]) if scale else 1.0
         b = float(beta[j]) if center else 0.0

@@ -13,6 +13,7 @@ import math
 from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
+from engine.kernels.cuda.mathx import fmax
 from engine.kernels.cuda.reduce import segment_sumsq
 
 SGD, ADAGRAD, RMSPROP, ADAM, ADAMAX, NADAM, ADAMW = 0, 1, 2, 3, 4, 5, 6
@@ -78,7 +79,7 @@ def _update_one(code, hp, ostate, w, g, s0, s1, s2, i, t, lr, mom):
     elif code == ADAMAX:
         corr = 1.0 - mom ** float(t)
         s0[i] = float(s0[i]) + (gi - float(s0[i])) * (1.0 - mom)
-        s1[i] = max(b2 * float(s1[i]), abs(gi))
+        s1[i] = fmax(b2 * float(s1[i]), abs(gi))
         w[i] = float(w[i]) - lr * float(s0[i]) / (corr * (float(s1[i]) + eps))
     elif code == NADAM:
         u_t = mom * (1.0 - 0.5 * NADAM_DECAY ** float(t))

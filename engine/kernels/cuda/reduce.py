@@ -11,6 +11,7 @@ import math
 from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
+from engine.kernels.cuda.mathx import fmax, fmin
 
 SUMSQ, SUMABS, NONFINITE = 0, 1, 2
 DEAD_FAMILY = (1, 2, 3, 4, 5)  # relu, leaky_relu, prelu, rrelu, elu (activation codes)
@@ -208,7 +209,7 @@ def _histogram_uniform_kernel(values, lo, hi, counts):
                 b = int(math.floor((v - lo) * scale))
             else:
                 b = nbins - 1 if v > 0 else 0
-            b = min(max(b, 0), nbins - 1)
+            b = fmin(fmax(b, 0), nbins - 1)
             cuda.atomic.add(counts, b, 1)
         k += stride
 
@@ -240,8 +241,8 @@ def _summary_partials_kernel(values, partials):
         for k in range(c, total, chunks):
             i = k // n
             v = float(values[i, k - i * n])
-            mn = min(mn, v)
-            mx = max(mx, v)
+            mn = fmin(mn, v)
+            mx = fmax(mx, v)
             s += v
             s2 += v * v
         partials[c, 0] = mn
@@ -260,15 +261,15 @@ def _summary_final_kernel(partials, total, code, dead, sat, amon, row):
     s = 0.0
     s2 = 0.0
     for c in range(partials.shape[0]):
-        mn = min(mn, partials[c, 0])
-        mx = max(mx, partials[c, 1])
+        mn = fmin(mn, partials[c, 0])
+        mx = fmax(mx, partials[c, 1])
         s += partials[c, 2]
         s2 += partials[c, 3]
     amon[row, 0] = mn
     amon[row, 1] = mx
-    mean = s / max(total, 1)
+    mean = s / fmax(total, 1)
     amon[row, 4] = mean
-    amon[row, 5] = math.sqrt(max(s2 / max(total, 1) - mean * mean, 0.0))
+    amon[row, 5] = math.sqrt(fmax(s2 / fmax(total, 1) - mean * mean, 0.0))
     amon[row, 2] = math.nan
     amon[row, 3] = math.nan
     if code >= 1 and code <= 5:
@@ -280,7 +281,7 @@ def _summary_final_kernel(partials, total, code, dead, sat, amon, row):
         ns = 0
         for j in range(sat.shape[0]):
             ns += sat[j]
-        amon[row, 3] = ns / max(total, 1)
+        amon[row, 3] = ns / fmax(total, 1)
 
 
 def layer_figures(values, amon, row: int, partials, act_code: int = -1, pre=None, dead=None,
