@@ -125,6 +125,14 @@ def _batch_norm(cfg: dict[str, Any], width: int, path: str) -> tuple[LayerCode, 
     center, scale = bool(cfg.get("center", True)), bool(cfg.get("scale", True))
     if not cfg.get("enabled", True):
         return LayerCode("nn.Identity()", "batch_norm, switched off in the design"), width
+    if not cfg.get("trainable", True):  # Keras: a frozen batch norm runs in inference mode
+        k = float(cfg.get("momentum", 0.99))
+        code = LayerCode(f"FrozenBatchNorm1d({width}, eps={eps!r}, momentum=1 - {k!r}, "
+                         f"affine={center or scale})",
+                         "batch_norm with trainable: false (inference mode, as Keras)",
+                         blocks={"FrozenBatchNorm1d"})
+        code.init.append("m.requires_grad_(False)  # trainable: false")
+        return code, width
     if cfg.get("renorm", False):
         clip = cfg.get("renorm_clipping") or {}
         rmax, dmax = float(clip.get("rmax", 3.0)), float(clip.get("dmax", 5.0))
@@ -132,8 +140,6 @@ def _batch_norm(cfg: dict[str, Any], width: int, path: str) -> tuple[LayerCode, 
         code = LayerCode(f"BatchRenorm({width}, momentum={k!r}, epsilon={eps!r}, rmax={rmax!r}, "
                          f"dmax={dmax!r}, center={center}, scale={scale})",
                          "batch renorm (Keras momentum convention)", blocks={"BatchRenorm"})
-        if not cfg.get("trainable", True):
-            code.init.append("m.requires_grad_(False)  # trainable: false")
         return code, width
     k = float(cfg.get("momentum", 0.99))
     code = LayerCode(f"nn.BatchNorm1d({width}, eps={eps!r}, momentum=1 - {k!r}, "

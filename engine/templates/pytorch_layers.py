@@ -64,6 +64,14 @@ class BatchRenorm(nn.Module):
                 f"rmax={self.rmax}, dmax={self.dmax}")
 
 
+class FrozenBatchNorm1d(nn.BatchNorm1d):
+    """Batch norm of a layer with ``trainable: false``: as in Keras it always runs in inference
+    mode (moving statistics, which stay as they are), even while the rest of the model trains."""
+
+    def train(self, mode: bool = True) -> "FrozenBatchNorm1d":
+        return super().train(False)
+
+
 class GaussianNoise(nn.Module):
     """Adds ``N(0, stddev)`` noise in training, the identity at inference (Keras GaussianNoise)."""
 

@@ -208,7 +208,7 @@ def norm_np(cfg, i, h, p, state, new_state, training, frozen):
         mu, var = h.mean(1, keepdims=True), h.var(1, keepdims=True)
         return gamma * (h - mu) / np.sqrt(var + eps) + beta
     mm, mv = state[k + "moving_mean"], state[k + "moving_variance"]
-    if not training:
+    if not training or not cfg.get("trainable", True):  # frozen batch norm: inference mode
         return gamma * (h - mm) / np.sqrt(mv + eps) + beta
     m, mu, var = h.shape[0], h.mean(0), h.var(0)
     x_hat = (h - mu) / np.sqrt(var + eps)
@@ -434,7 +434,7 @@ def test_step_schedules_match_the_reference(sched, tmp_path):
       _dense(4), _act("swish"), _dense(3), _act("softplus"), _dense(3), _act("leaky_relu", alpha=0.1),
       _dense(2)], "mse"),
     ([_dense(4, use_bias=False), {"type": "batch_norm", "center": False, "momentum": 0.8},
-      {"type": "batch_norm", "enabled": False}, _act("relu"), _dense(3, trainable=False), _act("softmax")],
+      {"type": "batch_norm", "enabled": False}, {"type": "batch_norm", "trainable": False}, _act("relu"), _dense(3, trainable=False), _act("softmax")],
      "categorical_crossentropy"),
 ], ids=["renorm_prelu_maxnorm", "activations_layernorm", "bn_options_frozen"])
 def test_layers_match_the_reference(layers, loss, tmp_path):
@@ -615,6 +615,9 @@ ENGINE_CASES = [(copy.deepcopy(NET_BCE), "binary_crossentropy", opt, None) for o
     ([_dense(4), {"type": "layer_norm"}, _act("elu"), _dense(4), _act("selu"), _dense(3), _act("gelu"),
       _dense(3), _act("swish"), _dense(1)], "mse", {"type": "rmsprop", "learning_rate": 0.01}, None),
     (copy.deepcopy(NET), "sparse_categorical_crossentropy", {"type": "adam"}, {"0": 2.0}),
+    ([_dense(4), {"type": "batch_norm", "trainable": False}, {"type": "batch_norm", "center": False},
+      _act("leaky_relu", alpha=0.1), _dense(1, trainable=False), _act("sigmoid")], "binary_crossentropy",
+     {"type": "nadam", "learning_rate": 0.05, "clipvalue": 0.01}, None),
 ]
 
 
