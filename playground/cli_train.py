@@ -208,6 +208,7 @@ def _summary(trainer: Trainer, snap: Any, out: TextIO) -> None:
     last = rows[-1] if rows else {}
     lines = [
         ("status", snap.status if snap is not None else "nothing to do"),
+        ("device", str(getattr(trainer.session, "device", "cpu"))),
         ("epochs / steps", f"{last.get('epoch', 0)} / {trainer.session.step_count}"),
         ("best epoch", f"{best['epoch']} (by {key})" if best else "-"),
         ("final loss", _fmt(last.get("loss"))), ("best loss", _fmt(_best(rows, "loss"))),
@@ -227,6 +228,7 @@ def _train(args: argparse.Namespace) -> int:
     from engine.checkpoint import load_checkpoint, load_weights, save_checkpoint, save_weights
     from engine.design import load_design
 
+    _check_outputs(args)
     design_path = Path(args.design)
     design = load_design(design_path)
     data_override = {"dataset": {"path": str(Path(args.data).resolve())}} if args.data else None
@@ -263,6 +265,16 @@ def _train(args: argparse.Namespace) -> int:
     if not args.quiet:
         _summary(trainer, snap, sys.stdout)
     return EXIT_OK
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Output files must have an existing folder: checked before training, not after it."""
+    from engine.errors import BadInput
+    for option in ("save_weights", "checkpoint", "metrics"):
+        value = getattr(args, option)
+        if value is not None and not Path(value).resolve().parent.is_dir():
+            flag = "--" + option.replace("_", "-")
+            raise BadInput(f"the folder of {value} does not exist", flag)
 
 
 def _export(session: Any, path: str) -> None:

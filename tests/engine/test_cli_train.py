@@ -146,7 +146,7 @@ def test_init_weights_are_used(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("case", ["missing", "bad_json", "bad_option", "steps_and_epochs",
-                                  "init_and_resume",
+                                  "init_and_resume", "output_folder",
                                   "shape", "cuda", "bad_field", "data_missing"])
 def test_bad_input_exits_2_with_one_line(tmp_path, case):
     path = small_design(tmp_path)
@@ -159,6 +159,8 @@ def test_bad_input_exits_2_with_one_line(tmp_path, case):
         args, words = [path, "--epochs", "zero"], "--epochs"
     elif case == "steps_and_epochs":
         args, words = [path, "--epochs", "2", "--steps", "3"], "not allowed"
+    elif case == "output_folder":
+        args, words = [path, "--save-weights", tmp_path / "no" / "w.npz"], "--save-weights"
     elif case == "init_and_resume":
         args, words = [path, "--init-weights", "a.npz", "--resume", "b.npz"], "not allowed"
     elif case == "shape":
@@ -230,3 +232,21 @@ def test_chunking_does_not_change_the_run_and_summary_counts(tmp_path, capsys):
     assert "40 / 200" in summary  # epochs / steps
     best = min(rows, key=lambda r: float(r["val_loss"]))
     assert f"best epoch      {best['epoch']} (by val_loss)" in summary, summary
+
+
+def test_data_option_trains_on_a_csv_file(tmp_path, capsys):
+    path = small_design(tmp_path)
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(50, 2))
+    lines = ["a,b,label"] + [f"{p:.4f},{q:.4f},{int(p * q > 0)}" for p, q in x]
+    (tmp_path / "mine.csv").write_text("\n".join(lines) + "\n")
+    assert main([str(path), "--data", str(tmp_path / "mine.csv"), "--epochs", "2",
+                 "--metrics", str(tmp_path / "m.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "device          cpu" in out
+    rows = read_csv(tmp_path / "m.csv")
+    assert [r["step"] for r in rows] == ["3", "6"]  # 40 training rows (train_fraction 0.8), batch 16
+    (tmp_path / "wide.csv").write_text("a,b,c,label\n1,2,3,0\n2,3,4,1\n3,4,5,0\n4,5,6,1\n")
+    assert main([str(path), "--data", str(tmp_path / "wide.csv"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "model.input_dim: is 2 but the data give 3 features" in err, err
