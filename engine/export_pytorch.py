@@ -174,6 +174,14 @@ def render_pytorch_script(design: Any, data_file: str = "data.npz", weights: str
     if loss_type not in LOSS_TYPES:
         raise BadInput(f"cannot export loss {loss_type!r} (known: {', '.join(LOSS_TYPES)})",
                        "loss.type")
+    spec = (d.get("loss") or {}).get("class_weight")
+    if class_weights is None and isinstance(spec, Mapping):
+        class_weights = [1.0] * (1 + max(int(k) for k in spec)) if spec else None
+        for key, weight in spec.items():
+            class_weights[int(key)] = float(weight)
+    elif class_weights is None and spec is not None:
+        raise BadInput(f"class weights {spec!r} need the training targets (see export_pytorch)",
+                       "loss.class_weight")
     codes = render_layers(layers, int(model.get("input_dim", 0)))
     fused = fused_output(layers, loss_type)
     opt_cfg = d.get("optimizer") or {"type": "sgd"}

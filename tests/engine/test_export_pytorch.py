@@ -712,3 +712,16 @@ def test_data_files_are_found_relative_to_base_dir(tmp_path):
             np.testing.assert_allclose(f[key], getattr(expected, key), rtol=1e-6, err_msg=key)
     with pytest.raises(BadInput):  # without base_dir the relative file is not found here
         export_pytorch(design, tmp_path / "g.py", base_dir=tmp_path)
+
+
+def test_class_weight_tables_in_the_script():
+    design = make_design([_dense(1), _act("sigmoid")], class_weight={"1": 19.0})
+    assert "CLASS_WEIGHTS = [1.0, 19.0]" in render_pytorch_script(design)
+    with pytest.raises(BadInput, match="loss.class_weight"):  # "balanced" needs the targets
+        render_pytorch_script(make_design([_dense(1), _act("sigmoid")], class_weight="balanced"))
+    ns = template_namespace(["sample_weights"], torch_needed=True)
+    torch = ns["torch"]
+    ns["CLASS_WEIGHTS"] = [2.0, 0.5]
+    y = torch.tensor([[0.0], [1.0], [2.0], [1.0]])  # class 2 lies beyond the table: weight 1
+    assert ns["sample_weights"](y).tolist() == [2.0, 0.5, 1.0, 0.5]
+    assert ns["sample_weights"](torch.eye(3)[[1, 0]]).tolist() == [0.5, 2.0]
