@@ -89,8 +89,9 @@ class Activation(Layer):
         x = self._prep(x)
         y = np.empty_like(x)
         slope = np.empty_like(x) if self.function == "rrelu" else np.empty((0, 0), self.dtype)
-        K.act_forward(self.act_code, x, y, self._alpha(x.shape[1]), self.p1, self.p2, slope,
-                      bool(training), self.seed, self.rng_step, layer_key(self.id))
+        K.act_forward(self.act_code, x.reshape(-1), y.reshape(-1), self._alpha(x.shape[1]), self.p1,
+                      self.p2, slope.reshape(-1), bool(training), self.seed, self.rng_step,
+                      layer_key(self.id), x.shape[0], x.shape[1])
         self._cache = {"x": x, "y": y, "slope": slope}
         return y
 
@@ -101,6 +102,7 @@ class Activation(Layer):
         dx = np.empty_like(g)
         prelu = self.function == "prelu"
         dalpha = self.grads["alpha"] if prelu else np.zeros(0, self.dtype)
-        K.act_backward(self.act_code, c["x"], c["y"], g, dx, self._alpha(g.shape[1]), dalpha,
-                       self.p1, c["slope"], prelu)
+        K.act_backward(self.act_code, c["x"].reshape(-1), c["y"].reshape(-1), g.reshape(-1),
+                       dx.reshape(-1), self._alpha(g.shape[1]), dalpha, self.p1,
+                       c["slope"].reshape(-1), prelu, g.shape[0], g.shape[1])
         return dx

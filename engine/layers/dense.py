@@ -75,7 +75,8 @@ class Dense(Layer):
         """y (B, units) = x (B, in) @ kernel + bias."""
         x = self._prep(x)
         y = np.empty((x.shape[0], self.units), self.dtype)
-        dense_forward(x, self.weights["kernel"], self._bias(), self.use_bias, y)
+        dense_forward(x.reshape(-1), self.weights["kernel"].reshape(-1), self._bias(), self.use_bias,
+                      y.reshape(-1), x.shape[0], self.input_dim, self.units)
         self._cache = {"x": x}
         return y
 
@@ -88,5 +89,7 @@ class Dense(Layer):
         g = np.ascontiguousarray(grad_out, self.dtype)
         dx = np.empty_like(x)
         db = self.grads["bias"] if self.use_bias else np.zeros(self.units, self.dtype)
-        dense_backward(x, self.weights["kernel"], g, dx, self.grads["kernel"], db, self.use_bias, True)
+        dense_backward(x.reshape(-1), self.weights["kernel"].reshape(-1), g.reshape(-1),
+                       dx.reshape(-1), self.grads["kernel"].reshape(-1), db, self.use_bias, True,
+                       x.shape[0], self.input_dim, self.units)
         return dx

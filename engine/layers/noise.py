@@ -30,9 +30,9 @@ class _NoiseLayer(Layer):
         mask = np.empty_like(x)
         active = self._active(training)
         if active:
-            self._apply(x, y, mask, layer_key(self.id))
+            self._apply(x.reshape(-1), y.reshape(-1), mask.reshape(-1), layer_key(self.id))
         else:
-            K.copy_2d(x, y)
+            K.copy_flat(x.reshape(-1), y.reshape(-1), x.size)
         self._cache = {"mask": mask, "active": active}
         return y
 
@@ -41,9 +41,9 @@ class _NoiseLayer(Layer):
         g = np.ascontiguousarray(grad_out, self.dtype)
         dx = np.empty_like(g)
         if self._cache["active"] and self.code != GaussianNoise.code:
-            K.mask_backward(g, self._cache["mask"], dx)
+            K.mask_backward(g.reshape(-1), self._cache["mask"].reshape(-1), dx.reshape(-1), g.size)
         else:
-            K.copy_2d(g, dx)
+            K.copy_flat(g.reshape(-1), dx.reshape(-1), g.size)
         return dx
 
     def _apply(self, x, y, mask, key) -> None:
@@ -66,7 +66,7 @@ class Dropout(_NoiseLayer):
         return {"rate": self.rate, "enabled": self.enabled}
 
     def _apply(self, x, y, mask, key) -> None:
-        K.dropout_forward(x, y, mask, self.rate, self.seed, self.rng_step, key)
+        K.dropout_forward(x, y, mask, self.rate, self.seed, self.rng_step, key, x.size)
 
 
 class AlphaDropout(Dropout):
@@ -76,7 +76,7 @@ class AlphaDropout(Dropout):
     code = 5
 
     def _apply(self, x, y, mask, key) -> None:
-        K.alpha_dropout_forward(x, y, mask, self.rate, self.seed, self.rng_step, key)
+        K.alpha_dropout_forward(x, y, mask, self.rate, self.seed, self.rng_step, key, x.size)
 
 
 class GaussianNoise(_NoiseLayer):
@@ -98,4 +98,4 @@ class GaussianNoise(_NoiseLayer):
         return {"stddev": self.stddev, "enabled": self.enabled}
 
     def _apply(self, x, y, mask, key) -> None:
-        K.gaussian_noise_forward(x, y, self.stddev, self.seed, self.rng_step, key)
+        K.gaussian_noise_forward(x, y, self.stddev, self.seed, self.rng_step, key, x.size)

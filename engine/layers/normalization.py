@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from engine.kernels.cpu import layers_norm as K
-from engine.kernels.cpu.layers_noise import copy_2d
+from engine.kernels.cpu.layers_noise import copy_flat, fill_flat
 from engine.layers.base import Layer, check_bool, check_float, check_object
 
 
@@ -79,18 +79,22 @@ class BatchNorm(Layer):
         gamma, beta = self._gb()
         mm, mv = self.weights["moving_mean"], self.weights["moving_variance"]
         train = bool(training) and self.trainable and self.enabled
+        nb, dim = x.shape
+        xf, yf = x.reshape(-1), y.reshape(-1)
         if not self.enabled:
-            copy_2d(x, y)
+            copy_flat(xf, yf, x.size)
         elif train:
             if self.stats is None or self.stats.shape[1] != x.shape[1]:
                 self.stats = np.zeros((4, x.shape[1]), self.dtype)
-            K.bn_forward_train(x, y, gamma, beta, mm, mv, self.stats, self.epsilon, self.renorm,
-                               self.rmax, self.dmax, self.center, self.scale, bool(fixed_rd))
+            K.bn_forward_train(xf, yf, gamma, beta, mm, mv, self.stats.reshape(-1), self.epsilon,
+                               self.renorm, self.rmax, self.dmax, self.center, self.scale,
+                               bool(fixed_rd), nb, dim)
             if update_state:
                 mom = self.renorm_momentum if self.renorm else self.momentum
-                K.bn_update_moving(mm, mv, self.stats, mom, x.shape[0])
+                K.bn_update_moving(mm, mv, self.stats.reshape(-1), mom, nb)
         else:
-            K.bn_forward_infer(x, y, gamma, beta, mm, mv, self.epsilon, self.center, self.scale)
+            K.bn_forward_infer(xf, yf, gamma, beta, mm, mv, self.epsilon, self.center, self.scale,
+                               nb, dim)
         self._cache = {"x": x, "mode": "off" if not self.enabled else ("train" if train else "infer")}
         return y
 
@@ -102,21 +106,19 @@ class BatchNorm(Layer):
         gamma, _ = self._gb()
         dgamma = self.grads.get("gamma", _empty(self.dtype))
         dbeta = self.grads.get("beta", _empty(self.dtype))
+        nb, dim = g.shape
+        gf, dxf = g.reshape(-1), dx.reshape(-1)
+        if mode == "train":
+            K.bn_backward(x.reshape(-1), gf, dxf, gamma, dgamma, dbeta, self.stats.reshape(-1),
+                          self.epsilon, self.center, self.scale, nb, dim)
+            return dx
         if mode == "off":
-            copy_2d(g, dx)
-            dgamma[:] = 0.0
-            dbeta[:] = 0.0
-        elif mode == "train":
-            K.bn_backward(x, g, dx, gamma, dgamma, dbeta, self.stats, self.epsilon, self.center,
-                          self.scale)
+            copy_flat(gf, dxf, g.size)
         else:
-            inv = 1.0 / np.sqrt(self.weights["moving_variance"].astype(np.float64) + self.epsilon)
-            xhat = (x - self.weights["moving_mean"]) * inv
-            dx[:] = g * inv * (gamma if self.scale else 1.0)
-            if self.scale:
-                dgamma[:] = (g * xhat).sum(0)
-            if self.center:
-                dbeta[:] = g.sum(0)
+            K.bn_infer_backward(gf, dxf, gamma, self.weights["moving_variance"], self.epsilon,
+                                self.scale, nb, dim)
+        fill_flat(dgamma, 0.0, dgamma.size)
+        fill_flat(dbeta, 0.0, dbeta.size)
         return dx
 
 
@@ -155,9 +157,9 @@ class LayerNorm(Layer):
         x = self._prep(x)
         y = np.empty_like(x)
         cache = np.empty((x.shape[0], 2), self.dtype)
-        K.ln_forward(x, y, self.weights.get("gamma", _empty(self.dtype)),
-                     self.weights.get("beta", _empty(self.dtype)), cache, self.epsilon,
-                     self.center, self.scale)
+        K.ln_forward(x.reshape(-1), y.reshape(-1), self.weights.get("gamma", _empty(self.dtype)),
+                     self.weights.get("beta", _empty(self.dtype)), cache.reshape(-1), self.epsilon,
+                     self.center, self.scale, x.shape[0], x.shape[1])
         self._cache = {"x": x, "c": cache}
         return y
 
@@ -165,8 +167,9 @@ class LayerNorm(Layer):
         """dx (B, D); gamma/beta gradients into ``self.grads``."""
         g = np.ascontiguousarray(grad_out, self.dtype)
         dx = np.empty_like(g)
-        K.ln_backward(self._cache["x"], g, dx, self.weights.get("gamma", _empty(self.dtype)),
+        K.ln_backward(self._cache["x"].reshape(-1), g.reshape(-1), dx.reshape(-1),
+                      self.weights.get("gamma", _empty(self.dtype)),
                       self.grads.get("gamma", _empty(self.dtype)),
-                      self.grads.get("beta", _empty(self.dtype)), self._cache["c"],
-                      self.center, self.scale)
+                      self.grads.get("beta", _empty(self.dtype)), self._cache["c"].reshape(-1),
+                      self.center, self.scale, g.shape[0], g.shape[1])
         return dx

@@ -8,9 +8,15 @@ from numba import njit
 
 from engine.kernels.cpu.monitors import activation_figures, histogram_fixed, output_summary
 from engine.kernels.cpu.losses import loss_correct, loss_forward_backward
-from engine.program.layer_ops import layer_forward, mview, pview
+from engine.program.layer_ops import layer_forward, pview
 from engine.program.plan import (ACTIVATION, C_ACT, C_CODE, C_IN, C_IN_OFF, C_OUT, C_OUT_OFF,
                                  L_CAP, L_GA, L_IN, L_SW, L_X, L_Y)
+
+
+@njit(cache=True, nogil=True)
+def mview(buf, off, rows, cols):
+    """2-D (rows, cols) view of buf from ``off`` (outside the per-step hot path)."""
+    return buf[off:off + rows * cols].reshape((rows, cols))
 
 
 @njit(cache=True, nogil=True)

@@ -1,20 +1,22 @@
-"""One layer's forward and backward inside the compiled program (views into the flat buffers)."""
+"""One layer's forward and backward inside the compiled program: 1-D views into the flat buffers
+(slicing is free in compiled code, reshaping is not), widths from the plan table."""
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
 from engine.kernels.cpu.layers_act import act_backward, act_forward
 from engine.kernels.cpu.layers_dense import dense_backward, dense_forward
-from engine.kernels.cpu.layers_noise import (alpha_dropout_forward, copy_2d, dropout_forward,
-                                             gaussian_noise_forward, mask_backward)
+from engine.kernels.cpu.layers_noise import (alpha_dropout_forward, copy_flat, dropout_forward,
+                                             fill_flat, gaussian_noise_forward, mask_backward)
 from engine.kernels.cpu.layers_norm import (bn_backward, bn_forward_infer, bn_forward_train,
-                                            ln_backward, ln_forward)
-from engine.program.plan import (ACTIVATION, ALPHA_DROPOUT, BATCH_NORM, C_ACT, C_CACHE, C_CODE,
-                                 C_FLAGS, C_IN, C_IN_OFF, C_KEY, C_OUT, C_OUT_OFF, C_P0, C_P1,
-                                 C_S0, C_STATS, DENSE, DROPOUT, F_CENTER, F_ENABLED, F_RENORM,
-                                 F_SCALE, F_TRAINABLE, F_USE_BIAS, GAUSSIAN_NOISE, LAYER_NORM,
-                                 P_DMAX, P_EPS, P_P1, P_P2, P_RATE, P_RMAX, P_STDDEV)
+                                            bn_infer_backward, ln_backward, ln_forward)
+from engine.program.plan import (ACTIVATION, BATCH_NORM, C_ACT, C_CACHE, C_CODE, C_FLAGS, C_IN,
+                                 C_IN_OFF, C_KEY, C_OUT, C_OUT_OFF, C_P0, C_P1, C_S0, C_STATS,
+                                 DENSE, DROPOUT, F_CENTER, F_ENABLED, F_RENORM, F_SCALE,
+                                 F_TRAINABLE, F_USE_BIAS, GAUSSIAN_NOISE, LAYER_NORM, P_DMAX,
+                                 P_EPS, P_P1, P_P2, P_RATE, P_RMAX, P_STDDEV)
+
+RRELU_CODE = 4
 
 
 @njit(cache=True, nogil=True)
@@ -26,15 +28,7 @@ def pview(buf, off, n):
 
 
 @njit(cache=True, nogil=True)
-def mview(buf, off, rows, cols):
-    """2-D (rows, cols) view of buf from ``off``."""
-    if off < 0:
-        return buf[0:0].reshape((0, 0))
-    return buf[off:off + rows * cols].reshape((rows, cols))
-
-
-@njit(cache=True, nogil=True)
-def bn_training_mode(row, flags, training):
+def bn_training_mode(flags, training):
     """Batch norm uses batch statistics: training, enabled and trainable (Keras)."""
     return training and (flags & F_ENABLED) != 0 and (flags & F_TRAINABLE) != 0
 
@@ -49,18 +43,17 @@ def layer_forward(ip, fp, i, params, state, work, nb, training, noise, seed, ste
     din = ip[i, C_IN]
     dout = ip[i, C_OUT]
     flags = ip[i, C_FLAGS]
-    x = mview(work, ip[i, C_IN_OFF], nb, din)
-    y = mview(work, ip[i, C_OUT_OFF], nb, dout)
+    x = pview(work, ip[i, C_IN_OFF], nb * din)
+    y = pview(work, ip[i, C_OUT_OFF], nb * dout)
     key = ip[i, C_KEY]
     if code == DENSE:
-        w = mview(params, ip[i, C_P0], din, dout)
-        b = pview(params, ip[i, C_P1], dout)
-        dense_forward(x, w, b, (flags & F_USE_BIAS) != 0, y)
+        dense_forward(x, pview(params, ip[i, C_P0], din * dout), pview(params, ip[i, C_P1], dout),
+                      (flags & F_USE_BIAS) != 0, y, nb, din, dout)
     elif code == ACTIVATION:
         act = ip[i, C_ACT]
-        alpha = pview(params, ip[i, C_P0], din)
-        slope = mview(work, ip[i, C_CACHE], nb, din) if act == 4 else mview(work, -1, 0, 0)
-        act_forward(act, x, y, alpha, fp[i, P_P1], fp[i, P_P2], slope, noise, seed, step, key)
+        slope = pview(work, ip[i, C_CACHE] if act == RRELU_CODE else -1, nb * din)
+        act_forward(act, x, y, pview(params, ip[i, C_P0], din), fp[i, P_P1], fp[i, P_P2], slope,
+                    noise, seed, step, key, nb, din)
     elif code == BATCH_NORM:
         gamma = pview(params, ip[i, C_P0], din)
         beta = pview(params, ip[i, C_P1], din)
@@ -69,99 +62,82 @@ def layer_forward(ip, fp, i, params, state, work, nb, training, noise, seed, ste
         center = (flags & F_CENTER) != 0
         scale = (flags & F_SCALE) != 0
         if (flags & F_ENABLED) == 0:
-            copy_2d(x, y)
-        elif bn_training_mode(i, flags, training):
-            stats = mview(work, ip[i, C_STATS], 4, din)
-            bn_forward_train(x, y, gamma, beta, mm, mv, stats, fp[i, P_EPS],
-                             (flags & F_RENORM) != 0, fp[i, P_RMAX], fp[i, P_DMAX], center, scale,
-                             False)
+            copy_flat(x, y, nb * din)
+        elif bn_training_mode(flags, training):
+            bn_forward_train(x, y, gamma, beta, mm, mv, pview(work, ip[i, C_STATS], 4 * din),
+                             fp[i, P_EPS], (flags & F_RENORM) != 0, fp[i, P_RMAX], fp[i, P_DMAX],
+                             center, scale, False, nb, din)
         else:
-            bn_forward_infer(x, y, gamma, beta, mm, mv, fp[i, P_EPS], center, scale)
+            bn_forward_infer(x, y, gamma, beta, mm, mv, fp[i, P_EPS], center, scale, nb, din)
     elif code == LAYER_NORM:
-        gamma = pview(params, ip[i, C_P0], din)
-        beta = pview(params, ip[i, C_P1], din)
-        cache = mview(work, ip[i, C_CACHE], nb, 2)
-        ln_forward(x, y, gamma, beta, cache, fp[i, P_EPS], (flags & F_CENTER) != 0,
-                   (flags & F_SCALE) != 0)
+        ln_forward(x, y, pview(params, ip[i, C_P0], din), pview(params, ip[i, C_P1], din),
+                   pview(work, ip[i, C_CACHE], 2 * nb), fp[i, P_EPS], (flags & F_CENTER) != 0,
+                   (flags & F_SCALE) != 0, nb, din)
     else:
-        active = noise and (flags & F_ENABLED) != 0
-        if code == GAUSSIAN_NOISE:
-            if active and fp[i, P_STDDEV] > 0.0:
-                gaussian_noise_forward(x, y, fp[i, P_STDDEV], seed, step, key)
-            else:
-                copy_2d(x, y)
+        _noise_forward(ip, fp, i, work, x, y, nb * din, noise and (flags & F_ENABLED) != 0,
+                       seed, step, key)
+
+
+@njit(cache=True, nogil=True)
+def _noise_forward(ip, fp, i, work, x, y, n, active, seed, step, key):
+    code = ip[i, C_CODE]
+    if code == GAUSSIAN_NOISE:
+        if active and fp[i, P_STDDEV] > 0.0:
+            gaussian_noise_forward(x, y, fp[i, P_STDDEV], seed, step, key, n)
         else:
-            mask = mview(work, ip[i, C_CACHE], nb, din)
-            if active and fp[i, P_RATE] > 0.0:
-                if code == DROPOUT:
-                    dropout_forward(x, y, mask, fp[i, P_RATE], seed, step, key)
-                else:
-                    alpha_dropout_forward(x, y, mask, fp[i, P_RATE], seed, step, key)
-            else:
-                copy_2d(x, y)
-                for r in range(nb):
-                    for c in range(din):
-                        mask[r, c] = 1.0
+            copy_flat(x, y, n)
+        return
+    mask = pview(work, ip[i, C_CACHE], n)
+    if active and fp[i, P_RATE] > 0.0:
+        if code == DROPOUT:
+            dropout_forward(x, y, mask, fp[i, P_RATE], seed, step, key, n)
+        else:
+            alpha_dropout_forward(x, y, mask, fp[i, P_RATE], seed, step, key, n)
+    else:
+        copy_flat(x, y, n)
+        fill_flat(mask, 1.0, n)
 
 
 @njit(cache=True, nogil=True)
 def layer_backward(ip, fp, i, params, grads, state, work, nb, g, dx, want_dx):
-    """Backward of layer ``i`` (training mode): g (nb, out) -> dx (nb, in); param grads into
-    ``grads``. ``dx`` is not written when ``want_dx`` is false (first layer)."""
+    """Backward of layer ``i`` (training mode): g (nb*out) -> dx (nb*in); param grads into
+    ``grads``. A dense layer skips dx when ``want_dx`` is false (first layer)."""
     code = ip[i, C_CODE]
     din = ip[i, C_IN]
     dout = ip[i, C_OUT]
     flags = ip[i, C_FLAGS]
-    x = mview(work, ip[i, C_IN_OFF], nb, din)
+    x = pview(work, ip[i, C_IN_OFF], nb * din)
     if code == DENSE:
-        w = mview(params, ip[i, C_P0], din, dout)
-        dw = mview(grads, ip[i, C_P0], din, dout)
-        db = pview(grads, ip[i, C_P1], dout)
-        dense_backward(x, w, g, dx, dw, db, (flags & F_USE_BIAS) != 0, want_dx)
+        dense_backward(x, pview(params, ip[i, C_P0], din * dout), g, dx,
+                       pview(grads, ip[i, C_P0], din * dout), pview(grads, ip[i, C_P1], dout),
+                       (flags & F_USE_BIAS) != 0, want_dx, nb, din, dout)
     elif code == ACTIVATION:
         act = ip[i, C_ACT]
-        y = mview(work, ip[i, C_OUT_OFF], nb, dout)
-        alpha = pview(params, ip[i, C_P0], din)
-        dalpha = pview(grads, ip[i, C_P0], din)
-        slope = mview(work, ip[i, C_CACHE], nb, din) if act == 4 else mview(work, -1, 0, 0)
-        act_backward(act, x, y, g, dx, alpha, dalpha, fp[i, P_P1], slope, ip[i, C_P0] >= 0)
+        slope = pview(work, ip[i, C_CACHE] if act == RRELU_CODE else -1, nb * din)
+        act_backward(act, x, pview(work, ip[i, C_OUT_OFF], nb * dout), g, dx,
+                     pview(params, ip[i, C_P0], din), pview(grads, ip[i, C_P0], din),
+                     fp[i, P_P1], slope, ip[i, C_P0] >= 0, nb, din)
     elif code == BATCH_NORM:
         gamma = pview(params, ip[i, C_P0], din)
         dgamma = pview(grads, ip[i, C_P0], din)
         dbeta = pview(grads, ip[i, C_P1], din)
-        if (flags & F_ENABLED) == 0:
-            copy_2d(g, dx)
-            dgamma[:] = 0.0
-            dbeta[:] = 0.0
-        elif (flags & F_TRAINABLE) != 0:
-            stats = mview(work, ip[i, C_STATS], 4, din)
-            bn_backward(x, g, dx, gamma, dgamma, dbeta, stats, fp[i, P_EPS],
-                        (flags & F_CENTER) != 0, (flags & F_SCALE) != 0)
+        scale = (flags & F_SCALE) != 0
+        if (flags & F_ENABLED) != 0 and (flags & F_TRAINABLE) != 0:
+            bn_backward(x, g, dx, gamma, dgamma, dbeta, pview(work, ip[i, C_STATS], 4 * din),
+                        fp[i, P_EPS], (flags & F_CENTER) != 0, scale, nb, din)
         else:
-            _bn_infer_backward(ip, fp, i, params, state, g, dx, gamma, din, nb)
-            dgamma[:] = 0.0
-            dbeta[:] = 0.0
+            if (flags & F_ENABLED) == 0:
+                copy_flat(g, dx, nb * din)
+            else:
+                bn_infer_backward(g, dx, gamma, pview(state, ip[i, C_S0] + din, din),
+                                  fp[i, P_EPS], scale, nb, din)
+            fill_flat(dgamma, 0.0, dgamma.shape[0])
+            fill_flat(dbeta, 0.0, dbeta.shape[0])
     elif code == LAYER_NORM:
-        gamma = pview(params, ip[i, C_P0], din)
-        dgamma = pview(grads, ip[i, C_P0], din)
-        dbeta = pview(grads, ip[i, C_P1], din)
-        cache = mview(work, ip[i, C_CACHE], nb, 2)
-        ln_backward(x, g, dx, gamma, dgamma, dbeta, cache, (flags & F_CENTER) != 0,
-                    (flags & F_SCALE) != 0)
+        ln_backward(x, g, dx, pview(params, ip[i, C_P0], din), pview(grads, ip[i, C_P0], din),
+                    pview(grads, ip[i, C_P1], din), pview(work, ip[i, C_CACHE], 2 * nb),
+                    (flags & F_CENTER) != 0, (flags & F_SCALE) != 0, nb, din)
     elif code == GAUSSIAN_NOISE:
-        copy_2d(g, dx)
+        copy_flat(g, dx, nb * din)
     else:
-        mask_backward(g, mview(work, ip[i, C_CACHE], nb, din), dx)
-
-
-@njit(cache=True, nogil=True)
-def _bn_infer_backward(ip, fp, i, params, state, g, dx, gamma, din, nb):
-    """A frozen (non-trainable) batch norm runs in inference mode: dx = g * gamma / sigma_moving."""
-    scale = (ip[i, C_FLAGS] & F_SCALE) != 0
-    mv = pview(state, ip[i, C_S0] + din, din)
-    for c in range(din):
-        f = 1.0 / np.sqrt(mv[c] + fp[i, P_EPS])
-        if scale:
-            f = f * gamma[c]
-        for r in range(nb):
-            dx[r, c] = g[r, c] * f
+        mask_backward(g, pview(work, ip[i, C_CACHE], nb * din), dx, nb * din)

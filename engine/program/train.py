@@ -10,7 +10,7 @@ from engine.kernels.cpu.layers_dense import max_norm_columns
 from engine.kernels.cpu.layers_norm import bn_update_moving
 from engine.kernels.cpu.losses import loss_correct, loss_forward_backward
 from engine.kernels.cpu.optim import clip_gradients, optimizer_begin_step, optimizer_update
-from engine.program.layer_ops import bn_training_mode, layer_backward, layer_forward, mview, pview
+from engine.program.layer_ops import bn_training_mode, layer_backward, layer_forward, pview
 from engine.program.plan import (BATCH_NORM, C_CODE, C_FLAGS, C_IN, C_IN_OFF, C_OUT, C_OUT_OFF,
                                  C_P0, C_S0, C_STATS, C_PROW0, DENSE, F_RENORM, I_APPLY, I_FUSED,
                                  I_LOSS, I_MONITOR, I_NFWD, I_OPT, I_SEED, I_STEP0, I_T0, L_GA, L_IN,
@@ -24,16 +24,16 @@ def gather_batch(lay, work, x, y, sw, bidx, start, nb):
     """Copy rows bidx[start:start+nb] of x, y, sw into the work buffer's batch area."""
     nin = x.shape[1]
     nt = y.shape[1]
-    xb = mview(work, lay[L_X], nb, nin)
-    yb = mview(work, lay[L_Y], nb, nt)
-    swb = pview(work, lay[L_SW], nb)
+    xo = lay[L_X]
+    yo = lay[L_Y]
+    so = lay[L_SW]
     for r in range(nb):
         k = bidx[start + r]
         for c in range(nin):
-            xb[r, c] = x[k, c]
+            work[xo + r * nin + c] = x[k, c]
         for c in range(nt):
-            yb[r, c] = y[k, c]
-        swb[r] = sw[k]
+            work[yo + r * nt + c] = y[k, c]
+        work[so + r] = sw[k]
 
 
 @njit(cache=True, nogil=True)
@@ -86,10 +86,10 @@ def forward_loss(ip, fp, ptab, lay, params, grads, state, work, nb, icfg, step, 
     last = nfwd - 1
     k = ip[last, C_OUT] if nfwd > 0 else lay[L_IN]
     out_off = ip[last, C_OUT_OFF] if nfwd > 0 else lay[L_X]
-    out = mview(work, out_off, nb, k)
-    yb = mview(work, lay[L_Y], nb, lay[L_T])
+    out = work[out_off:out_off + nb * k].reshape((nb, k))
+    yb = work[lay[L_Y]:lay[L_Y] + nb * lay[L_T]].reshape((nb, lay[L_T]))
     swb = pview(work, lay[L_SW], nb)
-    gout = mview(work, lay[L_GA], nb, k)
+    gout = work[lay[L_GA]:lay[L_GA] + nb * k].reshape((nb, k))
     loss = loss_forward_backward(icfg[I_LOSS], icfg[I_FUSED], out, yb, swb, gout, want_grad)
     acc = loss_correct(icfg[I_LOSS], icfg[I_FUSED], out, yb)
     return loss, acc
@@ -101,8 +101,8 @@ def backward_all(ip, fp, lay, params, grads, state, work, nb, nfwd):
     ga = lay[L_GA]
     gb = lay[L_GB]
     for i in range(nfwd - 1, -1, -1):
-        g = mview(work, ga, nb, ip[i, C_OUT])
-        dx = mview(work, gb, nb, ip[i, C_IN])
+        g = pview(work, ga, nb * ip[i, C_OUT])
+        dx = pview(work, gb, nb * ip[i, C_IN])
         layer_backward(ip, fp, i, params, grads, state, work, nb, g, dx, i > 0)
         ga, gb = gb, ga
 
@@ -134,20 +134,19 @@ def update_params(ptab, ip, fp, params, grads, slots, hp, ostate, opt, t, lr, mo
                          mom)
         i = ptab[r, 2]
         if (ptab[r, 3] & PT_KERNEL) != 0 and not math.isnan(fp[i, P_MAXNORM]):
-            max_norm_columns(params[off:off + n].reshape((ip[i, C_IN], ip[i, C_OUT])),
-                             fp[i, P_MAXNORM])
+            max_norm_columns(params[off:off + n], fp[i, P_MAXNORM], ip[i, C_IN], ip[i, C_OUT])
 
 
 @njit(cache=True, nogil=True)
 def update_moving_stats(ip, fp, state, work, nb, n_layers):
     """Batch-norm moving statistics from this batch (momentum, or renorm_momentum under renorm)."""
     for i in range(n_layers):
-        if ip[i, C_CODE] != BATCH_NORM or not bn_training_mode(i, ip[i, C_FLAGS], True):
+        if ip[i, C_CODE] != BATCH_NORM or not bn_training_mode(ip[i, C_FLAGS], True):
             continue
         d = ip[i, C_IN]
         mom = fp[i, P_RMOM] if (ip[i, C_FLAGS] & F_RENORM) != 0 else fp[i, P_MOM]
         bn_update_moving(state[ip[i, C_S0]:ip[i, C_S0] + d], state[ip[i, C_S0] + d:ip[i, C_S0] + 2 * d],
-                         mview(work, ip[i, C_STATS], 4, d), mom, nb)
+                         pview(work, ip[i, C_STATS], 4 * d), mom, nb)
 
 
 @njit(cache=True, nogil=True)

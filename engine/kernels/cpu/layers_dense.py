@@ -1,4 +1,5 @@
-"""Dense-layer kernels: small matmuls by hand loops, large ones through BLAS (np.dot)."""
+"""Dense-layer kernels on flat (row-major) buffers: small matmuls by hand loops, large ones
+through BLAS (np.dot). Arrays are 1-D; ``nb`` rows, ``din`` inputs, ``dout`` outputs."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,80 +10,72 @@ BLAS_MIN_WORK = 32 * 32 * 32
 
 
 @njit(cache=True, nogil=True)
-def matmul_into(a, b, out):
-    """out (B, N) = a (B, K) @ b (K, N); all C-contiguous, same dtype."""
-    n_rows, n_in = a.shape
-    n_out = b.shape[1]
-    if n_rows * n_in * n_out >= BLAS_MIN_WORK:
-        out[:, :] = np.dot(a, b)
+def dense_forward(x, w, b, use_bias, y, nb, din, dout):
+    """y (nb, dout) = x (nb, din) @ w (din, dout) + b (dout,) (bias only when ``use_bias``)."""
+    if nb * din * dout >= BLAS_MIN_WORK:
+        y2 = y[:nb * dout].reshape((nb, dout))
+        y2[:, :] = np.dot(x[:nb * din].reshape((nb, din)), w[:din * dout].reshape((din, dout)))
+        if use_bias:
+            for r in range(nb):
+                for j in range(dout):
+                    y[r * dout + j] += b[j]
         return
-    for i in range(n_rows):
-        for j in range(n_out):
-            out[i, j] = 0.0
-        for k in range(n_in):
-            aik = a[i, k]
-            if aik != 0.0:
-                for j in range(n_out):
-                    out[i, j] += aik * b[k, j]
+    for r in range(nb):
+        xo = r * din
+        yo = r * dout
+        for j in range(dout):
+            acc = b[j] if use_bias else 0.0
+            for k in range(din):
+                acc += x[xo + k] * w[k * dout + j]
+            y[yo + j] = acc
 
 
 @njit(cache=True, nogil=True)
-def dense_forward(x, w, b, use_bias, y):
-    """y (B, out) = x (B, in) @ w (in, out) + b (out,) (bias only when ``use_bias``)."""
-    matmul_into(x, w, y)
-    if use_bias:
-        n_rows, n_out = y.shape
-        for i in range(n_rows):
-            for j in range(n_out):
-                y[i, j] += b[j]
-
-
-@njit(cache=True, nogil=True)
-def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx):
-    """Gradients: dw (in, out) = x.T @ g, db (out,) = sum g, dx (B, in) = g @ w.T (if ``want_dx``)."""
-    n_rows, n_in = x.shape
-    n_out = g.shape[1]
-    big = n_rows * n_in * n_out >= BLAS_MIN_WORK
-    if big:
-        dw[:, :] = np.dot(np.ascontiguousarray(x.T), g)
+def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
+    """dw (din, dout) = x.T @ g, db (dout,) = sum g, dx (nb, din) = g @ w.T (if ``want_dx``)."""
+    if nb * din * dout >= BLAS_MIN_WORK:
+        x2 = x[:nb * din].reshape((nb, din))
+        g2 = g[:nb * dout].reshape((nb, dout))
+        dw[:din * dout].reshape((din, dout))[:, :] = np.dot(np.ascontiguousarray(x2.T), g2)
+        if want_dx:
+            w2 = w[:din * dout].reshape((din, dout))
+            dx[:nb * din].reshape((nb, din))[:, :] = np.dot(g2, np.ascontiguousarray(w2.T))
     else:
-        for k in range(n_in):
-            for j in range(n_out):
-                dw[k, j] = 0.0
-        for i in range(n_rows):
-            for k in range(n_in):
-                xik = x[i, k]
-                if xik != 0.0:
-                    for j in range(n_out):
-                        dw[k, j] += xik * g[i, j]
-    if use_bias:
-        for j in range(n_out):
-            db[j] = 0.0
-        for i in range(n_rows):
-            for j in range(n_out):
-                db[j] += g[i, j]
-    if want_dx:
-        if big:
-            dx[:, :] = np.dot(g, np.ascontiguousarray(w.T))
-        else:
-            for i in range(n_rows):
-                for k in range(n_in):
+        for i in range(din * dout):
+            dw[i] = 0.0
+        for r in range(nb):
+            for k in range(din):
+                xv = x[r * din + k]
+                ko = k * dout
+                go = r * dout
+                for j in range(dout):
+                    dw[ko + j] += xv * g[go + j]
+        if want_dx:
+            for r in range(nb):
+                go = r * dout
+                for k in range(din):
                     acc = 0.0
-                    for j in range(n_out):
-                        acc += g[i, j] * w[k, j]
-                    dx[i, k] = acc
+                    ko = k * dout
+                    for j in range(dout):
+                        acc += g[go + j] * w[ko + j]
+                    dx[r * din + k] = acc
+    if use_bias:
+        for j in range(dout):
+            db[j] = 0.0
+        for r in range(nb):
+            for j in range(dout):
+                db[j] += g[r * dout + j]
 
 
 @njit(cache=True, nogil=True)
-def max_norm_columns(w, max_norm):
-    """Rescale each column of w (in, out) whose L2 norm exceeds ``max_norm`` to that norm."""
-    n_in, n_out = w.shape
-    for j in range(n_out):
+def max_norm_columns(w, max_norm, din, dout):
+    """Rescale each column of w (din, dout) whose L2 norm exceeds ``max_norm`` to that norm."""
+    for j in range(dout):
         s = 0.0
-        for k in range(n_in):
-            s += float(w[k, j]) * float(w[k, j])
+        for k in range(din):
+            s += float(w[k * dout + j]) * float(w[k * dout + j])
         norm = np.sqrt(s)
         if norm > max_norm:
             f = max_norm / norm
-            for k in range(n_in):
-                w[k, j] = w[k, j] * f
+            for k in range(din):
+                w[k * dout + j] = w[k * dout + j] * f

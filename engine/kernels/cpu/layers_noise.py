@@ -1,4 +1,5 @@
-"""Dropout, alpha dropout and Gaussian noise kernels (randomness from engine.rng counters)."""
+"""Dropout, alpha dropout and Gaussian noise kernels on flat buffers of ``n`` elements (element
+index = row * width + column); randomness from engine.rng counters."""
 from __future__ import annotations
 
 from numba import njit
@@ -10,58 +11,53 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 
 @njit(cache=True, nogil=True)
-def dropout_forward(x, y, mask, rate, seed, step, key):
-    """Inverted dropout: mask (B, D) = kept / (1 - rate), y = x * mask; element index i*D + j."""
-    n_rows, dim = x.shape
+def dropout_forward(x, y, mask, rate, seed, step, key, n):
+    """Inverted dropout: mask = kept / (1 - rate), y = x * mask."""
     keep = 1.0 / (1.0 - rate)
-    for i in range(n_rows):
-        for j in range(dim):
-            u = uniform01(seed, step, key, i * dim + j)
-            m = keep if u >= rate else 0.0
-            mask[i, j] = m
-            y[i, j] = x[i, j] * m
+    for i in range(n):
+        m = keep if uniform01(seed, step, key, i) >= rate else 0.0
+        mask[i] = m
+        y[i] = x[i] * m
 
 
 @njit(cache=True, nogil=True)
-def alpha_dropout_forward(x, y, mask, rate, seed, step, key):
+def alpha_dropout_forward(x, y, mask, rate, seed, step, key, n):
     """Keras AlphaDropout: y = a * (x * kept + alpha_p * (1 - kept)) + b; mask = a * kept."""
-    n_rows, dim = x.shape
     alpha_p = -SELU_ALPHA * SELU_SCALE
     a = ((1.0 - rate) * (1.0 + rate * alpha_p * alpha_p)) ** -0.5
     b = -a * alpha_p * rate
-    for i in range(n_rows):
-        for j in range(dim):
-            u = uniform01(seed, step, key, i * dim + j)
-            if u >= rate:
-                mask[i, j] = a
-                y[i, j] = a * x[i, j] + b
-            else:
-                mask[i, j] = 0.0
-                y[i, j] = a * alpha_p + b
+    for i in range(n):
+        if uniform01(seed, step, key, i) >= rate:
+            mask[i] = a
+            y[i] = a * x[i] + b
+        else:
+            mask[i] = 0.0
+            y[i] = a * alpha_p + b
 
 
 @njit(cache=True, nogil=True)
-def gaussian_noise_forward(x, y, stddev, seed, step, key):
-    """y = x + stddev * N(0, 1) noise (B, D)."""
-    n_rows, dim = x.shape
-    for i in range(n_rows):
-        for j in range(dim):
-            y[i, j] = x[i, j] + stddev * normal01(seed, step, key, i * dim + j)
+def gaussian_noise_forward(x, y, stddev, seed, step, key, n):
+    """y = x + stddev * N(0, 1) noise."""
+    for i in range(n):
+        y[i] = x[i] + stddev * normal01(seed, step, key, i)
 
 
 @njit(cache=True, nogil=True)
-def mask_backward(g, mask, dx):
+def mask_backward(g, mask, dx, n):
     """dx = g * mask (dropout, alpha dropout)."""
-    n_rows, dim = g.shape
-    for i in range(n_rows):
-        for j in range(dim):
-            dx[i, j] = g[i, j] * mask[i, j]
+    for i in range(n):
+        dx[i] = g[i] * mask[i]
 
 
 @njit(cache=True, nogil=True)
-def copy_2d(src, dst):
-    """dst[:, :] = src (B, D)."""
-    n_rows, dim = src.shape
-    for i in range(n_rows):
-        for j in range(dim):
-            dst[i, j] = src[i, j]
+def copy_flat(src, dst, n):
+    """dst[:n] = src[:n]."""
+    for i in range(n):
+        dst[i] = src[i]
+
+
+@njit(cache=True, nogil=True)
+def fill_flat(dst, value, n):
+    """dst[:n] = value."""
+    for i in range(n):
+        dst[i] = value

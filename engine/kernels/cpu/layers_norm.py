@@ -1,7 +1,8 @@
-"""Batch norm / batch renorm and layer norm kernels (DESIGN.md "Numerical conventions").
+"""Batch norm / batch renorm and layer norm kernels on flat (row-major) buffers (DESIGN.md
+"Numerical conventions"). x, y, g, dx: nb*dim elements.
 
-``stats`` (4, D) of a batch-norm layer holds the last training batch's mean, biased variance and
-renorm's r and d (1 and 0 without renorm); backward treats r and d as constants.
+``stats`` (4*dim, flat (4, dim)) of a batch-norm layer holds the last training batch's mean, biased
+variance and renorm's r and d (1 and 0 without renorm); backward treats r and d as constants.
 """
 from __future__ import annotations
 
@@ -12,143 +13,151 @@ from numba import njit
 
 @njit(cache=True, nogil=True)
 def bn_forward_train(x, y, gamma, beta, mm, mv, stats, eps, renorm, rmax, dmax, center, scale,
-                     fixed_rd):
-    """Training-mode batch norm of x (B, D) into y; fills ``stats``. With ``fixed_rd`` r and d are
-    read from ``stats`` instead of computed (finite-difference checks)."""
-    n_rows, dim = x.shape
+                     fixed_rd, nb, dim):
+    """Training-mode batch norm into y; fills ``stats``. With ``fixed_rd`` r and d are read from
+    ``stats`` instead of computed (finite-difference checks)."""
     for j in range(dim):
         mu = 0.0
-        for i in range(n_rows):
-            mu += x[i, j]
-        mu /= n_rows
+        for r in range(nb):
+            mu += x[r * dim + j]
+        mu /= nb
         var = 0.0
-        for i in range(n_rows):
-            dlt = x[i, j] - mu
+        for r in range(nb):
+            dlt = x[r * dim + j] - mu
             var += dlt * dlt
-        var /= n_rows
-        r = 1.0
+        var /= nb
+        rr = 1.0
         d = 0.0
         if renorm:
             if fixed_rd:
-                r = stats[2, j]
-                d = stats[3, j]
+                rr = stats[2 * dim + j]
+                d = stats[3 * dim + j]
             else:
                 sigma = math.sqrt(mv[j] + eps)
-                r = min(max(math.sqrt(var + eps) / sigma, 1.0 / rmax), rmax)
+                rr = min(max(math.sqrt(var + eps) / sigma, 1.0 / rmax), rmax)
                 d = min(max((mu - mm[j]) / sigma, -dmax), dmax)
-        stats[0, j] = mu
-        stats[1, j] = var
-        stats[2, j] = r
-        stats[3, j] = d
+        stats[j] = mu
+        stats[dim + j] = var
+        stats[2 * dim + j] = rr
+        stats[3 * dim + j] = d
         inv = 1.0 / math.sqrt(var + eps)
         gm = gamma[j] if scale else 1.0
         bt = beta[j] if center else 0.0
-        for i in range(n_rows):
-            y[i, j] = gm * ((x[i, j] - mu) * inv * r + d) + bt
+        for r in range(nb):
+            y[r * dim + j] = gm * ((x[r * dim + j] - mu) * inv * rr + d) + bt
 
 
 @njit(cache=True, nogil=True)
-def bn_forward_infer(x, y, gamma, beta, mm, mv, eps, center, scale):
+def bn_forward_infer(x, y, gamma, beta, mm, mv, eps, center, scale, nb, dim):
     """Inference batch norm with the moving statistics."""
-    n_rows, dim = x.shape
     for j in range(dim):
         inv = 1.0 / math.sqrt(mv[j] + eps)
         gm = gamma[j] if scale else 1.0
         bt = beta[j] if center else 0.0
-        for i in range(n_rows):
-            y[i, j] = gm * (x[i, j] - mm[j]) * inv + bt
+        for r in range(nb):
+            y[r * dim + j] = gm * (x[r * dim + j] - mm[j]) * inv + bt
 
 
 @njit(cache=True, nogil=True)
-def bn_backward(x, g, dx, gamma, dgamma, dbeta, stats, eps, center, scale):
+def bn_backward(x, g, dx, gamma, dgamma, dbeta, stats, eps, center, scale, nb, dim):
     """Backward of training-mode batch norm (r, d constants); dgamma/dbeta overwritten."""
-    n_rows, dim = x.shape
     for j in range(dim):
-        mu = stats[0, j]
-        inv = 1.0 / math.sqrt(stats[1, j] + eps)
-        r = stats[2, j]
-        d = stats[3, j]
+        mu = stats[j]
+        inv = 1.0 / math.sqrt(stats[dim + j] + eps)
+        rr = stats[2 * dim + j]
+        d = stats[3 * dim + j]
         sg = 0.0
         sgz = 0.0
-        for i in range(n_rows):
-            z = (x[i, j] - mu) * inv
-            sg += g[i, j]
-            sgz += g[i, j] * z
+        for r in range(nb):
+            z = (x[r * dim + j] - mu) * inv
+            sg += g[r * dim + j]
+            sgz += g[r * dim + j] * z
         if scale:
-            dgamma[j] = r * sgz + d * sg
+            dgamma[j] = rr * sgz + d * sg
         if center:
             dbeta[j] = sg
-        gr = (gamma[j] if scale else 1.0) * r
-        mean_dz = gr * sg / n_rows
-        mean_dzz = gr * sgz / n_rows
-        for i in range(n_rows):
-            z = (x[i, j] - mu) * inv
-            dx[i, j] = inv * (gr * g[i, j] - mean_dz - z * mean_dzz)
+        gr = (gamma[j] if scale else 1.0) * rr
+        mean_dz = gr * sg / nb
+        mean_dzz = gr * sgz / nb
+        for r in range(nb):
+            z = (x[r * dim + j] - mu) * inv
+            dx[r * dim + j] = inv * (gr * g[r * dim + j] - mean_dz - z * mean_dzz)
 
 
 @njit(cache=True, nogil=True)
-def bn_update_moving(mm, mv, stats, momentum, n_rows):
+def bn_infer_backward(g, dx, gamma, mv, eps, scale, nb, dim):
+    """dx of inference-mode batch norm (a frozen layer): g * gamma / sqrt(moving_var + eps)."""
+    for j in range(dim):
+        f = 1.0 / math.sqrt(mv[j] + eps)
+        if scale:
+            f = f * gamma[j]
+        for r in range(nb):
+            dx[r * dim + j] = g[r * dim + j] * f
+
+
+@njit(cache=True, nogil=True)
+def bn_update_moving(mm, mv, stats, momentum, nb):
     """moving = momentum * moving + (1 - momentum) * batch (unbiased variance)."""
     dim = mm.shape[0]
-    unbias = n_rows / max(n_rows - 1, 1)
+    unbias = nb / max(nb - 1, 1)
     for j in range(dim):
-        mm[j] = momentum * mm[j] + (1.0 - momentum) * stats[0, j]
-        mv[j] = momentum * mv[j] + (1.0 - momentum) * stats[1, j] * unbias
+        mm[j] = momentum * mm[j] + (1.0 - momentum) * stats[j]
+        mv[j] = momentum * mv[j] + (1.0 - momentum) * stats[dim + j] * unbias
 
 
 @njit(cache=True, nogil=True)
-def ln_forward(x, y, gamma, beta, cache, eps, center, scale):
-    """Layer norm per sample over the features; cache (B, 2) receives mean and 1/std."""
-    n_rows, dim = x.shape
-    for i in range(n_rows):
+def ln_forward(x, y, gamma, beta, cache, eps, center, scale, nb, dim):
+    """Layer norm per sample over the features; cache (nb*2) receives mean and 1/std per row."""
+    for r in range(nb):
+        o = r * dim
         mu = 0.0
         for j in range(dim):
-            mu += x[i, j]
+            mu += x[o + j]
         mu /= dim
         var = 0.0
         for j in range(dim):
-            dlt = x[i, j] - mu
+            dlt = x[o + j] - mu
             var += dlt * dlt
         var /= dim
         inv = 1.0 / math.sqrt(var + eps)
-        cache[i, 0] = mu
-        cache[i, 1] = inv
+        cache[2 * r] = mu
+        cache[2 * r + 1] = inv
         for j in range(dim):
-            v = (x[i, j] - mu) * inv
+            v = (x[o + j] - mu) * inv
             if scale:
                 v = v * gamma[j]
             if center:
                 v = v + beta[j]
-            y[i, j] = v
+            y[o + j] = v
 
 
 @njit(cache=True, nogil=True)
-def ln_backward(x, g, dx, gamma, dgamma, dbeta, cache, center, scale):
+def ln_backward(x, g, dx, gamma, dgamma, dbeta, cache, center, scale, nb, dim):
     """Backward of layer norm; dgamma/dbeta overwritten."""
-    n_rows, dim = x.shape
     if scale:
         for j in range(dim):
             dgamma[j] = 0.0
     if center:
         for j in range(dim):
             dbeta[j] = 0.0
-    for i in range(n_rows):
-        mu = cache[i, 0]
-        inv = cache[i, 1]
+    for r in range(nb):
+        o = r * dim
+        mu = cache[2 * r]
+        inv = cache[2 * r + 1]
         s1 = 0.0
         s2 = 0.0
         for j in range(dim):
-            xh = (x[i, j] - mu) * inv
-            gh = g[i, j] * gamma[j] if scale else g[i, j]
+            xh = (x[o + j] - mu) * inv
+            gh = g[o + j] * gamma[j] if scale else g[o + j]
             s1 += gh
             s2 += gh * xh
             if scale:
-                dgamma[j] += g[i, j] * xh
+                dgamma[j] += g[o + j] * xh
             if center:
-                dbeta[j] += g[i, j]
+                dbeta[j] += g[o + j]
         s1 /= dim
         s2 /= dim
         for j in range(dim):
-            xh = (x[i, j] - mu) * inv
-            gh = g[i, j] * gamma[j] if scale else g[i, j]
-            dx[i, j] = inv * (gh - s1 - xh * s2)
+            xh = (x[o + j] - mu) * inv
+            gh = g[o + j] * gamma[j] if scale else g[o + j]
+            dx[o + j] = inv * (gh - s1 - xh * s2)
