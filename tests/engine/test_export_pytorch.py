@@ -113,10 +113,16 @@ def test_generated_script_compiles(name, design):
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
-def test_shipped_designs_compile(path):
+def test_shipped_designs_export_and_train(path, tmp_path):
     from engine.design import load_design
-    source = render_pytorch_script(load_design(path), "data.npz")
+    design = load_design(path)
+    source = export_pytorch(design, tmp_path / "net.py", base_dir=path.parent)
     compile(source, path.name, "exec")
+    with np.load(tmp_path / "net_data.npz", allow_pickle=False) as f:
+        assert f["x_train"].shape[1] == design.input_dim
+    if importlib.util.find_spec("torch") is not None:
+        losses, _ = run_in_process(tmp_path / "net.py", 2, float64=False, weights=None)
+        assert len(losses) == 2 and np.all(np.isfinite(losses))
 
 
 def test_templates_parse_and_blocks_are_unique():
@@ -389,7 +395,8 @@ def run_in_process(path, steps, float64=True, weights="w.npz"):
         torch.manual_seed(0)
         data = module.load_data(path.parent / module.DATA_FILE)
         model = module.build_model()
-        module.load_weights(model, path.parent / weights)
+        if weights is not None:
+            module.load_weights(model, path.parent / weights)
         losses = module.train(model, data, max_steps=steps)
     finally:
         torch.set_default_dtype(old)
