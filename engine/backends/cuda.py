@@ -136,7 +136,8 @@ class CudaProgram:
         nfwd = int(icfg[I_NFWD])
         last = s == lrs.shape[0] - 1
         monitor = last and icfg[I_MONITOR] != 0
-        gather_rows(lay, b.work, xd, yd, swd, bidx_d, int(bstart[s]), nb)
+        gather_rows((lay[L_X], lay[L_Y], lay[L_SW]), b.work, xd, yd, swd, bidx_d, int(bstart[s]),
+                    nb)
         for i in range(nfwd):
             layer_forward(b, ip, fp, i, nb, True, True, seed, step)
         self._loss(ip, lay, icfg, nb, nfwd, True)

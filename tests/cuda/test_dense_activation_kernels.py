@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 from numba import cuda
 
-from engine.kernels.cpu import layers_act as cpu_act
-from engine.kernels.cpu import layers_dense as cpu_dense
-from engine.kernels.cpu import layers_noise as cpu_noise
+from engine.kernels.cpu import layers_act
+from tests.cuda import cpu_twins as cpu
 from engine.kernels.cuda import activations as act
 from engine.kernels.cuda import matmul, noise
 from engine.kernels.cuda.launch import CONFIG
@@ -32,9 +31,9 @@ def test_dense_forward_backward_match_cpu(rng, shape, tile):
     bias = rng.standard_normal(n_out).astype(np.float32)
     g = rng.standard_normal((b, n_out)).astype(np.float32)
     y_ref = np.zeros((b, n_out), np.float32)
-    cpu_dense.dense_forward(x, w, bias, True, y_ref)
+    cpu.dense_forward(x, w, bias, True, y_ref)
     dx_ref, dw_ref, db_ref = (np.zeros_like(x), np.zeros_like(w), np.zeros_like(bias))
-    cpu_dense.dense_backward(x, w, g, dx_ref, dw_ref, db_ref, True, True)
+    cpu.dense_backward(x, w, g, dx_ref, dw_ref, db_ref, True, True)
 
     dxd, dwd, dbd, dgd = to_dev(x), to_dev(w), to_dev(bias), to_dev(g)
     y = cuda.device_array((b, n_out), np.float32)
@@ -79,7 +78,7 @@ def _params(name):
                          + [("rrelu", True)])
 def test_activation_matches_cpu(rng, name, training):
     code = act.ACTIVATION_CODES[name]
-    assert getattr(cpu_act, name.upper()) == code
+    assert getattr(layers_act, name.upper()) == code
     x = (rng.standard_normal((6, 5)) * 3).astype(np.float32)
     x[0, 0] = 0.0
     alpha = rng.uniform(0.1, 0.4, 5).astype(np.float32)
@@ -88,10 +87,10 @@ def test_activation_matches_cpu(rng, name, training):
     seed, step, key = 11, 4, layer_key("a1")
     y_ref = np.zeros_like(x)
     slope = np.zeros_like(x)
-    cpu_act.act_forward(code, x, y_ref, alpha, p1, p2, slope, training, seed, step, key)
+    cpu.act_forward(code, x, y_ref, alpha, p1, p2, slope, training, seed, step, key)
     dx_ref = np.zeros_like(x)
     da_ref = np.zeros_like(alpha)
-    cpu_act.act_backward(code, x, y_ref, gy, dx_ref, alpha, da_ref, p1, slope, True)
+    cpu.act_backward(code, x, y_ref, gy, dx_ref, alpha, da_ref, p1, slope, True)
 
     dx, da = to_dev(x), to_dev(alpha)
     y = cuda.device_array_like(dx)
@@ -114,11 +113,11 @@ def test_noise_layers_match_cpu_masks_exactly(rng, kind, rate):
     y_ref = np.zeros_like(x)
     mask = np.zeros_like(x)
     if kind == noise.DROPOUT:
-        cpu_noise.dropout_forward(x, y_ref, mask, rate, seed, step, key)
+        cpu.dropout_forward(x, y_ref, mask, rate, seed, step, key)
     elif kind == noise.ALPHA_DROPOUT:
-        cpu_noise.alpha_dropout_forward(x, y_ref, mask, rate, seed, step, key)
+        cpu.alpha_dropout_forward(x, y_ref, mask, rate, seed, step, key)
     else:
-        cpu_noise.gaussian_noise_forward(x, y_ref, rate, seed, step, key)
+        cpu.gaussian_noise_forward(x, y_ref, rate, seed, step, key)
         mask[:] = 1.0
     dx_ref = g * mask
     y = cuda.device_array_like(x)

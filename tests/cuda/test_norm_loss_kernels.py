@@ -10,10 +10,10 @@ import pytest
 from numba import cuda
 
 from engine import rng as cpu_rng
-from engine.kernels.cpu import layers_norm as cpu_norm
 from engine.kernels.cpu import losses as cpu_losses
 from engine.kernels.cuda import losses, norm
 from engine.kernels.cuda import rng as cuda_rng
+from tests.cuda import cpu_twins as cpu_norm
 from tests.cuda.conftest import host, to_dev
 
 pytestmark = [pytest.mark.cudasim, pytest.mark.timeout(180)]

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from numba import cuda
 
-from engine.kernels.cpu import layers_dense as cpu_dense
 from engine.kernels.cpu import optim as cpu_optim
 from engine.kernels.cuda import optim, reduce
+from tests.cuda import cpu_twins as cpu_dense
 from tests.cuda.conftest import host, to_dev
 
 pytestmark = [pytest.mark.cudasim, pytest.mark.timeout(180)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
-from engine.program.plan import L_SW, L_X, L_Y
 
 
 @cuda.jit
@@ -28,13 +27,14 @@ def _gather_kernel(xb, yb, swb, x, y, sw, bidx, start):
         k += stride
 
 
-def gather_rows(lay, work, x, y, sw, bidx, start: int, nb: int) -> None:
+def gather_rows(offsets: tuple[int, int, int], work, x, y, sw, bidx, start: int, nb: int) -> None:
     """Copy rows ``bidx[start:start+nb]`` of the device data x (n, F), y (n, T), sw (n,) into the
-    batch area of the device work buffer (layout ``lay`` as engine/model.py)."""
+    batch area of the flat device work buffer: x, y and sw rows start at ``offsets``."""
     nin, nt = x.shape[1], y.shape[1]
-    xb = work[int(lay[L_X]):int(lay[L_X]) + nb * nin].reshape((nb, nin))
-    yb = work[int(lay[L_Y]):int(lay[L_Y]) + nb * nt].reshape((nb, nt))
-    swb = work[int(lay[L_SW]):int(lay[L_SW]) + nb]
+    x_off, y_off, sw_off = (int(o) for o in offsets)
+    xb = work[x_off:x_off + nb * nin].reshape((nb, nin))
+    yb = work[y_off:y_off + nb * nt].reshape((nb, nt))
+    swb = work[sw_off:sw_off + nb]
     blocks, threads = grid1d(nb * (nin + nt + 1))
     _gather_kernel[blocks, threads](xb, yb, swb, x, y, sw, bidx, int(start))
 
