@@ -32,6 +32,9 @@ def _schedule(cfg: Any):
 
 __all__ = ["TrainingSession", "StepSnapshot", "LayerStats"]
 
+MAX_STEPS_PER_CALL = 200_000
+MAX_SAMPLES_PER_CALL = 4_000_000
+
 
 class TrainingSession(SessionControl):
     """Trains ``model`` on ``data`` (see docs/ARCHITECTURE.md "Session API")."""
@@ -138,6 +141,10 @@ class TrainingSession(SessionControl):
         return self.steps_per_epoch - -(-(self.n - self.pos) // self.batch_size)
 
     @property
+    def _classifies(self) -> bool:
+        return getattr(self.loss, "task", "") == "classification"
+
+    @property
     def finished(self) -> bool:
         return self.status != "running"
 
@@ -155,20 +162,38 @@ class TrainingSession(SessionControl):
         return self.run(self.steps_per_epoch - self.batch_in_epoch)
 
     def run(self, n: int) -> StepSnapshot:
-        """Train ``n`` steps (crossing epochs), one compiled call per epoch segment."""
+        """Train ``n`` steps (crossing epochs) in as few compiled calls as possible: one per epoch
+        segment, or one for many epochs when nothing at an epoch's end can change the training
+        (no validation set, no early stopping, a schedule without an epoch-end hook)."""
         remaining = int(n)
         before = self.step_count
         while remaining > 0 and not self.finished:
-            left = -(-(self.n - self.pos) // self.batch_size)
-            done = self._call(min(remaining, left))
+            most = max(1, min(MAX_STEPS_PER_CALL, MAX_SAMPLES_PER_CALL // self.batch_size))
+            span = min(remaining, most) if self._epochs_batchable() else \
+                min(remaining, -(-(self.n - self.pos) // self.batch_size))
+            done = self._call(self._segments(span))
             remaining -= done
-            if self.status == "diverged":
-                break
-            if self.pos >= self.n:
-                self._end_epoch()
         if self.step_count > before or not self.monitors.have_pass:
             self._maybe_monitor(before)
         return self.snapshot()
+
+    def _epochs_batchable(self) -> bool:
+        from engine.schedules import Schedule
+        return (self.x_val.shape[0] == 0 and not self.early_stopping
+                and type(self.schedule).on_epoch_end is Schedule.on_epoch_end)
+
+    def _segments(self, k: int) -> list[tuple[int, int, int]]:
+        """(epoch, first sample position, steps) for the next ``k`` steps, ending at the last epoch."""
+        segs = []
+        epoch, pos = self.epoch, self.pos
+        while k > 0 and epoch < self.epochs:
+            steps = min(k, -(-(self.n - pos) // self.batch_size))
+            segs.append((epoch, pos, steps))
+            k -= steps
+            pos = min(pos + steps * self.batch_size, self.n)
+            if pos >= self.n:
+                epoch, pos = epoch + 1, 0
+        return segs
 
     def _permutation(self, epoch: int) -> np.ndarray:
         if getattr(self, "_perm_epoch", None) != epoch:
@@ -177,41 +202,65 @@ class TrainingSession(SessionControl):
             self._perm_epoch = epoch
         return self._perm
 
-    def _call(self, k: int) -> int:
-        m, opt = self.model, self.optimizer
+    def _batches(self, segs: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Sample indices of all batches and each batch's start in them (int64)."""
         B = self.batch_size
-        perm = self._permutation(self.epoch)
-        bstart = np.minimum(self.pos + np.arange(k + 1, dtype=np.int64) * B, self.n) - self.pos
-        bidx = perm[self.pos:self.pos + int(bstart[-1])]
-        bstart = bstart.astype(np.int64)
+        idx, starts, base = [], [np.zeros(1, np.int64)], 0
+        for epoch, pos, steps in segs:
+            ends = np.minimum(pos + np.arange(1, steps + 1, dtype=np.int64) * B, self.n)
+            idx.append(self._permutation(epoch)[pos:int(ends[-1])])
+            starts.append(ends - pos + base)
+            base += int(ends[-1]) - pos
+        return np.concatenate(idx), np.concatenate(starts)
+
+    def _call(self, segs: list[tuple[int, int, int]]) -> int:
+        m, opt = self.model, self.optimizer
+        k = sum(s[2] for s in segs)
+        bidx, bstart = self._batches(segs)
         lrs, moms = self.schedule.values(self.step_count, k, opt.learning_rate, opt.momentum_value())
         icfg = np.zeros(P.ICFG_LEN, np.int64)
         icfg[[P.I_SEED, P.I_STEP0, P.I_LOSS, P.I_FUSED, P.I_OPT, P.I_T0, P.I_NFWD, P.I_APPLY,
               P.I_MONITOR]] = [self.seed, self.step_count, self.loss.code, self.fused, opt.code,
                                self.iterations, self.n_fwd, 1, 1 if self.monitor_every > 0 else 0]
-        fcfg = np.array(opt.clip_values(), np.float64)
         losses, accs = np.zeros(k), np.zeros(k)
         res = np.zeros(P.RES_LEN, np.int64)
         train_steps(m.ip, m.fp, m.ptab, m.lay, m.params, m.grads, m.state, m.work, self.slots,
                     self.wprev, self.x, self.y, self.sw, bidx, bstart, np.ascontiguousarray(lrs),
-                    np.ascontiguousarray(moms), opt.hparams(), self.ostate, icfg, fcfg, losses,
-                    accs, self.monitors.pmon, res)
+                    np.ascontiguousarray(moms), opt.hparams(), self.ostate, icfg,
+                    np.array(opt.clip_values(), np.float64), losses, accs, self.monitors.pmon, res)
         done = int(res[P.R_DONE])
-        sizes = np.diff(bstart)[:done].astype(np.float64)
-        self._ep[0] += float(np.dot(losses[:done], sizes))
-        self._ep[1] += float(np.dot(np.nan_to_num(accs[:done]), sizes))
-        self._ep[2] += int(sizes.sum())
-        self.pos += int(sizes.sum())
-        self.step_count += done
-        self.iterations += done
-        last = done - 1 if res[P.R_STATUS] == 0 else done
-        self.last_loss = float(losses[last]) if last >= 0 else self.last_loss
-        self.last_acc = None if last < 0 or math.isnan(accs[last]) else float(accs[last])
-        self.last_lr, self.last_mom = float(lrs[max(last, 0)]), float(moms[max(last, 0)])
+        diverged = res[P.R_STATUS] != 0
+        self._account(segs, done, bstart, losses, accs)
+        last = done if diverged else done - 1
+        if last >= 0:
+            self.last_loss = float(losses[last])
+            self.last_acc = None if math.isnan(accs[last]) else float(accs[last])
+            self.last_lr, self.last_mom = float(lrs[last]), float(moms[last])
         self.monitors.have_grads = self.monitor_every > 0 and done == k
-        if res[P.R_STATUS] != 0:
+        if diverged:
             self._diverged(int(res[P.R_LAYER]), int(res[P.R_WHAT]))
         return done
+
+    def _account(self, segs, done: int, bstart: np.ndarray, losses: np.ndarray,
+                 accs: np.ndarray) -> None:
+        """Counters and epoch sums for the ``done`` steps of ``segs``; epoch ends as they come."""
+        first = 0
+        sizes = np.diff(bstart).astype(np.float64)
+        accs0 = np.where(np.isnan(accs), 0.0, accs)
+        for _, _, steps in segs:
+            d = min(steps, done - first)
+            if d <= 0:
+                break
+            sz = sizes[first:first + d]
+            self._ep[0] += float(np.dot(losses[first:first + d], sz))
+            self._ep[1] += float(np.dot(accs0[first:first + d], sz))
+            self._ep[2] += int(sz.sum())
+            self.pos += int(sz.sum())
+            self.step_count += d
+            self.iterations += d
+            first += d
+            if self.pos >= self.n:
+                self._end_epoch()
 
     def _diverged(self, layer: int, what: int) -> None:
         self.status = "diverged"
@@ -249,7 +298,7 @@ class TrainingSession(SessionControl):
         self.pos = 0
         ls, acs, cnt = self._ep
         self.epoch_loss = ls / max(cnt, 1)
-        self.epoch_acc = acs / max(cnt, 1) if self.last_acc is not None else None
+        self.epoch_acc = acs / max(cnt, 1) if self._classifies else None
         self._ep = [0.0, 0.0, 0]
         if self.x_val.shape[0] > 0:
             self.val_loss, self.val_acc = self.evaluate(self.x_val, self.y_val)
@@ -296,7 +345,7 @@ class TrainingSession(SessionControl):
         ls, acs, cnt = self._ep
         if cnt:
             return {"epoch": self.epoch + 1, "loss": ls / cnt,
-                    "accuracy": acs / cnt if self.last_acc is not None else None}
+                    "accuracy": acs / cnt if self._classifies else None}
         return {"epoch": self.epoch, "loss": self.epoch_loss, "accuracy": self.epoch_acc}
 
     # ------------------------------------------------------------------ snapshots

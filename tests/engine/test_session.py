@@ -58,6 +58,21 @@ def test_step_run_and_epochs_are_bit_identical():
     assert not same_weights(a, d)
 
 
+def test_multi_epoch_calls_are_bit_identical_and_count_epochs():
+    """Without validation data several epochs run in one compiled call: same result."""
+    d = make_data()
+    nov = SimpleNamespace(x_train=d.x_train, y_train=d.y_train, x_val=d.x_val[:0], y_val=d.y_val[:0])
+    a, b = make(data=nov, epochs=5), make(data=nov, epochs=5)
+    for _ in range(30):
+        a.step()
+    snap = b.run(30)
+    assert same_weights(a, b) and a.history == b.history
+    assert (snap.step, snap.epoch, snap.batch_in_epoch) == (30, 4, 2)
+    assert [h["epoch"] for h in b.history] == [1, 2, 3, 4]
+    assert snap.accuracy is not None and b.history[-1]["accuracy"] is not None
+    assert b.run(100).step == 35 and b.finished
+
+
 def test_state_dict_resume_is_bit_identical():
     a = make()
     a.run(10)
