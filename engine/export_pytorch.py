@@ -72,17 +72,22 @@ def runtime_source(names: list[str] | tuple[str, ...]) -> str:
     return "\n\n\n".join(blocks[name] for name in seen)
 
 
-def _as_dict(design: Any) -> dict[str, Any]:
-    """The plain normalised design dict (``Design.to_dict()``, or a dict as given)."""
+def _as_dict(design: Any, base_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The validated, normalised design dict (every key, the engine's defaults filled in).
+
+    A ``Design`` gives its ``to_dict()``; a plain dict goes through ``Design.from_dict`` first, so
+    a bad design is ``BadInput`` naming the field, as everywhere else.
+    """
     if hasattr(design, "to_dict"):
         return design.to_dict()
     if isinstance(design, Mapping):
-        return dict(design)
+        from engine.design import Design
+        return Design.from_dict(dict(design), base_dir).to_dict()
     raise BadInput(f"expected a design or a design dict, got {type(design).__name__}", "design")
 
 
 def _header(d: dict[str, Any], script_name: str, data_file: str) -> str:
-    name = str(d.get("name", "design")).replace('"""', "'''")
+    name = str(d.get("name", "design")).replace("\\", "/").replace('"""', "'''")
     return f'''#!/usr/bin/env python3
 """{name}: a Network Playground design exported to plain PyTorch.
 
@@ -282,7 +287,7 @@ def export_pytorch(design: Any, path: str | os.PathLike[str],
     -------
     str : the script's source.
     """
-    d = _as_dict(design)
+    d = _as_dict(design, base_dir)
     path = Path(path)
     arrays = data_arrays(d, base_dir, data)
     loss_cfg = d.get("loss") or {}

@@ -732,3 +732,18 @@ def test_class_weight_tables_in_the_script():
     y = torch.tensor([[0.0], [1.0], [2.0], [1.0]])  # class 2 lies beyond the table: weight 1
     assert ns["sample_weights"](y).tolist() == [2.0, 0.5, 1.0, 0.5]
     assert ns["sample_weights"](torch.eye(3)[[1, 0]]).tolist() == [0.5, 2.0]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(deadline=None, max_examples=30)
+@given(name=st.text(min_size=1, max_size=40))
+def test_any_design_name_gives_a_valid_script(name):
+    design = make_design([_dense(1)], "mse")
+    design["name"] = name
+    try:
+        source = render_pytorch_script(design)
+    except BadInput:  # names the engine rejects (e.g. control characters) never reach the export
+        return
+    compile(source, "named.py", "exec")
