@@ -46,15 +46,28 @@ class EngineRunner:
     """
 
     def __init__(self, design: dict, base_dir: Path, monitor_every: int = MONITORS_OFF):
-        from engine.build import build_session
-        from engine.design import Design
-
         t0 = time.perf_counter()
-        self.session = build_session(Design.from_dict(design), base_dir=Path(base_dir))
-        set_monitor_every(self.session, monitor_every)
+        self.design, self.base_dir, self.monitor_every = design, Path(base_dir), monitor_every
+        self.session = self._build()
         self.session.step()
         self.compile_s = time.perf_counter() - t0
         self.last = None
+
+    def _build(self):
+        from engine.build import build_session
+        from engine.design import Design
+
+        session = build_session(Design.from_dict(self.design), base_dir=self.base_dir)
+        set_monitor_every(session, self.monitor_every)
+        return session
+
+    def reset(self) -> None:
+        """Back to the initial weights and step 0 (``session.reset()``; a rebuild where it is missing)."""
+        if hasattr(self.session, "reset"):
+            self.session.reset()
+            set_monitor_every(self.session, self.monitor_every)
+        else:
+            self.session = self._build()
 
     def run(self, n: int):
         """Train ``n`` steps in one ``session.run`` call; rebuilds nothing."""

@@ -13,45 +13,66 @@ import time
 from pathlib import Path
 
 from benchmarks import engine_bench, pytorch_reference, report
-from benchmarks.data import ensure_design_data, training_arrays
-from benchmarks.numpy_reference import NumpyNet
+from benchmarks.data import ensure_design_data
 from benchmarks.processes import measure_ui, startup
-from benchmarks.timing import machine_info, time_steps
+from benchmarks.timing import Timing, machine_info
+from benchmarks.worker import InProcessWorker, Worker
 from benchmarks.workloads import WORKLOADS, DESIGN_DIR, Workload, flops_per_step
 
 IMPLS = ("engine", "engine+monitors", "numpy_reference", "pytorch")
+#: Steps per timed repeat at most: every repeat restarts from the initial weights, and stays in the
+#: early part of training where no implementation meets subnormal floats.
+MAX_STEPS = {"A": 200_000, "B": 200_000, "C": 5_000, "D": 2_000, "E": 2_000, "F": 200_000}
 
 
-def _runner(impl: str, design: dict, base_dir: Path):
-    """An object with ``run(n)`` and ``compile_s`` (None for the references) for one implementation."""
-    if impl in ("engine", "engine+monitors"):
-        every = 1 if impl == "engine+monitors" else engine_bench.MONITORS_OFF
-        return engine_bench.EngineRunner(design, base_dir, monitor_every=every)
-    x, y = training_arrays(design, base_dir)
-    net = NumpyNet(design, x, y) if impl == "numpy_reference" else pytorch_reference.TorchNet(design, x, y)
-    net.compile_s = None
-    return net
+def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: int,
+                     max_steps: int, in_process: bool = False) -> list[dict]:
+    """One result row per implementation; each runs in its own process, timed in turns (A B C, A B C,
+    ...) so that a change in the machine's background load hits all of them alike.
 
-
-def measure(w: Workload, impl: str, target_s: float, repeats: int) -> dict:
-    """One result row; ``error`` set instead of figures when the implementation failed."""
+    Every timed repeat starts from the implementation's initial state (reset, not timed), so all are
+    timed over the same early stretch of training, never in a late, overconfident phase whose
+    subnormal floats would slow whichever had trained furthest. A row has ``error`` when its
+    implementation failed.
+    """
     design = w.design_dict()
-    row = {"workload": w.name, "impl": "engine" if w.monitors_only else impl, "optimizer": w.optimizer,
-           "batch": int(design["training"]["batch_size"])}
+    ensure_design_data(design, w.path.parent)
+    rows, workers, timings = {}, {}, {}
+    for impl in impls:
+        rows[impl] = {"workload": w.name, "impl": "engine" if w.monitors_only else impl,
+                      "optimizer": w.optimizer, "batch": int(design["training"]["batch_size"])}
+        make = InProcessWorker if in_process else Worker
+        worker = make("engine+monitors" if w.monitors_only else impl, design, w.path.parent)
+        if worker.error:
+            rows[impl]["error"] = worker.error
+            worker.close()
+        else:
+            workers[impl] = worker
     try:
-        ensure_design_data(design, w.path.parent)
-        runner = _runner("engine+monitors" if w.monitors_only else impl, design, w.path.parent)
-        timing = time_steps(runner.run, target_s=target_s, repeats=repeats)
-    except Exception as err:  # noqa: BLE001 - a failed row is reported, the others still run
-        row["error"] = f"{type(err).__name__}: {err}"
-        return row
-    row.update(steps_per_s=round(timing.steps_per_s, 2),
-               gflops=round(timing.steps_per_s * flops_per_step(design) / 1e9, 4),
-               compile_s=None if runner.compile_s is None else round(runner.compile_s, 4),
-               steps=timing.steps, repeats=timing.repeats, spread=timing.spread)
-    if w.monitors_only:
-        row["monitors"] = "every step"
-    return row
+        for impl, worker in list(workers.items()):
+            try:
+                timings[impl] = Timing(worker.request("calibrate", target_s, max_steps))
+            except RuntimeError as err:
+                rows[impl]["error"] = str(err).splitlines()[0]
+                workers.pop(impl).close()
+        for _ in range(repeats):
+            for impl, worker in workers.items():
+                timings[impl].rates.append(timings[impl].steps / worker.request("time", timings[impl].steps))
+    except RuntimeError as err:
+        for impl in workers:
+            rows[impl]["error"] = str(err).splitlines()[0]
+        timings = {}
+    finally:
+        for worker in workers.values():
+            worker.close()
+    for impl, t in timings.items():
+        rows[impl].update(steps_per_s=round(t.steps_per_s, 2),
+                          gflops=round(t.steps_per_s * flops_per_step(design) / 1e9, 4),
+                          compile_s=None if workers[impl].compile_s is None else round(workers[impl].compile_s, 4),
+                          steps=t.steps, repeats=len(t.rates), spread=round(t.spread, 3))
+        if w.monitors_only:
+            rows[impl]["monitors"] = "every step"
+    return list(rows.values())
 
 
 def _impls_for(w: Workload, impls: tuple[str, ...]) -> list[str]:
@@ -69,10 +90,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seconds", type=float, default=None, help="seconds per timed repeat (default 0.5)")
     p.add_argument("--ui-seconds", type=float, default=None, help="playground --measure-ui time, 0 skips "
                    "(default 10; 0 with --quick)")
+    p.add_argument("--in-process", action="store_true", help="time every implementation in this process "
+                   "(default with --quick; otherwise each gets its own process)")
     p.add_argument("--no-startup", action="store_true", help="skip the two-process start-up measurement")
     p.add_argument("--out", default=str(Path(__file__).resolve().parent / "results.json"))
     args = p.parse_args(argv)
     args.repeats = args.repeats or (2 if args.quick else 5)
+    args.in_process = args.in_process or args.quick
     args.seconds = args.seconds or (0.005 if args.quick else 0.5)
     if args.ui_seconds is None:
         args.ui_seconds = 0.0 if args.quick else 10.0
@@ -98,8 +122,8 @@ def run(args: argparse.Namespace, log=print) -> dict:
     for w in WORKLOADS:
         if w.name not in args.workloads:
             continue
-        for impl in _impls_for(w, args.impls):
-            row = measure(w, impl, args.seconds, args.repeats)
+        for row in measure_workload(w, _impls_for(w, args.impls), args.seconds, args.repeats,
+                                    MAX_STEPS[w.name], in_process=args.in_process):
             results.append(row)
             log(f"  {w.name} {w.optimizer:<4} {row['impl']:<16} " +
                 (f"error: {row['error']}" if "error" in row else
@@ -108,7 +132,7 @@ def run(args: argparse.Namespace, log=print) -> dict:
     ui = measure_ui(DESIGN_DIR / "B.json", args.ui_seconds) if args.ui_seconds > 0 else None
     targets = report.speed_targets(results, machine) + report.process_targets(start, ui)
     return {"machine": machine, "results": results, "targets": targets, "startup": start, "ui": ui,
-            "settings": {"quick": args.quick, "repeats": args.repeats, "seconds_per_repeat": args.seconds,
+            "settings": {"quick": args.quick, "in_process": args.in_process, "repeats": args.repeats, "seconds_per_repeat": args.seconds,
                          "ui_seconds": args.ui_seconds, "total_s": round(time.perf_counter() - t_start, 1)}}
 
 

@@ -5,9 +5,7 @@ import os
 import platform
 import statistics
 import time
-from dataclasses import dataclass
-from typing import Callable
-
+from dataclasses import dataclass, field
 import numpy as np
 
 
@@ -42,7 +40,7 @@ def machine_info(matmul_n: int = 1024) -> dict:
     """``{"cpu", "cores", "matmul_gflops", ...}`` for results.json."""
     import numba
 
-    info = {"cpu": cpu_name(), "cores": os.cpu_count(), "matmul_gflops": round(matmul_gflops(matmul_n), 2),
+    info = {"cpu": cpu_name(), "load_average": [round(x, 2) for x in os.getloadavg()], "cores": os.cpu_count(), "matmul_gflops": round(matmul_gflops(matmul_n), 2),
             "python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__,
             "platform": platform.platform()}
     try:
@@ -55,41 +53,37 @@ def machine_info(matmul_n: int = 1024) -> dict:
     return info
 
 
-@dataclass(frozen=True)
+@dataclass
 class Timing:
-    """Median steps/s over ``repeats`` timed runs of ``steps`` steps each, after warm-up."""
+    """Median steps/s over the timed repeats of ``steps`` steps each, after warm-up."""
 
-    steps_per_s: float
     steps: int
-    repeats: int
-    spread: float  # (max - min) / median of the repeats' steps/s
+    rates: list[float] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
-        return {"steps_per_s": round(self.steps_per_s, 2), "steps": self.steps, "repeats": self.repeats,
-                "spread": round(self.spread, 3)}
+    @property
+    def steps_per_s(self) -> float:
+        return statistics.median(self.rates)
+
+    @property
+    def spread(self) -> float:
+        """(max - min) / median of the repeats' steps/s: how much the machine's load moved them."""
+        return (max(self.rates) - min(self.rates)) / self.steps_per_s
 
 
-def time_steps(run: Callable[[int], object], target_s: float = 0.4, repeats: int = 5,
-               max_steps: int = 10_000_000) -> Timing:
-    """Time ``run(n)`` (n training steps): warm up, size n to ~``target_s`` per repeat, take the median.
+def calibrate(runner, target_s: float, max_steps: int) -> int:
+    """Warm up ``runner`` (``reset()``, ``run(n)``) and return n such that ``run(n)`` takes ~``target_s``.
 
-    The warm-up doubles n from 1 until one call takes >= ``target_s / 8`` (at least one call after the
-    first, which may compile or allocate), and its rate sets n for the timed repeats.
+    n doubles from 1 until one call takes >= ``target_s / 8`` (the very first call may compile or
+    allocate and is not counted); capped at ``max_steps``.
     """
+    runner.reset()
+    runner.run(1)
     n, elapsed = 1, 0.0
-    run(1)
     while n < max_steps:
         t0 = time.perf_counter()
-        run(n)
+        runner.run(n)
         elapsed = time.perf_counter() - t0
         if elapsed >= target_s / 8:
             break
         n *= 2
-    steps = int(min(max_steps, max(1, n * target_s / max(elapsed, 1e-9))))
-    rates = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        run(steps)
-        rates.append(steps / (time.perf_counter() - t0))
-    med = statistics.median(rates)
-    return Timing(med, steps, repeats, (max(rates) - min(rates)) / med)
+    return int(min(max_steps, max(1, n * target_s / max(elapsed, 1e-9))))
