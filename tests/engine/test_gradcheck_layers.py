@@ -149,3 +149,13 @@ def test_alpha_dropout_keeps_moments():
     x = np.random.default_rng(1).standard_normal((5000, 10))
     y = layer.forward(x, training=True)
     assert abs(y.mean()) < 0.03 and abs(y.std() - 1.0) < 0.03
+
+
+def test_float32_tanh_approximation_error():
+    layer = from_config({"type": "activation", "function": "tanh"}).build(1)
+    x = np.concatenate([np.linspace(-12, 12, 200001), [0.0, 1e-5, -3e-4, 9.0, -40.0]])
+    y = layer.forward(x.astype(np.float32)[:, None])[:, 0]
+    assert y.dtype == np.float32
+    assert np.max(np.abs(y.astype(np.float64) - np.tanh(x.astype(np.float32).astype(np.float64)))) < 3e-7
+    exact = from_config({"type": "activation", "function": "tanh"}).build(1, dtype=np.float64)
+    np.testing.assert_allclose(exact.forward(x[:, None])[:, 0], np.tanh(x), rtol=1e-15, atol=1e-300)
