@@ -72,6 +72,7 @@ class ComparisonWindow(QMainWindow):
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.on_timer)
         self.timer.start()
+        self.setFocusPolicy(Qt.StrongFocus)
         self.resize(1280, 720)
         self.controller.post("build", designs=self.designs, labels=self.labels,
                              base_dirs=self.base_dirs, share_weights=share_weights)
@@ -104,6 +105,8 @@ class ComparisonWindow(QMainWindow):
         self.counter.setObjectName("counter")
         for w in (self.play_button, self.step_button, self.reset_button, self.speed):
             bar.addWidget(w)
+            # keep the keyboard focus off widgets that would eat Space and the arrow keys
+            w.setFocusPolicy(Qt.NoFocus if w is not self.speed else Qt.ClickFocus)
         bar.addSeparator()
         bar.addWidget(self.counter)
         self.addToolBar(Qt.TopToolBarArea, bar)
@@ -118,6 +121,7 @@ class ComparisonWindow(QMainWindow):
         self.setCentralWidget(split)
         self.lesson_view = QTextBrowser()
         self.lesson_view.setOpenExternalLinks(True)
+        self.lesson_view.setFocusPolicy(Qt.NoFocus)
         self.lesson_dock = QDockWidget("Lesson", self)
         self.lesson_dock.setObjectName("dock_lesson")
         self.lesson_dock.setWidget(self.lesson_view)
@@ -249,6 +253,10 @@ class ComparisonWindow(QMainWindow):
         box.setModal(False)
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.show()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.shutdown()

@@ -36,12 +36,14 @@ def _menu(window: QMainWindow, title: str) -> QMenu:
 
 
 def _taken(window: QMainWindow, key: str) -> bool:
-    """True when an action or button of ``window`` already answers ``key``."""
+    """True when an action of ``window`` already answers ``key``. A button's own shortcut on
+    the same key (the training bar's Space) is taken over: a button answers it with a delayed,
+    animated click and not at all while another button has the focus."""
     seq = QKeySequence(key)
-    for act in window.findChildren(QAction):
-        if seq in act.shortcuts():
-            return True
-    return any(b.shortcut() == seq for b in window.findChildren(QAbstractButton))
+    for button in window.findChildren(QAbstractButton):
+        if button.shortcut() == seq:
+            button.setShortcut(QKeySequence())
+    return any(seq in act.shortcuts() for act in window.findChildren(QAction))
 
 
 class Classroom(QObject):

@@ -2,6 +2,8 @@
 comparisons and presentation mode."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtGui import QColor, QPalette
 
 #: Okabe–Ito palette, black last (it is the text colour on the light theme).
@@ -35,30 +37,41 @@ def light_palette() -> QPalette:
     return pal
 
 
-def light_stylesheet(point_size: float) -> str:
-    """Window-level style sheet of the high-contrast theme; it wins over the app's dark sheet.
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIZE = re.compile(r"font-size\s*:\s*([0-9.]+)\s*pt")
 
-    ``point_size`` is the scaled base font size; the app sheet's small labels are lifted to it.
-    """
-    pt = f"{point_size:.1f}pt"
-    small = f"{max(point_size * 0.85, 9):.1f}pt"
-    return f"""
-QWidget {{ background: #ffffff; color: #000000; }}
-QMainWindow, QDialog {{ background: #ffffff; }}
-QMenuBar, QMenu, QToolBar, QStatusBar {{ background: #f2f2f2; color: #000000; }}
-QMenu::item:selected, QMenuBar::item:selected {{ background: #0072B2; color: #ffffff; }}
-QDockWidget::title {{ background: #e6e6e6; color: #000000; padding: 6px 10px;
-                      font-weight: bold; }}
-QPushButton, QToolButton {{ background: #f2f2f2; color: #000000; border: 2px solid #000000;
-                            border-radius: 4px; padding: 4px 12px; }}
-QPushButton:checked, QToolButton:checked {{ background: #0072B2; color: #ffffff; }}
+
+def scaled_font_rules(sheet: str, zoom: float) -> str:
+    """For every rule of ``sheet`` that sets ``font-size: Npt``, the same selector with the size
+    times ``zoom`` (a widget's own sheet beats the app's, so these win)."""
+    out = []
+    sheet = re.sub(r"/\*.*?\*/", "", sheet, flags=re.S)
+    for selector, body in _RULE.findall(sheet):
+        m = _SIZE.search(body)
+        if m:
+            out.append(f"{selector.strip()} {{ font-size: {float(m.group(1)) * zoom:.1f}pt; }}")
+    return "\n".join(out)
+
+
+def light_stylesheet() -> str:
+    """Window-level style sheet of the high-contrast theme; it wins over the app's dark sheet."""
+    return """
+QWidget { background: #ffffff; color: #000000; }
+QMainWindow, QDialog { background: #ffffff; }
+QMenuBar, QMenu, QToolBar, QStatusBar { background: #f2f2f2; color: #000000; }
+QMenu::item:selected, QMenuBar::item:selected { background: #0072B2; color: #ffffff; }
+QDockWidget::title { background: #e6e6e6; color: #000000; padding: 6px 10px;
+                      font-weight: bold; }
+QPushButton, QToolButton { background: #f2f2f2; color: #000000; border: 2px solid #000000;
+                            border-radius: 4px; padding: 4px 12px; }
+QPushButton:checked, QToolButton:checked { background: #0072B2; color: #ffffff; }
 QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QTextBrowser, QListWidget, QTreeView,
-QListView {{ background: #ffffff; color: #000000; border: 1px solid #000000; }}
-QListWidget::item:selected {{ background: #0072B2; color: #ffffff; }}
-QLabel#sectionHeader, QLabel#cardDescription {{ color: #000000; font-size: {small}; }}
-QLabel#inspectorTitle, QLabel#warningBadge {{ color: #000000; font-size: {pt}; }}
-QLabel#counter {{ color: #000000; }}
-QFrame#layerCard {{ background: #f7f7f7; color: #000000; border: 2px solid #000000;
-                    border-left-width: 8px; }}
-QToolTip {{ background: #ffffe0; color: #000000; border: 1px solid #000000; }}
+QListView { background: #ffffff; color: #000000; border: 1px solid #000000; }
+QListWidget::item:selected { background: #0072B2; color: #ffffff; }
+QLabel#sectionHeader, QLabel#cardDescription, QLabel#inspectorTitle,
+QLabel#warningBadge { color: #000000; }
+QLabel#counter { color: #000000; }
+QFrame#layerCard { background: #f7f7f7; color: #000000; border: 2px solid #000000;
+                    border-left-width: 8px; }
+QToolTip { background: #ffffe0; color: #000000; border: 1px solid #000000; }
 """

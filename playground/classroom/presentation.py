@@ -8,15 +8,16 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
-from playground.classroom.palette import OKABE_ITO, light_palette, light_stylesheet
+from playground.classroom.palette import (OKABE_ITO, light_palette, light_stylesheet,
+                                          scaled_font_rules)
 from playground.dashboards.base import PALETTE as DASH_PALETTE
 from playground.dashboards.inspect_plots import CLASS_COLORS
 
 STATE_ATTR = "_classroom_presentation"
 RESTYLE_MS = 500
-LINE_WIDTH = 2.0
+MIN_LINE = 3.0
 #: dark-theme colours of the dashboards -> Okabe–Ito (same index, cycling)
 COLOR_MAP = {c.lower(): OKABE_ITO[i % 7] for i, c in enumerate(DASH_PALETTE + CLASS_COLORS)}
 COLOR_MAP["#ffd166"] = "#000000"  # change markers
@@ -92,19 +93,22 @@ class _Presentation:
     def apply(self) -> None:
         w = self.window
         self.was = {"full": w.isFullScreen(), "max": w.isMaximized(), "sheet": w.styleSheet(),
-                    "palette": w.palette(), "font": QFont(w.font()),
+                    "palette": QWidget.palette(w), "font": QFont(QWidget.font(w)),
                     "docks": [(d, d.isVisible()) for d in _side_docks(w)]}
         explicit = [c for c in w.findChildren(QWidget) if c.testAttribute(Qt.WA_SetFont)]
-        base = QFont(w.font())
+        base = QFont(QWidget.font(w))
         base.setPointSizeF(base.pointSizeF() * self.zoom)
-        w.setFont(base)
+        QWidget.setFont(w, base)
         for child in explicit:
             self.fonts.append((child, QFont(child.font())))
             f = QFont(child.font())
             f.setPointSizeF(f.pointSizeF() * self.zoom)
             child.setFont(f)
-        w.setPalette(light_palette())
-        w.setStyleSheet(self.was["sheet"] + light_stylesheet(base.pointSizeF()))
+        QWidget.setPalette(w, light_palette())
+        app = QApplication.instance()
+        sheets = (app.styleSheet() if app is not None else "") + self.was["sheet"]
+        w.setStyleSheet(self.was["sheet"] + light_stylesheet()
+                        + scaled_font_rules(sheets, self.zoom))
         for dock, _ in self.was["docks"]:
             dock.setVisible(False)
         self.style_plots()
@@ -121,8 +125,8 @@ class _Presentation:
         self.plots.clear()
         self.items.clear()
         w.setStyleSheet(was["sheet"])
-        w.setPalette(was["palette"])
-        w.setFont(was["font"])
+        QWidget.setPalette(w, was["palette"])
+        QWidget.setFont(w, was["font"])
         for child, font in self.fonts:
             child.setFont(font)
         for dock, vis in was["docks"]:
@@ -173,7 +177,7 @@ def _style_plot(plot: pg.PlotItem, view: pg.GraphicsView, zoom: float) -> dict:
         title.setText(title.text, size=f"{11 * zoom:.0f}pt", color="#000000")
     legend = plot.legend
     if legend is not None:
-        saved["legend"] = (legend.labelTextSize(), legend.labelTextColor(), legend.brush)
+        saved["legend"] = (legend.labelTextSize(), legend.labelTextColor(), legend.brush())
         legend.setLabelTextSize(f"{9 * zoom:.0f}pt")
         legend.setLabelTextColor("#000000")
         legend.setBrush(pg.mkBrush(255, 255, 255, 220))
@@ -195,19 +199,26 @@ def _restore_plot(plot: pg.PlotItem, saved: dict) -> None:
                                          if k in ("size", "color", "bold", "italic")})
     if "legend" in saved and plot.legend is not None:
         size, color, brush = saved["legend"]
-        plot.legend.setLabelTextSize(size)
-        plot.legend.setLabelTextColor(color)
+        if size is not None:
+            plot.legend.setLabelTextSize(size)
+        if color is not None:
+            plot.legend.setLabelTextColor(color)
+        else:
+            plot.legend.opts["labelTextColor"] = None
+            plot.legend.setLabelTextColor(pg.getConfigOption("foreground"))
+            plot.legend.opts["labelTextColor"] = None
         plot.legend.setBrush(brush)
 
 
-def _thick(pen: Any, factor: float) -> Any:
+def _thick(pen: Any, factor: float, minimum: float = MIN_LINE) -> Any:
+    """A copy of ``pen``, ``factor`` times wider (at least ``minimum``), in Okabe–Ito colours."""
     if pen is None:
         return None
     qpen = pg.mkPen(pen)
     if qpen.style() == Qt.NoPen:
         return qpen
     qpen.setColor(_map_color(qpen.color()))
-    qpen.setWidthF(max(qpen.widthF(), 1.0) * factor)
+    qpen.setWidthF(max(max(qpen.widthF(), 1.0) * factor, minimum))
     return qpen
 
 
@@ -228,7 +239,7 @@ def _style_item(item: Any, factor: float, zoom: float) -> dict:
         return saved
     if isinstance(item, pg.InfiniteLine):
         saved = {"pen": pg.mkPen(item.pen)}
-        item.setPen(_thick(item.pen, factor))
+        item.setPen(_thick(item.pen, factor, 2.0))
         return saved
     if isinstance(item, pg.ScatterPlotItem):
         saved = {"size": item.opts.get("size")}

@@ -1,0 +1,102 @@
+"""Presentation mode: fonts scaled by the zoom, thick lines and large markers, a light theme,
+full screen, side docks collapsed — and everything back afterwards; the shortcut sheet."""
+import pyqtgraph as pg
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from tests.playground.test_compare import DESIGN, fake, make_compare  # noqa: F401 - fixture
+
+
+def data_items(window):
+    out = []
+    for view in window.findChildren(pg.PlotWidget):
+        out += [i for i in view.getPlotItem().listDataItems()
+                if isinstance(i, pg.PlotDataItem) and i.opts.get("pen") is not None]
+    return out
+
+
+def widths(window):
+    from playground.classroom.presentation import pen_width
+    return {id(i): pen_width(i) for i in data_items(window)}
+
+
+@pytest.mark.parametrize("zoom", [1.6, 2.0])
+def test_comparison_window_presentation_and_back(qtbot, make_compare, zoom):
+    from playground.classroom import apply_presentation, is_presenting
+    win = make_compare([("A", DESIGN), ("B", DESIGN)], factory=fake)
+    win.step(3)
+    qtbot.waitUntil(lambda: len(win.plots.plots["loss"].curves) == 2, timeout=5000)
+    label = win.counter
+    size0 = label.font().pointSizeF()
+    tick0 = win.plots.plots["loss"].getAxis("left").style["tickFont"]
+    before = widths(win)
+    assert before
+    apply_presentation(win, True, zoom)
+    assert is_presenting(win)
+    assert label.font().pointSizeF() == pytest.approx(size0 * zoom)
+    assert win.isFullScreen()
+    after = widths(win)
+    assert all(after[k] >= 1.5 * before[k] - 1e-9 and after[k] >= 3 for k in before)
+    dots = win.boundaries.panels[0].train
+    assert dots.opts["size"] == pytest.approx(5 * zoom)  # large markers
+    tick = win.plots.plots["loss"].getAxis("left").style["tickFont"]
+    assert tick.pointSizeF() >= 9 * zoom - 1e-6
+    assert win.plots.plots["loss"].backgroundBrush().color().name() == "#ffffff"
+    assert win.palette().window().color().name() == "#ffffff"
+    assert not win.lesson_dock.isVisible()  # side docks collapse (none shown here anyway)
+    apply_presentation(win, False)
+    assert not is_presenting(win)
+    assert label.font().pointSizeF() == pytest.approx(size0)
+    assert widths(win) == before
+    assert win.plots.plots["loss"].getAxis("left").style["tickFont"] == tick0
+    assert not win.isFullScreen()
+    assert dots.opts["size"] == 5
+
+
+def test_new_curves_are_styled_while_presenting(qtbot, make_compare):
+    from playground.classroom import apply_presentation
+    from playground.classroom.presentation import pen_width
+    win = make_compare([("A", DESIGN), ("B", DESIGN)], factory=fake)
+    apply_presentation(win, True, 1.6)
+    win.step(2)  # curves are made at the first frame with data, after the switch
+    qtbot.waitUntil(lambda: len(win.plots.plots["loss"].curves) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: all(pen_width(c) >= 3 for c in
+                                win.plots.plots["loss"].curves.values()), timeout=3000)
+    apply_presentation(win, False)
+    assert all(pen_width(c) == 2 for c in win.plots.plots["loss"].curves.values())
+
+
+def test_main_window_presentation_with_explicit_fonts_and_docks(qtbot, make_window):
+    from playground.classroom import apply_presentation
+    from tests.playground.test_window_fake import DESIGN as MAIN_DESIGN, _fake
+    win = make_window(MAIN_DESIGN, factory=_fake)
+    win.draw_all = True
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    win.controller.post("step", n=3)
+    qtbot.waitUntil(lambda: bool(data_items(win)), timeout=5000)
+    labels = [l for l in win.findChildren(QLabel) if l.text()]
+    sizes = {id(l): l.font().pointSizeF() for l in labels}
+    left = [d for d in win.docks.values() if not hasattr(d.widget(), "update_frame")]
+    assert any(d.isVisible() for d in left)
+    before = widths(win)
+    apply_presentation(win, True, 1.6)
+    assert all(l.font().pointSizeF() == pytest.approx(sizes[id(l)] * 1.6) for l in labels)
+    assert not any(d.isVisible() for d in left)
+    after = widths(win)
+    assert all(after[k] > before[k] for k in before)
+    apply_presentation(win, False)
+    assert all(l.font().pointSizeF() == pytest.approx(sizes[id(l)]) for l in labels)
+    assert any(d.isVisible() for d in left)
+    now = widths(win)
+    assert {k: now[k] for k in before} == before
+
+
+def test_shortcut_sheet_lists_the_teacher_keys(qtbot, make_compare):
+    win = make_compare([("A", DESIGN)], factory=fake)
+    sheet = win.show_shortcuts()
+    qtbot.waitExposed(sheet)
+    keys = [sheet.table.item(r, 0).text() for r in range(sheet.table.rowCount())]
+    for key in ("Space", "Right", "R", "B", "D", "F11"):
+        assert any(key in k for k in keys), keys
+    assert any("Ctrl+1" in k for k in keys)
+    sheet.close()
