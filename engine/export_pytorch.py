@@ -87,7 +87,8 @@ def _as_dict(design: Any, base_dir: str | os.PathLike[str] | None = None) -> dic
 
 
 def _header(d: dict[str, Any], script_name: str, data_file: str) -> str:
-    name = str(d.get("name", "design")).replace("\\", "/").replace('"""', "'''")
+    name = "".join(c if c.isprintable() else " " for c in str(d.get("name", "design")))
+    name = name.replace("\\", "/").replace('"""', "'''")  # safe inside the docstring
     return f'''#!/usr/bin/env python3
 """{name}: a Network Playground design exported to plain PyTorch.
 

@@ -734,11 +734,13 @@ def test_class_weight_tables_in_the_script():
     assert ns["sample_weights"](torch.eye(3)[[1, 0]]).tolist() == [0.5, 2.0]
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
 
 
 @settings(deadline=None, max_examples=30)
 @given(name=st.text(min_size=1, max_size=40))
+@example(name="\x00")
+@example(name='end """ quote\\')
 def test_any_design_name_gives_a_valid_script(name):
     design = make_design([_dense(1)], "mse")
     design["name"] = name
