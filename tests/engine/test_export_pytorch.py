@@ -5,6 +5,7 @@ and as the engine's own training session when it is available.
 """
 from __future__ import annotations
 
+import ast
 import copy
 import importlib.util
 import itertools
@@ -106,7 +107,13 @@ SYNTHETIC = list(synthetic_designs())
 @pytest.mark.parametrize("name,design", SYNTHETIC, ids=[n for n, _ in SYNTHETIC])
 def test_generated_script_compiles(name, design):
     source = render_pytorch_script(design, "x_data.npz", class_weights=[1.0, 2.0])
-    compile(source, f"{name}.py", "exec")
+    tree = ast.parse(compile(source, f"{name}.py", "exec", ast.PyCF_ONLY_AST))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, (ast.Import, ast.ImportFrom))
+                for alias in ([ast.alias(node.module)] if isinstance(node, ast.ImportFrom) else node.names)}
+    assert imported <= {"__future__", "argparse", "hashlib", "math", "pathlib", "numpy", "torch"}
+    top = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    assert len(top) == len(set(top))  # every block once
     assert "nn.Sequential(" in source and "def main(" in source
     # one module per design layer, so the weights keys layers.{i} address model[i]
     assert source.count("        # [") == len(design["model"]["layers"])
