@@ -76,16 +76,15 @@ def screenshot(app: Any, win: Any, out: str, steps: int) -> int:
 def measure_ui(app: Any, win: Any, seconds: float) -> int:
     """Train for ``seconds`` with all dashboards drawing; then the same design headless."""
     errors = _watch_errors(win)
-    win.draw_all = True
     if not _wait_built(app, win, errors):
         win.shutdown()
         return 2
-    chunk = win.worker.steps_per_chunk
     win.controller.post("step", n=1)  # compile / warm up outside the measured window
     _pump(app, lambda: (f := win.controller.latest()) is not None and f.snapshot is not None,
           BUILD_TIMEOUT_S, errors)
     step0 = win.controller.latest().snapshot.step
     frames0 = win.frames
+    chunks0, steps0 = win.worker.chunks_run, win.worker.steps_run
     win.controller.post("play")
     t0 = time.perf_counter()
     _pump(app, lambda: time.perf_counter() - t0 >= seconds, seconds + 1.0, errors)
@@ -94,6 +93,8 @@ def measure_ui(app: Any, win: Any, seconds: float) -> int:
     frame = win.controller.latest()
     steps = (frame.snapshot.step - step0) if frame is not None and frame.snapshot else 0
     fps = (win.frames - frames0) / elapsed
+    n_chunks = max(win.worker.chunks_run - chunks0, 1)
+    chunk = max(1, round((win.worker.steps_run - steps0) / n_chunks))  # the same cadence
     design = copy.deepcopy(win.applied)
     base = os.path.dirname(win.doc.path) if win.doc.path else None
     win.shutdown()

@@ -5,6 +5,9 @@ import argparse
 import os
 import sys
 
+MEASURE_EPOCHS = 1_000_000
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="playground", description="Network Playground")
     parser.add_argument("design", nargs="?", help="design file to open")
@@ -29,8 +32,9 @@ def make_app():
     return app
 
 
-def open_window(path: str | None, settings=None):
-    """A MainWindow with the design at ``path`` (default design when None).
+def open_window(path: str | None, settings=None, epochs: int | None = None):
+    """A MainWindow with the design at ``path`` (default design when None); ``epochs`` replaces
+    ``training.epochs`` (--measure-ui must not run out of epochs while it measures).
 
     Returns (window, error): a bad file gives the default design and the error text.
     """
@@ -43,8 +47,11 @@ def open_window(path: str | None, settings=None):
             design = engine_bridge.load_design_dict(path)
         except (BadInput, OSError, ValueError) as err:
             error = f"{path}: {err}" if not isinstance(err, BadInput) else str(err)
-    win = MainWindow(design, os.path.abspath(path) if design is not None else None,
-                     settings=settings)
+    file_path = os.path.abspath(path) if design is not None else None
+    if epochs is not None:
+        design = design if design is not None else engine_bridge.default_design()
+        design.setdefault("training", {})["epochs"] = int(epochs)
+    win = MainWindow(design, file_path, settings=settings)
     return win, error
 
 
@@ -57,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if automated:
         from PySide6.QtCore import QSettings
         settings = QSettings(os.devnull, QSettings.IniFormat)
-    win, error = open_window(path, settings)
+    win, error = open_window(path, settings, MEASURE_EPOCHS if args.measure_ui else None)
     if args.device != "cpu":
         win.bar.device.setCurrentText(args.device)
     if error:

@@ -32,6 +32,7 @@ from playground.widgets.training_bar import TrainingBar
 from playground.worker import SessionFactory, TrainingController
 
 FRAME_MS = 33
+FRAME_BUDGET_S = 0.008  # dashboard refresh time per frame; the rest of the frame is painting
 
 
 class MainWindow(QMainWindow):
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
                                   path)
         self.controller = TrainingController(factory or engine_bridge.make_session, self)
         self.worker = self.controller.worker
+        self.worker.ui_sync = False
         self.applied: dict | None = None
         self.device = "cpu"
         self.dialogs: list[QMessageBox] = []
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self._fps_t0, self._fps_n, self.fps = time.perf_counter(), 0, 0.0
         self._last_serial = -1
         self._last_hidden_draw = 0.0
+        self._refreshed: dict[int, int] = {}
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.on_timer)
@@ -257,11 +260,25 @@ class MainWindow(QMainWindow):
             return
         self._last_serial = frame.serial
         self.frames += 1
-        draw_hidden = self.draw_all or now - self._last_hidden_draw > 1.0
-        if draw_hidden:
+        try:
+            self._draw(frame, now)
+        finally:
+            self.worker.frame_taken.set()
+
+    def _draw(self, frame: Any, now: float) -> None:
+        """Refresh dashboards with ``frame``: visible ones least recently refreshed first, as many
+        as fit in FRAME_BUDGET_S (all of them with ``draw_all``); hidden ones once a second."""
+        shown = [d for d in self.dashboards if d.isVisible()]
+        hidden = [d for d in self.dashboards if d not in shown]
+        deadline = now + FRAME_BUDGET_S
+        for dash in sorted(shown, key=lambda d: self._refreshed.get(id(d), -1)):
+            dash.update_frame(frame)
+            self._refreshed[id(dash)] = self.frames
+            if not self.draw_all and time.perf_counter() > deadline:
+                break
+        if self.draw_all or now - self._last_hidden_draw > 1.0:
             self._last_hidden_draw = now
-        for dash in self.dashboards:
-            if draw_hidden or dash.isVisible():
+            for dash in hidden:
                 dash.update_frame(frame)
         self.data_panel.show_points(frame.boundary)
         self.bar.show_progress(frame.snapshot, frame.extra.get("steps_per_s", 0.0))

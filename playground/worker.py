@@ -19,6 +19,8 @@ from playground.boundary import boundary_for, confusion_for
 from playground.history import Frame, History
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
+CHUNK_TARGET_S = 0.025
+PUBLISH_EVERY_S = 0.03
 LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm", "momentum",
                      "epsilon", "renorm_momentum", "rmax", "dmax", "stddev", "alpha", "lower",
                      "upper")
@@ -42,7 +44,15 @@ class TrainingWorker(QObject):
         self._stop = False
         self.session: Any = None
         self.playing = False
-        self.steps_per_chunk = 10
+        self.steps_per_chunk = 0  # 0: auto, chunks sized to take about CHUNK_TARGET_S
+        self.auto_chunk = 8
+        self.chunks_run = 0
+        self.steps_run = 0
+        # With ui_sync the worker parks after publishing a frame until the UI has drawn it
+        # (frame_taken), so UI drawing and training never fight over the GIL.
+        self.ui_sync = False
+        self.frame_taken = threading.Event()
+        self.frame_taken.set()
         self.history = History()
         self.markers: list[tuple[int, str]] = []
         self._boundary_every_s = boundary_every_s
@@ -51,6 +61,9 @@ class TrainingWorker(QObject):
         self._confusion = None
         self._rate: list[tuple[float, int]] = []
         self.device = "cpu"
+        self._last_snap: Any = None
+        self._last_publish = 0.0
+        self._dirty = False
 
     def __repr__(self) -> str:
         return f"TrainingWorker(playing={self.playing}, chunk={self.steps_per_chunk})"
@@ -76,10 +89,15 @@ class TrainingWorker(QObject):
         while not self._stop:
             try:
                 self._drain(block=not (self.playing and self.session is not None))
+                if self._dirty and not self.playing:
+                    self._update_boundary(force=True)
+                    self._publish(None)
                 if self._stop:
                     break
                 if self.playing and self.session is not None:
-                    self._train(self.steps_per_chunk)
+                    if self.ui_sync:
+                        self.frame_taken.wait(0.25)
+                    self._train(self.chunk_size())
             except Exception as err:  # noqa: BLE001 - reported, never fatal
                 self.playing = False
                 self._report(err)
@@ -123,8 +141,7 @@ class TrainingWorker(QObject):
         self._publish(None)
 
     def _current_step(self) -> int:
-        frame = self._frame
-        return int(frame.snapshot.step) if frame is not None and frame.snapshot is not None else 0
+        return int(self._last_snap.step) if self._last_snap is not None else 0
 
     # ------------------------------------------------------------ commands
     def _cmd_noop(self) -> None:
@@ -137,6 +154,7 @@ class TrainingWorker(QObject):
         self.history.clear()
         self.markers.clear()
         self._boundary = self._confusion = None
+        self._last_snap = None
         with self._lock:
             self._frame = None
         self.status.emit("building…")
@@ -181,13 +199,14 @@ class TrainingWorker(QObject):
             self.session.reset(seed=seed)
             self.history.clear()
             self.markers.clear()
+            self._last_snap = None
             with self._lock:
                 self._frame = None
             self._update_boundary(force=True)
             self._publish(self._initial_snapshot())
 
     def _cmd_speed(self, steps: int) -> None:
-        self.steps_per_chunk = max(1, int(steps))
+        self.steps_per_chunk = max(0, int(steps))
 
     def _cmd_layer_option(self, layer_id: str, label: str = "", **options: Any) -> None:
         opts = {k: v for k, v in options.items() if k in LAYER_OPTION_KEYS}
@@ -221,27 +240,38 @@ class TrainingWorker(QObject):
         self._mark(label)
 
     # ------------------------------------------------------------ training
+    def chunk_size(self) -> int:
+        """Steps in the next chunk: the user's steps per frame, or the adaptive size (auto)."""
+        return self.steps_per_chunk if self.steps_per_chunk > 0 else self.auto_chunk
+
     def _train(self, n: int) -> None:
         t0 = time.perf_counter()
         snap = self.session.run(int(n))
+        dt = time.perf_counter() - t0
+        if self.steps_per_chunk == 0 and n == self.auto_chunk and dt > 0:
+            want = n * CHUNK_TARGET_S / dt
+            self.auto_chunk = int(min(max(0.5 * n + 0.5 * want, 1), 2 * n + 1, 100_000))
+        self.chunks_run += 1
+        self.steps_run += int(n)
         self._after_chunk(snap, t0)
 
     def _after_chunk(self, snap: Any, t0: float) -> None:
         now = time.perf_counter()
-        prev = self._frame.snapshot.step if self._frame and self._frame.snapshot else 0
+        self._last_snap = snap
         self._rate.append((now, int(snap.step)))
         self._rate = [(t, s) for t, s in self._rate if now - t < 2.0] or self._rate[-1:]
         self.history.add(snap)
-        self._update_boundary()
-        self._publish(snap)
         if getattr(snap, "status", "running") == "diverged":
             self.playing = False
-            info = dict(getattr(snap, "diverged_at", None) or {"step": snap.step})
-            self.diverged.emit(info)
-        elif getattr(self.session, "finished", False) or int(snap.step) == prev and self.playing:
-            if self.playing:
-                self.playing = False
-                self.status.emit(f"stopped: {getattr(snap, 'status', 'finished')}")
+            self.diverged.emit(dict(getattr(snap, "diverged_at", None) or {"step": snap.step}))
+        elif self.playing and getattr(self.session, "finished", False):
+            self.playing = False
+            self.status.emit(f"stopped: {getattr(snap, 'status', 'finished')}")
+        if not self.playing or now - self._last_publish >= PUBLISH_EVERY_S:
+            self._update_boundary()
+            self._publish(snap)
+        else:
+            self._dirty = True  # published when due, or when training stops
         del t0
 
     def steps_per_second(self) -> float:
@@ -259,8 +289,11 @@ class TrainingWorker(QObject):
         self._confusion = confusion_for(self.session)
 
     def _publish(self, snap: Any) -> None:
-        if snap is None and self._frame is not None:
-            snap = self._frame.snapshot
+        if snap is None:
+            snap = self._last_snap
+        self._last_snap = snap
+        self._dirty = False
+        self._last_publish = time.perf_counter()
         self._serial += 1
         frame = Frame(snapshot=snap, history=self.history.arrays(), markers=tuple(self.markers),
                       boundary=self._boundary, confusion=self._confusion, serial=self._serial,
@@ -268,6 +301,8 @@ class TrainingWorker(QObject):
                              "device": self.device})
         with self._lock:
             self._frame = frame
+        if self.ui_sync and self.playing:
+            self.frame_taken.clear()
 
 
 class TrainingController(QObject):

@@ -7,7 +7,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from playground.dashboards.base import Dashboard, TimePlot, color, layer_name
+from playground.dashboards.base import (Dashboard, RangeKeeper, TimePlot, color, layer_name, pen,
+                                        quiet_plot)
 from playground.history import Frame
 
 RELU_FAMILY = ("relu", "leaky_relu", "prelu", "rrelu", "elu")
@@ -21,6 +22,7 @@ class SmallMultiples(pg.GraphicsLayoutWidget):
         self.columns = columns
         self.items: dict[int, pg.PlotDataItem] = {}
         self.plots: dict[int, pg.PlotItem] = {}
+        self.ranges: dict[int, RangeKeeper] = {}
         self.signature: tuple = ()
         self.setMinimumHeight(140)
 
@@ -29,17 +31,24 @@ class SmallMultiples(pg.GraphicsLayoutWidget):
         if sig == self.signature:
             return
         self.clear()
-        self.items, self.plots, self.signature = {}, {}, sig
+        self.items, self.plots, self.ranges, self.signature = {}, {}, {}, sig
         for k, ls in enumerate(layers):
             p = self.addPlot(row=k // self.columns, col=k % self.columns)
             p.setTitle(layer_name(ls), size="8pt")
             p.hideAxis("left")
             p.setMouseEnabled(False, False)
-            item = pg.PlotDataItem([0, 1], [0], stepMode="center", fillLevel=0,
-                                   brush=pg.mkBrush(color(ls.index) + "90"),
-                                   pen=pg.mkPen(color(ls.index)))
+            quiet_plot(p)
+            self.ranges[ls.index] = RangeKeeper(p, grow_x=False)
+            item = pg.PlotDataItem([0, 1], [0], stepMode="center", pen=pen(color(ls.index)))
             p.addItem(item)
             self.items[ls.index], self.plots[ls.index] = item, p
+
+    def show_hist(self, index: int, counts: np.ndarray, edges: np.ndarray) -> None:
+        """Draw one layer's histogram (edges (n+1,), counts (n,))."""
+        if len(edges) != len(counts) + 1 or index not in self.items:
+            return
+        self.items[index].setData(edges, counts)
+        self.ranges[index].fit(float(edges[0]), float(edges[-1]), 0.0, float(counts.max(initial=1)))
 
 
 class ActivationDashboard(Dashboard):
@@ -64,6 +73,8 @@ class ActivationDashboard(Dashboard):
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("inferno"))
         self.history_plot.addItem(self.image)
+        quiet_plot(self.history_plot.getPlotItem())
+        self._image_shape: tuple = ()
         self._layout.addWidget(self.history_plot, 2)
 
     def draw(self, frame: Frame) -> bool:
@@ -81,15 +92,17 @@ class ActivationDashboard(Dashboard):
                 self.layer_box.addItem(layer_name(ls), ls.index)
             self.layer_box.blockSignals(False)
         for ls in layers:
-            counts = np.asarray(ls.act_hist_counts, dtype=np.float64)
-            edges = np.asarray(ls.act_hist_edges, dtype=np.float64)
-            if len(edges) == len(counts) + 1:
-                self.grid.items[ls.index].setData(edges, counts)
+            self.grid.show_hist(ls.index, np.asarray(ls.act_hist_counts, dtype=np.float64),
+                                np.asarray(ls.act_hist_edges, dtype=np.float64))
         hist = frame.history.get("hist")
         sel = self.layer_box.currentData()
         if hist is not None and hist.ndim == 3 and len(hist) and sel is not None \
                 and sel < hist.shape[1]:
             self.image.setImage(hist[:, sel, :], autoLevels=True)
+            if hist.shape[::2] != self._image_shape:
+                self._image_shape = hist.shape[::2]
+                self.history_plot.setRange(xRange=(0, hist.shape[0]), yRange=(0, hist.shape[2]),
+                                           padding=0)
         return True
 
 
@@ -102,6 +115,7 @@ class DeadUnitsDashboard(Dashboard):
         super().__init__(parent)
         self.bar_plot = pg.PlotWidget()
         self.bar_plot.setTitle("now: dead (red) / saturated (yellow) fraction", size="9pt")
+        quiet_plot(self.bar_plot.getPlotItem())
         self.bar_plot.setYRange(0, 1)
         self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ef476f")
         self.sat_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ffd166")
@@ -128,6 +142,7 @@ class DeadUnitsDashboard(Dashboard):
             self.time_plot.drop_curves()
             ticks = [(k, layer_name(ls)) for k, ls in enumerate(acts)]
             self.bar_plot.getAxis("bottom").setTicks([ticks])
+            self.bar_plot.setXRange(-0.6, len(acts) - 0.4, padding=0)
         xs = np.arange(len(acts), dtype=np.float64)
         dead = np.array([float(ls.dead_fraction or 0.0) for ls in acts])
         sat = np.array([float(ls.saturated_fraction or 0.0) for ls in acts])
@@ -138,7 +153,8 @@ class DeadUnitsDashboard(Dashboard):
                 col = h["dead_fraction"][:, ls.index]
                 if np.isfinite(col).any():
                     self.time_plot.set_series(layer_name(ls), h["layer_steps"], col,
-                                              pg.mkPen(color(ls.index), width=2))
+                                              pen(color(ls.index)))
+            self.time_plot.fit()
         return True
 
 
@@ -162,7 +178,6 @@ class WeightDashboard(Dashboard):
         self.grid.ensure(layers)
         for ls in layers:
             counts, edges = ls.weight_hist
-            counts, edges = np.asarray(counts, dtype=np.float64), np.asarray(edges, np.float64)
-            if len(edges) == len(counts) + 1:
-                self.grid.items[ls.index].setData(edges, counts)
+            self.grid.show_hist(ls.index, np.asarray(counts, dtype=np.float64),
+                                np.asarray(edges, dtype=np.float64))
         return True

@@ -14,6 +14,14 @@ PALETTE = ["#4cc9f0", "#f72585", "#b8f35b", "#ffb703", "#9d4edd", "#06d6a0", "#e
 pg.setConfigOptions(antialias=False, background="#1b1f27", foreground="#c9d1d9")
 
 
+LINE = {"width": 1}  # 1-pixel cosmetic lines paint several times faster; presentation mode widens
+
+
+def pen(col: str) -> Any:
+    """A line pen of the current width."""
+    return pg.mkPen(col, width=LINE["width"])
+
+
 def color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
@@ -93,13 +101,60 @@ class MarkerLayer:
         return [str(label) for _, label in self._shown]
 
 
+def quiet_plot(item: pg.PlotItem) -> None:
+    """No context menu, no auto-range button, no SI-prefix relabelling, no auto range: each of
+    these costs time on every frame; ranges are set by :class:`RangeKeeper` instead."""
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    for name in ("left", "bottom"):
+        item.getAxis(name).enableAutoSIPrefix(False)
+    item.disableAutoRange()
+
+
+def _nice_ceiling(v: float) -> float:
+    if v <= 0:
+        return 1.0
+    mag = 10 ** np.floor(np.log10(v))
+    for m in (1, 2, 5, 10):
+        if m * mag >= v:
+            return float(m * mag)
+    return float(10 * mag)
+
+
+class RangeKeeper:
+    """Sets a plot's view range only when the data leave it (or fill only a small part of it),
+    so that axes are not regenerated on every frame."""
+
+    def __init__(self, item: pg.PlotItem, grow_x: bool = True):
+        self.item, self.grow_x = item, grow_x
+        self.x: tuple[float, float] | None = None
+        self.y: tuple[float, float] | None = None
+
+    def reset(self) -> None:
+        self.x = self.y = None
+
+    def fit(self, xlo: float, xhi: float, ylo: float, yhi: float) -> None:
+        """Bounds of the data in view coordinates (log10 already applied for log axes)."""
+        if not all(np.isfinite(v) for v in (xlo, xhi, ylo, yhi)):
+            return
+        if self.x is None or xhi > self.x[1] or xlo < self.x[0] or \
+                (self.grow_x and xhi < self.x[0] + 0.3 * (self.x[1] - self.x[0])):
+            hi = xlo + _nice_ceiling(1.25 * max(xhi - xlo, 1e-9)) if self.grow_x else xhi
+            self.x = (xlo, hi)
+            self.item.setXRange(xlo, hi, padding=0.02)
+        span = max(yhi - ylo, 1e-9)
+        if self.y is None or ylo < self.y[0] or yhi > self.y[1] or \
+                span < 0.5 * (self.y[1] - self.y[0]):
+            self.y = (ylo - 0.1 * span, yhi + 0.1 * span)
+            self.item.setYRange(*self.y, padding=0)
+
+
 class TimePlot(pg.PlotWidget):
     """A plot over training steps with named curves (created once) and change markers."""
 
     def __init__(self, title: str, log_y: bool = False, parent: QWidget | None = None):
         super().__init__(parent=parent)
         self.setTitle(title, size="10pt")
-        self.plotItem.showGrid(x=True, y=True, alpha=0.15)
         self.plotItem.setLabel("bottom", "step")
         self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
         self.curves: dict[str, pg.PlotDataItem] = {}
@@ -107,10 +162,15 @@ class TimePlot(pg.PlotWidget):
         self.log_y = log_y
         self.plotItem.setLogMode(y=log_y)
         self.setMinimumHeight(120)
+        quiet_plot(self.plotItem)
+        self.ranges = RangeKeeper(self.plotItem)
+        self._bounds: dict[str, tuple[float, float, float, float]] = {}
 
     def set_log(self, on: bool) -> None:
         self.log_y = bool(on)
         self.plotItem.setLogMode(y=self.log_y)
+        self._bounds.clear()
+        self.ranges.reset()
 
     def curve(self, name: str, pen: Any, **kw: Any) -> pg.PlotDataItem:
         item = self.curves.get(name)
@@ -126,7 +186,20 @@ class TimePlot(pg.PlotWidget):
             self.plotItem.removeItem(item)
             self.legend.removeItem(item)
         self.curves = {}
+        self._bounds.clear()
+        self.ranges.reset()
 
     def set_series(self, name: str, x: np.ndarray, y: np.ndarray, pen: Any) -> None:
         xs, ys = finite_xy(x, y, self.log_y)
         self.curve(name, pen).setData(xs, ys)
+        if len(xs):
+            yv = np.log10(ys) if self.log_y else ys
+            self._bounds[name] = (float(xs[0]), float(xs[-1]), float(yv.min()), float(yv.max()))
+        else:
+            self._bounds.pop(name, None)
+
+    def fit(self) -> None:
+        """Adjust the view to the curves (only when needed); call after the frame's set_series."""
+        if self._bounds:
+            b = np.array(list(self._bounds.values()))
+            self.ranges.fit(b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max())

@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from playground.dashboards.base import Dashboard, layer_name
+from playground.dashboards.base import Dashboard, RangeKeeper, layer_name, pen, quiet_plot
 from playground.history import Frame
 
 CLASS_COLORS = ["#4cc9f0", "#f72585", "#b8f35b", "#ffb703", "#9d4edd", "#06d6a0", "#ef476f",
@@ -34,8 +34,10 @@ class BatchNormDashboard(Dashboard):
             p = pg.PlotWidget()
             p.setTitle(title, size="9pt")
             p.addLegend(offset=(-5, 5), labelTextSize="8pt")
+            quiet_plot(p.getPlotItem())
             self._layout.addWidget(p, 1)
             self.plots[key] = p
+        self.ranges = {k: RangeKeeper(p.getPlotItem(), grow_x=False) for k, p in self.plots.items()}
         sym = dict(symbol="o", symbolSize=6)
         self.items["batch_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush="#4cc9f0",
                                                            name="batch", **sym)
@@ -70,6 +72,7 @@ class BatchNormDashboard(Dashboard):
         sel = self.layer_box.currentData()
         ls = next((b for b in bns if b.index == sel), bns[0])
         bn = ls.bn
+        bounds: dict[str, list[float]] = {}
         for key, item in self.items.items():
             val = bn.get(key)
             if val is None:
@@ -77,6 +80,13 @@ class BatchNormDashboard(Dashboard):
                 continue
             arr = np.atleast_1d(np.asarray(val, dtype=np.float64))
             item.setData(np.arange(len(arr)), arr)
+            plot = "rd" if key in ("r", "d") else key.split("_")[1]
+            fin = arr[np.isfinite(arr)]
+            if len(fin):
+                b = bounds.setdefault(plot, [np.inf, -np.inf, len(arr)])
+                b[0], b[1] = min(b[0], fin.min()), max(b[1], fin.max())
+        for plot, (lo, hi, n) in bounds.items():
+            self.ranges[plot].fit(-0.5, n - 0.5, lo, hi)
         clipped = [f"{k}: {bn[k]}" for k in ("r_clipped", "d_clipped") if bn.get(k) is not None]
         state = "off" if ls.enabled is False else "on"
         self.info.setText(f"{state}  " + "  ".join(clipped))
@@ -92,11 +102,12 @@ class BoundaryDashboard(Dashboard):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.plot = pg.PlotWidget()
-        self.plot.setAspectLocked(False)
+        quiet_plot(self.plot.getPlotItem())
+        self._extent: tuple = ()
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("CET-D1A"))
         self.plot.addItem(self.image)
-        self.curve = self.plot.plot([], [], pen=pg.mkPen("#ffd166", width=3))
+        self.curve = self.plot.plot([], [], pen=pen("#ffd166"))
         self.train = pg.ScatterPlotItem(size=5, pen=pg.mkPen("#101010", width=0.5))
         self.val = pg.ScatterPlotItem(size=7, brush=None)
         self.plot.addItem(self.train)
@@ -122,6 +133,15 @@ class BoundaryDashboard(Dashboard):
             dy = (b.ys[-1] - b.ys[0]) / max(len(b.ys) - 1, 1)
             self.image.setRect(pg.QtCore.QRectF(b.xs[0] - dx / 2, b.ys[0] - dy / 2,
                                                 dx * len(b.xs), dy * len(b.ys)))
+        extent = (b.xs[0], b.xs[-1], b.ys[0], b.ys[-1], b.kind)
+        if extent != self._extent:
+            self._extent = extent
+            if b.kind == "curve":
+                y = np.asarray(b.points["y_train"], dtype=np.float64)
+                self.plot.setRange(xRange=(b.xs[0], b.xs[-1]), yRange=(y.min(), y.max()))
+            else:
+                self.plot.setRange(xRange=(b.xs[0], b.xs[-1]), yRange=(b.ys[0], b.ys[-1]),
+                                   padding=0.02)
         key = id(b.points["x_train"])
         if key != self._shown_points:
             self._shown_points = key
@@ -163,6 +183,7 @@ class ConfusionDashboard(Dashboard):
         super().__init__(parent)
         self.plot = pg.PlotWidget()
         self.plot.invertY(True)
+        quiet_plot(self.plot.getPlotItem())
         self.plot.setLabel("left", "true class")
         self.plot.setLabel("bottom", "predicted class")
         self.image = pg.ImageItem()
@@ -188,6 +209,7 @@ class ConfusionDashboard(Dashboard):
                     self.plot.addItem(t)
                     self.texts.append(t)
             self._n = n
+            self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
         self.image.setImage(cm.T.astype(np.float64), autoLevels=True)
         for i, t in enumerate(self.texts):
             t.setText(str(int(cm[i // n, i % n])))

@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
-from playground.dashboards.base import Dashboard, TimePlot, color, layer_name
+from playground.dashboards.base import Dashboard, pen, TimePlot, color, layer_name
 from playground.history import Frame
 
 
@@ -45,12 +45,14 @@ class LossDashboard(Dashboard):
                     c.setData([], [])
             return False
         lp, ap = self.loss_plot, self.acc_plot
-        lp.set_series("train (batch)", steps, h["loss"], pg.mkPen("#4cc9f0", width=1))
-        lp.set_series("train (epoch)", steps, h["epoch_loss"], pg.mkPen("#b8f35b", width=2))
-        lp.set_series("validation", steps, h["val_loss"], pg.mkPen("#f72585", width=2))
+        lp.set_series("train (batch)", steps, h["loss"], pen("#4cc9f0"))
+        lp.set_series("train (epoch)", steps, h["epoch_loss"], pen("#b8f35b"))
+        lp.set_series("validation", steps, h["val_loss"], pen("#f72585"))
         if np.isfinite(h["accuracy"]).any() or np.isfinite(h["val_accuracy"]).any():
-            ap.set_series("train", steps, h["accuracy"], pg.mkPen("#4cc9f0", width=1))
-            ap.set_series("validation", steps, h["val_accuracy"], pg.mkPen("#f72585", width=2))
+            ap.set_series("train", steps, h["accuracy"], pen("#4cc9f0"))
+            ap.set_series("validation", steps, h["val_accuracy"], pen("#f72585"))
+        lp.fit()
+        ap.fit()
         return True
 
 
@@ -85,8 +87,10 @@ class GradientDashboard(Dashboard):
             col = h["grad_norm"][:, ls.index]
             if not np.isfinite(col).any():
                 continue
-            pen = pg.mkPen(color(ls.index), width=2)
-            self.grad_plot.set_series(layer_name(ls), x, col, pen)
-            self.ratio_plot.set_series(layer_name(ls), x, h["update_ratio"][:, ls.index], pen)
+            line = pen(color(ls.index))
+            self.grad_plot.set_series(layer_name(ls), x, col, line)
+            self.ratio_plot.set_series(layer_name(ls), x, h["update_ratio"][:, ls.index], line)
             drew = True
+        self.grad_plot.fit()
+        self.ratio_plot.fit()
         return drew

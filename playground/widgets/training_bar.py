@@ -54,8 +54,10 @@ class TrainingBar(QWidget):
         self.reset.clicked.connect(self.reset_clicked)
         for b in (self.play, self.step, self.epoch, self.reset):
             lay.addWidget(b)
-        self.speed = self._spin(1, 10_000, 10, "steps per frame",
-                                "Optimiser steps per chunk between redraws.")
+        self.speed = self._spin(0, 100_000, 0, "steps per frame",
+                                "Optimiser steps between redraws (auto: as many as fit in a "
+                                "frame).")
+        self.speed.setSpecialValueText("auto")
         self.speed.valueChanged.connect(self.speed_changed)
         self.optimizer = self._combo(catalog.OPTIMIZERS, "optimizer", "The optimisation rule.")
         self.optimizer.currentTextChanged.connect(self.optimizer_changed)

@@ -10,7 +10,7 @@ from tests.playground.test_window_fake import DESIGN
 
 class DivergingSession(FakeSession):
     def run(self, n):
-        snap = super().run(n)
+        snap = super().run(min(n, 30 - self.t) if self.t < 30 else n)
         if self.t >= 30:
             return dataclasses.replace(snap, loss=float("nan"), status="diverged",
                                        diverged_at={"step": self.t, "layer_index": 0,
