@@ -41,13 +41,19 @@ def set_monitor_every(session, every: int) -> None:
 class EngineRunner:
     """A ``TrainingSession`` built from a design dict; ``run(n)`` trains n steps.
 
+    ``monitor_every``: the session's monitor cadence (1: gradient figures of every step, and a
+    monitor-batch pass at the end of each ``run`` call). ``per_step``: drive the session with one
+    ``step()`` per step, so that every monitor (gradient figures, histograms, dead units, BN stats)
+    is computed and delivered in a snapshot at every step (workload F).
     ``compile_s``: seconds from building the session to the end of its first step (compiling, or
     loading numba's cache, plus allocation) in this process.
     """
 
-    def __init__(self, design: dict, base_dir: Path, monitor_every: int = MONITORS_OFF):
+    def __init__(self, design: dict, base_dir: Path, monitor_every: int = MONITORS_OFF,
+                 per_step: bool = False):
         t0 = time.perf_counter()
         self.design, self.base_dir, self.monitor_every = design, Path(base_dir), monitor_every
+        self.per_step = per_step
         self.session = self._build()
         self.session.step()
         self.compile_s = time.perf_counter() - t0
@@ -73,7 +79,11 @@ class EngineRunner:
         """Train ``n`` steps in one ``session.run`` call; rebuilds nothing."""
         if self.session.finished:
             raise RuntimeError("benchmark session finished; raise training.epochs in the design")
-        self.last = self.session.run(n)
+        if self.per_step:
+            for _ in range(n):
+                self.last = self.session.step()
+        else:
+            self.last = self.session.run(n)
         if self.last.status == "diverged":
             raise RuntimeError(f"engine diverged at {self.last.diverged_at}")
         return self.last

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ from benchmarks import engine_bench, pytorch_reference, report
 from benchmarks.data import ensure_design_data
 from benchmarks.processes import measure_ui, startup
 from benchmarks.timing import Timing, machine_info
-from benchmarks.worker import InProcessWorker, Worker
+from benchmarks.worker import ENGINE_PER_STEP, InProcessWorker, Worker
 from benchmarks.workloads import WORKLOADS, DESIGN_DIR, Workload, flops_per_step
 
 IMPLS = ("engine", "engine+monitors", "numpy_reference", "pytorch")
@@ -42,7 +43,7 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
         rows[impl] = {"workload": w.name, "impl": "engine" if w.monitors_only else impl,
                       "optimizer": w.optimizer, "batch": int(design["training"]["batch_size"])}
         make = InProcessWorker if in_process else Worker
-        worker = make("engine+monitors" if w.monitors_only else impl, design, w.path.parent)
+        worker = make(ENGINE_PER_STEP if w.monitors_only else impl, design, w.path.parent)
         if worker.error:
             rows[impl]["error"] = worker.error
             worker.close()
@@ -57,7 +58,7 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
                 workers.pop(impl).close()
         for _ in range(repeats):
             for impl, worker in workers.items():
-                timings[impl].rates.append(timings[impl].steps / worker.request("time", timings[impl].steps))
+                timings[impl].add(*worker.request("time", timings[impl].steps))
     except RuntimeError as err:
         for impl in workers:
             rows[impl]["error"] = str(err).splitlines()[0]
@@ -65,13 +66,15 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
     finally:
         for worker in workers.values():
             worker.close()
+    load = round(os.getloadavg()[0], 2)
     for impl, t in timings.items():
-        rows[impl].update(steps_per_s=round(t.steps_per_s, 2),
+        rows[impl].update(load_1min=load, steps_per_s=round(t.steps_per_s, 2),
                           gflops=round(t.steps_per_s * flops_per_step(design) / 1e9, 4),
                           compile_s=None if workers[impl].compile_s is None else round(workers[impl].compile_s, 4),
-                          steps=t.steps, repeats=len(t.rates), spread=round(t.spread, 3))
+                          steps=t.steps, repeats=len(t.rates), spread=round(t.spread, 3),
+                          steps_per_cpu_s=round(t.steps_per_cpu_s, 2))
         if w.monitors_only:
-            rows[impl]["monitors"] = "every step"
+            rows[impl]["monitors"] = "all, every step (one session.step() per step)"
     return list(rows.values())
 
 
@@ -156,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{out['ui']['headless_steps_per_s']:,.0f} headless"))
     print()
     print(report.target_table(out["targets"]))
+    if args.quick:
+        print("\n--quick: tiny step counts, all implementations in one process: these figures check "
+              "that the benchmark runs; they are not timings.")
     print(f"\nwrote {args.out} ({out['settings']['total_s']} s)")
     return 0
 

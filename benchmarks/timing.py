@@ -59,6 +59,16 @@ class Timing:
 
     steps: int
     rates: list[float] = field(default_factory=list)
+    cpu_rates: list[float] = field(default_factory=list)
+
+    def add(self, wall_s: float, cpu_s: float) -> None:
+        """Record one timed repeat of ``steps`` steps."""
+        self.rates.append(self.steps / wall_s)
+        self.cpu_rates.append(self.steps / max(cpu_s, 1e-9))
+
+    @property
+    def steps_per_cpu_s(self) -> float:
+        return statistics.median(self.cpu_rates)
 
     @property
     def steps_per_s(self) -> float:

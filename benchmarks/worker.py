@@ -14,26 +14,34 @@ from pathlib import Path
 
 from benchmarks.timing import calibrate
 
+#: Workload F's runner: every monitor at every step (one ``session.step()`` per step).
+ENGINE_PER_STEP = "engine+monitors/step"
+
 
 def _make_runner(impl: str, design: dict, base_dir: Path):
-    if impl in ("engine", "engine+monitors"):
+    if impl.startswith("engine"):
         from benchmarks import engine_bench
 
-        every = 1 if impl == "engine+monitors" else engine_bench.MONITORS_OFF
-        return engine_bench.EngineRunner(design, base_dir, monitor_every=every)
+        every = engine_bench.MONITORS_OFF if impl == "engine" else 1
+        return engine_bench.EngineRunner(design, base_dir, monitor_every=every,
+                                         per_step=impl == ENGINE_PER_STEP)
     from benchmarks.references import ReferenceRunner
 
     return ReferenceRunner(impl, design, base_dir)
 
 
 def _answer(runner, msg: tuple):
-    """``("calibrate", target_s, max_steps)`` -> steps; ``("time", steps)`` -> seconds from a reset."""
+    """``("calibrate", target_s, max_steps)`` -> steps; ``("time", steps)`` -> (wall s, CPU s) from a reset.
+
+    CPU seconds are the process's (all its threads): on a loaded machine they show what the work
+    costs when it runs, where wall seconds also count waiting for a core.
+    """
     if msg[0] == "calibrate":
         return calibrate(runner, msg[1], msg[2])
     runner.reset()
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     runner.run(msg[1])
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def _serve(conn, impl: str, design: dict, base_dir: str) -> None:

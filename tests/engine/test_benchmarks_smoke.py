@@ -127,3 +127,12 @@ def test_engine_rows_train_the_same_net_as_the_numpy_reference(w):
     mine = session.get_weights()
     for key, value in net.weights_by_key().items():
         np.testing.assert_allclose(mine[key], value, rtol=1e-3, atol=1e-5, err_msg=key)
+
+
+def test_benchmark_designs_are_complete_design_files():
+    """Every design loads with the engine's loader and is saved with every key (a round trip)."""
+    from engine.design import load_design
+
+    for name in "ABCDEF":
+        path = Workload(name).path
+        assert load_design(path).to_dict() == json.loads(path.read_text()), name
