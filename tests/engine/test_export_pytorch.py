@@ -8,14 +8,13 @@ from __future__ import annotations
 import ast
 import copy
 import importlib.util
-import itertools
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings, strategies as st
 from scipy.special import erf
 
 from engine.errors import BadInput
@@ -742,9 +741,6 @@ def test_class_weight_tables_in_the_script():
     y = torch.tensor([[0.0], [1.0], [2.0], [1.0]])  # class 2 lies beyond the table: weight 1
     assert ns["sample_weights"](y).tolist() == [2.0, 0.5, 1.0, 0.5]
     assert ns["sample_weights"](torch.eye(3)[[1, 0]]).tolist() == [0.5, 2.0]
-
-
-from hypothesis import example, given, settings, strategies as st  # noqa: E402
 
 
 @settings(deadline=None, max_examples=30)
