@@ -6,8 +6,9 @@ buffers) and leave the same results in them, so a session drives either one. Ker
 layer by layer from Python; the batch rows are gathered on the device from data uploaded once.
 
 Residency: with ``resident=False`` (the default, a drop-in for the CPU functions) every call uploads
-the weights, optimiser slots and state from the host arrays it is given and copies them back at the
-end. With ``resident=True`` weights, gradients, slots, state and the work buffer stay on the device
+the weights, optimiser slots and state from the host arrays it is given; ``train_steps`` copies
+weights, gradients, state, slots and the work buffer (batch-norm statistics) back at the end, the
+inference calls copy back only their results. With ``resident=True`` weights, gradients, slots, state and the work buffer stay on the device
 between calls and only the small results (losses, accuracies, monitors, status) come back; the
 session then calls ``sync_to_host()`` before it reads or saves weights and ``mark_host_changed()``
 after it writes them (set_weights, reset, a new model or optimiser).
@@ -55,47 +56,65 @@ class CudaProgram:
         """The host arrays were written (weights, slots, state): upload them on the next call."""
         self._uploaded = False
 
-    def sync_to_host(self) -> None:
-        """Copy weights, gradients, slots, optimiser state and the work buffer to the host arrays
-        last passed in (no-op before the first call)."""
+    def sync_to_host(self, names: tuple[str, ...] = ("params", "grads", "state", "work", "slots",
+                                                     "wprev", "ostate")) -> None:
+        """Copy the device buffers ``names`` to the host arrays last passed in (no-op before the
+        first call)."""
         if not self._uploaded:
             return
         b, h = self.buf, self._host
-        for name in ("params", "grads", "state", "work"):
-            if name in h:
-                getattr(b, name).copy_to_host(h[name])
-        if "slots" in h:
-            h["slots"][...] = self.slots.copy_to_host().reshape(h["slots"].shape)
-            h["wprev"][...] = self.wprev.copy_to_host()
-            h["ostate"][...] = self.ostate.copy_to_host()
+        for name in names:
+            if name not in h:
+                continue
+            if name in ("params", "grads", "state", "work"):
+                getattr(b, name).copy_to_host(h[name].reshape(-1))
+            elif name == "slots":
+                h["slots"][...] = self.slots.copy_to_host().reshape(h["slots"].shape)
+            else:
+                h[name][...] = getattr(self, name).copy_to_host()
 
     def _same(self, name: str, arr: np.ndarray) -> bool:
         old = self._host.get(name)
         return old is not None and old is arr
 
+    # buffers the device only writes before it reads them: allocated, never uploaded
+    _OUTPUT_ONLY = ("grads", "work", "wprev")
+
     def _bind(self, **arrays: np.ndarray) -> None:
-        """Upload host buffers when needed (always unless resident; when new arrays arrive)."""
+        """Upload host buffers when needed (always unless resident; when new arrays arrive).
+
+        Outputs-only buffers (gradients, the work buffer, wprev) are allocated to the host's size
+        but not uploaded: every call writes them before reading them.
+        """
         fresh = not self._uploaded or not self.resident or not all(
             self._same(k, v) for k, v in arrays.items())
         if not fresh:
             return
         b = self.buf
         for name, arr in arrays.items():
-            if name in ("params", "grads", "state", "work"):
-                setattr(b, name, cuda.to_device(np.ascontiguousarray(arr).reshape(-1)))
+            flat = np.ascontiguousarray(arr).reshape(-1)
+            if name in self._OUTPUT_ONLY:
+                dev = getattr(b, name, None) if name != "wprev" else getattr(self, "wprev", None)
+                if dev is None or dev.shape != flat.shape or dev.dtype != flat.dtype:
+                    dev = cuda.device_array(flat.shape, flat.dtype)
+                if name == "wprev":
+                    self.wprev = dev
+                    self.scratch = cuda.device_array_like(dev)
+                else:
+                    setattr(b, name, dev)
+            elif name in ("params", "state"):
+                setattr(b, name, cuda.to_device(flat))
             elif name == "slots":
-                self.slots = cuda.to_device(np.ascontiguousarray(arr).reshape(-1))
-            elif name == "wprev":
-                self.wprev = cuda.to_device(arr)
-                self.scratch = cuda.device_array_like(arr)
-            elif name in ("hp", "ostate"):
+                self.slots = cuda.to_device(flat)
+            else:  # hp, ostate
                 setattr(self, name, cuda.to_device(np.ascontiguousarray(arr, np.float64)))
             self._host[name] = arr
         self._uploaded = True
 
-    def _finish(self) -> None:
+    def _finish(self, names: tuple[str, ...]) -> None:
+        """Drop-in mode: bring ``names`` back to the host arrays."""
         if not self.resident:
-            self.sync_to_host()
+            self.sync_to_host(names)
 
     def _data_on_device(self, x: np.ndarray, y: np.ndarray, sw: np.ndarray):
         key = tuple((id(a), a.__array_interface__["data"][0], a.shape, a.dtype.str) for a in (x, y, sw))
@@ -125,7 +144,7 @@ class CudaProgram:
                     return
                 res[R_DONE] = s + 1
         finally:
-            self._finish()
+            self._finish(("params", "grads", "state", "work", "slots", "ostate"))
 
     def _one_step(self, s, ip, fp, ptab, ptab_d, lay, xd, yd, swd, bidx_d, bstart, lrs, moms,
                   icfg, fcfg, losses, accs, pmon, res) -> bool:
@@ -298,7 +317,7 @@ class CudaProgram:
                                    int(step))
                 out[start:start + nb] = self._output_view(ip, lay, nb, ip.shape[0]).copy_to_host()
         finally:
-            self._finish()
+            self._finish(())
 
     def evaluate_program(self, ip, fp, lay, params, state, work, x, y, loss_code, fused, n_fwd,
                          result) -> None:
@@ -321,7 +340,7 @@ class CudaProgram:
                 tot_loss += loss * nb
                 tot_acc += acc * nb
         finally:
-            self._finish()
+            self._finish(())
         result[0] = tot_loss / max(n, 1)
         result[1] = tot_acc / max(n, 1)
 
@@ -350,7 +369,7 @@ class CudaProgram:
             hist[...] = hist_d.copy_to_host()
             amon[...] = amon_d.copy_to_host()
         finally:
-            self._finish()
+            self._finish(())
 
 
 def make_cuda_program(resident: bool = False) -> CudaProgram:

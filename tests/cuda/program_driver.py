@@ -60,6 +60,7 @@ class ProgramArgs:
 
     def run(self, program, x, y, sw, bidx, bstart, lr=0.01, monitor=True):
         m = self.model
+        m.ensure_capacity(int(np.max(np.diff(bstart))), targets=y.shape[1])  # as the session
         n_steps = len(bstart) - 1
         icfg = np.zeros(P.ICFG_LEN, np.int64)
         icfg[P.I_SEED], icfg[P.I_STEP0], icfg[P.I_LOSS] = self.seed, self.step, self.loss_code

@@ -147,3 +147,23 @@ def test_resident_mode_keeps_weights_on_the_device_until_sync():
     prog.mark_host_changed()
     again = args.run(prog, x, y, sw, np.arange(8), [0, 8])[0][0]
     assert again == pytest.approx(gpu_losses[0], rel=1e-4)
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if "layer_norm-prelu" in n or "renorm" in n])
+def test_output_only_device_buffers_are_written_before_read(monkeypatch, name):
+    """Gradients, the work buffer and wprev are allocated on the device, never uploaded: filled
+    with NaN they must leave the results unchanged."""
+    from numba import cuda
+
+    def nan_array(shape, dtype=np.float64, *args, **kwargs):
+        return cuda.to_device(np.full(shape, np.nan, dtype))
+
+    case = CASES[name]
+    x, y, sw = _data(case)
+    ref = ProgramArgs(make_model(case["layers"]), case["opt"], case["loss"], case["fused"])
+    l_ref = ref.run(cpu_program, x, y, sw, np.arange(16), [0, 8, 16])[0]
+    monkeypatch.setattr(cuda, "device_array", nan_array)
+    args = ProgramArgs(make_model(case["layers"]), case["opt"], case["loss"], case["fused"])
+    l_gpu = args.run(CudaProgram(), x, y, sw, np.arange(16), [0, 8, 16])[0]
+    np.testing.assert_allclose(l_gpu, l_ref, rtol=1e-4)
+    np.testing.assert_allclose(args.model.params, ref.model.params, rtol=1e-4, atol=1e-5)
