@@ -67,7 +67,8 @@ class ComparisonWindow(QMainWindow):
         self._build_ui(tuple(plots), lesson_text, list(watch))
         self._build_menus()
         self.worker.error.connect(self._on_error)
-        self.worker.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.statusBar()  # made here, in the UI thread
+        self.worker.status.connect(self._on_status)  # a bound slot: queued to the UI thread
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.on_timer)
@@ -125,6 +126,7 @@ class ComparisonWindow(QMainWindow):
         self.lesson_dock = QDockWidget("Lesson", self)
         self.lesson_dock.setObjectName("dock_lesson")
         self.lesson_dock.setWidget(self.lesson_view)
+        self.lesson_view.setMinimumWidth(240)
         self.addDockWidget(Qt.LeftDockWidgetArea, self.lesson_dock)
         self.set_lesson_text(text, watch)
 
@@ -244,6 +246,9 @@ class ComparisonWindow(QMainWindow):
 
     def _worker_idle(self) -> bool:
         return self.worker._commands.empty()  # noqa: SLF001 - our own worker
+
+    def _on_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
 
     def _on_error(self, text: str) -> None:
         self.pause()

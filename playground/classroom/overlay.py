@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from playground.classroom.compare_worker import CompareFrame
 from playground.classroom.palette import run_color
@@ -19,11 +19,29 @@ from playground.dashboards.inspect_plots import BoundaryDashboard
 PLOTS: dict[str, tuple[str, bool]] = {
     "loss": ("training loss (smoothed)", True),
     "val_loss": ("validation loss", True),
-    "accuracy": ("accuracy (validation, else training)", False),
+    "accuracy": ("accuracy", False),
     "grad": ("gradient norm ‖∇W‖", True),
-    "dead": ("dead ReLU fraction (mean over layers)", False),
+    "dead": ("dead ReLUs (fraction)", False),
     "lr": ("learning rate", True),
 }
+MEAN = -1  # gradient layer choice: the geometric mean over layers
+LEGEND_MAX_RUNS = 3  # more runs: one shared legend strip instead of one legend per plot
+
+
+class LogAxis(pg.AxisItem):
+    """An axis that, in log mode, labels only 1, 2 and 5 times a power of ten (pyqtgraph
+    labels every minor tick of a short log range, which piles up at large fonts)."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph API
+        strings = super().tickStrings(values, scale, spacing)
+        if not self.logMode or len(values) <= 3:
+            return strings
+        out = []
+        for v, text in zip(values, strings):
+            mant = 10 ** (v - np.floor(v + 1e-9))
+            keep = any(abs(mant - m) < 1e-3 * m for m in (1.0, 2.0, 5.0))
+            out.append(text if keep else "")
+        return out
 DEFAULT_PLOTS = ("loss", "val_loss", "accuracy", "grad", "dead")
 
 
@@ -65,6 +83,13 @@ def series_for(key: str, h: dict, layer: int | None = None) -> list[tuple[np.nda
                         / np.maximum(ok.sum(axis=1), 1), np.nan)
         return [(lx, mean)]
     g = h["grad_norm"]
+    if layer == MEAN:
+        ok = np.isfinite(g) & (g > 0)
+        if g.size == 0 or not ok.any():
+            return []
+        logs = np.where(ok, np.log(np.where(ok, g, 1.0)), 0.0)
+        n = ok.sum(axis=1)
+        return [(lx, np.where(n > 0, np.exp(logs.sum(axis=1) / np.maximum(n, 1)), np.nan))]
     cols = [layer] if layer is not None else range(g.shape[1] if g.ndim == 2 else 0)
     return [(lx, g[:, c]) for c in cols if c < g.shape[1] and np.isfinite(g[:, c]).any()]
 
@@ -73,7 +98,7 @@ class OverlayPlot(pg.PlotWidget):
     """One time plot; ``curves[(run, k)]`` are created once and then only ``setData``."""
 
     def __init__(self, key: str, parent: QWidget | None = None):
-        super().__init__(parent=parent)
+        super().__init__(parent=parent, axisItems={"left": LogAxis("left")})
         title, self.log_y = PLOTS[key]
         self.key = key
         self.setTitle(title, size="10pt")
@@ -83,10 +108,12 @@ class OverlayPlot(pg.PlotWidget):
         self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
         self.markers = MarkerLayer(self.plotItem)
         self.curves: dict[tuple[int, int], pg.PlotDataItem] = {}
-        self.setMinimumSize(160, 110)
+        self.setMinimumSize(140, 100)
 
-    def set_curves(self, run: int, label: str, curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
-        """Show run ``run``'s curves (drops the ones it no longer has)."""
+    def set_curves(self, run: int, label: str | None,
+                   curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Show run ``run``'s curves (drops the ones it no longer has); ``label`` None: no
+        legend entry."""
         for k, (x, y) in enumerate(curves):
             item = self.curves.get((run, k))
             if item is None:
@@ -121,10 +148,16 @@ class OverlayPlots(QWidget):
         self.layer_box.setObjectName("gradientLayer")
         self.layer_box.setToolTip("Show every layer's gradient norm, or only one layer's.")
         self.layer_box.addItem("all layers", None)
+        self.layer_box.addItem("mean over layers", MEAN)
         self.layer_box.currentIndexChanged.connect(self._layer_changed)
         bar.addWidget(self.layer_box)
         bar.addStretch(1)
         outer.addLayout(bar)
+        self.legend_strip = QLabel("")
+        self.legend_strip.setObjectName("runLegend")
+        self.legend_strip.setWordWrap(True)
+        self.legend_strip.hide()
+        outer.addWidget(self.legend_strip)
         grid = QGridLayout()
         grid.setSpacing(4)
         outer.addLayout(grid, 1)
@@ -151,14 +184,21 @@ class OverlayPlots(QWidget):
         sig = tuple((ls.index, ls.id) for ls in layers if ls.grad_norm is not None)
         if sig == self._layer_sig:
             return
+        keep = self.layer_box.currentData()
+        if not self._layer_sig and len(frame.runs) > 2:
+            keep = MEAN  # many runs: one curve per run reads better
         self._layer_sig = sig
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
         self.layer_box.addItem("all layers", None)
+        self.layer_box.addItem("mean over layers", MEAN)
         for ls in layers:
             if ls.grad_norm is not None:
                 self.layer_box.addItem(f"layer {layer_name(ls)}", ls.index)
+        self.layer_box.setCurrentIndex(max(self.layer_box.findData(keep), 0))
         self.layer_box.blockSignals(False)
+        if "grad" in self.plots:
+            self.plots["grad"].clear_runs()
 
     def draw(self, frame: CompareFrame) -> None:
         """Overlay every run of ``frame``."""
@@ -166,10 +206,21 @@ class OverlayPlots(QWidget):
         self._fill_layers(frame)
         layer = self.layer_box.currentData()
         marks = sorted({m for run in frame.runs for m in run.markers})
+        per_plot = len(frame.runs) <= LEGEND_MAX_RUNS
+        self._show_legend_strip(frame.labels, not per_plot)
         for key, plot in self.plots.items():
             plot.markers.update(tuple(marks))
             for r, run in enumerate(frame.runs):
-                plot.set_curves(r, frame.labels[r], series_for(key, run.history, layer))
+                label = frame.labels[r] if per_plot else None
+                plot.set_curves(r, label, series_for(key, run.history, layer))
+
+    def _show_legend_strip(self, labels: tuple[str, ...], show: bool) -> None:
+        """One shared legend (coloured run names) above the plots when there are many runs."""
+        html = "&nbsp;&nbsp;".join(f'<span style="color:{run_color(r)}">■</span>&nbsp;{label}'
+                                   for r, label in enumerate(labels)) if show else ""
+        if self.legend_strip.text() != html:
+            self.legend_strip.setText(html)
+            self.legend_strip.setVisible(show)
 
 
 class BoundaryRow(QWidget):
@@ -201,8 +252,9 @@ class BoundaryRow(QWidget):
             title.setProperty("run_label", label)
             title.setAlignment(Qt.AlignCenter)
             title.setStyleSheet(f"color: {run_color(r)}; font-weight: bold;")
+            title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
             panel = BoundaryDashboard()
-            panel.setMinimumSize(120, 100)
+            panel.setMinimumSize(90, 80)
             col.addWidget(title)
             col.addWidget(panel, 1)
             cols = max(1, int(np.ceil(np.sqrt(len(labels)))))
@@ -216,9 +268,10 @@ class BoundaryRow(QWidget):
             panel.update_frame(run)
             snap = run.snapshot
             loss = getattr(snap, "loss", None)
-            extra = f" · loss {loss:.3g}" if isinstance(loss, float) and np.isfinite(loss) else ""
+            extra = f"loss {loss:.3g}" if isinstance(loss, float) and np.isfinite(loss) else ""
             stop = f" · {frame.stopped[r]}" if frame.stopped[r] else ""
-            self.titles[r].setText(f"{frame.labels[r]}{extra}{stop}")
+            self.titles[r].setText(f"{frame.labels[r]}<br><span style='font-weight:normal'>"
+                                   f"{extra}{stop}</span>")
 
 
 def as_dict(design: Any) -> dict:

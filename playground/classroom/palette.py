@@ -9,9 +9,9 @@ from PySide6.QtGui import QColor, QPalette
 #: Okabe–Ito palette, black last (it is the text colour on the light theme).
 OKABE_ITO: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
                               "#56B4E9", "#F0E442", "#000000")
-#: Order used for runs on a white background (yellow is hard to see there: last).
+#: Order used for runs (on the light theme, presentation mode shows the yellow as black).
 RUN_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
-                               "#56B4E9", "#000000", "#F0E442")
+                               "#56B4E9", "#F0E442", "#999999")
 LINE_STYLES = ("solid", "dash", "dot", "dashdot")
 
 LIGHT_COLORS = {"Window": "#ffffff", "WindowText": "#000000", "Base": "#ffffff",

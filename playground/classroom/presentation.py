@@ -21,6 +21,7 @@ MIN_LINE = 3.0
 #: dark-theme colours of the dashboards -> Okabe–Ito (same index, cycling)
 COLOR_MAP = {c.lower(): OKABE_ITO[i % 7] for i, c in enumerate(DASH_PALETTE + CLASS_COLORS)}
 COLOR_MAP["#ffd166"] = "#000000"  # change markers
+COLOR_MAP["#f0e442"] = "#000000"  # Okabe–Ito yellow is too faint on white
 
 
 def is_presenting(window: QWidget) -> bool:
