@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.errors import BadInput
-from engine.layers import Activation, BatchNorm, Dense, Layer, LayerNorm
+from engine.layers import Activation, Dense, Layer
 from engine.program import plan as P
 from engine.rng import layer_key, stream
 

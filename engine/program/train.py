@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from numba import njit
 
 from engine.kernels.cpu.layers_dense import max_norm_columns
@@ -11,8 +10,8 @@ from engine.kernels.cpu.layers_norm import bn_update_moving
 from engine.kernels.cpu.losses import loss_correct, loss_forward_backward
 from engine.kernels.cpu.optim import clip_gradients, optimizer_begin_step, optimizer_update
 from engine.program.layer_ops import bn_training_mode, layer_backward, layer_forward, pview
-from engine.program.plan import (BATCH_NORM, C_CODE, C_FLAGS, C_IN, C_IN_OFF, C_OUT, C_OUT_OFF,
-                                 C_P0, C_S0, C_STATS, C_PROW0, DENSE, F_RENORM, I_APPLY, I_FUSED,
+from engine.program.plan import (BATCH_NORM, C_CODE, C_FLAGS, C_IN, C_OUT, C_OUT_OFF,
+                                 C_S0, C_STATS, F_RENORM, I_APPLY, I_FUSED,
                                  I_LOSS, I_MONITOR, I_NFWD, I_OPT, I_SEED, I_STEP0, I_T0, L_GA, L_IN,
                                  L_GB, L_SW, L_T, L_X, L_Y, P_L1, P_L2, P_MAXNORM, P_MOM, P_RMOM,
                                  PT_KERNEL, PT_TRAINABLE, R_DONE, R_LAYER, R_STATUS, R_WHAT,

@@ -5,7 +5,6 @@ bias-gradient norm is >= 20x the 1st's; with He initialisation and ReLU it is <=
 """
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from engine.data import DataConfig, load_dataset
