@@ -208,6 +208,11 @@ def test_batch_renorm_r_d_and_renorm_momentum():
     assert bn is not None
     np.testing.assert_allclose(np.asarray(bn["r"], float), r, rtol=1e-5)
     np.testing.assert_allclose(np.asarray(bn["d"], float), d, rtol=1e-5)
+    raw_r, raw_d = sigma_b / sigma, mu_b / sigma
+    assert bn["r_clipped"] == int(np.sum((raw_r > 1.5) | (raw_r < 1 / 1.5)))
+    assert bn["d_clipped"] == int(np.sum(np.abs(raw_d) > 0.5))
+    np.testing.assert_allclose(np.asarray(bn["batch_mean"], float), mu_b, rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(bn["batch_var"], float), var_b, rtol=1e-4)
 
 
 @pytest.mark.parametrize("layer", [{"type": "batch_norm"}, {"type": "dropout", "rate": 0.5},

@@ -230,6 +230,7 @@ def test_grad_norms_before_clipping_including_regularisation():
     st = snap.layers[0]
     assert st.grad_norm == pytest.approx(np.linalg.norm(gw), rel=1e-4)
     assert st.bias_grad_norm == pytest.approx(np.linalg.norm(gb), rel=1e-4)
+    assert st.grad_rms == pytest.approx(np.linalg.norm(gw) / np.sqrt(gw.size), rel=1e-4)
     dw = s.get_weights()["layers.0.kernel"] - w
     assert st.update_ratio == pytest.approx(np.linalg.norm(dw) / np.linalg.norm(w), rel=1e-2)
 
@@ -241,3 +242,29 @@ def test_bn_monitor_fields():
     s2 = build_session(design(RANDOM_NET))
     bn2 = s2.step().layers[1].bn
     assert set(bn2) >= {"r", "d", "r_clipped", "d_clipped"}
+
+
+def test_epoch_loss_is_mean_of_batch_losses_with_penalties():
+    net = [{"id": "d1", "type": "dense", "units": 6, "kernel_regularizer": {"l1": 1e-3, "l2": 1e-2}},
+           {"id": "t", "type": "activation", "function": "tanh"},
+           {"id": "d2", "type": "dense", "units": 1},
+           {"id": "s", "type": "activation", "function": "sigmoid"}]
+    s = build_session(design(net, batch=15))          # 90 training samples: 6 equal batches
+    losses = [s.step().loss for _ in range(6)]
+    snap = s.snapshot()
+    assert snap.epoch == 1 and snap.epoch_loss == pytest.approx(np.mean(losses), rel=1e-9)
+
+
+def test_set_layer_option_rate_between_steps_keeps_weights():
+    x = np.ones((32, 1))
+    s = inline(x, np.zeros((32, 1)), [{"id": "d", "type": "dense", "units": 1},
+                                      {"id": "do", "type": "dropout", "rate": 0.5}])
+    s.set_weights({"layers.0.kernel": np.ones((1, 1), np.float32),
+                   "layers.0.bias": np.zeros(1, np.float32)})
+    s.step()
+    w = s.get_weights()
+    s.set_layer_option("do", rate=0.0)
+    for k, v in s.get_weights().items():
+        np.testing.assert_array_equal(v, w[k])
+    out = w["layers.0.kernel"][0, 0] + w["layers.0.bias"][0]
+    assert s.step().loss == pytest.approx(float(out) ** 2, rel=1e-5)   # no unit dropped
