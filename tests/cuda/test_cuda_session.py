@@ -66,3 +66,14 @@ def test_layer_option_changes_reach_the_device():
         s.set_layer_option("do1", enabled=False)
     s_cpu, s_gpu = cpu.step(), gpu.step()
     assert s_gpu.loss == pytest.approx(s_cpu.loss, rel=1e-4)
+
+
+def test_monte_carlo_dropout_prediction_matches_cpu():
+    """MC dropout draws with negative steps (-1, -2, ...): the counters wrap as uint64 like the CPU's."""
+    cpu = TrainingSession(**_args())
+    gpu = make_cuda_session(**_args())
+    x = np.linspace(-1, 1, 8).reshape(4, 2)
+    (m_c, s_c), (m_g, s_g) = cpu.predict(x, mc_dropout=3), gpu.predict(x, mc_dropout=3)
+    assert s_c is not None and np.any(s_c > 0)
+    np.testing.assert_allclose(m_g, m_c, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(s_g, s_c, rtol=1e-3, atol=1e-6)

@@ -14,7 +14,7 @@ from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
 from engine.kernels.cuda.mathx import fmax
-from engine.kernels.cuda.rng import uniform01
+from engine.kernels.cuda.rng import counter, uniform01
 
 ACTIVATION_NAMES = ("linear", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "gelu",
                     "tanh", "sigmoid", "softplus", "swish", "softmax")
@@ -189,7 +189,7 @@ def activation_forward(code: int, x, y, a0: float = 0.0, a1: float = 0.0, alpha=
     blocks, threads = grid1d(x.shape[0] * x.shape[1])
     _act_forward_kernel[blocks, threads](int(code), x, y, float(a0), float(a1),
                                          alpha if alpha is not None else x[0], bool(training),
-                                         int(seed), int(step), int(layer_key))
+                                         counter(seed), counter(step), counter(layer_key))
 
 
 def activation_backward(code: int, x, y, gy, gx, a0: float = 0.0, a1: float = 0.0, alpha=None,
@@ -203,7 +203,7 @@ def activation_backward(code: int, x, y, gy, gx, a0: float = 0.0, a1: float = 0.
     blocks, threads = grid1d(x.shape[0] * x.shape[1])
     _act_backward_kernel[blocks, threads](int(code), x, y, gy, gx, float(a0), float(a1),
                                           alpha if alpha is not None else x[0], bool(training),
-                                          int(seed), int(step), int(layer_key))
+                                          counter(seed), counter(step), counter(layer_key))
     if code == PRELU and galpha is not None:
         blocks, threads = grid1d(x.shape[1])
         _prelu_alpha_grad_kernel[blocks, threads](x, gy, galpha)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
-from engine.kernels.cuda.rng import normal01, uniform01
+from engine.kernels.cuda.rng import counter, normal01, uniform01
 
 DROPOUT, ALPHA_DROPOUT, GAUSSIAN_NOISE = 0, 1, 2
 _ALPHA_P = -1.6732632423543772848170429916717 * 1.0507009873554804934193349852946
@@ -76,12 +76,12 @@ def noise_forward(kind: int, x, y, rate: float, seed: int, step: int, layer_key:
     ``rate``: the drop rate (dropout, alpha dropout) or ``stddev`` (Gaussian noise).
     """
     blocks, threads = grid1d(x.shape[0] * x.shape[1])
-    _noise_forward_kernel[blocks, threads](int(kind), x, y, float(rate), int(seed), int(step),
-                                           int(layer_key))
+    _noise_forward_kernel[blocks, threads](int(kind), x, y, float(rate), counter(seed),
+                                           counter(step), counter(layer_key))
 
 
 def noise_backward(kind: int, gy, gx, rate: float, seed: int, step: int, layer_key: int) -> None:
     """``gx (B, N)`` from ``gy (B, N)`` with the forward pass's mask (recomputed)."""
     blocks, threads = grid1d(gy.shape[0] * gy.shape[1])
-    _noise_backward_kernel[blocks, threads](int(kind), gy, gx, float(rate), int(seed), int(step),
-                                            int(layer_key))
+    _noise_backward_kernel[blocks, threads](int(kind), gy, gx, float(rate), counter(seed),
+                                            counter(step), counter(layer_key))

@@ -20,6 +20,16 @@ if simulator_enabled():
                             category=RuntimeWarning, module=r"engine\.kernels\.cuda\.rng")
 
 
+MASK64 = 0xFFFF_FFFF_FFFF_FFFF
+
+
+def counter(value: int) -> int:
+    """A kernel's seed/step/key argument as the uint64 the CPU's ``np.uint64(int64)`` gives
+    (negative steps, used by Monte-Carlo dropout, wrap around); the simulator's numpy would
+    refuse a negative Python int."""
+    return int(value) & MASK64
+
+
 @cuda.jit(device=True)
 def splitmix64(x):
     """One splitmix64 finalisation of the uint64 ``x``."""
@@ -69,4 +79,5 @@ def fill_random(out, seed: int, step: int, layer_key: int, normal: bool = False)
     """``out[i] = uniform01(seed, step, layer_key, i)`` (or ``normal01``) for a 1-D float64 device array."""
     from engine.kernels.cuda.launch import grid1d
     blocks, threads = grid1d(out.shape[0])
-    _fill_uniform[blocks, threads](out, int(seed), int(step), int(layer_key), bool(normal))
+    _fill_uniform[blocks, threads](out, counter(seed), counter(step), counter(layer_key),
+                                   bool(normal))
