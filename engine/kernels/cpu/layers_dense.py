@@ -24,10 +24,12 @@ def dense_forward(x, w, b, use_bias, y, nb, din, dout):
         xo = r * din
         yo = r * dout
         for j in range(dout):
-            acc = b[j] if use_bias else 0.0
-            for k in range(din):
-                acc += x[xo + k] * w[k * dout + j]
-            y[yo + j] = acc
+            y[yo + j] = b[j] if use_bias else 0.0
+        for k in range(din):
+            xv = x[xo + k]
+            ko = k * dout
+            for j in range(dout):
+                y[yo + j] += xv * w[ko + j]
 
 
 @njit(cache=True, nogil=True)
@@ -41,6 +43,21 @@ def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
             w2 = w[:din * dout].reshape((din, dout))
             dx[:nb * din].reshape((nb, din))[:, :] = np.dot(g2, np.ascontiguousarray(w2.T))
     else:
+        if want_dx:
+            # dw serves as scratch for w.T so that the inner loops run over contiguous memory
+            for k in range(din):
+                for j in range(dout):
+                    dw[j * din + k] = w[k * dout + j]
+            for r in range(nb):
+                xo = r * din
+                go = r * dout
+                for k in range(din):
+                    dx[xo + k] = 0.0
+                for j in range(dout):
+                    gv = g[go + j]
+                    jo = j * din
+                    for k in range(din):
+                        dx[xo + k] += gv * dw[jo + k]
         for i in range(din * dout):
             dw[i] = 0.0
         for r in range(nb):
@@ -50,15 +67,6 @@ def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
                 go = r * dout
                 for j in range(dout):
                     dw[ko + j] += xv * g[go + j]
-        if want_dx:
-            for r in range(nb):
-                go = r * dout
-                for k in range(din):
-                    acc = 0.0
-                    ko = k * dout
-                    for j in range(dout):
-                        acc += g[go + j] * w[ko + j]
-                    dx[r * din + k] = acc
     if use_bias:
         for j in range(dout):
             db[j] = 0.0
