@@ -22,7 +22,8 @@ def lessons() -> list[Lesson]:
 
 def test_thirteen_lessons_in_order(lessons: list[Lesson]) -> None:
     assert [lesson.number for lesson in lessons] == list(range(1, 14))
-    assert [lesson.shortcut for lesson in lessons] == [f"Ctrl+{i}" for i in range(1, 10)] + [None] * 4
+    shortcuts = [f"Ctrl+{i}" for i in range(1, 10)] + [None] * 4
+    assert [lesson.shortcut for lesson in lessons] == shortcuts
     assert len({lesson.id for lesson in lessons}) == 13
     for lesson in lessons:
         assert lesson.base_dir.name.startswith(f"{lesson.number:02d}_")

@@ -124,7 +124,8 @@ def test_06_dropout_shrinks_the_generalisation_gap() -> None:
     for label in ("No dropout", "Dropout 0.5"):
         s = session(6, label, design=with_units(design_of(6, label), 256, 64), monitor_every=0)
         run_epochs(s, 300)
-        train_loss, _ = s.evaluate(s.x, s.y)         # inference mode, like the validation loss
+        # inference mode, like the validation loss
+        train_loss, _ = s.evaluate(s.data.x_train, s.data.y_train)
         gaps[label] = s.history[-1]["val_loss"] - train_loss
     assert gaps["No dropout"] > 0.3, gaps
     assert gaps["No dropout"] > 3.0 * max(gaps["Dropout 0.5"], 1e-3), gaps

@@ -1,4 +1,4 @@
-"""Helpers for the lesson effect tests (no tests here): build a lesson design headless, shortened."""
+"""Helpers for the lesson effect tests (no tests here): lesson designs headless, shortened."""
 from __future__ import annotations
 
 from typing import Any, Callable
