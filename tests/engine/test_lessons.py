@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.design import Design, load_design
 from engine.errors import BadInput
@@ -227,3 +229,25 @@ def test_list_lessons_refuses_duplicate_numbers(tmp_path: Path) -> None:
 def test_repr_names_the_lesson(lessons: list[Lesson]) -> None:
     assert "glorot_vs_he" in repr(lessons[0]) and "Glorot" in repr(lessons[0])
     assert "glorot.json" in repr(lessons[0].designs[0])
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 20) | st.text(max_size=12),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8)
+
+
+@settings(deadline=None, max_examples=60,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=st.sampled_from(("id", "number", "title", "summary", "designs", "dashboards", "watch",
+                            "steps", "shortcut")), value=_JSON)
+def test_junk_in_lesson_json_is_bad_input_or_accepted(lesson_copy: Path, key: str,
+                                                      value: Any) -> None:
+    meta = json.loads((LESSONS_DIR / "04_saturated_neuron" / "lesson.json").read_text())
+    meta[key] = value
+    (lesson_copy / "lesson.json").write_text(json.dumps(meta))
+    try:
+        lesson = load_lesson(lesson_copy)
+    except BadInput as err:
+        assert "lesson.json" in str(err) or "designs" in str(err)
+    else:
+        assert isinstance(lesson, Lesson)
