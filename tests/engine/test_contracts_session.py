@@ -268,3 +268,33 @@ def test_set_layer_option_rate_between_steps_keeps_weights():
         np.testing.assert_array_equal(v, w[k])
     out = w["layers.0.kernel"][0, 0] + w["layers.0.bias"][0]
     assert s.step().loss == pytest.approx(float(out) ** 2, rel=1e-5)   # no unit dropped
+
+
+def test_val_loss_unweighted_with_penalties_and_binary_accuracy_as_keras():
+    d = design([{"id": "d", "type": "dense", "units": 1,
+                 "kernel_regularizer": {"l1": 0.0, "l2": 0.5}},
+                {"id": "s", "type": "activation", "function": "sigmoid"}],
+               {"type": "sgd", "learning_rate": 0.1}, batch="full")
+    d["loss"]["class_weight"] = {"0": 1.0, "1": 5.0}
+    s = build_session(d)
+    snap = s.run_epoch()
+    p = s.predict(s.data.x_val)[0].astype(np.float64)
+    y = s.data.y_val
+    bce = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    pen = 0.5 * (s.get_weights()["layers.0.kernel"].astype(np.float64) ** 2).sum()
+    # Keras: class_weight applies to training only; regularisation losses are in val_loss too
+    assert snap.val_loss == pytest.approx(bce.mean() + pen, rel=1e-5)
+    assert snap.val_accuracy == pytest.approx(np.mean((p > 0.5) == y))
+
+
+def test_resume_mid_epoch_is_bit_identical(tmp_path):
+    a = build_session(design(RANDOM_NET))
+    a.run(4)                                   # mid-epoch (6 steps per epoch)
+    checkpoint.save_checkpoint(a, tmp_path / "c.npz")
+    b = build_session(design(RANDOM_NET))
+    checkpoint.load_checkpoint(b, tmp_path / "c.npz")
+    a.run_epoch()
+    a.run(5)
+    b.run_epoch()
+    b.run(5)
+    assert same(a, b) and a.history == b.history
