@@ -11,6 +11,7 @@ from numba import cuda
 
 from engine.kernels.cuda import activations as act
 from engine.kernels.cuda import matmul, noise, norm
+from engine.kernels.cuda.reduce import fill
 from engine.program.plan import (ACTIVATION, ALPHA_DROPOUT, BATCH_NORM, C_ACT, C_CACHE, C_CODE,
                                  C_FLAGS, C_IN, C_IN_OFF, C_KEY, C_OUT, C_OUT_OFF, C_P0, C_P1,
                                  C_S0, C_STATS, DENSE, DROPOUT, F_CENTER, F_ENABLED, F_RENORM,
@@ -156,7 +157,6 @@ def layer_backward(buf: DeviceBuffers, ip: np.ndarray, fp: np.ndarray, i: int, n
 
 
 def _bn_backward(buf, ip, fp, i, x, g, dx, nb, din, flags) -> None:
-    from engine.kernels.cuda.reduce import fill
     gamma = buf.pview(buf.params, ip[i, C_P0], din)
     dgamma = buf.pview(buf.grads, ip[i, C_P0], din)
     dbeta = buf.pview(buf.grads, ip[i, C_P1], din)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from numba import boolean, cuda, float32, float64, int64, types
+from numba import boolean, cuda, float32, float64, int64, types, uint64
 
 
 def _a(dt, nd: int = 1):
@@ -46,6 +46,10 @@ def kernel_signatures(dt=float32) -> list[tuple[str, object, tuple]]:
         ("noise_forward", N._noise_forward_kernel, (int64, m, m, f, int64, int64, int64)),
         ("noise_backward", N._noise_backward_kernel, (int64, m, m, f, int64, int64, int64)),
         ("fill_random", rng._fill_uniform, (d1, int64, int64, int64, b)),
+        # counters >= 2**63 (negative steps of Monte-Carlo dropout) arrive as uint64
+        ("act_forward_u64", A._act_forward_kernel,
+         (int64, m, m, f, f, v, b, uint64, uint64, uint64)),
+        ("noise_forward_u64", N._noise_forward_kernel, (int64, m, m, f, uint64, uint64, uint64)),
         ("bn_train", NO._bn_train_kernel, (m, m, v, v, v, v, m, d2, f, f, b, f, f, b, b, b)),
         ("bn_update_moving", NO._bn_update_moving_kernel, (v, v, m, f, int64)),
         ("bn_infer", NO._bn_infer_kernel, (m, m, v, v, v, v, f, b, b)),
