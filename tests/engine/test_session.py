@@ -230,3 +230,17 @@ def test_snapshot_is_frozen_and_read_only():
     assert counts is not None and not counts.flags.writeable
     s.run(3)
     assert snap.step == 3
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(deadline=None, max_examples=8)
+@given(st.lists(st.integers(1, 9), min_size=1, max_size=6))
+def test_any_grouping_of_steps_gives_the_same_weights(chunks):
+    total = sum(chunks)
+    a, b = make(), make()
+    a.run(total)
+    for c in chunks:
+        b.run(c)
+    assert same_weights(a, b) and a.step_count == b.step_count == total
