@@ -33,7 +33,16 @@ from engine.program.plan import (ACTIVATION, BATCH_NORM, C_ACT, C_CODE, C_FLAGS,
                                  P_MOM, P_RMOM, PT_KERNEL, PT_TRAINABLE, R_DONE, R_LAYER, R_STATUS,
                                  R_WHAT, WHAT_GRAD, WHAT_LOSS, WHAT_WEIGHTS)
 
-CHUNKS = 64  # partial sums per parameter in the deterministic reductions
+CHUNKS = 64  # partial sums per parameter (at least) in the deterministic reductions
+
+
+def reduction_chunks(largest: int) -> int:
+    """Partial sums per segment: ~2048 elements per thread, between CHUNKS and 4096. Depends only
+    on the sizes, so a model always reduces in the same order (bit-identical runs)."""
+    chunks = CHUNKS
+    while chunks < 4096 and chunks * 2048 < largest:
+        chunks *= 2
+    return chunks
 
 
 class CudaProgram:
@@ -134,7 +143,9 @@ class CudaProgram:
         ptab_d = cuda.to_device(np.ascontiguousarray(ptab))
         n_params = ptab.shape[0]
         self._seg = cuda.device_array(max(n_params, 1), np.float64)
-        self._partials = cuda.device_array((max(n_params, 1), CHUNKS), np.float64)
+        largest = int(ptab[:, 1].max()) if n_params else 1
+        self._partials = cuda.device_array((max(n_params, 1), reduction_chunks(largest)),
+                                           np.float64)
         res[R_DONE] = 0
         res[R_STATUS] = 0
         try:
@@ -356,7 +367,7 @@ class CudaProgram:
         width = max(int(ip[i, C_OUT]) for i in range(n_layers))
         dead = cuda.device_array(width, np.int64)
         sat = cuda.device_array(width, np.int64)
-        partials = cuda.device_array((CHUNKS, 4), np.float64)
+        partials = cuda.device_array((reduction_chunks(nb * width), 4), np.float64)
         try:
             self._forward_rows(ip, fp, lay, xm, 0, nb, n_layers, False, 0, 0)
             for i in range(n_layers):
