@@ -314,3 +314,55 @@ def test_metrics_layer_columns_only_where_applicable(tmp_path):
     header, _ = read_csv(tmp_path / "m.csv")
     assert header == BASE + ["grad_norm.0", "bias_grad_norm.0", "dead_fraction.1",
                              "grad_norm.2", "bias_grad_norm.2", "saturated_fraction.3"]
+
+
+def test_quiet_prints_nothing_and_device_auto(tmp_path, capsys):
+    design = write_design(tmp_path)
+    assert main([str(design), "--steps", "2", "--quiet", "--device", "auto"]) == 0
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+
+
+@pytest.mark.skipif(_gpu_usable(), reason="a GPU is usable here")
+def test_device_auto_falls_to_cpu_without_gpu(tmp_path, capsys):
+    design = write_design(tmp_path)
+    assert main([str(design), "--steps", "1", "--device", "auto"]) == 0
+    out = capsys.readouterr().out
+    assert any(line.split()[:2] == ["device", "cpu"] for line in out.splitlines()), out
+
+
+@pytest.mark.parametrize("case", ["not_json", "directory", "missing_data_file", "bad_weights"])
+def test_more_bad_input_exit_2(tmp_path, case, capsys):
+    design = write_design(tmp_path)
+    argv = [str(design), "--steps", "1", "--quiet"]
+    if case == "not_json":
+        design.write_text("{oops", encoding="utf-8")
+    elif case == "directory":
+        argv[0] = str(tmp_path)
+    elif case == "missing_data_file":
+        argv += ["--data", str(tmp_path / "absent.npz")]
+    else:
+        (tmp_path / "w.npz").write_bytes(b"not an npz")
+        argv += ["--init-weights", str(tmp_path / "w.npz")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0]
+
+
+def test_data_option_replaces_design_data(tmp_path):
+    design = write_design(tmp_path)
+    rng = np.random.default_rng(1)
+    np.savez(tmp_path / "other.npz", x_train=rng.standard_normal((30, 2)),
+             y_train=(rng.random((30, 1)) > 0.5).astype(float))
+    assert main([str(design), "--data", str(tmp_path / "other.npz"), "--epochs", "1",
+                 "--quiet", "--metrics", str(tmp_path / "m.csv")]) == 0
+    _, rows = read_csv(tmp_path / "m.csv")
+    # 30 samples with the design's train_fraction 0.6 -> 18 training samples, batch 20: 1 step
+    assert rows[0]["step"] == "1"
+
+
+def test_export_pytorch_writes_python(tmp_path):
+    design = write_design(tmp_path)
+    assert main([str(design), "--steps", "1", "--quiet", "--export-pytorch",
+                 str(tmp_path / "m.py")]) == 0
+    compile((tmp_path / "m.py").read_text(encoding="utf-8"), "m.py", "exec")
