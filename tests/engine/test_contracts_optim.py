@@ -239,3 +239,27 @@ def test_schedule_lr_reported_and_applied(cfg, lr_of_t):
         snap = s.step()
         assert snap.lr == pytest.approx(lr, rel=1e-6), t
         np.testing.assert_allclose(s.get_weights()["layers.0.kernel"], w, rtol=5e-5, atol=5e-6)
+
+
+def test_adam_amsgrad_as_keras():
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-7
+
+    def upd(w, g, st, t):
+        st["m"] = b1 * st.get("m", 0.0) + (1 - b1) * g
+        st["v"] = b2 * st.get("v", 0.0) + (1 - b2) * g ** 2
+        st["vhat"] = np.maximum(st.get("vhat", 0.0), st["v"])
+        a = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        return w - a * st["m"] / (np.sqrt(st["vhat"]) + eps)
+    check(session({"type": "adam", "learning_rate": lr, "amsgrad": True}),
+          run_reference(upd, steps=3))
+
+
+def test_momentum_state_carries_across_epochs_and_calls():
+    """Two single steps and one run(2) give the same weights (velocity kept between calls)."""
+    a = session({"type": "sgd", "learning_rate": 0.05, "momentum": 0.9})
+    b = session({"type": "sgd", "learning_rate": 0.05, "momentum": 0.9})
+    a.step()
+    a.step()
+    b.run(2)
+    for k, v in a.get_weights().items():
+        np.testing.assert_array_equal(v, b.get_weights()[k])
