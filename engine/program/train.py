@@ -201,9 +201,9 @@ def train_steps(ip, fp, ptab, lay, params, grads, state, work, slots, wprev, x, 
         update_params(ptab, ip, fp, params, grads, slots, hp, ostate, icfg[I_OPT],
                       icfg[I_T0] + s + 1, lrs[s], moms[s])
         if not all_finite(params):
+            res[R_LAYER] = grad_culprit(ip, ptab, params)
             params[:] = wprev
             res[R_STATUS] = 1
-            res[R_LAYER] = grad_culprit(ip, ptab, params)
             res[R_WHAT] = WHAT_WEIGHTS
             return
         update_moving_stats(ip, fp, state, work, nb, n_layers)

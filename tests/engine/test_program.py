@@ -205,3 +205,20 @@ def test_sparse_targets_loss_matches_numpy():
     z -= z.max(1, keepdims=True)
     lp = z - np.log(np.exp(z).sum(1, keepdims=True))
     assert s.step().loss == pytest.approx(-lp[np.arange(30), y[:, 0].astype(int)].mean(), rel=1e-12)
+
+
+def test_overflowing_update_names_the_layer_and_keeps_weights():
+    """An update that overflows the weights is not kept; the layer is the one whose weights broke."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((10, 2))
+    y = rng.standard_normal((10, 1)) * 1e30
+    layers = [from_config({"type": "dense", "units": 3}), from_config({"type": "dense", "units": 1})]
+    s = TrainingSession(layers, {"type": "sgd", "learning_rate": 1e10}, None, {"type": "mse"},
+                        _data(x.astype(np.float32), y), batch_size=10)
+    before = s.get_weights()
+    snap = s.step()
+    assert snap.status == "diverged" and snap.diverged_at["step"] == 1
+    if snap.diverged_at["what"] == "weights":
+        assert snap.diverged_at["layer_index"] == 1
+    for k, v in s.get_weights().items():
+        np.testing.assert_array_equal(v, before[k])
