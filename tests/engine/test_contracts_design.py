@@ -231,6 +231,15 @@ def test_layer_limits(layer, needle):
     assert needle in str(err.value)
 
 
+def test_twenty_million_parameters_exact_boundary():
+    units = (4095, 4087, 398, 4061)        # 3*4095 + 4096*4087 + 4088*398 + 399*4061 = 20,000,000
+    Design.from_dict(minimal([{"type": "dense", "units": u} for u in units]))
+    over = minimal([{"type": "dense", "units": u} for u in units[:3] + (4062,)])
+    with pytest.raises(BadInput) as err:
+        Design.from_dict(over)
+    assert "20,000,399" in str(err.value) or "20000399" in str(err.value)
+
+
 def test_units_4096_allowed():
     Design.from_dict(minimal([{"type": "dense", "units": 4096}, {"type": "dense", "units": 1}]))
 

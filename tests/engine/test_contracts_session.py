@@ -298,3 +298,12 @@ def test_resume_mid_epoch_is_bit_identical(tmp_path):
     b.run_epoch()
     b.run(5)
     assert same(a, b) and a.history == b.history
+
+
+def test_activation_histogram_edges_fixed_per_layer():
+    s = build_session(design(KEYED_NET, {"type": "sgd", "learning_rate": 0.5}))
+    first = s.step()
+    later = s.run(30)
+    for a, b in zip(first.layers, later.layers):
+        np.testing.assert_array_equal(a.act_hist_edges, b.act_hist_edges)
+        assert len(b.act_hist_counts) + 1 == len(b.act_hist_edges)
