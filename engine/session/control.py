@@ -171,6 +171,7 @@ class SessionControl:
             if "session.best_params" in d else None
         self.step_count, self.epoch, self.pos = int(meta["step"]), int(meta["epoch"]), int(meta["pos"])
         self.seed = int(meta["seed"])
+        self._perm_epoch = None  # the shuffle permutations depend on the seed
         if meta.get("batch_size", self.batch_size_option) != self.batch_size_option:
             self.set_batch_size(meta["batch_size"])
         self.status, self.diverged_at = meta["status"], meta["diverged_at"]
