@@ -8,10 +8,12 @@ layer by layer from Python; the batch rows are gathered on the device from data 
 Residency: with ``resident=False`` (the default, a drop-in for the CPU functions) every call uploads
 the weights, optimiser slots and state from the host arrays it is given; ``train_steps`` copies
 weights, gradients, state, slots and the work buffer (batch-norm statistics) back at the end, the
-inference calls copy back only their results. With ``resident=True`` weights, gradients, slots, state and the work buffer stay on the device
-between calls and only the small results (losses, accuracies, monitors, status) come back; the
-session then calls ``sync_to_host()`` before it reads or saves weights and ``mark_host_changed()``
-after it writes them (set_weights, reset, a new model or optimiser).
+inference calls copy back only their results. With ``resident=True`` weights, gradients, slots,
+state and the work buffer stay on the device between calls and only the small results (losses,
+accuracies, monitors, status) come back; host arrays are uploaded when a call passes a different
+array object or after ``mark_host_changed()``. The session then calls ``sync_to_host()`` before it
+reads or saves weights and ``mark_host_changed()`` after it writes them (set_weights, reset,
+load_state_dict, early-stopping restore).
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ import math
 import numpy as np
 from numba import cuda
 
-from engine.backends.cuda_layers import DeviceBuffers, bn_training_mode, layer_backward, layer_forward
+from engine.backends.cuda_layers import (DeviceBuffers, bn_training_mode, layer_backward,
+                                         layer_forward)
 from engine.kernels.cuda import losses as closs
 from engine.kernels.cuda import optim as coptim
 from engine.kernels.cuda import reduce as cred
@@ -52,28 +55,30 @@ class CudaProgram:
         self.resident = bool(resident)
         self.buf = DeviceBuffers()
         self._host: dict[str, np.ndarray] = {}
-        self._uploaded = False
+        self._stale: set[str] = set(self._NAMES)
         self._data_key: tuple | None = None
         self._data = None
         self.scal = cuda.to_device(np.zeros(4, np.float64))
 
     def __repr__(self) -> str:
-        return f"CudaProgram(resident={self.resident}, uploaded={self._uploaded})"
+        return f"CudaProgram(resident={self.resident}, on_device={sorted(self._host)})"
 
     # ------------------------------------------------------------------ residency
+    _NAMES = ("params", "grads", "state", "work", "slots", "wprev", "hp", "ostate")
+    # buffers the device only writes before it reads them: allocated, never uploaded
+    _OUTPUT_ONLY = ("grads", "work", "wprev")
+
     def mark_host_changed(self) -> None:
-        """The host arrays were written (weights, slots, state): upload them on the next call."""
-        self._uploaded = False
+        """The host arrays were written (weights, slots, state): upload them on their next use."""
+        self._stale = set(self._NAMES)
 
     def sync_to_host(self, names: tuple[str, ...] = ("params", "grads", "state", "work", "slots",
                                                      "wprev", "ostate")) -> None:
-        """Copy the device buffers ``names`` to the host arrays last passed in (no-op before the
-        first call)."""
-        if not self._uploaded:
-            return
+        """Copy the device buffers ``names`` to the host arrays last passed in (skipping those
+        the host owns after ``mark_host_changed``, and those never passed)."""
         b, h = self.buf, self._host
         for name in names:
-            if name not in h:
+            if name not in h or name in self._stale:
                 continue
             if name in ("params", "grads", "state", "work"):
                 getattr(b, name).copy_to_host(h[name].reshape(-1))
@@ -82,25 +87,20 @@ class CudaProgram:
             else:
                 h[name][...] = getattr(self, name).copy_to_host()
 
-    def _same(self, name: str, arr: np.ndarray) -> bool:
-        old = self._host.get(name)
-        return old is not None and old is arr
-
-    # buffers the device only writes before it reads them: allocated, never uploaded
-    _OUTPUT_ONLY = ("grads", "work", "wprev")
-
     def _bind(self, **arrays: np.ndarray) -> None:
-        """Upload host buffers when needed (always unless resident; when new arrays arrive).
+        """Bring the host buffers of a call to the device.
 
-        Outputs-only buffers (gradients, the work buffer, wprev) are allocated to the host's size
-        but not uploaded: every call writes them before reading them.
+        Drop-in mode uploads every input buffer on every call; resident mode only those that are
+        stale or arrive as a different array object. Output-only buffers (gradients, the work
+        buffer, wprev) are allocated to the host's size but never uploaded: every call writes them
+        before reading them.
         """
-        fresh = not self._uploaded or not self.resident or not all(
-            self._same(k, v) for k, v in arrays.items())
-        if not fresh:
-            return
         b = self.buf
         for name, arr in arrays.items():
+            fresh = (not self.resident or name in self._stale
+                     or self._host.get(name) is not arr)
+            if not fresh:
+                continue
             flat = np.ascontiguousarray(arr).reshape(-1)
             if name in self._OUTPUT_ONLY:
                 dev = getattr(b, name, None) if name != "wprev" else getattr(self, "wprev", None)
@@ -118,7 +118,7 @@ class CudaProgram:
             else:  # hp, ostate
                 setattr(self, name, cuda.to_device(np.ascontiguousarray(arr, np.float64)))
             self._host[name] = arr
-        self._uploaded = True
+            self._stale.discard(name)
 
     def _finish(self, names: tuple[str, ...]) -> None:
         """Drop-in mode: bring ``names`` back to the host arrays."""
@@ -126,7 +126,8 @@ class CudaProgram:
             self.sync_to_host(names)
 
     def _data_on_device(self, x: np.ndarray, y: np.ndarray, sw: np.ndarray):
-        key = tuple((id(a), a.__array_interface__["data"][0], a.shape, a.dtype.str) for a in (x, y, sw))
+        key = tuple((id(a), a.__array_interface__["data"][0], a.shape, a.dtype.str)
+                    for a in (x, y, sw))
         if key != self._data_key:
             self._data = tuple(cuda.to_device(np.ascontiguousarray(a)) for a in (x, y, sw))
             self._data_key = key

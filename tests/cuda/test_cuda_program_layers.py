@@ -145,8 +145,15 @@ def test_resident_mode_keeps_weights_on_the_device_until_sync():
     args.model.params[:] = start
     args.step = 0  # same dropout masks as the first call
     prog.mark_host_changed()
+    m = args.model
+    out = np.zeros((16, 1), np.float32)
+    prog.predict_program(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, False, 0, 0)
+    assert {"slots", "ostate"} <= prog._stale  # an inference call does not upload the optimiser
+    prog.sync_to_host()  # the host owns the stale buffers: nothing is overwritten
+    np.testing.assert_array_equal(m.params, start)
     again = args.run(prog, x, y, sw, np.arange(8), [0, 8])[0][0]
     assert again == pytest.approx(gpu_losses[0], rel=1e-4)
+    assert not prog._stale & {"params", "state", "slots", "ostate", "hp"}
 
 
 @pytest.mark.parametrize("name", [n for n in CASES if "layer_norm-prelu" in n or "renorm" in n])
