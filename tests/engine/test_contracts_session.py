@@ -307,3 +307,20 @@ def test_activation_histogram_edges_fixed_per_layer():
     for a, b in zip(first.layers, later.layers):
         np.testing.assert_array_equal(a.act_hist_edges, b.act_hist_edges)
         assert len(b.act_hist_counts) + 1 == len(b.act_hist_edges)
+
+
+def test_observing_does_not_change_the_run():
+    """Monitor cadence, snapshots, predictions (MC dropout included) and checkpoints only observe."""
+    a, b = build_session(design(RANDOM_NET)), build_session(design(RANDOM_NET))
+    a.set_monitor_every(1)
+    b.set_monitor_every(7)
+    for _ in range(5):
+        a.step()
+        a.snapshot()
+    a.predict(a.data.x_val, mc_dropout=5)
+    a.predict(a.data.x_val)
+    a.state_dict()
+    a.get_weights()
+    a.run(8)
+    b.run(13)
+    assert same(a, b) and a.snapshot().loss == b.snapshot().loss
