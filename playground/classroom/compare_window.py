@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QP
                                QSpinBox, QSplitter, QTextBrowser, QToolBar, QWidget)
 
 from playground.classroom.compare_worker import CompareController, CompareFrame, SessionFactory
+from playground.classroom.details import RunDetails, detail_names
 from playground.classroom.overlay import DEFAULT_PLOTS, BoundaryRow, OverlayPlots, as_dict
 from playground.classroom.presentation import apply_presentation, set_side_docks_visible
 from playground.classroom.shortcuts import ShortcutSheet, make_actions
@@ -40,13 +41,16 @@ class ComparisonWindow(QMainWindow):
     factory : builds a session from ``(design_dict, base_dir, device)`` (the engine's by default).
     lesson_text : markdown shown in a collapsible "Lesson" dock; ``watch``: bullet points under it.
     plots : which overlay plots to show (keys of :data:`overlay.PLOTS`).
+    details : per-run dashboards in tabs beside the curves (``activations``, ``dead``,
+        ``bn``, ``weights``, ``confusion``; a lesson's ``dashboards`` list may be passed as is).
     share_weights : copy run 0's initial weights into the others where the layers match.
     """
 
     def __init__(self, designs: Sequence[tuple[str, Any]], base_dir: Any = None,
                  factory: SessionFactory | None = None, title: str = "Comparison",
                  lesson_text: str | None = None, watch: Sequence[str] = (),
-                 plots: Sequence[str] = DEFAULT_PLOTS, share_weights: bool = True,
+                 plots: Sequence[str] = DEFAULT_PLOTS, details: Sequence[str] = (),
+                 share_weights: bool = True,
                  zoom: float = 1.6, parent: QWidget | None = None):
         super().__init__(parent)
         if not designs:
@@ -65,6 +69,7 @@ class ComparisonWindow(QMainWindow):
         self.frames = 0
         self._last_serial = -1
         self._build_ui(tuple(plots), lesson_text, list(watch))
+        self._build_details(tuple(details))
         self._build_menus()
         self.worker.error.connect(self._on_error)
         self.statusBar()  # made here, in the UI thread
@@ -75,6 +80,7 @@ class ComparisonWindow(QMainWindow):
         self.timer.start()
         self.setFocusPolicy(Qt.StrongFocus)
         self.resize(1280, 720)
+        self.controller.post("confusion", on="confusion" in self.details.names)
         self.controller.post("build", designs=self.designs, labels=self.labels,
                              base_dirs=self.base_dirs, share_weights=share_weights)
 
@@ -113,13 +119,10 @@ class ComparisonWindow(QMainWindow):
         self.addToolBar(Qt.TopToolBarArea, bar)
         self.plots = OverlayPlots(plots)
         self.boundaries = BoundaryRow()
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.plots)
-        split.addWidget(self.boundaries)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([560, 400])
-        self.setCentralWidget(split)
+        self.split = QSplitter(Qt.Horizontal)
+        self.split.addWidget(self.boundaries)
+        self.split.setStretchFactor(0, 2)
+        self.setCentralWidget(self.split)
         self.lesson_view = QTextBrowser()
         self.lesson_view.setOpenExternalLinks(True)
         self.lesson_view.setFocusPolicy(Qt.NoFocus)
@@ -129,6 +132,17 @@ class ComparisonWindow(QMainWindow):
         self.lesson_view.setMinimumWidth(240)
         self.addDockWidget(Qt.LeftDockWidgetArea, self.lesson_dock)
         self.set_lesson_text(text, watch)
+
+    def _build_details(self, names: tuple[str, ...]) -> None:
+        """Tabs beside the curves: the per-run dashboards the lesson names (activations, batch
+        norm, weights by default)."""
+        self.details = RunDetails(tuple(names) if detail_names(names)
+                                  else ("activations", "bn", "weights"))
+        self.details.insertTab(0, self.plots, "Curves")
+        self.details.setCurrentIndex(0)
+        self.split.insertWidget(0, self.details)
+        self.split.setStretchFactor(0, 3)
+        self.split.setSizes([560, 400])
 
     def set_lesson_text(self, text: str | None, watch: list[str] | None = None) -> None:
         """Show ``text`` (markdown) and the ``watch`` list in the Lesson dock (hidden if none)."""
@@ -231,6 +245,7 @@ class ComparisonWindow(QMainWindow):
         try:
             self.plots.draw(frame)
             self.boundaries.draw(frame)
+            self.details.draw(frame)
             steps = [r.snapshot.step for r in frame.runs if r.snapshot is not None]
             rate = frame.extra.get("steps_per_s", 0.0)
             self.counter.setText(f"step {max(steps) if steps else 0} · {len(frame.runs)} runs"

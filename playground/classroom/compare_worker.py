@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from playground.boundary import boundary_for
+from playground.boundary import boundary_for, confusion_for
 from playground.classroom.weights import share_initial_weights
 from playground.history import Frame, History
 
@@ -67,6 +67,8 @@ class CompareWorker(QObject):
         self.auto_chunk = 4
         self.device = "cpu"
         self._boundaries: list[Any] = []
+        self._confusions: list[Any] = []
+        self.want_confusion = False
         self._boundary_every_s = boundary_every_s
         self._last_boundary_t = 0.0
         self._boundary_wait = boundary_every_s
@@ -186,6 +188,10 @@ class CompareWorker(QObject):
             s.reset()
         self._fresh_start()
 
+    def _cmd_confusion(self, on: bool) -> None:
+        """Also compute each run's confusion matrix (with the boundaries)."""
+        self.want_confusion = bool(on)
+
     def _cmd_speed(self, steps: int) -> None:
         self.steps_per_chunk = max(0, int(steps))
 
@@ -275,6 +281,8 @@ class CompareWorker(QObject):
         if not force and now - self._last_boundary_t < self._boundary_wait:
             return
         self._boundaries = [boundary_for(s) for s in self.sessions]
+        self._confusions = [confusion_for(s) if self.want_confusion else None
+                            for s in self.sessions]
         done = time.perf_counter()
         # keep the boundaries under about a fifth of the worker's time
         self._boundary_wait = max(self._boundary_every_s, 4.0 * (done - now))
@@ -288,8 +296,9 @@ class CompareWorker(QObject):
             if snap is None and old is not None and r < len(old.runs):
                 snap = old.runs[r].snapshot
             bnd = self._boundaries[r] if r < len(self._boundaries) else None
+            cm = self._confusions[r] if r < len(self._confusions) else None
             frames.append(Frame(snapshot=snap, history=self.histories[r].arrays(),
-                                markers=tuple(self.markers[r]), boundary=bnd))
+                                markers=tuple(self.markers[r]), boundary=bnd, confusion=cm))
         self._serial += 1
         frame = CompareFrame(runs=tuple(frames), labels=tuple(self.labels),
                              stopped=tuple(self.stopped), serial=self._serial,

@@ -128,7 +128,8 @@ class LessonsPanel(QWidget):
         window = ComparisonWindow(
             [(d.label, d.design) for d in lesson.designs], lesson.base_dir,
             factory=self.factory, title=f"Lesson {lesson.number}: {lesson.title}",
-            lesson_text=lesson.text, watch=lesson.watch, plots=lesson_plots(lesson))
+            lesson_text=lesson.text, watch=lesson.watch, plots=lesson_plots(lesson),
+            details=tuple(lesson.dashboards))
         window.destroyed.connect(lambda _=None, w=window: self._forget(w))
         self.windows.append(window)
         window.show()

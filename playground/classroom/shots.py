@@ -45,7 +45,7 @@ def comparison_shot(app, lesson_number: int, steps: int, out: Path, present: boo
     win = ComparisonWindow([(d.label, d.design) for d in lesson.designs], lesson.base_dir,
                            title=f"Lesson {lesson.number}: {lesson.title}",
                            lesson_text=lesson.text, watch=lesson.watch,
-                           plots=lesson_plots(lesson))
+                           plots=lesson_plots(lesson), details=tuple(lesson.dashboards))
     win.show()
     win.resize(*PROJECTOR)
     if present:

@@ -176,3 +176,16 @@ def test_variants_change_one_thing():
         ["relu", "sigmoid"]
     with pytest.raises(BadInput):
         make_variant({**DESIGN, "model": {"input_dim": 2, "layers": []}}, "batch_norm", True)
+
+
+def test_per_run_dashboards_in_tabs_beside_the_curves(qtbot, make_compare):
+    win = make_compare([("A", DESIGN), ("B", DESIGN), ("C", DESIGN)], factory=fake,
+                       details=("loss", "activations", "confusion"))
+    assert [win.details.tabText(i) for i in range(win.details.count())] == \
+        ["Curves", "Activations", "Confusion"]
+    win.details.draw_all = True
+    win.step(3)
+    qtbot.waitUntil(lambda: all(len(win.details.dashboards[name]) == 3 and
+                                all(d.frames_drawn > 0 for d in win.details.dashboards[name])
+                                for name in ("activations", "confusion")), timeout=5000)
+    assert win.latest().runs[2].confusion.sum() > 0

@@ -47,7 +47,8 @@ def test_comparison_window_presentation_and_back(qtbot, make_compare, zoom):
     apply_presentation(win, False)
     assert not is_presenting(win)
     assert label.font().pointSizeF() == pytest.approx(size0)
-    assert widths(win) == before
+    now = widths(win)
+    assert {k: now[k] for k in before} == before
     assert win.plots.plots["loss"].getAxis("left").style["tickFont"] == tick0
     assert not win.isFullScreen()
     assert dots.opts["size"] == 5
@@ -100,3 +101,14 @@ def test_shortcut_sheet_lists_the_teacher_keys(qtbot, make_compare):
         assert any(key in k for k in keys), keys
     assert any("Ctrl+1" in k for k in keys)
     sheet.close()
+
+
+def test_screenshot_script_saves_a_presentation_comparison(qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    from playground.classroom.shots import PROJECTOR, comparison_shot
+    out = comparison_shot(QApplication.instance(), 1, 10, tmp_path / "c.png", present=True)
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == PROJECTOR
+    assert img.pixelColor(img.width() // 2, img.height() - 5).lightness() > 200  # light theme
