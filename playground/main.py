@@ -52,7 +52,23 @@ def open_window(path: str | None, settings=None, epochs: int | None = None):
         design = design if design is not None else engine_bridge.default_design()
         design.setdefault("training", {})["epochs"] = int(epochs)
     win = MainWindow(design, file_path, settings=settings)
+    install_extras(win)
     return win, error
+
+
+def install_extras(win) -> None:
+    """Lessons, presentation mode and comparisons (playground.classroom), when present."""
+    try:
+        from playground.classroom import install_classroom
+    except ImportError:
+        return
+    try:
+        room = install_classroom(win)
+        dock = getattr(room, "dock", None)
+        if dock is not None:
+            win.add_side_dock(dock)
+    except Exception as err:  # noqa: BLE001 - the app works without the classroom extras
+        print(f"warning: classroom extras not installed: {err}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -347,6 +347,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         return geo is not None
 
+    def add_side_dock(self, dock: QDockWidget) -> None:
+        """Add a dock as a tab beside the Data panel (left); queued until the first show."""
+        self.addDockWidget(Qt.LeftDockWidgetArea, dock)
+        pair = (self.docks["Data"], dock)
+        if getattr(self, "_tabs", None) is not None:
+            self._tabs_left += (pair,)
+        else:
+            self.tabifyDockWidget(*pair)
+            self.docks["Data"].raise_()
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         if getattr(self, "_tabs", None) is not None:

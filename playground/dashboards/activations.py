@@ -36,6 +36,7 @@ class SmallMultiples(pg.GraphicsLayoutWidget):
             p = self.addPlot(row=k // self.columns, col=k % self.columns)
             p.setTitle(layer_name(ls), size="8pt")
             p.hideAxis("left")
+            p.getAxis("bottom").setStyle(maxTextLevel=0)
             p.setMouseEnabled(False, False)
             quiet_plot(p)
             self.ranges[ls.index] = RangeKeeper(p, grow_x=False)

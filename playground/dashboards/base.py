@@ -161,6 +161,7 @@ class TimePlot(pg.PlotWidget):
         self.markers = MarkerLayer(self.plotItem)
         self.log_y = log_y
         self.plotItem.setLogMode(y=log_y)
+        self.plotItem.getAxis("left").setStyle(maxTextLevel=0)  # label major ticks only
         self.setMinimumHeight(120)
         quiet_plot(self.plotItem)
         self.ranges = RangeKeeper(self.plotItem)

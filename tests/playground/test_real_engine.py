@@ -27,7 +27,7 @@ DESIGN = {
         {"id": "a2", "type": "activation", "function": "sigmoid"}]},
     "loss": {"type": "binary_crossentropy"},
     "optimizer": {"type": "adam", "learning_rate": 0.01},
-    "training": {"batch_size": 16, "epochs": 1000}}
+    "training": {"batch_size": 16, "epochs": 1_000_000}}
 
 
 def _frame(win):
