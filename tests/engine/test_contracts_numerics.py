@@ -351,3 +351,25 @@ def test_uniform_initialisers(name, limit):
 def test_constant_ones_zeros():
     assert np.all(kernel_of({"type": "constant", "value": 0.3}, 5, 3) == np.float32(0.3))
     assert np.all(kernel_of("ones", 5, 3) == 1) and np.all(kernel_of("zeros", 5, 3) == 0)
+
+
+def test_val_loss_from_logits_without_clipping():
+    xv = X[:4] * 1.0
+    zv = xv.astype(np.float32).astype(np.float64) @ (W[:, :1] * 40).astype(np.float32) \
+        + B[:1].astype(np.float32)
+    yv = (zv < 0).astype(float)                           # every validation label wrong
+    d = {"format": "network-playground/design", "version": 1, "seed": 1,
+         "data": {"dataset": {"x_train": X.tolist(), "y_train": (X[:, :1] > 0).astype(float).tolist(),
+                              "x_val": xv.tolist(), "y_val": yv.tolist()},
+                  "standardize": False},
+         "model": {"input_dim": 3, "layers": [dense(1), {"type": "activation",
+                                                         "function": "sigmoid"}]},
+         "loss": {"type": "binary_crossentropy"},
+         "optimizer": {"type": "sgd", "learning_rate": 1e-30},
+         "training": {"batch_size": "full", "epochs": 5, "shuffle": False}}
+    s = build_session(d)
+    set_dense(s, W[:, :1] * 40, B[:1])
+    snap = s.run_epoch()
+    ref = np.mean(bce(zv, yv))
+    assert ref > 20 and snap.val_loss == pytest.approx(ref, rel=1e-4)
+    assert snap.val_accuracy == 0.0
