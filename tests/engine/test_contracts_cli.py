@@ -368,3 +368,23 @@ def test_export_pytorch_writes_python(tmp_path):
     assert main([str(design), "--steps", "1", "--quiet", "--export-pytorch",
                  str(tmp_path / "m.py")]) == 0
     compile((tmp_path / "m.py").read_text(encoding="utf-8"), "m.py", "exec")
+
+
+@pytest.mark.parametrize("case", ["missing", "extra", "pickled"])
+def test_init_weights_file_checked_without_pickle(tmp_path, case, capsys):
+    design = write_design(tmp_path)
+    w = dict(build_session(load_design(design), base_dir=tmp_path).get_weights())
+    if case == "missing":
+        del w["layers.2.bias"]
+        needle = "layers.2.bias"
+    elif case == "extra":
+        w["layers.9.kernel"] = np.zeros(2, np.float32)
+        needle = "layers.9.kernel"
+    else:
+        w["layers.0.kernel"] = np.array([None] * 10, dtype=object).reshape(2, 5)
+        needle = "w.npz"
+    np.savez(tmp_path / "w.npz", **w)
+    assert main([str(design), "--steps", "1", "--quiet", "--init-weights",
+                 str(tmp_path / "w.npz")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and needle in err[0]
