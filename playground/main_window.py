@@ -25,6 +25,7 @@ from playground.document import DesignDocument, DocEvent
 from playground.file_actions import FileActions
 from playground.widgets.data_panel import DataPanel
 from playground.widgets.inspector import Inspector
+from playground.widgets.messages import diverged_dialog, diverged_text, message_box
 from playground.widgets.palette import LayerPalette
 from playground.widgets.stack import LayerStack
 from playground.widgets.summary import ModelSummary
@@ -286,9 +287,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ errors
     def _show_message(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
-        box.setModal(False)
-        box.setAttribute(Qt.WA_DeleteOnClose)
+        box = message_box(self, title, text)
         box.finished.connect(lambda _=0, b=box: self.dialogs.remove(b) if b in self.dialogs
                              else None)
         self.dialogs.append(box)
@@ -304,27 +303,17 @@ class MainWindow(QMainWindow):
 
     def _diverged(self, info: dict) -> None:
         self.bar.set_playing(False)
-        where = f" in layer {info.get('layer_index')} ({info.get('layer_id')})" \
-            if info.get("layer_index") is not None else ""
-        text = f"Training diverged at step {info.get('step')}{where}."
-        self.statusBar().showMessage(text, 10000)
-        box = QMessageBox(QMessageBox.Warning, "Diverged", text + "\nReset the weights, or lower "
-                          "the learning rate (÷10) and reset?", QMessageBox.NoButton, self)
-        reset = box.addButton("Reset", QMessageBox.AcceptRole)
-        lower = box.addButton("Lower lr", QMessageBox.ActionRole)
-        box.addButton(QMessageBox.Close)
-        box.setModal(False)
-        box.buttonClicked.connect(lambda btn: self._diverged_choice(btn, reset, lower))
+        self.statusBar().showMessage(diverged_text(info), 10000)
+        box = diverged_dialog(self, info, lambda: self.controller.post("reset"), self._lower_lr)
         self.dialogs.append(box)
         self.diverged_box = box
         box.show()
 
-    def _diverged_choice(self, button: Any, reset: Any, lower: Any) -> None:
-        if button is lower:
-            lr = float(self.doc.section("optimizer").get("learning_rate", 0.01))
-            self.doc.set_value("optimizer", "learning_rate", lr / 10)
-        if button in (reset, lower):
-            self.controller.post("reset")
+    def _lower_lr(self) -> None:
+        """Divide the learning rate by 10 and reset the weights (after a divergence)."""
+        lr = float(self.doc.section("optimizer").get("learning_rate", 0.01))
+        self.doc.set_value("optimizer", "learning_rate", lr / 10)
+        self.controller.post("reset")
 
     # ------------------------------------------------------------------ window chrome
     def _update_undo_actions(self) -> None:
