@@ -324,3 +324,24 @@ def test_observing_does_not_change_the_run():
     a.run(8)
     b.run(13)
     assert same(a, b) and a.snapshot().loss == b.snapshot().loss
+
+
+@pytest.mark.parametrize("schedule", [{"type": "reduce_on_plateau", "patience": 1, "factor": 0.5},
+                                      {"type": "one_cycle", "max_lr": 0.05, "total_steps": 40},
+                                      {"type": "exponential", "s": 7}])
+def test_resume_keeps_schedule_and_early_stopping_state(schedule, tmp_path):
+    def make():
+        d = design(RANDOM_NET, {"type": "sgd", "learning_rate": 0.05, "momentum": 0.9})
+        d["schedule"] = schedule
+        d["training"]["early_stopping"] = {"monitor": "val_loss", "patience": 4,
+                                           "restore_best": True}
+        return build_session(d)
+    a = make()
+    a.run(20)
+    checkpoint.save_checkpoint(a, tmp_path / "c.npz")
+    b = make()
+    checkpoint.load_checkpoint(b, tmp_path / "c.npz")
+    for _ in range(3):
+        sa, sb = a.run_epoch(), b.run_epoch()
+        assert sa.lr == sb.lr and sa.momentum == sb.momentum and sa.status == sb.status
+    assert same(a, b) and a.history == b.history
