@@ -8,12 +8,11 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox,
                                QScrollArea, QSplitter, QToolBar, QWidget)
 
 import pyqtgraph as pg
 
-from engine.errors import BadInput
 from playground import engine_bridge, sync
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
                                                WeightDashboard)
@@ -388,5 +387,3 @@ class MainWindow(QMainWindow):
             box.close()
         self.dialogs.clear()
 
-
-__all__ = ["MainWindow", "BadInput"]

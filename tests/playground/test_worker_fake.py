@@ -1,6 +1,4 @@
 """The worker thread with a stand-in session: commands, frames, markers, errors."""
-import time
-
 import pytest
 
 from playground.worker import TrainingController
