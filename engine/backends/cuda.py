@@ -384,6 +384,25 @@ class CudaProgram:
             self._finish(())
 
 
+def warm_up_cuda(dtypes: tuple = (np.float32,)) -> int:
+    """Compile (or load from numba's cache) every kernel for ``dtypes`` before the first step,
+    e.g. off the UI thread at start-up; returns the number of kernels prepared (0 under the
+    simulator, which compiles nothing)."""
+    from numba import float32 as nb_float32, float64 as nb_float64
+    from engine.backends.device import simulator_enabled
+    from engine.kernels.cuda.launch import CONFIG
+    from engine.kernels.cuda.ptx_check import kernel_signatures
+    if simulator_enabled():
+        return 0
+    count = 0
+    for dt in dtypes:
+        nb_dt = nb_float32 if np.dtype(dt) == np.float32 else nb_float64
+        for _name, disp, sig in kernel_signatures(nb_dt, CONFIG.tile):
+            disp.compile(sig)
+            count += 1
+    return count
+
+
 def make_cuda_program(resident: bool = False) -> CudaProgram:
     """A CudaProgram, after checking that a GPU (or the simulator) is usable.
 

@@ -88,3 +88,27 @@ def test_results_do_not_depend_on_launch_geometry_or_repetition():
     for other in runs[1:]:
         for a, b in zip(runs[0], other):
             np.testing.assert_array_equal(a, b)
+
+
+def test_warm_up_prepares_every_kernel_for_each_dtype(monkeypatch):
+    """warm_up_cuda compiles each kernel signature once per dtype (a no-op under the simulator)."""
+    import engine.backends.device as dev
+    from engine.backends.cuda import warm_up_cuda
+    from engine.kernels.cuda import ptx_check
+
+    assert warm_up_cuda() == 0  # the simulator compiles nothing
+    calls = []
+
+    class Recorder:
+        def __init__(self, name):
+            self.name = name
+
+        def compile(self, sig):
+            calls.append((self.name, sig))
+
+    real = ptx_check.kernel_signatures
+    monkeypatch.setattr(dev, "simulator_enabled", lambda: False)
+    monkeypatch.setattr(ptx_check, "kernel_signatures",
+                        lambda dt, tile: [(n, Recorder(n), sig) for n, _, sig in real(dt, tile)])
+    assert warm_up_cuda((np.float32, np.float64)) == len(calls) == 2 * len(real())
+    assert len(set(calls)) == len(calls)

@@ -101,7 +101,7 @@ def act_derivative(code, v, out, a0, slope):
     return 1.0
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _act_forward_kernel(code, x, y, a0, a1, alpha, training, seed, step, lkey):
     n = x.shape[1]
     total = x.shape[0] * n
@@ -117,7 +117,7 @@ def _act_forward_kernel(code, x, y, a0, a1, alpha, training, seed, step, lkey):
         k += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _act_backward_kernel(code, x, y, gy, gx, a0, a1, alpha, training, seed, step, lkey):
     n = x.shape[1]
     total = x.shape[0] * n
@@ -133,7 +133,7 @@ def _act_backward_kernel(code, x, y, gy, gx, a0, a1, alpha, training, seed, step
         k += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _softmax_forward_kernel(x, y):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -150,7 +150,7 @@ def _softmax_forward_kernel(x, y):
         i += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _softmax_backward_kernel(y, gy, gx):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -164,7 +164,7 @@ def _softmax_backward_kernel(y, gy, gx):
         i += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _prelu_alpha_grad_kernel(x, gy, galpha):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)

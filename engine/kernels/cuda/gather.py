@@ -6,7 +6,7 @@ from numba import cuda
 from engine.kernels.cuda.launch import grid1d
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _gather_kernel(xb, yb, swb, x, y, sw, bidx, start):
     nb = xb.shape[0]
     nin = x.shape[1]
@@ -39,7 +39,7 @@ def gather_rows(offsets: tuple[int, int, int], work, x, y, sw, bidx, start: int,
     _gather_kernel[blocks, threads](xb, yb, swb, x, y, sw, bidx, int(start))
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _subtract_kernel(out, a, b):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)

@@ -120,7 +120,7 @@ def _categorical_row(code, fused, out, y, w, grad, i, nb, want_grad):
     return li
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _loss_rows_kernel(code, fused, out, y, sw, grad, want_grad, per_sample):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -136,7 +136,7 @@ def _loss_rows_kernel(code, fused, out, y, sw, grad, want_grad, per_sample):
         i += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _scaled_sum_kernel(per_sample, n, scale, result, slot):
     if cuda.grid(1) == 0:
         s = 0.0
@@ -145,7 +145,7 @@ def _scaled_sum_kernel(per_sample, n, scale, result, slot):
         result[slot] = s * scale
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _correct_rows_kernel(code, fused, out, y, per_sample):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)

@@ -88,7 +88,7 @@ def gemm(a, b, c, ta: bool = False, tb: bool = False, accumulate: bool = False,
                              bool(accumulate), use_bias)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _column_sums_kernel(g, out, accumulate):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)

@@ -27,7 +27,7 @@ def _alpha_ab(rate):
     return a, -a * _ALPHA_P * rate
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _noise_forward_kernel(kind, x, y, rate, seed, step, lkey):
     n = x.shape[1]
     total = x.shape[0] * n
@@ -50,7 +50,7 @@ def _noise_forward_kernel(kind, x, y, rate, seed, step, lkey):
         k += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _noise_backward_kernel(kind, gy, gx, rate, seed, step, lkey):
     n = gy.shape[1]
     total = gy.shape[0] * n

@@ -25,7 +25,7 @@ def _update_moving_one(mmean, mvar, stats, j, momentum, m):
     mvar[j] = momentum * float(mvar[j]) + (1.0 - momentum) * float(stats[BN_VAR, j]) * unbias
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _bn_update_moving_kernel(mmean, mvar, stats, momentum, m):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -42,7 +42,7 @@ def batch_norm_update_moving(moving_mean, moving_var, stats, momentum: float, n_
                                               int(n_rows))
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _bn_train_kernel(x, y, gamma, beta, mmean, mvar, stats, clipped, eps, momentum, renorm, rmax,
                      dmax, center, scale, update):
     j = cuda.grid(1)
@@ -90,7 +90,7 @@ def _bn_train_kernel(x, y, gamma, beta, mmean, mvar, stats, clipped, eps, moment
         j += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _bn_infer_kernel(x, y, gamma, beta, mmean, mvar, eps, center, scale):
     n = x.shape[1]
     total = x.shape[0] * n
@@ -105,7 +105,7 @@ def _bn_infer_kernel(x, y, gamma, beta, mmean, mvar, eps, center, scale):
         k += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _bn_backward_kernel(x, gy, gx, gamma, stats, eps, center, scale, ggamma, gbeta):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -140,7 +140,7 @@ def _bn_backward_kernel(x, gy, gx, gamma, stats, eps, center, scale, ggamma, gbe
         j += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _bn_frozen_backward_kernel(gy, gx, gamma, mvar, eps, scale):
     n = gy.shape[1]
     total = gy.shape[0] * n
@@ -195,7 +195,7 @@ def batch_norm_backward(x, gy, gx, gamma, stats, epsilon: float, ggamma, gbeta,
                                          bool(scale), ggamma, gbeta)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _ln_forward_kernel(x, y, gamma, beta, rstats, eps, center, scale):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -219,7 +219,7 @@ def _ln_forward_kernel(x, y, gamma, beta, rstats, eps, center, scale):
         i += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _ln_backward_rows_kernel(x, gy, gx, gamma, rstats, scale):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -241,7 +241,7 @@ def _ln_backward_rows_kernel(x, gy, gx, gamma, rstats, scale):
         i += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _ln_backward_cols_kernel(x, gy, rstats, center, scale, ggamma, gbeta):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)

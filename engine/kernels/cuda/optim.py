@@ -20,7 +20,7 @@ SGD, ADAGRAD, RMSPROP, ADAM, ADAMAX, NADAM, ADAMW = 0, 1, 2, 3, 4, 5, 6
 NADAM_DECAY = 0.96
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _begin_step_kernel(code, ostate, t, mom):
     if cuda.grid(1) == 0 and code == NADAM:
         ostate[0] = ostate[0] * mom * (1.0 - 0.5 * NADAM_DECAY ** float(t))
@@ -93,7 +93,7 @@ def _update_one(code, hp, ostate, w, g, s0, s1, s2, i, t, lr, mom):
         w[i] = float(w[i]) - lr * m_hat / (math.sqrt(v_hat) + eps)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _update_kernel(code, hp, ostate, w, g, s0, s1, s2, t, lr, mom):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -119,7 +119,7 @@ def _segment(ptab, i):
     return -1
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _clip_value_kernel(grads, ptab, clipvalue):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -133,7 +133,7 @@ def _clip_value_kernel(grads, ptab, clipvalue):
         i += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _clip_scale_kernel(grads, ptab, sumsq, clip, global_mode):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)

@@ -18,8 +18,9 @@ def _a(dt, nd: int = 1):
     return types.Array(dt, nd, "C")
 
 
-def kernel_signatures(dt=float32) -> list[tuple[str, object, tuple]]:
-    """(name, dispatcher, argument types) of every kernel for data dtype ``dt``."""
+def kernel_signatures(dt=float32, tile: int = 16) -> list[tuple[str, object, tuple]]:
+    """(name, dispatcher, argument types) of every kernel for data dtype ``dt`` (the matmul for
+    tiles of side ``tile``)."""
     from engine.kernels.cuda import activations as A
     from engine.kernels.cuda import gather as G
     from engine.kernels.cuda import losses as L
@@ -33,7 +34,7 @@ def kernel_signatures(dt=float32) -> list[tuple[str, object, tuple]]:
     f, v, m = float64, _a(dt), _a(dt, 2)
     d1, d2, i1, i2 = _a(float64), _a(float64, 2), _a(int64), _a(int64, 2)
     b = boolean
-    gemm = M._gemm_kernel(16, np.float32 if dt == float32 else np.float64)
+    gemm = M._gemm_kernel(tile, np.float32 if dt == float32 else np.float64)
     return [
         ("gemm", gemm, (m, m, m, v, b, b, b, b)),
         ("column_sums", M._column_sums_kernel, (m, v, b)),

@@ -18,7 +18,7 @@ DEAD_FAMILY = (1, 2, 3, 4, 5)  # relu, leaky_relu, prelu, rrelu, elu (activation
 _TANH, _SIGMOID = 8, 9
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _segment_partials_kernel(buf, ptab, partials, mode):
     chunks = partials.shape[1]
     k = cuda.grid(1)
@@ -40,7 +40,7 @@ def _segment_partials_kernel(buf, ptab, partials, mode):
         k += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _rows_sum_kernel(partials, out):
     p = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -70,7 +70,7 @@ def segment_sumsq(buf, ptab, partials, out) -> None:
     segment_reduce(buf, ptab, partials, out, SUMSQ)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _regularize_kernel(w, g, l1, l2):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -89,7 +89,7 @@ def add_regularization_grad(w, g, l1: float, l2: float) -> None:
     _regularize_kernel[blocks, threads](w, g, float(l1), float(l2))
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _max_norm_kernel(w, max_norm):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -129,7 +129,7 @@ def _bin_of(edges, v, clamp):
     return lo
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _histogram_kernel(values, edges, counts, clamp):
     n = values.shape[1]
     total = values.shape[0] * n
@@ -143,7 +143,7 @@ def _histogram_kernel(values, edges, counts, clamp):
         k += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _zero_int_kernel(a):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -164,7 +164,7 @@ def histogram(values, edges, counts, clamp: bool = False) -> None:
     _histogram_kernel[blocks, threads](values, edges, counts, bool(clamp))
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _unit_counts_kernel(code, pre, out, dead, saturated):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)
@@ -193,7 +193,7 @@ def unit_counts(code: int, pre, out, dead, saturated) -> None:
     _unit_counts_kernel[blocks, threads](int(code), pre, out, dead, saturated)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _histogram_uniform_kernel(values, lo, hi, counts):
     nbins = counts.shape[0]
     n = values.shape[1]
@@ -226,7 +226,7 @@ def histogram_uniform(values, lo: float, hi: float, counts) -> None:
     _histogram_uniform_kernel[blocks, threads](values, float(lo), float(hi), counts)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _summary_partials_kernel(values, partials):
     chunks = partials.shape[0]
     n = values.shape[1]
@@ -252,7 +252,7 @@ def _summary_partials_kernel(values, partials):
         c += stride
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _summary_final_kernel(partials, total, code, dead, sat, amon, row):
     if cuda.grid(1) != 0:
         return
@@ -302,7 +302,7 @@ def layer_figures(values, amon, row: int, partials, act_code: int = -1, pre=None
                                 dead_v, sat_v, amon, int(row))
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _fill_kernel(a, value):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)

@@ -63,7 +63,7 @@ def normal01(seed, step, layer_key, index):
     return math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _fill_uniform(out, seed, step, layer_key, normal):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
