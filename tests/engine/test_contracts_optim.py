@@ -263,3 +263,17 @@ def test_momentum_state_carries_across_epochs_and_calls():
     b.run(2)
     for k, v in a.get_weights().items():
         np.testing.assert_array_equal(v, b.get_weights()[k])
+
+
+@pytest.mark.parametrize("opt", ["adam", "adamax", "nadam", "rmsprop", "adagrad"])
+def test_weight_decay_option_is_keras_decoupled_decay(opt):
+    """Keras 3 applies ``w -= w * weight_decay * lr`` before every optimiser's update."""
+    lr, wd = 0.01, 0.3
+    plain = session({"type": opt, "learning_rate": lr})
+    decayed = session({"type": opt, "learning_rate": lr, "weight_decay": wd})
+    # one step from the same weights: the decayed run = plain update of (w) minus w*wd*lr
+    plain.step()
+    decayed.step()
+    for k, w0 in (("layers.0.kernel", W0), ("layers.0.bias", B0)):
+        want = plain.get_weights()[k].astype(np.float64) - w0.astype(np.float64) * wd * lr
+        np.testing.assert_allclose(decayed.get_weights()[k], want, rtol=1e-5, atol=1e-7)
