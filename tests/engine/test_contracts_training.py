@@ -173,3 +173,11 @@ def test_inserting_an_identity_layer_keeps_the_random_streams():
     assert la == lb
     np.testing.assert_array_equal(a.get_weights()["layers.3.kernel"],
                                   b.get_weights()["layers.4.kernel"])
+
+
+def test_reduce_on_plateau_min_lr_as_keras():
+    s = inline(XR, YR, LIN, {"type": "sgd", "learning_rate": 1e-9},
+               {"type": "reduce_on_plateau", "monitor": "loss", "patience": 1, "min_lr": 3e-10})
+    lrs = [s.run_epoch().lr for _ in range(8)]
+    assert min(lrs) == pytest.approx(3e-10) and lrs[-1] == pytest.approx(3e-10)
+    assert lrs[1] == pytest.approx(1e-9) and lrs[2] == pytest.approx(5e-10)
