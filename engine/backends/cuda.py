@@ -394,13 +394,14 @@ def warm_up_cuda(dtypes: tuple = (np.float32,)) -> int:
     from engine.kernels.cuda.ptx_check import kernel_signatures
     if simulator_enabled():
         return 0
-    count = 0
+    done: set = set()
     for dt in dtypes:
         nb_dt = nb_float32 if np.dtype(dt) == np.float32 else nb_float64
         for _name, disp, sig in kernel_signatures(nb_dt, CONFIG.tile):
-            disp.compile(sig)
-            count += 1
-    return count
+            if (id(disp), sig) not in done:  # dtype-free kernels appear once per dtype
+                disp.compile(sig)
+                done.add((id(disp), sig))
+    return len(done)
 
 
 def make_cuda_program(resident: bool = False) -> CudaProgram:

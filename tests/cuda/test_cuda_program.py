@@ -107,8 +107,17 @@ def test_warm_up_prepares_every_kernel_for_each_dtype(monkeypatch):
             calls.append((self.name, sig))
 
     real = ptx_check.kernel_signatures
+    recorders: dict = {}
+
+    def fake(dt, tile):
+        return [(n, recorders.setdefault((n, tile if n == "gemm" else 0, dt if n == "gemm"
+                                          else 0), Recorder(n)), sig)
+                for n, _, sig in real(dt, tile)]
+
     monkeypatch.setattr(dev, "simulator_enabled", lambda: False)
-    monkeypatch.setattr(ptx_check, "kernel_signatures",
-                        lambda dt, tile: [(n, Recorder(n), sig) for n, _, sig in real(dt, tile)])
-    assert warm_up_cuda((np.float32, np.float64)) == len(calls) == 2 * len(real())
-    assert len(set(calls)) == len(calls)
+    monkeypatch.setattr(ptx_check, "kernel_signatures", fake)
+    n = warm_up_cuda((np.float32, np.float64))
+    assert n == len(calls) == len(set(calls))  # each (kernel, signature) once
+    expected = {(name, sig) for dt in (np.float32, np.float64) for name, _, sig in
+                real(ptx_check.float32 if dt == np.float32 else ptx_check.float64)}
+    assert set(calls) == expected
