@@ -388,3 +388,15 @@ def test_init_weights_file_checked_without_pickle(tmp_path, case, capsys):
                  str(tmp_path / "w.npz")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and needle in err[0]
+
+
+@pytest.mark.xfail(strict=True, reason="playground.cli_train.Trainer.run/total_steps still stop at "
+                   "training.epochs when --steps is given: --steps 10 on a 2-epoch design (6 steps) "
+                   "does 6 updates; DESIGN.md: --steps N stops after N updates (or earlier only at "
+                   "early stopping), as the alternative to --epochs")
+def test_steps_is_not_capped_by_training_epochs(tmp_path):
+    design = write_design(tmp_path, epochs=2)         # 3 steps per epoch
+    assert main([str(design), "--steps", "10", "--quiet", "--metrics",
+                 str(tmp_path / "m.csv")]) == 0
+    _, rows = read_csv(tmp_path / "m.csv")
+    assert rows[-1]["step"] == "10"
