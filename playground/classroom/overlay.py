@@ -34,14 +34,21 @@ class LogAxis(pg.AxisItem):
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph API
         strings = super().tickStrings(values, scale, spacing)
-        if not self.logMode or len(values) <= 3:
-            return strings
-        out = []
-        for v, text in zip(values, strings):
-            mant = 10 ** (v - np.floor(v + 1e-9))
-            keep = any(abs(mant - m) < 1e-3 * m for m in (1.0, 2.0, 5.0))
-            out.append(text if keep else "")
-        return out
+        return one_two_five(values, strings) if self.logMode else strings
+
+
+def one_two_five(values: list[float], strings: list[str]) -> list[str]:
+    """Blank the labels of log-axis ticks (``values`` are exponents) that are not 1, 2 or 5
+    times a power of ten (only powers of ten when that still leaves more than four); three
+    ticks or fewer keep their labels."""
+    if len(values) <= 3:
+        return strings
+    mants = [10 ** (v - np.floor(v + 1e-9)) for v in values]
+    for allowed in ((1.0, 2.0, 5.0), (1.0,)):
+        keep = [any(abs(m - a) < 1e-3 * a for a in allowed) for m in mants]
+        if sum(keep) <= 4:
+            break
+    return [text if k else "" for text, k in zip(strings, keep)]
 DEFAULT_PLOTS = ("loss", "val_loss", "accuracy", "grad", "dead")
 
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
+from playground.classroom.overlay import one_two_five
 from playground.classroom.palette import (OKABE_ITO, light_palette, light_stylesheet,
                                           scaled_font_rules)
 from playground.dashboards.base import PALETTE as DASH_PALETTE
@@ -18,7 +19,8 @@ from playground.dashboards.inspect_plots import CLASS_COLORS
 STATE_ATTR = "_classroom_presentation"
 RESTYLE_MS = 500
 MIN_LINE = 3.0
-#: dark-theme colours of the dashboards -> Okabe–Ito (same index, cycling)
+SPARSE_TEXT = [(0, 0.6), (2, 0.4), (4, 0.2)]  # axis text fill limits (pyqtgraph: 0.8, 0.6, ...)
+DASHBOARD_SHARE = 0.62  # of the screen width for a main window's right (dashboard) docks#: dark-theme colours of the dashboards -> Okabe–Ito (same index, cycling)
 COLOR_MAP = {c.lower(): OKABE_ITO[i % 7] for i, c in enumerate(DASH_PALETTE + CLASS_COLORS)}
 COLOR_MAP["#ffd166"] = "#000000"  # change markers
 COLOR_MAP["#f0e442"] = "#000000"  # Okabe–Ito yellow is too faint on white
@@ -73,6 +75,26 @@ def _side_docks(window: QWidget) -> list[QDockWidget]:
             and not hasattr(d.widget(), "update_frame") and not d.isFloating()]
 
 
+def fit_dashboards(window: QWidget, share: float = DASHBOARD_SHARE) -> None:
+    """Give a QMainWindow's right (dashboard) docks ``share`` of its width, split between the
+    columns they form (call again after the window was resized)."""
+    if not isinstance(window, QMainWindow):
+        return
+    right = [d for d in window.findChildren(QDockWidget) if d.isVisible()
+             and not d.isFloating() and window.dockWidgetArea(d) == Qt.RightDockWidgetArea]
+    columns = {}
+    for d in right:  # one dock per column (tabbed and stacked docks share their column)
+        columns.setdefault(d.geometry().x(), d)
+    right = list(columns.values())
+    if not right:
+        return
+    central = window.centralWidget()
+    if central is not None and is_presenting(window):
+        central.setMaximumWidth(max(int(window.width() * (1.0 - share)), 200))
+    window.resizeDocks(right, [int(window.width() * share / len(right))] * len(right),
+                       Qt.Horizontal)
+
+
 def _map_color(c: Any) -> QColor:
     qc = pg.mkColor(c)
     return QColor(COLOR_MAP.get(qc.name().lower(), qc.name()))
@@ -115,6 +137,11 @@ class _Presentation:
         self.style_plots()
         self.timer.start()
         w.showFullScreen()
+        if isinstance(w, QMainWindow) and w.centralWidget() is not None:
+            self.was["central_min"] = w.centralWidget().minimumWidth()
+            self.was["central_max"] = w.centralWidget().maximumWidth()
+            w.centralWidget().setMinimumWidth(0)
+            QTimer.singleShot(0, lambda: fit_dashboards(w))
 
     def restore(self) -> None:
         self.timer.stop()
@@ -132,6 +159,9 @@ class _Presentation:
             child.setFont(font)
         for dock, vis in was["docks"]:
             dock.setVisible(vis)
+        if "central_min" in was and w.centralWidget() is not None:
+            w.centralWidget().setMinimumWidth(was["central_min"])
+            w.centralWidget().setMaximumWidth(was["central_max"])
         if was["full"]:
             w.showFullScreen()
         elif was["max"]:
@@ -164,9 +194,12 @@ def _style_plot(plot: pg.PlotItem, view: pg.GraphicsView, zoom: float) -> dict:
         axis = plot.getAxis(name)
         font = QFont(axis.style.get("tickFont") or QFont())
         saved["axes"][name] = (axis.pen(), axis.textPen(), axis.style.get("tickFont"),
-                               dict(axis.labelStyle))
+                               dict(axis.labelStyle), axis.style.get("textFillLimits"),
+                               "tickStrings" in vars(axis))
         font.setPointSizeF(max(font.pointSizeF(), 9.0) * zoom)
-        axis.setStyle(tickFont=font)
+        axis.setStyle(tickFont=font, textFillLimits=SPARSE_TEXT)
+        if "tickStrings" not in vars(axis):  # fewer log-axis labels (they pile up when large)
+            axis.tickStrings = _sparse_log_labels(axis)
         axis.setPen(pg.mkPen("k", width=2))
         axis.setTextPen(pg.mkPen("k"))
         axis.labelStyle = {**axis.labelStyle, "color": "#000000",
@@ -185,13 +218,25 @@ def _style_plot(plot: pg.PlotItem, view: pg.GraphicsView, zoom: float) -> dict:
     return saved
 
 
+def _sparse_log_labels(axis: pg.AxisItem) -> Any:
+    """``axis.tickStrings`` that keeps only 1-2-5 labels in log mode."""
+    original = axis.tickStrings
+
+    def tick_strings(values, scale, spacing):
+        strings = original(values, scale, spacing)
+        return one_two_five(values, strings) if axis.logMode else strings
+    return tick_strings
+
+
 def _restore_plot(plot: pg.PlotItem, saved: dict) -> None:
     saved["view"].setBackgroundBrush(saved["background"])
-    for name, (pen, text_pen, tick_font, label_style) in saved["axes"].items():
+    for name, (pen, text_pen, tick_font, label_style, limits, own) in saved["axes"].items():
         axis = plot.getAxis(name)
         axis.setPen(pen)
         axis.setTextPen(text_pen)
-        axis.setStyle(tickFont=tick_font)
+        axis.setStyle(tickFont=tick_font, textFillLimits=limits)
+        if not own and "tickStrings" in vars(axis):
+            del axis.tickStrings
         axis.labelStyle = label_style
         axis._updateLabel() if hasattr(axis, "_updateLabel") else None
     text, opts = saved["title"]

@@ -33,8 +33,13 @@ def _train_comparison(app, win, steps: int) -> None:
 
 def _projector(win) -> None:
     """Presentation mode, at the projector's size (the offscreen screen is smaller)."""
+    from PySide6.QtWidgets import QApplication
+
+    from playground.classroom.presentation import fit_dashboards
     win.showNormal()
     win.resize(*PROJECTOR)
+    QApplication.processEvents()
+    fit_dashboards(win)
 
 
 def comparison_shot(app, lesson_number: int, steps: int, out: Path, present: bool) -> Path:
@@ -71,9 +76,10 @@ def main_window_shot(app, steps: int, out: Path) -> Path:
     room.set_presentation(True)
     _projector(win)
     win.draw_all = True
-    win.controller.post("step", n=steps)
+    room.toggle_play()
     _spin(app, 60, until=lambda: (f := win.controller.latest()) is not None
           and f.snapshot is not None and f.snapshot.step >= steps)
+    room.toggle_play()
     _spin(app, 1.5)
     win.grab().save(str(out))
     room.set_presentation(False)

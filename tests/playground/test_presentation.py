@@ -112,3 +112,14 @@ def test_screenshot_script_saves_a_presentation_comparison(qtbot, tmp_path):
     img = QImage(str(out))
     assert (img.width(), img.height()) == PROJECTOR
     assert img.pixelColor(img.width() // 2, img.height() - 5).lightness() > 200  # light theme
+
+
+def test_log_axis_labels_thin_out_to_1_2_5_then_powers_of_ten():
+    import numpy as np
+
+    from playground.classroom.overlay import one_two_five
+    few = list(np.log10([0.1, 0.2, 0.3, 0.5, 1.0]))
+    assert one_two_five(few, ["a", "b", "c", "d", "e"]) == ["a", "b", "", "d", "e"]
+    many = list(np.log10([1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 7e-3]))
+    assert one_two_five(many, list("abcdefg")) == ["a", "", "", "d", "", "", ""]
+    assert one_two_five(few[:3], ["a", "b", "c"]) == ["a", "b", "c"]
