@@ -5,25 +5,36 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from playground.dashboards.base import (Dashboard, RangeKeeper, TimePlot, color, layer_name, pen,
-                                        quiet_plot)
+from playground.dashboards.base import Dashboard, TimePlot, color, layer_name, pen, quiet_plot
 from playground.history import Frame
 
 RELU_FAMILY = ("relu", "leaky_relu", "prelu", "rrelu", "elu")
+SMALL_FONT = QFont()
+SMALL_FONT.setPointSize(8)
 
 
-class SmallMultiples(pg.GraphicsLayoutWidget):
-    """A grid of small step-histogram plots, one per layer; rebuilt only when the layers change."""
+class SmallMultiples(pg.PlotWidget):
+    """Small step histograms, one cell per layer, all in ONE plot (a PlotItem per layer costs
+    ~0.1 s to create and a full axis set to paint). Each cell is 1 wide and 1 high: x is the
+    layer's bin range scaled to [0, 1], y the counts scaled to the tallest bin; the cell's
+    label names the layer and its value range. Items are rebuilt only when the layers change."""
+
+    CELL_W, CELL_H = 1.15, 1.45
 
     def __init__(self, columns: int = 4, parent: QWidget | None = None):
         super().__init__(parent=parent)
         self.columns = columns
         self.items: dict[int, pg.PlotDataItem] = {}
-        self.plots: dict[int, pg.PlotItem] = {}
-        self.ranges: dict[int, RangeKeeper] = {}
+        self.labels: dict[int, pg.TextItem] = {}
+        self.cells: dict[int, tuple[float, float]] = {}
         self.signature: tuple = ()
+        quiet_plot(self.getPlotItem())
+        self.getPlotItem().hideAxis("left")
+        self.getPlotItem().hideAxis("bottom")
+        self.setMouseEnabled(False, False)
         self.setMinimumHeight(140)
 
     def ensure(self, layers: list[Any]) -> None:
@@ -31,25 +42,36 @@ class SmallMultiples(pg.GraphicsLayoutWidget):
         if sig == self.signature:
             return
         self.clear()
-        self.items, self.plots, self.ranges, self.signature = {}, {}, {}, sig
+        self.items, self.labels, self.cells, self.signature = {}, {}, {}, sig
         for k, ls in enumerate(layers):
-            p = self.addPlot(row=k // self.columns, col=k % self.columns)
-            p.setTitle(layer_name(ls), size="8pt")
-            p.hideAxis("left")
-            p.getAxis("bottom").setStyle(maxTextLevel=0)
-            p.setMouseEnabled(False, False)
-            quiet_plot(p)
-            self.ranges[ls.index] = RangeKeeper(p, grow_x=False)
-            item = pg.PlotDataItem([0, 1], [0], stepMode="center", pen=pen(color(ls.index)))
-            p.addItem(item)
-            self.items[ls.index], self.plots[ls.index] = item, p
+            x0 = (k % self.columns) * self.CELL_W
+            y0 = -(k // self.columns) * self.CELL_H
+            self.cells[ls.index] = (x0, y0)
+            base = pg.PlotDataItem([x0, x0 + 1], [y0, y0], pen=pg.mkPen("#3a4150"))
+            item = pg.PlotDataItem([x0, x0 + 1], [y0], stepMode="center", pen=pen(color(ls.index)))
+            label = pg.TextItem(layer_name(ls), color="#c9d1d9", anchor=(0, 0))
+            label.setFont(SMALL_FONT)
+            label.setPos(x0, y0 + 1.42)
+            for it in (base, item, label):
+                self.addItem(it)
+            self.items[ls.index], self.labels[ls.index] = item, label
+        rows = (len(layers) + self.columns - 1) // self.columns
+        self.setRange(xRange=(-0.05, min(len(layers), self.columns) * self.CELL_W),
+                      yRange=(-(rows - 1) * self.CELL_H - 0.05, 1.45), padding=0)
 
     def show_hist(self, index: int, counts: np.ndarray, edges: np.ndarray) -> None:
-        """Draw one layer's histogram (edges (n+1,), counts (n,))."""
-        if len(edges) != len(counts) + 1 or index not in self.items:
+        """Draw one layer's histogram (edges (n+1,), counts (n,)) in its cell."""
+        if len(edges) != len(counts) + 1 or index not in self.items or not len(counts):
             return
-        self.items[index].setData(edges, counts)
-        self.ranges[index].fit(float(edges[0]), float(edges[-1]), 0.0, float(counts.max(initial=1)))
+        x0, y0 = self.cells[index]
+        lo, hi = float(edges[0]), float(edges[-1])
+        span = hi - lo if hi > lo else 1.0
+        top = float(counts.max()) or 1.0
+        self.items[index].setData(x0 + (edges - lo) / span, y0 + 0.95 * counts / top)
+        name = self.labels[index].textItem.toPlainText().split("\n")[0]
+        text = f"{name}\n[{lo:.3g}, {hi:.3g}]"
+        if self.labels[index].textItem.toPlainText() != text:
+            self.labels[index].setText(text)
 
 
 class ActivationDashboard(Dashboard):
