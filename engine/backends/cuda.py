@@ -133,6 +133,12 @@ class CudaProgram:
             self._data_key = key
         return self._data
 
+    def renorm_clip_flags(self, layer_index: int) -> np.ndarray | None:
+        """(2, D) float64 of the last training batch: 1.0 where batch renorm clipped r (row 0)
+        or d (row 1) in batch-norm layer ``layer_index``; None before it trained."""
+        flags = self.buf.clipped.get(int(layer_index))
+        return None if flags is None else flags.copy_to_host()
+
     # ------------------------------------------------------------------ training
     def train_steps(self, ip, fp, ptab, lay, params, grads, state, work, slots, wprev, x, y, sw,
                     bidx, bstart, lrs, moms, hp, ostate, icfg, fcfg, losses, accs, pmon, res):

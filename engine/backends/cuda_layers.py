@@ -18,7 +18,6 @@ from engine.program.plan import (ACTIVATION, ALPHA_DROPOUT, BATCH_NORM, C_ACT, C
                                  F_SCALE, F_TRAINABLE, F_USE_BIAS, GAUSSIAN_NOISE, LAYER_NORM,
                                  P_DMAX, P_EPS, P_P1, P_P2, P_RATE, P_RMAX, P_STDDEV)
 
-RRELU = act.RRELU
 _NOISE_KIND = {DROPOUT: noise.DROPOUT, ALPHA_DROPOUT: noise.ALPHA_DROPOUT,
                GAUSSIAN_NOISE: noise.GAUSSIAN_NOISE}
 
@@ -30,7 +29,6 @@ class DeviceBuffers:
     def __init__(self) -> None:
         self.params = self.grads = self.state = self.work = None
         self.clipped: dict[int, object] = {}
-        self.dummy = cuda.to_device(np.zeros(1, np.float64))
 
     @staticmethod
     def pview(buf, off: int, n: int):

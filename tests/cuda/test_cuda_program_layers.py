@@ -99,6 +99,9 @@ def test_case_matches_cpu(name):
     np.testing.assert_allclose(a_gpu.model.state, a_cpu.model.state, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(a_gpu.ostate, a_cpu.ostate, rtol=1e-9)
     np.testing.assert_allclose(pm_gpu[:, 0], pm_cpu[:, 0], rtol=1e-3, atol=1e-10)
+    if "renorm" in name:  # layer 1 renormalises with tight clips: some r or d hit them
+        flags = program.renorm_clip_flags(1)
+        assert flags.shape == (2, 5) and set(np.unique(flags)) <= {0.0, 1.0} and flags.any()
 
 
 def test_divergence_is_reported_like_the_cpu():
