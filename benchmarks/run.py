@@ -27,7 +27,7 @@ MAX_STEPS = {"A": 200_000, "B": 200_000, "C": 5_000, "D": 2_000, "E": 2_000, "F"
 
 
 def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: int,
-                     max_steps: int, in_process: bool = False) -> list[dict]:
+                     max_steps: int, in_process: bool = False, threads: int | None = None) -> list[dict]:
     """One result row per implementation; each runs in its own process, timed in turns (A B C, A B C,
     ...) so that a change in the machine's background load hits all of them alike.
 
@@ -42,8 +42,9 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
     for impl in impls:
         rows[impl] = {"workload": w.name, "impl": "engine" if w.monitors_only else impl,
                       "optimizer": w.optimizer, "batch": int(design["training"]["batch_size"])}
-        make = InProcessWorker if in_process else Worker
-        worker = make(ENGINE_PER_STEP if w.monitors_only else impl, design, w.path.parent)
+        name = ENGINE_PER_STEP if w.monitors_only else impl
+        worker = InProcessWorker(name, design, w.path.parent) if in_process else \
+            Worker(name, design, w.path.parent, threads=threads)
         if worker.error:
             rows[impl]["error"] = worker.error
             worker.close()
@@ -95,6 +96,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    "(default 10; 0 with --quick)")
     p.add_argument("--in-process", action="store_true", help="time every implementation in this process "
                    "(default with --quick; otherwise each gets its own process)")
+    p.add_argument("--threads", type=int, default=None, help="thread pools of every implementation "
+                   "(BLAS, OpenMP/torch, numba) set to N; default: each library's own default")
     p.add_argument("--no-startup", action="store_true", help="skip the two-process start-up measurement")
     p.add_argument("--out", default=str(Path(__file__).resolve().parent / "results.json"))
     args = p.parse_args(argv)
@@ -126,7 +129,7 @@ def run(args: argparse.Namespace, log=print) -> dict:
         if w.name not in args.workloads:
             continue
         for row in measure_workload(w, _impls_for(w, args.impls), args.seconds, args.repeats,
-                                    MAX_STEPS[w.name], in_process=args.in_process):
+                                    MAX_STEPS[w.name], in_process=args.in_process, threads=args.threads):
             results.append(row)
             log(f"  {w.name} {w.optimizer:<4} {row['impl']:<16} " +
                 (f"error: {row['error']}" if "error" in row else
@@ -135,7 +138,8 @@ def run(args: argparse.Namespace, log=print) -> dict:
     ui = measure_ui(DESIGN_DIR / "B.json", args.ui_seconds) if args.ui_seconds > 0 else None
     targets = report.speed_targets(results, machine) + report.process_targets(start, ui)
     return {"machine": machine, "results": results, "targets": targets, "startup": start, "ui": ui,
-            "settings": {"quick": args.quick, "in_process": args.in_process, "repeats": args.repeats, "seconds_per_repeat": args.seconds,
+            "settings": {"quick": args.quick, "in_process": args.in_process, "threads": args.threads,
+                         "repeats": args.repeats, "seconds_per_repeat": args.seconds,
                          "ui_seconds": args.ui_seconds, "total_s": round(time.perf_counter() - t_start, 1)}}
 
 

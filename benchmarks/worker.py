@@ -8,11 +8,14 @@ requests, so the parent can still time the implementations in turns.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 import traceback
 from pathlib import Path
 
 from benchmarks.timing import calibrate
+
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 #: Workload F's runner: every monitor at every step (one ``session.step()`` per step).
 ENGINE_PER_STEP = "engine+monitors/step"
@@ -86,11 +89,19 @@ class InProcessWorker:
 class Worker:
     """One implementation of one workload in a spawned process; ``compile_s`` and ``error`` from its start."""
 
-    def __init__(self, impl: str, design: dict, base_dir: Path, start_timeout: float = 900.0):
+    def __init__(self, impl: str, design: dict, base_dir: Path, start_timeout: float = 900.0,
+                 threads: int | None = None):
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, impl, design, str(base_dir)), daemon=True)
-        self.proc.start()
+        saved = dict(os.environ)
+        if threads:  # read by OpenBLAS, OpenMP (torch) and numba when the child imports them
+            os.environ.update({k: str(threads) for k in THREAD_VARS})
+        try:
+            self.proc.start()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
         child.close()
         self.compile_s, self.error = None, None
         status, value = self._recv(start_timeout)

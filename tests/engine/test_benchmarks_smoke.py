@@ -136,3 +136,12 @@ def test_benchmark_designs_are_complete_design_files():
     for name in "ABCDEF":
         path = Workload(name).path
         assert load_design(path).to_dict() == json.loads(path.read_text()), name
+
+
+@pytest.mark.skipif(not ENGINE_OK, reason=f"engine session unavailable: {ENGINE_WHY}")
+def test_engine_profile_breakdown_runs():
+    from benchmarks.profile_engine import profile
+
+    parts = profile(Workload("A"), 20)
+    assert set(parts) == {"full", "fwd+bwd+update", "checks", "dense matmuls"}
+    assert all(v >= 0 for v in parts.values())
