@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QPushButton,
                                QSpinBox, QSplitter, QTextBrowser, QToolBar, QWidget)
 
@@ -44,6 +44,7 @@ class ComparisonWindow(QMainWindow):
     details : per-run dashboards in tabs beside the curves (``activations``, ``dead``,
         ``bn``, ``weights``, ``confusion``; a lesson's ``dashboards`` list may be passed as is).
     share_weights : copy run 0's initial weights into the others where the layers match.
+    open_lesson : called with N for Ctrl+N (1 … 9), as in the main window (None: no such keys).
     """
 
     def __init__(self, designs: Sequence[tuple[str, Any]], base_dir: Any = None,
@@ -51,7 +52,8 @@ class ComparisonWindow(QMainWindow):
                  lesson_text: str | None = None, watch: Sequence[str] = (),
                  plots: Sequence[str] = DEFAULT_PLOTS, details: Sequence[str] = (),
                  share_weights: bool = True,
-                 zoom: float = 1.6, parent: QWidget | None = None):
+                 zoom: float = 1.6, open_lesson: Callable[[int], Any] | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         if not designs:
             raise ValueError("a comparison needs at least one design")
@@ -71,6 +73,7 @@ class ComparisonWindow(QMainWindow):
         self._build_ui(tuple(plots), lesson_text, list(watch))
         self._build_details(tuple(details))
         self._build_menus()
+        self._lesson_keys(open_lesson)
         self.worker.error.connect(self._on_error)
         self.statusBar()  # made here, in the UI thread
         self.worker.status.connect(self._on_status)  # a bound slot: queued to the UI thread
@@ -169,6 +172,15 @@ class ComparisonWindow(QMainWindow):
         view.addAction(self.actions["presentation"])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
+
+    def _lesson_keys(self, open_lesson: Callable[[int], Any] | None) -> None:
+        if open_lesson is None:
+            return
+        for n in range(1, 10):
+            act = QAction(f"Lesson {n}", self)
+            act.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            act.triggered.connect(lambda _=False, n=n: open_lesson(n))
+            self.addAction(act)
 
     # ------------------------------------------------------------ controls
     def _play_toggled(self, on: bool) -> None:

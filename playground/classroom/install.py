@@ -181,8 +181,11 @@ class Classroom(QObject):
 
     # ------------------------------------------------------------ lessons and comparisons
     def open_lesson(self, number: int) -> ComparisonWindow | None:
-        self.dock.show()
-        self.dock.raise_()
+        """Open lesson ``number`` (Ctrl+1 … Ctrl+9); the Lessons dock stays collapsed while
+        presenting."""
+        if not self.presenting:
+            self.dock.show()
+            self.dock.raise_()
         return self.panel.open_number(number)
 
     def open_design(self, path: str, lesson: Any = None) -> None:

@@ -125,12 +125,17 @@ class LessonsPanel(QWidget):
         return window
 
     def _open_comparison(self, lesson: Any) -> ComparisonWindow:
+        for old in [w for w in self.windows if not w.isVisible()]:
+            self.windows.remove(old)  # closed earlier (their threads already stopped)
+            old.deleteLater()
+        length = (f"{lesson.run_epochs} epochs" if lesson.run_epochs is not None
+                  else f"{lesson.run_steps} steps")
         window = ComparisonWindow(
             [(d.label, d.design) for d in lesson.designs], lesson.base_dir,
             factory=self.factory, title=f"Lesson {lesson.number}: {lesson.title}",
-            lesson_text=lesson.text, watch=lesson.watch, plots=lesson_plots(lesson),
-            details=tuple(lesson.dashboards))
-        window.destroyed.connect(lambda _=None, w=window: self._forget(w))
+            lesson_text=lesson.text, watch=list(lesson.watch) + [f"run for about {length}"],
+            plots=lesson_plots(lesson), details=tuple(lesson.dashboards),
+            open_lesson=self.open_number)
         self.windows.append(window)
         window.show()
         if self.presentation_zoom is not None:
@@ -139,10 +144,6 @@ class LessonsPanel(QWidget):
             window.actions["presentation"].setChecked(True)
             window.actions["presentation"].blockSignals(False)
         return window
-
-    def _forget(self, window: ComparisonWindow) -> None:
-        if window in self.windows:
-            self.windows.remove(window)
 
     def close_windows(self) -> None:
         """Close every comparison window this panel opened."""

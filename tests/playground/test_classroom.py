@@ -63,6 +63,9 @@ def test_panel_lists_every_lesson_and_opens_one_in_one_click(qtbot, panel):
     assert lessons[0].title.split()[0] in panel.text.toPlainText()
     assert win.lesson_dock.isVisible() and win.lesson_view.toPlainText()
     qtbot.waitUntil(lambda: len(win.runs()) == len(lessons[0].designs), timeout=5000)
+    activate(qtbot, win)
+    qtbot.keyClick(win, Qt.Key_2, Qt.ControlModifier)  # the next lesson, from the lesson window
+    assert len(panel.windows) == 2 and panel.windows[1].labels == list(lessons[1].labels)
 
 
 def test_one_design_lesson_goes_to_the_main_window_callback(qtbot, panel, tmp_path):
