@@ -189,3 +189,29 @@ def test_per_run_dashboards_in_tabs_beside_the_curves(qtbot, make_compare):
                                 all(d.frames_drawn > 0 for d in win.details.dashboards[name])
                                 for name in ("activations", "confusion")), timeout=5000)
     assert win.latest().runs[2].confusion.sum() > 0
+
+
+class DivergingSession(FakeSession):
+    """Raises Diverged once it passes step 4 (a run whose learning rate is far too high)."""
+
+    def run(self, n):
+        from engine.errors import Diverged
+        if self.t + n > 4:
+            raise Diverged(self.t + 1, 0, "d1")
+        return super().run(n)
+
+
+def test_a_diverged_run_stops_while_the_others_go_on(qtbot, make_compare):
+    bad = copy.deepcopy(DESIGN)
+    bad["name"] = "bad"
+    factory = lambda d, b, dev: (DivergingSession if d["name"] == "bad" else FakeSession)(d, b)  # noqa: E731
+    win = make_compare([("ok", DESIGN), ("bad", bad)], factory=factory)
+    qtbot.waitUntil(lambda: built(win, 2), timeout=5000)
+    win.speed.setValue(2)
+    win.play()
+    qtbot.waitUntil(lambda: win.runs()[0].step >= 20, timeout=10000)
+    win.pause()
+    ok, diverged = win.runs()
+    assert diverged.stopped == "diverged" and diverged.step == 4
+    assert ("diverged" in {label for _, label in win.latest().runs[1].markers})
+    assert ok.stopped is None and not win.messages
