@@ -11,6 +11,14 @@ from engine.layers.base import MAX_UNITS, Layer, check_bool, check_float, check_
 from engine.layers.initializer_lookup import get_init
 
 
+
+def _full_init_config(cfg: Any, init: Any) -> Any:
+    """The initialiser as it is saved: a bare name stays a name, an object gets every parameter."""
+    if isinstance(cfg, dict) and hasattr(init, "get_config"):
+        return init.get_config()
+    return cfg
+
+
 class Dense(Layer):
     """Fully connected layer with optional bias, l1/l2 kernel penalties and a max-norm constraint."""
 
@@ -30,8 +38,9 @@ class Dense(Layer):
         self.use_bias = check_bool(use_bias, "use_bias")
         self._kernel_init = get_init(kernel_initializer, "kernel_initializer")
         self._bias_init = get_init(bias_initializer, "bias_initializer")
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
+        # Names stay names; objects are written in full (every parameter), as saving writes every key.
+        self.kernel_initializer = _full_init_config(kernel_initializer, self._kernel_init)
+        self.bias_initializer = _full_init_config(bias_initializer, self._bias_init)
         reg = check_object(kernel_regularizer, "kernel_regularizer", {"l1": 0.0, "l2": 0.0})
         self.l1 = check_float(0.0 if reg["l1"] is None else reg["l1"], "kernel_regularizer.l1", 0.0)
         self.l2 = check_float(0.0 if reg["l2"] is None else reg["l2"], "kernel_regularizer.l2", 0.0)

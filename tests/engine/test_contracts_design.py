@@ -171,9 +171,6 @@ def test_layer_defaults(cfg, expected):
             (k, got.get(k))
 
 
-@pytest.mark.xfail(strict=True, reason="engine/layers/dense.py Dense.get_config returns the "
-                   "initialiser object as given ({'type': 'random_normal'}), never filled from the "
-                   "initialiser's get_config: DESIGN.md says saving writes every key")
 @pytest.mark.parametrize("name,expected", [
     ("random_normal", {"mean": 0.0, "stddev": 0.05}),
     ("random_uniform", {"minval": -0.05, "maxval": 0.05}),
