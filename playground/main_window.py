@@ -27,6 +27,7 @@ from playground.widgets.inspector import Inspector
 from playground.widgets.messages import diverged_dialog, diverged_text, message_box
 from playground.widgets.palette import LayerPalette
 from playground.widgets.stack import LayerStack
+from playground.widgets.settings_panel import SettingsPanel
 from playground.widgets.summary import ModelSummary
 from playground.widgets.training_bar import TrainingBar
 from playground.worker import SessionFactory, TrainingController
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.doc)
         self.data_panel = DataPanel(self.doc)
         self.summary = ModelSummary(self.doc)
+        self.settings_panel = SettingsPanel(self.doc)
         self.bar = TrainingBar()
         self.bar.show_design(self.doc.design)
         toolbar = QToolBar("Training")
@@ -117,8 +119,9 @@ class MainWindow(QMainWindow):
         pal = self._dock("Layers", self.palette, left)
         data = self._dock("Data", self.data_panel, left)
         summ = self._dock("Summary", self.summary, left)
+        opt = self._dock("Optimizer", self.settings_panel, left)
         self.splitDockWidget(pal, data, Qt.Vertical)
-        self._tabs_left = ((data, summ),)
+        self._tabs_left = ((data, summ), (data, opt))
         self.dashboards: list[Dashboard] = [
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
             DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard()]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel,
@@ -18,6 +18,62 @@ from playground import catalog
 from playground.document import DesignDocument, DocEvent
 
 HIDDEN = ("id", "type")
+
+
+def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any], Any],
+                edit_json: Callable[[str, str], Any]) -> QWidget:
+    """An editor widget for one option; changes call ``edit(key, value)`` (``edit_json(key,
+    text)`` for JSON-valued options such as nested dicts and nulls)."""
+    key = spec.key
+    if spec.kind == "bool":
+        w = QCheckBox()
+        w.setChecked(bool(value))
+        w.toggled.connect(lambda v, k=key: edit(k, bool(v)))
+    elif spec.kind == "choice":
+        w = QComboBox()
+        w.addItems(list(spec.choices))
+        if value not in spec.choices:
+            w.addItem(str(value))
+        w.setCurrentText(str(value))
+        w.currentTextChanged.connect(lambda v, k=key: edit(k, v))
+    elif spec.kind == "int":
+        w = QSpinBox()
+        w.setRange(int(spec.minimum), int(spec.maximum))
+        w.setValue(int(value))
+        w.valueChanged.connect(lambda v, k=key: edit(k, int(v)))
+    elif spec.kind == "float":
+        w = QDoubleSpinBox()
+        w.setDecimals(6)
+        w.setRange(-1e6, 1e6)
+        w.setSingleStep(0.01 if abs(value) < 1 else 0.1)
+        w.setValue(float(value))
+        w.valueChanged.connect(lambda v, k=key: edit(k, float(v)))
+    else:
+        w = QLineEdit(value if spec.kind == "str" else json.dumps(value))
+        if spec.kind == "str":
+            w.textChanged.connect(lambda v, k=key: edit(k, v))
+        else:
+            w.textChanged.connect(lambda v, k=key: edit_json(k, v))
+    w.setToolTip(spec.tip)
+    return w
+
+
+def set_editor_value(w: QWidget, val: Any) -> None:
+    """Show ``val`` in an editor made by :func:`make_editor` without emitting."""
+    w.blockSignals(True)
+    try:
+        if isinstance(w, QCheckBox):
+            w.setChecked(bool(val))
+        elif isinstance(w, QComboBox):
+            w.setCurrentText(str(val))
+        elif isinstance(w, (QSpinBox, QDoubleSpinBox)):
+            w.setValue(val)
+        elif isinstance(w, QLineEdit):
+            w.setText(val if isinstance(val, str) else json.dumps(val))
+        w.setProperty("invalid", False)
+        w.style().polish(w)
+    finally:
+        w.blockSignals(False)
 
 
 class Inspector(QWidget):
@@ -102,55 +158,11 @@ class Inspector(QWidget):
         self.error.hide()
 
     def _make_editor(self, spec: catalog.OptionSpec, value: Any) -> QWidget:
-        key = spec.key
-        if spec.kind == "bool":
-            w = QCheckBox()
-            w.setChecked(bool(value))
-            w.toggled.connect(lambda v, k=key: self.edit(k, bool(v)))
-        elif spec.kind == "choice":
-            w = QComboBox()
-            w.addItems(list(spec.choices))
-            if value not in spec.choices:
-                w.addItem(str(value))
-            w.setCurrentText(str(value))
-            w.currentTextChanged.connect(lambda v, k=key: self.edit(k, v))
-        elif spec.kind == "int":
-            w = QSpinBox()
-            w.setRange(int(spec.minimum), int(spec.maximum))
-            w.setValue(int(value))
-            w.valueChanged.connect(lambda v, k=key: self.edit(k, int(v)))
-        elif spec.kind == "float":
-            w = QDoubleSpinBox()
-            w.setDecimals(6)
-            w.setRange(-1e6, 1e6)
-            w.setSingleStep(0.01 if abs(value) < 1 else 0.1)
-            w.setValue(float(value))
-            w.valueChanged.connect(lambda v, k=key: self.edit(k, float(v)))
-        else:
-            w = QLineEdit(value if spec.kind == "str" else json.dumps(value))
-            if spec.kind == "str":
-                w.textChanged.connect(lambda v, k=key: self.edit(k, v))
-            else:
-                w.textChanged.connect(lambda v, k=key: self._edit_json(k, v))
-        return w
+        return make_editor(spec, value, self.edit, self._edit_json)
 
     def _set_values(self, cfg: dict) -> None:
         for key, w in self.editors.items():
-            w.blockSignals(True)
-            try:
-                val = cfg.get(key)
-                if isinstance(w, QCheckBox):
-                    w.setChecked(bool(val))
-                elif isinstance(w, QComboBox):
-                    w.setCurrentText(str(val))
-                elif isinstance(w, (QSpinBox, QDoubleSpinBox)):
-                    w.setValue(val)
-                elif isinstance(w, QLineEdit):
-                    w.setText(val if isinstance(val, str) else json.dumps(val))
-                w.setProperty("invalid", False)
-                w.style().polish(w)
-            finally:
-                w.blockSignals(False)
+            set_editor_value(w, cfg.get(key))
         self.error.hide()
 
     def _edit_json(self, key: str, text: str) -> None:

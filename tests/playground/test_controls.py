@@ -76,3 +76,33 @@ def test_diverged_run_pauses_and_offers_lower_lr(qtbot, make_window):
     lower.click()
     assert win.doc.section("optimizer")["learning_rate"] == 0.05
     qtbot.waitUntil(lambda: win.worker.session.t == 0, timeout=5000)  # reset
+
+
+def test_optimizer_and_schedule_forms_validate_and_reach_the_worker(qtbot, make_window):
+    calls = []
+
+    class Recording(FakeSession):
+        def set_optimizer(self, cfg):
+            calls.append(("optimizer", cfg))
+
+        def set_schedule(self, cfg):
+            calls.append(("schedule", cfg))
+
+    win = make_window(DESIGN, factory=lambda d, b, dev: Recording(d, b, dev))
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    opt = win.settings_panel.optimizer
+    assert "momentum" in opt.editors and "clipnorm" in opt.editors  # sgd's full config
+    opt.editors["momentum"].setValue(0.9)
+    assert win.doc.section("optimizer")["momentum"] == 0.9
+    qtbot.waitUntil(lambda: bool(calls) and calls[-1][0] == "optimizer", timeout=5000)
+    assert calls[-1][1]["momentum"] == 0.9 and calls[-1][1]["learning_rate"] == 0.5
+    opt.editors["momentum"].setValue(-2.0)  # refused by the optimizer's from_config
+    assert win.doc.section("optimizer")["momentum"] == 0.9
+    assert not opt.error.isHidden() and "momentum" in opt.error.text()
+    win.bar.schedule.setCurrentText("power")
+    sched = win.settings_panel.schedule
+    assert set(sched.editors) == {"s", "c"}
+    sched.editors["s"].setValue(50.0)
+    qtbot.waitUntil(lambda: calls[-1] == ("schedule", {"type": "power", "s": 50.0, "c": 1.0}),
+                    timeout=5000)
+    assert win.controller.latest().markers[-1][1] == "schedule=power"

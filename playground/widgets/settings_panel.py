@@ -1,0 +1,150 @@
+"""Optimiser and schedule settings: forms generated from the registries' full configs.
+
+Each edit is validated by the registry's ``from_config`` before it reaches the document (a
+refused value stays in its editor, marked, with the message below the form); accepted edits go
+to the running session through the document (set_optimizer / set_schedule, with a marker).
+"""
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any, Callable
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from engine.errors import BadInput
+from playground import catalog
+from playground.document import DesignDocument, DocEvent
+from playground.widgets.inspector import make_editor, set_editor_value
+
+TIPS = {"learning_rate": "Step size of the optimiser (applied at the next step).",
+        "beta_1": "Decay of the running mean of gradients (momentum).",
+        "beta_2": "Decay of the running mean of squared gradients.",
+        "momentum": "Fraction of the previous update kept.",
+        "nesterov": "Look-ahead (Nesterov) momentum.",
+        "clipnorm": "Rescale each parameter's gradient to at most this norm (null: off).",
+        "clipvalue": "Clip each gradient component to ±this value (null: off).",
+        "global_clipnorm": "Rescale all gradients together to at most this norm (null: off).",
+        "weight_decay": "Decoupled weight decay (AdamW) (null: off).",
+        "s": "Steps over which the schedule decays.", "c": "Power of the decay.",
+        "t_max": "Step at which the linear schedule reaches its low rate.",
+        "boundaries": "Steps where the rate changes (JSON list).",
+        "values": "Rates between the boundaries (JSON list, one more than boundaries)."}
+
+
+def _registry_validator(module: str) -> Callable[[dict], dict]:
+    def validate(cfg: dict) -> dict:
+        try:
+            mod = __import__(f"engine.{module}", fromlist=["from_config"])
+        except ImportError:
+            return copy.deepcopy(cfg)
+        return mod.from_config(copy.deepcopy(cfg)).get_config()
+    return validate
+
+
+class SectionForm(QGroupBox):
+    """Editors for every key of one design section (``optimizer`` or ``schedule``)."""
+
+    def __init__(self, doc: DesignDocument, section: str, validate: Callable[[dict], dict],
+                 parent: QWidget | None = None):
+        super().__init__(section.capitalize(), parent)
+        self.doc, self.section, self.validate = doc, section, validate
+        self.form = QFormLayout(self)
+        self.error = QLabel("")
+        self.error.setObjectName("errorText")
+        self.error.setWordWrap(True)
+        self.editors: dict[str, QWidget] = {}
+        self._keys: tuple = ()
+        self.committing = False
+        self.refresh()
+
+    def _full(self) -> dict:
+        cfg = copy.deepcopy(self.doc.section(self.section))
+        try:
+            return self.validate(cfg)
+        except BadInput:
+            return cfg
+
+    def refresh(self) -> None:
+        """Rebuild the form when the keys changed (another type), else show the values."""
+        cfg = self._full()
+        keys = tuple(k for k in cfg if k != "type")
+        if keys != self._keys:
+            self._keys = keys
+            while self.form.rowCount():
+                self.form.removeRow(0)
+            self.editors = {}
+            self.error = QLabel("")
+            self.error.setObjectName("errorText")
+            self.error.setWordWrap(True)
+            self.form.addRow(QLabel(f"<b>{cfg.get('type', '?')}</b>"))
+            for key in keys:
+                spec = catalog.option_spec(key, cfg[key])
+                spec = catalog.OptionSpec(spec.key, spec.kind, spec.choices, spec.minimum,
+                                          spec.maximum, TIPS.get(key, spec.tip))
+                editor = make_editor(spec, cfg[key], self.edit, self._edit_json)
+                self.editors[key] = editor
+                self.form.addRow(key, editor)
+            self.form.addRow(self.error)
+        else:
+            for key, w in self.editors.items():
+                set_editor_value(w, cfg.get(key))
+        self.error.hide()
+
+    def _edit_json(self, key: str, text: str) -> None:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as err:
+            self._refuse(key, BadInput(f"not valid JSON ({err.msg})", key))
+            return
+        self.edit(key, value)
+
+    def edit(self, key: str, value: Any) -> bool:
+        """Validate and commit ``section[key] = value``; False (message shown) when refused."""
+        cfg = self._full()
+        cfg[key] = value
+        try:
+            full = self.validate(cfg)
+        except BadInput as err:
+            self._refuse(key, err)
+            return False
+        editor = self.editors.get(key)
+        if editor is not None:
+            editor.setProperty("invalid", False)
+            editor.style().polish(editor)
+        self.error.hide()
+        self.committing = True
+        try:
+            self.doc.set_section(self.section, full)
+        finally:
+            self.committing = False
+        return True
+
+    def _refuse(self, key: str, err: BadInput) -> None:
+        editor = self.editors.get(key)
+        if editor is not None:
+            editor.setProperty("invalid", True)
+            editor.style().polish(editor)
+        self.error.setText(f"⚠ {self.section}.{err}")
+        self.error.show()
+
+
+class SettingsPanel(QWidget):
+    """The optimiser and schedule forms; follows the document (undo, open, the training bar)."""
+
+    def __init__(self, doc: DesignDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        lay = QVBoxLayout(self)
+        self.optimizer = SectionForm(doc, "optimizer", _registry_validator("optimizers"))
+        self.schedule = SectionForm(doc, "schedule", _registry_validator("schedules"))
+        lay.addWidget(self.optimizer)
+        lay.addWidget(self.schedule)
+        lay.addStretch(1)
+        self._handle = doc.subscribe(self._on_doc)
+
+    def _on_doc(self, event: DocEvent) -> None:
+        if event.kind in ("section", "reset", "undo", "redo"):
+            for form in (self.optimizer, self.schedule):
+                if not form.committing:
+                    form.refresh()
