@@ -17,6 +17,37 @@ from playground.history import Boundary
 GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
 
 
+REGRESSION = (1, "linear", "mse")
+OUTPUT_HEADS = {name: (1, "sigmoid", "binary_crossentropy")
+                for name in ("circle", "xor", "gaussian", "spiral", "moons")}
+OUTPUT_HEADS.update({"plane": REGRESSION, "multi_gaussian": REGRESSION, "sine_1d": REGRESSION,
+                     "digits": (10, "softmax", "sparse_categorical_crossentropy")})
+
+
+def output_head_changes(design: dict, units: int, function: str, loss: str) -> list[tuple]:
+    """Document changes that make a model ending in dense (+ activation) fit a data set's
+    targets: output units, output activation and loss (none when it already fits or when the
+    model does not end that way)."""
+    layers = [dict(layer) for layer in design.get("model", {}).get("layers", [])]
+    if not layers:
+        return []
+    last = layers[-1]
+    dense = [i for i, layer in enumerate(layers) if layer.get("type") == "dense"]
+    passive = ("activation", "dropout", "alpha_dropout", "gaussian_noise")
+    if not dense or any(l.get("type") not in passive for l in layers[dense[-1] + 1:]):
+        return []
+    dense_at = dense[-1]
+    layers[dense_at]["units"] = units
+    if last.get("type") == "activation":
+        layers[-1] = {"id": last.get("id"), "type": "activation", "function": function}
+    changes: list[tuple] = []
+    if layers != design["model"]["layers"]:
+        changes.append(("model", "layers", layers))
+    if (design.get("loss") or {}).get("type") != loss:
+        changes.append(("", "loss", {"type": loss, "class_weight": None}))
+    return changes
+
+
 def feature_count(data: dict, base_dir: str | None) -> int | None:
     """The number of model inputs a ``data`` section gives (engine's count when available)."""
     try:
@@ -126,13 +157,13 @@ class DataPanel(QWidget):
     def _set(self, key: str, value: Any) -> None:
         self.doc.set_value("data", key, value)
 
-    def _apply_data(self, data: dict, label: str) -> None:
+    def _apply_data(self, data: dict, label: str, head: tuple | None = None) -> None:
         n = feature_count(data, os.path.dirname(self.doc.path) if self.doc.path else None)
         changes = [("data", k, v) for k, v in data.items() if self.doc.section("data").get(k) != v]
         if n is not None and n != self.doc.input_dim:
-            model = dict(self.doc.design.get("model", {}))
-            model["input_dim"] = n
             changes.append(("model", "input_dim", n))
+        if head is not None:
+            changes += output_head_changes(self.doc.design, *head)
         if changes:
             self.doc.set_values(changes, label)
 
@@ -140,7 +171,7 @@ class DataPanel(QWidget):
         data = dict(self.doc.section("data"))
         data["dataset"] = name
         data["features"] = ["x1", "x2"] if name in GENERATORS_2D else None
-        self._apply_data(data, f"data set {name}")
+        self._apply_data(data, f"data set {name}", OUTPUT_HEADS.get(name))
 
     def _features_changed(self) -> None:
         feats = [n for n, b in self.features.items() if b.isChecked()]

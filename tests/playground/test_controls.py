@@ -51,7 +51,11 @@ def test_data_panel_changes_dataset_and_input_size(qtbot, make_window):
     assert built[-1]["model"]["input_dim"] == 3
     win.data_panel.dataset.setCurrentText("digits")
     assert win.doc.input_dim == 64 and not win.data_panel.features["x1"].isEnabled()
+    layers = win.doc.layers  # the output head follows the data: 10 classes
+    assert layers[0]["units"] == 10 and layers[-1]["function"] == "softmax"
+    assert win.doc.section("loss")["type"] == "sparse_categorical_crossentropy"
     win.doc.undo()
+    assert win.doc.layers[-1]["function"] == "sigmoid" and win.doc.layers[0]["units"] == 1
     assert win.data_panel.dataset.currentText() == "gaussian" and win.doc.input_dim == 3
 
 

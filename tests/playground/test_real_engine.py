@@ -89,6 +89,17 @@ def test_real_structural_edit_keeps_other_weights(qtbot, make_window):
     qtbot.waitUntil(lambda: _at_step(win, 25), timeout=60_000)
 
 
+def test_real_switch_to_digits_builds_and_shows_a_confusion_matrix(qtbot, make_window):
+    win = make_window(DESIGN)
+    qtbot.waitUntil(lambda: _frame(win) is not None, timeout=120_000)
+    win.data_panel.dataset.setCurrentText("digits")
+    qtbot.waitUntil(lambda: _frame(win) is not None and _frame(win).confusion is not None
+                    and _frame(win).confusion.shape == (10, 10), timeout=120_000)
+    assert _frame(win).boundary is None and not win.messages
+    win.controller.post("step", n=5)
+    qtbot.waitUntil(lambda: _at_step(win, 5), timeout=60_000)
+
+
 def _run_app(args, timeout=300):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.run([sys.executable, "-m", "playground.main", *args], cwd=ROOT, env=env,
