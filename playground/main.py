@@ -27,8 +27,11 @@ def make_app():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("NetworkPlayground")
     app.setApplicationName("playground")
-    from playground.theme import apply_theme
+    from playground.theme import ICON, apply_theme
     apply_theme(app)
+    if ICON.is_file():
+        from PySide6.QtGui import QIcon
+        app.setWindowIcon(QIcon(str(ICON)))
     return app
 
 

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 THEME = Path(__file__).resolve().parent.parent / "resources" / "themes" / "dark.qss"
+ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "playground.svg"
 PRESENTATION = """
 QLabel#cardDescription { font-size: 12pt; }
 QLabel#sectionHeader { font-size: 12pt; }
