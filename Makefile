@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	@# Compile the engine once now (numba cache=True), so the app's first start is quick.
+	$(PY) -c "from engine.program.warmup import warm_up; print('engine compiled in %.1f s' % warm_up())"
 	@touch $(STAMP)
 
 install: $(STAMP)
