@@ -300,6 +300,8 @@ class MainWindow(QMainWindow):
 
     def _worker_error(self, text: str) -> None:
         self.bar.set_playing(False)
+        if self.worker.session is None:
+            self.applied = None  # the build failed: the next edit builds again
         self.statusBar().showMessage(text.splitlines()[0], 10000)
         self.notify("Training problem", text)
 

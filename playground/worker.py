@@ -21,6 +21,8 @@ from playground.history import Frame, History
 SessionFactory = Callable[[dict, "str | None", str], Any]
 CHUNK_TARGET_S = 0.025
 PUBLISH_EVERY_S = 0.03
+NO_SESSION_COMMANDS = ("build", "noop", "speed", "pause", "play", "refresh", "step", "epoch",
+                       "reset")
 LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm", "momentum",
                      "epsilon", "renorm_momentum", "rmax", "dmax", "stddev", "alpha", "lower",
                      "upper")
@@ -133,6 +135,10 @@ class TrainingWorker(QObject):
         handler = getattr(self, f"_cmd_{name}", None)
         if handler is None:
             raise ValueError(f"unknown worker command {name!r}")
+        if self.session is None and name not in NO_SESSION_COMMANDS:
+            from engine.errors import BadInput
+            raise BadInput("there is no trained model yet: fix the design problem reported "
+                           f"before ({name} ignored)")
         handler(**kw)
 
     def _mark(self, label: str) -> None:

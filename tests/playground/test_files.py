@@ -65,3 +65,25 @@ def test_drop_design_file_on_window_and_unsaved_prompt(qtbot, make_window, tmp_p
     win.dropEvent(QDropEvent(QPointF(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
     assert win.doc.name == "dropped design" and not win.doc.dirty
     assert win.doc.path == str(path)
+
+
+def test_failed_build_is_reported_and_the_next_edit_builds_again(qtbot, make_window):
+    attempts = []
+
+    def factory(d, b, dev):
+        attempts.append(d["model"]["layers"][0]["units"])
+        if d["model"]["layers"][0]["units"] == 2:
+            from engine.errors import BadInput
+            raise BadInput("must not be 2 in this test", "model.layers[0].units")
+        return FakeSession(d, b, dev)
+
+    design = json.loads(json.dumps(DESIGN))
+    design["model"]["layers"][0]["units"] = 2
+    win = make_window(design, factory=factory)
+    qtbot.waitUntil(lambda: bool(win.messages), timeout=5000)
+    assert "model.layers[0].units: must not be 2" in win.messages[-1][1]
+    assert win.worker.session is None and win.applied is None
+    win.inspector.show_layer(0)
+    win.inspector.editors["units"].setValue(3)  # fixing the design rebuilds the session
+    qtbot.waitUntil(lambda: win.worker.session is not None, timeout=5000)
+    assert attempts == [2, 3]

@@ -40,8 +40,8 @@ def test_play_publishes_frames_and_markers(qtbot, controller):
 
 def test_error_in_worker_is_reported_and_thread_survives(qtbot, controller):
     with qtbot.waitSignal(controller.worker.error, timeout=5000) as blocker:
-        controller.post("lr", value=0.1)  # no session yet: AttributeError, reported
-    assert "NoneType" in blocker.args[0]
+        controller.post("lr", value=0.1)  # no session yet: reported, not fatal
+    assert "no trained model yet" in blocker.args[0]
     controller.post("build", design={})
     controller.post("step", n=3)
     _wait(qtbot, lambda: controller.latest() is not None and controller.latest().snapshot
