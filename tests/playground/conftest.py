@@ -31,6 +31,7 @@ def make_window(qtbot, tmp_path):
     for win in made:
         win.close()
         win.shutdown()
-        assert not win.controller.thread.isRunning()
+        assert not win.controller.thread.isRunning() and not win.isVisible()
+        assert not win.timer.isActive()
         win.deleteLater()
     QApplication.processEvents()

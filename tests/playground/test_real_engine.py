@@ -47,9 +47,14 @@ def test_real_training_feeds_every_dashboard_and_toggles_live(qtbot, make_window
     win = make_window(DESIGN)
     win.draw_all = True
     qtbot.waitUntil(lambda: _frame(win) is not None, timeout=120_000)
+    ticks = []
+    win.timer.timeout.connect(lambda: ticks.append(_frame(win).serial))
     win.controller.post("play")
     qtbot.waitUntil(lambda: _at_step(win, 60), timeout=60_000)
     qtbot.waitUntil(lambda: all(d.frames_drawn > 0 for d in win.dashboards), timeout=10_000)
+    # the UI timer keeps firing while the worker trains, and sees new frames
+    qtbot.waitUntil(lambda: len(set(ticks)) >= 5, timeout=20_000)
+    assert win.worker.playing
     win.stack.select(1)
     win.inspector.editors["enabled"].setChecked(False)  # BN off mid-training
     win.stack.select(3)
