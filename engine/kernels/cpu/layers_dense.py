@@ -13,8 +13,9 @@ BLAS_MIN_WORK = 32 * 32 * 32
 def dense_forward(x, w, b, use_bias, y, nb, din, dout):
     """y (nb, dout) = x (nb, din) @ w (din, dout) + b (dout,) (bias only when ``use_bias``)."""
     if nb * din * dout >= BLAS_MIN_WORK:
-        y2 = y[:nb * dout].reshape((nb, dout))
-        y2[:, :] = np.dot(x[:nb * din].reshape((nb, din)), w[:din * dout].reshape((din, dout)))
+        # np.dot with an output writes in place: no temporary result, no copy
+        np.dot(x[:nb * din].reshape((nb, din)), w[:din * dout].reshape((din, dout)),
+               y[:nb * dout].reshape((nb, dout)))
         if use_bias:
             for r in range(nb):
                 for j in range(dout):
@@ -38,10 +39,12 @@ def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
     if nb * din * dout >= BLAS_MIN_WORK:
         x2 = x[:nb * din].reshape((nb, din))
         g2 = g[:nb * dout].reshape((nb, dout))
-        dw[:din * dout].reshape((din, dout))[:, :] = np.dot(np.ascontiguousarray(x2.T), g2)
+        # transposed views are F-ordered: BLAS reads them with a transpose flag (no copies), and
+        # the products land in place (no temporaries)
+        np.dot(x2.T, g2, dw[:din * dout].reshape((din, dout)))
         if want_dx:
             w2 = w[:din * dout].reshape((din, dout))
-            dx[:nb * din].reshape((nb, din))[:, :] = np.dot(g2, np.ascontiguousarray(w2.T))
+            np.dot(g2, w2.T, dx[:nb * din].reshape((nb, din)))
     else:
         if want_dx:
             # dw serves as scratch for w.T so that the inner loops run over contiguous memory
