@@ -161,15 +161,24 @@ class TimePlot(pg.PlotWidget):
         self.markers = MarkerLayer(self.plotItem)
         self.log_y = log_y
         self.plotItem.setLogMode(y=log_y)
-        self.plotItem.getAxis("left").setStyle(maxTextLevel=0)  # label major ticks only
+        self._style_log_axis()
         self.setMinimumHeight(120)
         quiet_plot(self.plotItem)
         self.ranges = RangeKeeper(self.plotItem)
         self._bounds: dict[str, tuple[float, float, float, float]] = {}
 
+    def _style_log_axis(self) -> None:
+        """Log axes: decade ticks only (pyqtgraph labels every minor tick otherwise)."""
+        axis = self.plotItem.getAxis("left")
+        if self.log_y:
+            axis.setTickSpacing(major=1.0, minor=1.0)
+        else:
+            axis.setTickSpacing()
+
     def set_log(self, on: bool) -> None:
         self.log_y = bool(on)
         self.plotItem.setLogMode(y=self.log_y)
+        self._style_log_axis()
         self._bounds.clear()
         self.ranges.reset()
 

@@ -145,8 +145,8 @@ class DataPanel(QWidget):
             self.noise.setValue(float(data.get("noise", 0.0) or 0.0))
             self.samples.setValue(int(data.get("samples", 500) or 500))
             self.fraction.setValue(float(data.get("train_fraction", 0.5) or 0.5))
-            feats = data.get("features") or ["x1", "x2"]
             crossable = isinstance(ds, str) and ds in GENERATORS_2D
+            feats = data.get("features") or (["x1", "x2"] if crossable else [])
             for name, box in self.features.items():
                 box.setChecked(name in feats)
                 box.setEnabled(crossable)
