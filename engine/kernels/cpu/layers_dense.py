@@ -2,11 +2,60 @@
 through BLAS (np.dot). Arrays are 1-D; ``nb`` rows, ``din`` inputs, ``dout`` outputs."""
 from __future__ import annotations
 
+import ctypes
+import glob
+import os
+
+import llvmlite.binding as llvm
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 # Below this many multiply-adds, BLAS call overhead dominates: hand loops win.
 BLAS_MIN_WORK = 32 * 32 * 32
+# Below this many multiply-adds a product runs on one BLAS thread. OpenBLAS itself threads from
+# 262k multiply-adds on; on a busy 2-core machine its second thread is often not scheduled and the
+# caller spins: a 100x128 @ 128x128 product took 1.6-4 ms of CPU instead of 70 us (PERF_NOTES.md).
+BLAS_THREADS_MIN_WORK = 1 << 23
+
+_SYMBOL = "playground_blas_threads_local"
+
+
+@ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)
+def _no_thread_control(n: int) -> int:  # pragma: no cover - only without scipy's OpenBLAS
+    return n
+
+
+def _thread_control_address() -> int:
+    """Address of OpenBLAS's ``openblas_set_num_threads_local`` in the library numba's np.dot uses
+    (scipy's), or of a no-op when it is missing."""
+    import scipy
+
+    pattern = os.path.join(os.path.dirname(scipy.__file__), os.pardir, "scipy.libs", "*openblas*.so*")
+    for path in sorted(glob.glob(pattern)):
+        try:
+            fn = ctypes.CDLL(path).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        return ctypes.cast(fn, ctypes.c_void_p).value
+    return ctypes.cast(_no_thread_control, ctypes.c_void_p).value
+
+
+# Declared by name (not as a ctypes object) so that compiled callers stay cacheable: the symbol is
+# registered with LLVM at import, before any cached code is loaded.
+llvm.add_symbol(_SYMBOL, _thread_control_address())
+blas_threads_local = types.ExternalFunction(_SYMBOL, types.intc(types.intc))
+
+
+@njit(cache=True, nogil=True)
+def blas_dot(a, b, out, work):
+    """out = a @ b (2-D, C or F ordered, in place); products under BLAS_THREADS_MIN_WORK
+    multiply-adds run on the calling thread only (the thread count is restored afterwards)."""
+    if work >= BLAS_THREADS_MIN_WORK:
+        np.dot(a, b, out)
+        return
+    prev = blas_threads_local(1)
+    np.dot(a, b, out)
+    blas_threads_local(prev)
 
 
 @njit(cache=True, nogil=True)
@@ -14,8 +63,8 @@ def dense_forward(x, w, b, use_bias, y, nb, din, dout):
     """y (nb, dout) = x (nb, din) @ w (din, dout) + b (dout,) (bias only when ``use_bias``)."""
     if nb * din * dout >= BLAS_MIN_WORK:
         # np.dot with an output writes in place: no temporary result, no copy
-        np.dot(x[:nb * din].reshape((nb, din)), w[:din * dout].reshape((din, dout)),
-               y[:nb * dout].reshape((nb, dout)))
+        blas_dot(x[:nb * din].reshape((nb, din)), w[:din * dout].reshape((din, dout)),
+                 y[:nb * dout].reshape((nb, dout)), nb * din * dout)
         if use_bias:
             for r in range(nb):
                 for j in range(dout):
@@ -41,10 +90,10 @@ def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
         g2 = g[:nb * dout].reshape((nb, dout))
         # transposed views are F-ordered: BLAS reads them with a transpose flag (no copies), and
         # the products land in place (no temporaries)
-        np.dot(x2.T, g2, dw[:din * dout].reshape((din, dout)))
+        blas_dot(x2.T, g2, dw[:din * dout].reshape((din, dout)), nb * din * dout)
         if want_dx:
             w2 = w[:din * dout].reshape((din, dout))
-            np.dot(g2, w2.T, dx[:nb * din].reshape((nb, din)))
+            blas_dot(g2, w2.T, dx[:nb * din].reshape((nb, din)), nb * din * dout)
     else:
         if want_dx:
             # dw serves as scratch for w.T so that the inner loops run over contiguous memory
