@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self._last_serial = -1
         self._last_hidden_draw = 0.0
         self._refreshed: dict[int, int] = {}
+        self._tab_checked = False
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.on_timer)
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
     def rebuild_session(self) -> None:
         """Build a fresh session from the document (in the worker thread)."""
         self.bar.set_playing(False)
+        self._tab_checked = False
         self.applied = copy.deepcopy(self.doc.design)
         base = os.path.dirname(self.doc.path) if self.doc.path else None
         self.controller.post("build", design=copy.deepcopy(self.applied), base_dir=base,
@@ -284,8 +286,20 @@ class MainWindow(QMainWindow):
             for dash in hidden:
                 dash.update_frame(frame)
         self.data_panel.show_points(frame.boundary)
+        self._show_useful_tab(frame)
         self.bar.show_progress(frame.snapshot, frame.extra.get("steps_per_s", 0.0))
         self.bar.set_playing(bool(frame.extra.get("playing")))
+
+    def _show_useful_tab(self, frame: Any) -> None:
+        """No decision boundary (not 2-D data) but a confusion matrix: bring that tab forward
+        (once per built session, so the user's own choice is kept afterwards)."""
+        if self._tab_checked:
+            return
+        self._tab_checked = True
+        if frame.boundary is None and frame.confusion is not None:
+            self.docks["Confusion matrix"].raise_()
+        elif frame.boundary is not None:
+            self.docks["Decision boundary"].raise_()
 
     # ------------------------------------------------------------------ errors
     def _show_message(self, title: str, text: str) -> None:

@@ -210,6 +210,9 @@ class ConfusionDashboard(Dashboard):
                     self.texts.append(t)
             self._n = n
             self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+            ticks = [[(k + 0.5, str(k)) for k in range(n)]]
+            for name in ("left", "bottom"):
+                self.plot.getAxis(name).setTicks(ticks)
         self.image.setImage(cm.T.astype(np.float64), autoLevels=True)
         for i, t in enumerate(self.texts):
             t.setText(str(int(cm[i // n, i % n])))

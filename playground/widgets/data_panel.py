@@ -114,7 +114,7 @@ class DataPanel(QWidget):
         self.scatter = pg.ScatterPlotItem(size=4, pen=None)
         self.preview.addItem(self.scatter)
         lay.addWidget(self.preview, 1)
-        self._shown: int | None = None
+        self._shown: int | None = -1
         self.dataset.currentTextChanged.connect(self._dataset_changed)
         self.noise.valueChanged.connect(lambda v: self._set("noise", float(v)))
         self.samples.valueChanged.connect(lambda v: self._set("samples", int(v)))
@@ -196,8 +196,15 @@ class DataPanel(QWidget):
 
     def show_points(self, boundary: Boundary | None) -> None:
         """Scatter the training points of the newest frame (only when they changed)."""
-        if boundary is None or id(boundary.points["x_train"]) == self._shown:
+        if boundary is None:
+            if self._shown is not None:
+                self._shown = None
+                self.scatter.setData([], [])
+                self.preview.setTitle("training data (no 2-D view of these features)", size="9pt")
             return
+        if id(boundary.points["x_train"]) == self._shown:
+            return
+        self.preview.setTitle("training data", size="9pt")
         self._shown = id(boundary.points["x_train"])
         x = np.asarray(boundary.points["x_train"], dtype=np.float64)
         y = np.asarray(boundary.points["y_train"], dtype=np.float64)
