@@ -16,11 +16,12 @@ import numpy as np
 from engine.errors import BadInput
 from engine.layers import Dense, Layer
 from engine.model import Model
-from engine.monitors import Monitors, monitor_rows
-from engine.program import evaluate_program, predict_program, train_steps
+from engine.monitors import monitor_rows
 from engine.program import plan as P
 from engine.rng import stream
+from engine.session.backend import ProgramMonitors, ProgramSeam
 from engine.session.control import SessionControl
+from engine.session.inference import InferenceMixin
 from engine.snapshot import LayerStats, StepSnapshot
 
 def _schedule(cfg: Any):
@@ -36,14 +37,28 @@ MAX_STEPS_PER_CALL = 200_000
 MAX_SAMPLES_PER_CALL = 4_000_000
 
 
-class TrainingSession(SessionControl):
-    """Trains ``model`` on ``data`` (see docs/ARCHITECTURE.md "Session API")."""
+class TrainingSession(ProgramSeam, InferenceMixin, SessionControl):
+    """Trains ``model`` on ``data`` (see docs/ARCHITECTURE.md "Session API").
+
+    ``program``: the object whose ``train_steps`` / ``evaluate_program`` / ``predict_program`` /
+    ``monitor_program`` run the work (default: the CPU program, the engine.program module; the GPU
+    backend passes a ``CudaProgram``, see engine/session/backend.py for residency).
+
+    Early stopping follows Keras 3 EarlyStopping (``monitor``, ``min_delta``, ``patience``,
+    ``restore_best``; mode from the monitor's name) with one deliberate difference: when the
+    design has no validation set, a ``val_loss`` monitor quietly watches the training ``loss``
+    instead (Keras would warn and never stop). The app lets students switch the validation split
+    off and on, and a run that silently never stops is the worse surprise. reduce_on_plateau
+    (engine.schedules) does the same with the epoch logs it is given.
+    """
 
     def __init__(self, model: Model | list[Layer], optimizer: Any, schedule: Any = None,
                  loss: Any = None, data: Any = None, seed: int = 0, batch_size: int | str = 32,
                  shuffle: bool = True, epochs: int = 200, early_stopping: dict | None = None,
-                 monitor_every: int = 1, dtype: Any = None) -> None:
+                 monitor_every: int = 1, dtype: Any = None, program: Any = None) -> None:
         from engine import losses, optimizers
+        if program is not None:
+            self._program = program
         if not isinstance(model, Model):
             model = Model(list(model), int(data.x_train.shape[1]), dtype or np.float32, seed)
         self.model = model
@@ -96,8 +111,9 @@ class TrainingSession(SessionControl):
         m.ensure_capacity(self.batch_size, targets=self.y.shape[1])
         self.fused = int(self.loss.fusion(m.output_activation))
         self.n_fwd = len(m.layers) - (1 if self.fused else 0)
-        self.monitors = Monitors(m, self.x[monitor_rows(self.n, self.seed)])
+        self.monitors = ProgramMonitors(m, self.x[monitor_rows(self.n, self.seed)], self.program)
         self._fresh_optimizer_state()
+        self._host_changed()
         if hasattr(self.schedule, "set_total_steps"):
             self.schedule.set_total_steps(max(1, self.epochs * self.steps_per_epoch))
 
@@ -224,7 +240,7 @@ class TrainingSession(SessionControl):
                                self.iterations, self.n_fwd, 1, 1 if self.monitor_every > 0 else 0]
         losses, accs = np.zeros(k), np.zeros(k)
         res = np.zeros(P.RES_LEN, np.int64)
-        train_steps(m.ip, m.fp, m.ptab, m.lay, m.params, m.grads, m.state, m.work, self.slots,
+        self.program.train_steps(m.ip, m.fp, m.ptab, m.lay, m.params, m.grads, m.state, m.work, self.slots,
                     self.wprev, self.x, self.y, self.sw, bidx, bstart, np.ascontiguousarray(lrs),
                     np.ascontiguousarray(moms), opt.hparams(), self.ostate, icfg,
                     np.array(opt.clip_values(), np.float64), losses, accs, self.monitors.pmon, res)
@@ -281,13 +297,14 @@ class TrainingSession(SessionControl):
     # ------------------------------------------------------------------ epochs
     def penalty(self) -> float:
         """Current l1/l2 penalty of all dense kernels."""
+        self._sync_host(("params",))
         return float(sum(l.penalty() for l in self.model.layers if isinstance(l, Dense)))
 
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float | None]:
         """(loss incl. penalties, accuracy | None) in inference mode, sample weights 1."""
         m = self.model
         result = np.zeros(2)
-        evaluate_program(m.ip, m.fp, m.lay, m.params, m.state, m.work,
+        self.program.evaluate_program(m.ip, m.fp, m.lay, m.params, m.state, m.work,
                          np.ascontiguousarray(x, m.dtype), np.ascontiguousarray(y, m.dtype),
                          self.loss.code, self.fused, self.n_fwd, result)
         acc = None if math.isnan(result[1]) else float(result[1])
@@ -323,6 +340,8 @@ class TrainingSession(SessionControl):
         maximise = "acc" in es.get("monitor", "val_loss")
         delta = abs(float(es.get("min_delta", 0.0)))
         restore = bool(es.get("restore_best", False))
+        if restore:
+            self._sync_host(("params", "state"))
         if restore and self._best is None:
             self._best = (self.model.params.copy(), self.model.state.copy())
         st["wait"] += 1
@@ -336,8 +355,10 @@ class TrainingSession(SessionControl):
         if st["wait"] >= int(es.get("patience", 0)) and self.epoch > 1:
             self.status = "early_stopped"
             if restore and self._best is not None:
+                self._sync_host()  # the rest (optimiser slots) must survive the upload
                 self.model.params[:] = self._best[0]
                 self.model.state[:] = self._best[1]
+                self._host_changed()
 
     def epoch_metrics(self) -> dict[str, Any]:
         """Mean loss/accuracy of the running epoch's batches (of the last finished one at a
@@ -351,6 +372,7 @@ class TrainingSession(SessionControl):
     # ------------------------------------------------------------------ snapshots
     def snapshot(self) -> StepSnapshot:
         """Frozen snapshot of the current state."""
+        self._sync_host(("params", "work"))  # weight and batch-norm figures read the host
         return StepSnapshot(
             step=self.step_count, epoch=self.epoch, batch_in_epoch=self.batch_in_epoch,
             steps_per_epoch=self.steps_per_epoch, loss=self.last_loss, epoch_loss=self.epoch_loss,
@@ -360,37 +382,17 @@ class TrainingSession(SessionControl):
             layers=self.monitors.layer_stats(), history_len=len(self.history),
             wall_time=time.time())
 
-    # ------------------------------------------------------------------ inference
-    def predict(self, x: np.ndarray, mc_dropout: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
-        """(mean (n, K), std (n, K) | None): inference outputs; with ``mc_dropout`` = N > 0 the
-        mean and standard deviation over N passes with dropout/noise layers active."""
-        m = self.model
-        x = np.ascontiguousarray(np.asarray(x, np.float64).reshape(-1, m.input_dim), m.dtype)
-        if not np.all(np.isfinite(x)):
-            raise BadInput("inputs must be finite", "x")
-        out = np.zeros((x.shape[0], m.output_dim), m.dtype)
-        n_mc = int(mc_dropout)
-        if n_mc <= 0:
-            predict_program(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, False, 0, 0)
-            return out.astype(np.float64), None
-        acc = np.zeros(out.shape)
-        acc2 = np.zeros(out.shape)
-        for k in range(n_mc):
-            predict_program(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, True, self.seed,
-                            -(k + 1))
-            acc += out
-            acc2 += out.astype(np.float64) ** 2
-        mean = acc / n_mc
-        return mean, np.sqrt(np.maximum(acc2 / n_mc - mean ** 2, 0.0))
-
     # ------------------------------------------------------------------ weights
     def get_weights(self) -> dict[str, np.ndarray]:
         """``layers.{i}.{name}`` -> float32 copies."""
+        self._sync_host(("params", "state"))
         return self.model.get_weights()
 
     def set_weights(self, d: dict[str, np.ndarray]) -> None:
         """Copy weights in (BadInput naming the key and both shapes on mismatch)."""
+        self._sync_host()  # keys left out keep their current (device) values
         self.model.set_weights(d)
+        self._host_changed()
 
     def __repr__(self) -> str:
         return (f"TrainingSession({self.model!r}, optimizer={self.optimizer!r}, "

@@ -20,6 +20,37 @@ _STRUCTURAL = ("units", "use_bias", "function", "center", "scale", "type", "id",
                "kernel_initializer", "bias_initializer")
 
 
+def _apply_options(layer: Layer, cfg: dict[str, Any]) -> None:
+    """Give ``layer`` the options of ``cfg`` (its own type's config); weights and state kept."""
+    fresh = type(layer).from_config(cfg)
+    for attr, value in vars(fresh).items():
+        if attr not in ("weights", "grads", "input_dim", "output_dim", "dtype", "_cache",
+                        "stats", "seed", "rng_step", "auto_id"):
+            setattr(layer, attr, value)
+
+
+def _plain(cfg: dict[str, Any]) -> dict[str, Any]:
+    """A layer config as it reads back from JSON (tuples become lists...)."""
+    return json.loads(json.dumps(cfg))
+
+
+def check_same_structure(saved: list[Any], layers: list[Layer]) -> None:
+    """BadInput unless the checkpoint's layer configs ``saved`` describe ``layers`` up to
+    options set_layer_option may change (same count, types, ids and structural keys)."""
+    if not isinstance(saved, list) or len(saved) != len(layers):
+        raise BadInput(f"the checkpoint has {len(saved) if isinstance(saved, list) else '?'} "
+                       f"layers, the session {len(layers)}", "meta.json.layer_configs")
+    for i, (cfg, layer) in enumerate(zip(saved, layers)):
+        mine = _plain(layer.get_config())
+        if not isinstance(cfg, dict):
+            raise BadInput("not a layer config", f"meta.json.layer_configs[{i}]")
+        for key in _STRUCTURAL:
+            if cfg.get(key) != mine.get(key):
+                raise BadInput(f"the checkpoint's layer has {key}={cfg.get(key)!r}, the "
+                               f"session's {mine.get(key)!r} (a different design)",
+                               f"meta.json.layer_configs[{i}].{key}")
+
+
 class SessionControl:
     """Mixin of TrainingSession (uses its attributes; see engine/session/__init__.py)."""
 
@@ -49,11 +80,7 @@ class SessionControl:
                 if key not in cfg:
                     raise BadInput(f"not an option of a {layer.type_name} layer", key)
                 cfg[key] = value
-        fresh = type(layer).from_config(cfg)
-        for attr, value in vars(fresh).items():
-            if attr not in ("weights", "grads", "input_dim", "output_dim", "dtype", "_cache",
-                            "stats", "seed", "rng_step", "auto_id"):
-                setattr(layer, attr, value)
+        _apply_options(layer, cfg)
         self.model.refresh_plan()
 
     def set_learning_rate(self, lr: float) -> None:
@@ -67,7 +94,9 @@ class SessionControl:
         """New optimiser (config or object); weights kept, slots fresh, iterations from 0."""
         from engine import optimizers
         self.optimizer = optimizers.from_config(cfg) if isinstance(cfg, dict) else cfg
+        self._sync_host()  # the weights stay: bring the device's newest before the upload
         self._fresh_optimizer_state()
+        self._host_changed()
 
     def set_schedule(self, cfg: Any) -> None:
         """New schedule (config or object)."""
@@ -90,6 +119,7 @@ class SessionControl:
         """Replace the layer list (configs or Layer objects); layers whose id survives keep their
         weights when the shapes still match. Optimiser slots start fresh; counters are kept."""
         layers = [c if isinstance(c, Layer) else layer_from_config(c) for c in layer_configs]
+        self._sync_host(("params", "state"))
         keep = self.model.weights_by_id()
         self.model = Model(layers, self.model.input_dim, self.model.dtype, self.seed,
                            self.model.capacity, weights=keep)
@@ -115,6 +145,7 @@ class SessionControl:
         ``session.best_params`` / ``session.best_state`` (early stopping's restore copy, when
         present) and ``meta.json`` (0-d unicode JSON: counters, seed, schedule/early-stopping
         state, history)."""
+        self._sync_host()
         m = self.model
         out = {f"layers.{i}.{n}": np.array(w) for i, layer in enumerate(m.layers)
                for n, w in layer.weights.items()}
@@ -138,17 +169,29 @@ class SessionControl:
                          self.val_loss, self.val_acc, self.last_lr, self.last_mom],
                 "learning_rate": self.optimizer.learning_rate,
                 "schedule": self.schedule.state_dict(), "early_stopping": self._es,
-                "edges": self.monitors.edges.tolist(), "optimizer": self.optimizer.get_config()}
+                "edges": self.monitors.edges.tolist(), "optimizer": self.optimizer.get_config(),
+                "layer_configs": [_plain(layer.get_config()) for layer in m.layers]}
         out["meta.json"] = np.array(json.dumps(meta))
         return out
 
     def load_state_dict(self, d: dict[str, np.ndarray]) -> None:
-        """Restore what ``state_dict`` returned (same design); BadInput on missing keys/shapes."""
+        """Restore what ``state_dict`` returned (same design); BadInput on missing keys/shapes.
+
+        The layers take the checkpoint's options (``meta.json`` "layer_configs": set_layer_option
+        changes made before saving); a checkpoint of another structure (layer count, types, ids,
+        units, use_bias, ...) is refused with BadInput naming ``meta.json.layer_configs[i].key``."""
         if "meta.json" not in d:
             raise BadInput("missing in checkpoint", "meta.json")
         meta = json.loads(str(np.asarray(d["meta.json"])))
+        self._sync_host()
+        if "layer_configs" in meta:  # the options as they were (set_layer_option changes included)
+            check_same_structure(meta["layer_configs"], self.model.layers)
         weights = {k: v for k, v in d.items() if k.startswith("layers.")}
         self.set_weights(weights)
+        if "layer_configs" in meta:
+            for layer, cfg in zip(self.model.layers, meta["layer_configs"]):
+                _apply_options(layer, cfg)
+            self.model.refresh_plan()
         self._fresh_optimizer_state()
         m = self.model
         for k, name in enumerate(self.optimizer.slot_layout()):
@@ -183,3 +226,4 @@ class SessionControl:
         edges = np.array(meta.get("edges", []), np.float64)
         if edges.shape == self.monitors.edges.shape:
             self.monitors.edges[:] = edges
+        self._host_changed()

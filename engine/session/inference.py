@@ -1,0 +1,101 @@
+"""Predictions of a TrainingSession: inference mode, Monte-Carlo dropout and a training-mode
+forward pass (batch statistics over consecutive batches) that changes nothing."""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from engine.errors import BadInput
+from engine.program.layer_ops import layer_forward
+from engine.program.plan import BATCH_NORM, C_CODE, C_IN, C_OUT, C_OUT_OFF, C_STATS, L_X
+
+
+@njit(cache=True, nogil=True)
+def train_forward_program(ip, fp, lay, params, state, work, x, out, batch, seed, step0):
+    """out (n, K) = the network's output for x (n, F) in training mode: consecutive batches of
+    ``batch`` rows (batch <= capacity), batch norm with each batch's statistics, dropout/noise
+    masks of step ``step0 + b`` for batch b. Reads params/state; writes only ``work``, ``out``."""
+    n, nin = x.shape
+    n_layers = ip.shape[0]
+    k = out.shape[1]
+    b = 0
+    for start in range(0, n, batch):
+        nb = min(batch, n - start)
+        xb = work[lay[L_X]:lay[L_X] + nb * nin].reshape((nb, nin))
+        for r in range(nb):
+            for c in range(nin):
+                xb[r, c] = x[start + r, c]
+        for i in range(n_layers):
+            layer_forward(ip, fp, i, params, state, work, nb, True, True, seed, step0 + b)
+        off = ip[n_layers - 1, C_OUT_OFF] if n_layers > 0 else lay[L_X]
+        o = work[off:off + nb * k].reshape((nb, k))
+        for r in range(nb):
+            for c in range(k):
+                out[start + r, c] = o[r, c]
+        b += 1
+
+
+class InferenceMixin:
+    """Mixin of TrainingSession (uses model, program, seed, step_count)."""
+
+    def predict(self, x: np.ndarray, mc_dropout: int = 0, training: bool = False,
+                batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """(mean (n, K), std (n, K) | None): the network's outputs for x (n, F).
+
+        Inference mode by default; with ``mc_dropout`` = N > 0 the mean and standard deviation
+        over N passes with dropout/noise layers active. With ``training=True`` one pass in
+        training mode (Keras ``model(x, training=True)``): batch norm normalises each run of
+        ``batch_size`` consecutive rows (default: the session's batch size) with that batch's
+        statistics (batch renorm corrects them with the moving statistics), dropout/noise layers
+        are active with the masks the next steps would draw (step ``step_count + b`` for batch b).
+        Nothing changes: moving statistics, weights, optimiser, counters and the monitors' figures
+        stay as they were. std is None then.
+        """
+        m = self.model
+        x = np.ascontiguousarray(np.asarray(x, np.float64).reshape(-1, m.input_dim), m.dtype)
+        if not np.all(np.isfinite(x)):
+            raise BadInput("inputs must be finite", "x")
+        out = np.zeros((x.shape[0], m.output_dim), m.dtype)
+        if training:
+            return self._predict_training(x, out, batch_size), None
+        n_mc = int(mc_dropout)
+        run = self.program.predict_program
+        if n_mc <= 0:
+            run(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, False, 0, 0)
+            return out.astype(np.float64), None
+        acc = np.zeros(out.shape)
+        acc2 = np.zeros(out.shape)
+        for k in range(n_mc):
+            run(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, True, self.seed, -(k + 1))
+            acc += out
+            acc2 += out.astype(np.float64) ** 2
+        mean = acc / n_mc
+        return mean, np.sqrt(np.maximum(acc2 / n_mc - mean ** 2, 0.0))
+
+    def _predict_training(self, x: np.ndarray, out: np.ndarray,
+                          batch_size: int | None) -> np.ndarray:
+        """Training-mode pass on the host (CPU program) over the current weights; the work
+        buffer (batch statistics the monitors show, masks) is restored afterwards."""
+        b = self.batch_size if batch_size is None else batch_size
+        if isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 1:
+            raise BadInput(f"must be a positive integer, got {b!r}", "batch_size")
+        m = self.model
+        b = min(int(b), max(x.shape[0], 1))
+        self._sync_host()
+        saved, saved_ip = m.work.copy(), m.ip.copy()
+        if b > m.capacity:
+            m.ensure_capacity(b)  # a new (zeroed) work buffer with other offsets
+        try:
+            train_forward_program(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, b,
+                                  self.seed, self.step_count)
+        finally:
+            if m.work.shape == saved.shape:
+                m.work[:] = saved
+            else:  # keep what the monitors show: each batch-norm layer's last batch statistics
+                m.work[:] = 0
+                for i in range(len(m.layers)):
+                    if m.ip[i, C_CODE] == BATCH_NORM:
+                        size = 4 * int(m.ip[i, C_IN])
+                        old, new = int(saved_ip[i, C_STATS]), int(m.ip[i, C_STATS])
+                        m.work[new:new + size] = saved[old:old + size]
+        return out.astype(np.float64)

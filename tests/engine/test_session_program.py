@@ -1,0 +1,105 @@
+"""The session's program seam: TrainingSession(program=...) runs steps, evaluation, predictions and
+monitor passes on that program, and calls a resident program's sync_to_host before reading the host
+weights and mark_host_changed after writing them (no-ops for the CPU program)."""
+from __future__ import annotations
+
+import numpy as np
+
+import engine.program
+from engine.layers import from_config
+from engine.session import TrainingSession
+from tests.engine.test_session import LAYERS, make_data
+
+
+class Recording:
+    """The CPU program, counting calls (sync_to_host / mark_host_changed included)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __getattr__(self, name):
+        func = getattr(engine.program, name)
+
+        def call(*args):
+            self.calls.append(name)
+            return func(*args)
+        return call
+
+    def sync_to_host(self, names=None) -> None:
+        self.calls.append("sync")
+
+    def mark_host_changed(self) -> None:
+        self.calls.append("mark")
+
+    def count(self, name: str) -> int:
+        return self.calls.count(name)
+
+
+def make(program=None, **kw):
+    kw.setdefault("epochs", 10)
+    return TrainingSession([from_config(c) for c in LAYERS], {"type": "adam", "learning_rate": 0.01},
+                           None, {"type": "binary_crossentropy"}, make_data(), seed=3,
+                           batch_size=8, program=program, **kw)
+
+
+def test_default_program_is_the_cpu_module_and_a_given_one_runs_everything():
+    plain, rec = make(), Recording()
+    s = make(rec)
+    assert plain.program is engine.program and s.program is rec
+    assert s.monitors.program is rec
+    a, b = plain.run(9), s.run(9)            # crosses an epoch end: validation loss evaluated
+    assert a.loss == b.loss and a.val_loss == b.val_loss
+    np.testing.assert_array_equal(plain.model.params, s.model.params)
+    for name in ("train_steps", "evaluate_program", "monitor_program"):
+        assert rec.count(name) >= 1, name
+    x = s.x[:5]
+    np.testing.assert_array_equal(plain.predict(x)[0], s.predict(x)[0])
+    assert rec.count("predict_program") == 1
+    s.predict(x, mc_dropout=3)
+    assert rec.count("predict_program") == 4
+
+
+def test_reads_sync_first_and_writes_mark_the_host_changed():
+    rec = Recording()
+    s = make(rec)
+    s.step()
+
+    def after(action, *expect):
+        rec.calls.clear()
+        action()
+        for name in expect:
+            assert name in rec.calls, (action, name, rec.calls)
+        return rec.calls
+
+    after(s.get_weights, "sync")
+    after(s.state_dict, "sync")
+    after(s.snapshot, "sync")
+    after(s.penalty, "sync")
+    calls = after(lambda: s.set_weights(s.get_weights()), "sync", "mark")
+    assert calls.index("sync") < calls.index("mark")
+    saved = s.state_dict()
+    after(lambda: s.load_state_dict(saved), "sync", "mark")
+    after(lambda: s.set_optimizer({"type": "sgd", "learning_rate": 0.1}), "sync", "mark")
+    after(lambda: s.apply_model(LAYERS), "sync", "mark")
+    after(s.reset, "mark")
+    assert s.monitors.program is rec       # rebuilt monitors keep the program
+
+
+def test_setting_the_program_later_reaches_the_monitors():
+    s, rec = make(), Recording()
+    s.step()
+    s.program = rec
+    assert s.monitors.program is rec and "mark" in rec.calls
+    s.step()
+    assert rec.count("train_steps") == 1 and rec.count("monitor_program") >= 1
+    s.program = None
+    assert s.program is engine.program and s.monitors.program is engine.program
+
+
+def test_early_stopping_restore_marks_the_host_changed():
+    rec = Recording()
+    es = {"monitor": "loss", "patience": 1, "restore_best": True, "min_delta": 10.0}
+    s = make(rec, early_stopping=es)
+    s.run(30)
+    assert s.status == "early_stopped"
+    assert "mark" in rec.calls[rec.calls.index("sync"):]
