@@ -171,7 +171,10 @@ class DeadUnitsDashboard(Dashboard):
         sat = np.array([float(ls.saturated_fraction or 0.0) for ls in acts])
         self.dead_bars.setOpts(x=xs - 0.2, height=dead, width=0.4)
         self.sat_bars.setOpts(x=xs + 0.2, height=sat, width=0.4)
-        if len(h.get("layer_steps", ())):
+        if not len(h.get("layer_steps", ())):
+            for curve in self.time_plot.curves.values():
+                curve.setData([], [])
+        else:
             for ls in acts:
                 col = h["dead_fraction"][:, ls.index]
                 if np.isfinite(col).any():

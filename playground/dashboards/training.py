@@ -74,6 +74,9 @@ class GradientDashboard(Dashboard):
         for p in (self.grad_plot, self.ratio_plot):
             p.markers.update(frame.markers)
         if snap is None or len(h.get("layer_steps", ())) == 0:
+            for p in (self.grad_plot, self.ratio_plot):
+                for curve in p.curves.values():
+                    curve.setData([], [])
             return False
         sig = tuple((ls.index, ls.id) for ls in snap.layers)
         if sig != self._signature:

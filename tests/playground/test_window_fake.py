@@ -76,3 +76,21 @@ def test_structural_drop_applies_model_without_rebuild(qtbot, make_window):
     assert win.windowTitle().startswith("fake *")
     win.undo_action.trigger()
     qtbot.waitUntil(lambda: sum(c[0] == "apply_model" for c in session.calls) == 2, timeout=5000)
+
+
+def test_reset_clears_curves_and_markers(qtbot, make_window):
+    win = make_window(DESIGN, factory=_fake)
+    win.draw_all = True
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    win.controller.post("play")
+    qtbot.waitUntil(lambda: _step_at_least(win, 30), timeout=5000)
+    win.controller.post("lr", value=0.2)
+    qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == ["lr=0.2"], timeout=5000)
+    grad = win.dashboards[2].grad_plot
+    qtbot.waitUntil(lambda: "0 dense" in grad.curves and grad.curves["0 dense"].xData is not None
+                    and len(grad.curves["0 dense"].xData) > 0, timeout=5000)
+    qtbot.mouseClick(win.bar.reset, Qt.LeftButton)
+    qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == [], timeout=5000)
+    qtbot.waitUntil(lambda: grad.curves["0 dense"].xData is None
+                    or len(grad.curves["0 dense"].xData) == 0, timeout=5000)
+    assert win.worker.session.t == 0 and not win.bar.play.isChecked()
