@@ -80,10 +80,10 @@ def test_failed_build_is_reported_and_the_next_edit_builds_again(qtbot, make_win
     design = json.loads(json.dumps(DESIGN))
     design["model"]["layers"][0]["units"] = 2
     win = make_window(design, factory=factory)
-    qtbot.waitUntil(lambda: bool(win.messages), timeout=5000)
+    qtbot.waitUntil(lambda: bool(win.messages), timeout=15_000)
     assert "model.layers[0].units: must not be 2" in win.messages[-1][1]
     assert win.worker.session is None and win.applied is None
     win.inspector.show_layer(0)
     win.inspector.editors["units"].setValue(3)  # fixing the design rebuilds the session
-    qtbot.waitUntil(lambda: win.worker.session is not None, timeout=5000)
+    qtbot.waitUntil(lambda: win.worker.session is not None, timeout=15_000)
     assert attempts == [2, 3]

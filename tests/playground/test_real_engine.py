@@ -72,7 +72,7 @@ def test_real_training_feeds_every_dashboard_and_toggles_live(qtbot, make_window
     # a disabled BN layer is the identity and keeps its state: moving statistics frozen
     np.testing.assert_array_equal(bn_a.bn["moving_mean"], bn_b.bn["moving_mean"])
     qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels
-                    == ["bn1: enabled=off", "do1: enabled=off"], timeout=5000)
+                    == ["bn1: enabled=off", "do1: enabled=off"], timeout=15_000)
     assert win.dashboards[2].grad_plot.markers.labels[-1] == "do1: enabled=off"
 
 

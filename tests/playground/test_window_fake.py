@@ -27,11 +27,11 @@ def _step_at_least(win, n):
 def test_play_feeds_every_dashboard_and_the_timer_keeps_firing(qtbot, make_window):
     win = make_window(DESIGN, factory=_fake)
     win.draw_all = True
-    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
     qtbot.mouseClick(win.bar.play, Qt.LeftButton)
     frames0 = win.frames
     qtbot.waitUntil(lambda: _step_at_least(win, 100), timeout=10000)
-    qtbot.waitUntil(lambda: win.frames >= frames0 + 5, timeout=5000)  # the UI timer keeps drawing
+    qtbot.waitUntil(lambda: win.frames >= frames0 + 5, timeout=15_000)  # the UI timer keeps drawing
     qtbot.mouseClick(win.bar.play, Qt.LeftButton)
     assert not win.bar.play.isChecked()
     drawn = {type(d).__name__: d.frames_drawn for d in win.dashboards}
@@ -43,14 +43,14 @@ def test_play_feeds_every_dashboard_and_the_timer_keeps_firing(qtbot, make_windo
 def test_toggle_dropout_mid_training_marks_every_time_plot(qtbot, make_window):
     win = make_window(DESIGN, factory=_fake)
     win.draw_all = True
-    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
     win.controller.post("play")
-    qtbot.waitUntil(lambda: _step_at_least(win, 20), timeout=5000)
+    qtbot.waitUntil(lambda: _step_at_least(win, 20), timeout=15_000)
     win.stack.select(1)
     win.inspector.editors["enabled"].setChecked(False)
-    qtbot.waitUntil(lambda: len(win.controller.latest().markers) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(win.controller.latest().markers) == 1, timeout=15_000)
     qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == ["do1: enabled=off"],
-                    timeout=5000)
+                    timeout=15_000)
     win.controller.post("pause")
     session = win.worker.session
     assert ("layer_option", "do1", {"enabled": False}) in session.calls
@@ -64,33 +64,33 @@ def test_toggle_dropout_mid_training_marks_every_time_plot(qtbot, make_window):
 
 def test_structural_drop_applies_model_without_rebuild(qtbot, make_window):
     win = make_window(DESIGN, factory=_fake)
-    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
     session = win.worker.session
     target = win.stack.cards[1].geometry()
     _drop(win.stack, win.palette.card("batch_norm").mime_data(),
           QPointF(target.center().x(), target.top() + 1))
-    qtbot.waitUntil(lambda: any(c[0] == "apply_model" for c in session.calls), timeout=5000)
+    qtbot.waitUntil(lambda: any(c[0] == "apply_model" for c in session.calls), timeout=15_000)
     assert win.worker.session is session
     ids = next(c[1] for c in session.calls if c[0] == "apply_model")
     assert ids[0] == "d1" and ids[2] == "do1" and len(ids) == 4
     assert win.windowTitle().startswith("fake *")
     win.undo_action.trigger()
-    qtbot.waitUntil(lambda: sum(c[0] == "apply_model" for c in session.calls) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: sum(c[0] == "apply_model" for c in session.calls) == 2, timeout=15_000)
 
 
 def test_reset_clears_curves_and_markers(qtbot, make_window):
     win = make_window(DESIGN, factory=_fake)
     win.draw_all = True
-    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
     win.controller.post("play")
-    qtbot.waitUntil(lambda: _step_at_least(win, 30), timeout=5000)
+    qtbot.waitUntil(lambda: _step_at_least(win, 30), timeout=15_000)
     win.controller.post("lr", value=0.2)
-    qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == ["lr=0.2"], timeout=5000)
+    qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == ["lr=0.2"], timeout=15_000)
     grad = win.dashboards[2].grad_plot
     qtbot.waitUntil(lambda: "0 dense" in grad.curves and grad.curves["0 dense"].xData is not None
-                    and len(grad.curves["0 dense"].xData) > 0, timeout=5000)
+                    and len(grad.curves["0 dense"].xData) > 0, timeout=15_000)
     qtbot.mouseClick(win.bar.reset, Qt.LeftButton)
-    qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == [], timeout=5000)
+    qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == [], timeout=15_000)
     qtbot.waitUntil(lambda: grad.curves["0 dense"].xData is None
-                    or len(grad.curves["0 dense"].xData) == 0, timeout=5000)
+                    or len(grad.curves["0 dense"].xData) == 0, timeout=15_000)
     assert win.worker.session.t == 0 and not win.bar.play.isChecked()

@@ -12,7 +12,7 @@ def controller(qtbot):
     ctl.shutdown()
 
 
-def _wait(qtbot, cond, timeout=5000):
+def _wait(qtbot, cond, timeout=15_000):
     qtbot.waitUntil(cond, timeout=timeout)
 
 
@@ -39,7 +39,7 @@ def test_play_publishes_frames_and_markers(qtbot, controller):
 
 
 def test_error_in_worker_is_reported_and_thread_survives(qtbot, controller):
-    with qtbot.waitSignal(controller.worker.error, timeout=5000) as blocker:
+    with qtbot.waitSignal(controller.worker.error, timeout=15_000) as blocker:
         controller.post("lr", value=0.1)  # no session yet: reported, not fatal
     assert "no trained model yet" in blocker.args[0]
     controller.post("build", design={})
