@@ -13,15 +13,32 @@ BUILD_TIMEOUT_S = 300.0
 
 
 def _pump(app: Any, until: Callable[[], bool], timeout: float, errors: list[str]) -> bool:
+    """Run the Qt event loop until ``until()`` holds (True), an error arrives or ``timeout``
+    seconds pass (False). A real event loop, not processEvents + sleep: timers fire on time
+    and the UI thread never idles while events wait."""
+    from PySide6.QtCore import QEventLoop, QTimer
     t_end = time.perf_counter() + timeout
-    while time.perf_counter() < t_end:
-        app.processEvents()
+    state = {"ok": False}
+    loop = QEventLoop()
+
+    def check() -> None:
         if errors:
-            return False
-        if until():
-            return True
-        time.sleep(0.005)
-    return False
+            loop.quit()
+        elif until():
+            state["ok"] = True
+            loop.quit()
+        elif time.perf_counter() > t_end:
+            loop.quit()
+
+    check()
+    if state["ok"] or errors:
+        return state["ok"]
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(5)
+    loop.exec()
+    timer.stop()
+    return state["ok"]
 
 
 def _watch_errors(win: Any) -> list[str]:
