@@ -57,12 +57,17 @@ def apply_overrides(design: Design | dict[str, Any], data_override: dict[str, An
 
 
 def _load_data(design: Design, base_dir: str | os.PathLike[str] | None) -> Any:
-    """The DataSet of the design (files relative to ``base_dir``); input_dim checked against it."""
+    """The DataSet of the design (files relative to ``base_dir``); input_dim checked against it.
+
+    The design's loss type decides the form of class targets (engine.data.load_dataset):
+    indices for sparse categorical cross-entropy, one-hot rows for categorical cross-entropy,
+    the data's own numbers for mse, mae and binary cross-entropy.
+    """
     from engine.data import DataConfig, load_dataset
     cfg = DataConfig.from_config(design.data)
     try:
         data = load_dataset(cfg, Path(base_dir) if base_dir is not None else None, design.seed,
-                            input_dim_hint=design.input_dim)
+                            input_dim_hint=design.input_dim, loss=design.loss.get("type"))
     except BadInput as err:
         raise err.at("data") from err
     n_features = int(data.x_train.shape[1])

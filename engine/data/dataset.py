@@ -17,8 +17,9 @@ class DataSet:
     Attributes
     ----------
     x_train (n, f), y_train (n, k), x_val (m, f), y_val (m, k) : float64, C-contiguous; the
-        validation part may have 0 rows. Class targets are (n, 1) float class indices
-        (binary: 0/1); regression targets (n, k) floats.
+        validation part may have 0 rows. The targets as the design's loss takes them
+        (``load_dataset``'s ``loss``): class indices (n, 1) (binary: 0/1), one-hot rows
+        (n, n_classes) or the numbers the data gave; regression targets (n, k) floats.
     feature_names : (f,) names of the model's inputs.
     task : ``"binary"``, ``"multiclass"`` or ``"regression"``.
     class_names : names of the classes (index order); empty for regression.
@@ -28,6 +29,8 @@ class DataSet:
         (for scatter plots in the data's own coordinates).
     raw_names : (r,) names of the raw columns; raw_domain : (lo, hi) per raw column, the area
         to draw (TF Playground's [-6, 6] for generators).
+    labels_train (n, 1), labels_val (m, 1) : float class indices of class data (None: the
+        targets are the indices, or a regression); see ``class_labels``.
     """
 
     x_train: np.ndarray
@@ -47,6 +50,8 @@ class DataSet:
     raw_domain: tuple[tuple[float, float], ...]
     source: str = ""
     crosses: tuple[str, ...] | None = field(default=None, repr=False)
+    labels_train: np.ndarray | None = field(default=None, repr=False)
+    labels_val: np.ndarray | None = field(default=None, repr=False)
 
     # sizes -------------------------------------------------------------------------------
     @property
@@ -75,11 +80,21 @@ class DataSet:
         return self.task != "regression"
 
     # targets -----------------------------------------------------------------------------
+    def class_labels(self, part: str = "train") -> np.ndarray:
+        """(n, 1) float class indices of the ``"train"`` or ``"val"`` part, whatever form the
+        loss's targets ``y_train``/``y_val`` have (class data only)."""
+        if not self.is_classification:
+            raise ValueError("class_labels() needs class targets; this data set is a regression")
+        if part not in ("train", "val"):
+            raise ValueError(f"part must be 'train' or 'val', got {part!r}")
+        labels = self.labels_train if part == "train" else self.labels_val
+        return labels if labels is not None else (self.y_train if part == "train" else self.y_val)
+
     def one_hot(self, y: np.ndarray | None = None) -> np.ndarray:
-        """Class indices (n, 1) (default: ``y_train``) -> (n, n_classes) one-hot float64."""
+        """Class indices (n, 1) (default: the training labels) -> (n, n_classes) one-hot float64."""
         if not self.is_classification:
             raise ValueError("one_hot() needs class targets; this data set is a regression")
-        return one_hot(self.y_train if y is None else y, max(self.n_classes, 2))
+        return one_hot(self.class_labels() if y is None else y, max(self.n_classes, 2))
 
     def class_balance(self) -> dict[str, dict[str, int]]:
         """Counts per class: ``{"train": {name: count}, "val": {name: count}}`` (empty for
@@ -88,7 +103,8 @@ class DataSet:
             return {"train": {}, "val": {}}
         k = self.n_classes
         out = {}
-        for part, y in (("train", self.y_train), ("val", self.y_val)):
+        for part in ("train", "val"):
+            y = self.class_labels(part)
             counts = class_counts(y, k) if y.shape[0] else np.zeros(k, dtype=np.int64)
             out[part] = {name: int(c) for name, c in zip(self.class_names, counts[:k])}
         return out
@@ -137,12 +153,18 @@ class DataSet:
         return f"DataSet({self.summary()})"
 
 
-def make_dataset(raw_train: np.ndarray, y_train: np.ndarray, raw_val: np.ndarray,
-                 y_val: np.ndarray, *, feature_names: Sequence[str], crosses: Sequence[str] | None,
+def make_dataset(raw_train: np.ndarray, raw_val: np.ndarray, *, y_train: np.ndarray,
+                 y_val: np.ndarray, feature_names: Sequence[str], crosses: Sequence[str] | None,
                  standardize: bool, task: str, class_names: Sequence[str],
                  target_names: Sequence[str], raw_names: Sequence[str],
-                 raw_domain: Sequence[tuple[float, float]] | None, source: str) -> DataSet:
-    """Apply crosses, fit the standardiser on the training part and assemble a ``DataSet``."""
+                 raw_domain: Sequence[tuple[float, float]] | None, source: str,
+                 labels_train: np.ndarray | None = None,
+                 labels_val: np.ndarray | None = None) -> DataSet:
+    """Apply crosses, fit the standardiser on the training part and assemble a ``DataSet``.
+
+    ``raw_train`` (n, r), ``raw_val`` (m, r): samples before crosses; ``y_train`` (n, k),
+    ``y_val`` (m, k): the loss's targets; ``labels_*`` (n, 1): class indices of class data.
+    """
     cr = tuple(crosses) if crosses is not None else None
     feats = (apply_crosses(raw_train, cr), apply_crosses(raw_val, cr)) if cr is not None \
         else (raw_train, raw_val)
@@ -158,7 +180,12 @@ def make_dataset(raw_train: np.ndarray, y_train: np.ndarray, raw_val: np.ndarray
         standardized=bool(standardize), raw_x_train=c(raw_train, dtype=np.float64),
         raw_x_val=c(raw_val, dtype=np.float64), raw_names=tuple(raw_names),
         raw_domain=tuple((float(lo), float(hi)) for lo, hi in raw_domain),
-        source=source, crosses=cr)
+        source=source, crosses=cr, labels_train=_labels(labels_train),
+        labels_val=_labels(labels_val))
+
+
+def _labels(y: np.ndarray | None) -> np.ndarray | None:
+    return None if y is None else np.ascontiguousarray(y, dtype=np.float64).reshape(-1, 1)
 
 
 def _data_domain(x: np.ndarray) -> tuple[tuple[float, float], ...]:

@@ -12,7 +12,7 @@ from engine.data.digits import DIGITS_CLASSES, DIGITS_FEATURES, load_digits
 from engine.data.files import CROSS_NAMES, RawData, csv_feature_count, read_csv, resolve
 from engine.data.generators import GENERATORS
 from engine.data.inline import parse_inline
-from engine.data.labels import Targets, from_numbers, from_text
+from engine.data.labels import Targets, encode_targets, from_numbers, from_text
 from engine.data.npz import npz_feature_count, read_npz
 from engine.data.split import apply_class_fractions, flip_labels, split_indices
 from engine.data.streams import data_streams
@@ -77,7 +77,7 @@ def _check_hint(n: int, names: tuple[str, ...], hint: int | None) -> None:
 
 
 def load_dataset(cfg: DataConfig, base_dir: Path | None = None, seed: int = 0,
-                 input_dim_hint: int | None = None) -> DataSet:
+                 input_dim_hint: int | None = None, loss: str | None = None) -> DataSet:
     """Build the DataSet a design describes.
 
     Parameters
@@ -86,10 +86,15 @@ def load_dataset(cfg: DataConfig, base_dir: Path | None = None, seed: int = 0,
     base_dir : the design file's folder (file paths are relative to it).
     seed : the design's seed; all randomness comes from its data stream.
     input_dim_hint : the model's ``input_dim``; a different feature count is ``BadInput``.
+    loss : the design's loss type; it decides the form of ``y_train``/``y_val`` of class data
+        (``engine.data.labels.encode_targets``): class indices for sparse categorical
+        cross-entropy and for None, one-hot rows for categorical cross-entropy, the numbers as
+        given for mse, mae and binary cross-entropy. Task, classes and class balance do not
+        depend on it.
     """
     rngs = data_streams(seed)
     if cfg.kind in ("generator", "digits"):
-        return _builtin(cfg, rngs, input_dim_hint)
+        return _builtin(cfg, rngs, input_dim_hint, loss)
     if cfg.kind == "inline":
         try:
             x_tr, y_tr, x_va, y_va = parse_inline(cfg.dataset)
@@ -106,15 +111,28 @@ def load_dataset(cfg: DataConfig, base_dir: Path | None = None, seed: int = 0,
         raw = read_npz(p, path) if p.suffix.lower() == ".npz" else read_csv(
             p, path, cfg.dataset["label_column"], cfg.features)
         source = Path(path).name
-    return _prepared(cfg, raw, rngs, input_dim_hint, source)
+    return _prepared(cfg, raw, rngs, input_dim_hint, source, loss)
 
 
-def _builtin(cfg: DataConfig, rngs: dict, hint: int | None) -> DataSet:
+def _encoded(t: Targets, y_tr: np.ndarray, y_va: np.ndarray, loss: str | None,
+             names: tuple[str, ...]) -> dict:
+    """make_dataset's target arguments: the loss's targets, their column names (``names``
+    when they fit, else the class names of one-hot rows) and, for class data, the indices."""
+    y_train, y_val = encode_targets(y_tr, t, loss), encode_targets(y_va, t, loss)
+    k = y_train.shape[1]
+    target_names = names[:k] if len(names) >= k else t.class_names
+    out = {"y_train": y_train, "y_val": y_val, "target_names": target_names}
+    if t.task != "regression":
+        out.update(labels_train=y_tr, labels_val=y_va)
+    return out
+
+
+def _builtin(cfg: DataConfig, rngs: dict, hint: int | None, loss: str | None) -> DataSet:
     if cfg.kind == "digits":
         x, y = load_digits()
         t = Targets(y, "multiclass", DIGITS_CLASSES)
         raw = RawData(x, y, None, None, DIGITS_FEATURES, ("digit",))
-        return _prepared(cfg, raw, rngs, hint, "digits", targets=t)
+        return _prepared(cfg, raw, rngs, hint, "digits", loss, targets=t)
     info = GENERATORS[cfg.dataset]
     features = list(cfg.features or info.raw_names)
     _check_hint(len(features), tuple(features), hint)
@@ -123,18 +141,18 @@ def _builtin(cfg: DataConfig, rngs: dict, hint: int | None) -> DataSet:
     classes = ("0", "1") if info.task == "binary" else ()
     t = Targets(y, info.task, classes)
     keep = apply_class_fractions(t, cfg.class_fractions, rngs["subsample"])
-    x, t = x[keep], Targets(t.y[keep], t.task, t.class_names)
+    x, t = x[keep], t.take(keep)
     tr, va = split_indices(t, cfg.train_fraction, rngs["split"])
     y_tr, y_va = flip_labels(t, tr, va, cfg.label_flip, rngs["flip"])
     source = f"{cfg.dataset} ({cfg.samples} samples, noise {cfg.noise:g})"
-    return make_dataset(x[tr], y_tr, x[va], y_va, feature_names=features, crosses=features,
+    return make_dataset(x[tr], x[va], **_encoded(t, y_tr, y_va, loss, ("y",)),
+                        feature_names=features, crosses=features,
                         standardize=cfg.standardize, task=info.task, class_names=classes,
-                        target_names=("y",), raw_names=info.raw_names, raw_domain=info.domain,
-                        source=source)
+                        raw_names=info.raw_names, raw_domain=info.domain, source=source)
 
 
 def _prepared(cfg: DataConfig, raw: RawData, rngs: dict, hint: int | None, source: str,
-              targets: Targets | None = None) -> DataSet:
+              loss: str | None, targets: Targets | None = None) -> DataSet:
     """Files, inline data and digits: select columns, interpret targets, subsample, split."""
     raw, cols = _select(raw, cfg.features)
     names = tuple(raw.feature_names[j] for j in cols)
@@ -148,21 +166,19 @@ def _prepared(cfg: DataConfig, raw: RawData, rngs: dict, hint: int | None, sourc
     x_tr = raw.x_train[:, cols]
     if raw.x_val is None:
         keep = apply_class_fractions(t, cfg.class_fractions, rngs["subsample"])
-        x_all, t = x_tr[keep], Targets(t.y[keep], t.task, t.class_names)
+        x_all, t = x_tr[keep], t.take(keep)
         tr, va = split_indices(t, cfg.train_fraction, rngs["split"])
         x_train, x_val = x_all[tr], x_all[va]
     else:
         x_va = raw.x_val[:, cols]
-        t_tr = Targets(t.y[:n_tr], t.task, t.class_names)
-        t_va = Targets(t.y[n_tr:], t.task, t.class_names)
+        t_tr, t_va = t.take(np.arange(n_tr)), t.take(np.arange(n_tr, t.y.shape[0]))
         k_tr = apply_class_fractions(t_tr, cfg.class_fractions, rngs["subsample"])
         k_va = apply_class_fractions(t_va, cfg.class_fractions, rngs["subsample"])
         x_train, x_val = x_tr[k_tr], x_va[k_va]
-        t = Targets(np.concatenate([t_tr.y[k_tr], t_va.y[k_va]]), t.task, t.class_names)
+        t = t.with_y(np.concatenate([t_tr.y[k_tr], t_va.y[k_va]]))
         tr, va = np.arange(k_tr.size), np.arange(k_tr.size, k_tr.size + k_va.size)
     y_tr, y_va = flip_labels(t, tr, va, cfg.label_flip, rngs["flip"])
-    target_names = raw.target_names if t.task == "regression" else raw.target_names[:1]
-    return make_dataset(x_train, y_tr, x_val, y_va, feature_names=names, crosses=None,
+    return make_dataset(x_train, x_val, **_encoded(t, y_tr, y_va, loss, raw.target_names),
+                        feature_names=names, crosses=None,
                         standardize=cfg.standardize, task=t.task, class_names=t.class_names,
-                        target_names=target_names, raw_names=names, raw_domain=None,
-                        source=source)
+                        raw_names=names, raw_domain=None, source=source)

@@ -98,18 +98,12 @@ def test_sparse_categorical_sums_over_classes_means_over_batch():
         pytest.approx(ref, rel=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="categorical_crossentropy with one-hot targets is rejected: "
-                   "engine.data.labels.from_numbers turns one-hot rows into (n, 1) class indices and "
-                   "Loss.check_targets then raises 'the targets have 1 columns but the network has 2 "
-                   "outputs'")
 def test_categorical_one_hot_inline_targets():
     onehot = np.eye(2)[LABELS]
     ref = np.mean(-(onehot * log_softmax(logits())).sum(1))
     assert first_loss(SOFTMAX_NET, onehot, "categorical_crossentropy") == pytest.approx(ref, rel=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="categorical_crossentropy cannot be used with class data "
-                   "from a generator (targets stay (n, 1) indices; BadInput '1 columns but 2 outputs')")
 def test_categorical_with_generator_classes_builds():
     d = {"format": "network-playground/design", "version": 1,
          "data": {"dataset": "spiral", "samples": 40},
@@ -375,9 +369,6 @@ def test_val_loss_from_logits_without_clipping():
     assert snap.val_accuracy == 0.0
 
 
-@pytest.mark.xfail(strict=True, reason="binary_crossentropy with two sigmoid outputs fails when every "
-                   "target row happens to hold exactly one 1: engine.data.labels.from_numbers "
-                   "turns such rows into (n, 1) class indices ('1 columns but 2 outputs')")
 def test_bce_two_sigmoid_outputs_with_one_hot_looking_targets():
     y = np.eye(2)[LABELS]
     got = first_loss([dense(2), {"type": "activation", "function": "sigmoid"}], y,
@@ -385,10 +376,6 @@ def test_bce_two_sigmoid_outputs_with_one_hot_looking_targets():
     assert got == pytest.approx(np.mean(bce(logits(), y)), rel=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="mse on inline targets in {-1, 1} trains on {0, 1}: "
-                   "engine.data.labels.from_numbers maps a two-valued whole-number column to class "
-                   "indices whatever the loss, so the reported mse is not mean((out - y)**2) of the "
-                   "given targets")
 def test_mse_uses_the_given_targets_minus_one_one():
     y = np.where(X[:, :1] > 0, 1.0, -1.0)
     z = X.astype(np.float32) @ W[:, :1].astype(np.float32) + B[:1].astype(np.float32)

@@ -631,9 +631,7 @@ ENGINE_CASES = [(copy.deepcopy(NET_BCE), "binary_crossentropy", opt, None) for o
     ([_dense(4), {"type": "batch_norm", "trainable": False}, {"type": "batch_norm", "center": False},
       _act("leaky_relu", alpha=0.1), _dense(1, trainable=False), _act("sigmoid")], "binary_crossentropy",
      {"type": "nadam", "learning_rate": 0.05, "clipvalue": 0.01}, None),
-    pytest.param([_dense(3), _act("softmax")], "categorical_crossentropy", {"type": "sgd"}, "balanced",
-                 marks=pytest.mark.xfail(reason="the engine turns one-hot targets into class indices "
-                                                "and then rejects them for categorical_crossentropy")),
+    ([_dense(3), _act("softmax")], "categorical_crossentropy", {"type": "sgd"}, "balanced"),
 ]
 
 
