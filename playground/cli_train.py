@@ -124,6 +124,8 @@ class Trainer:
         self.start_step = session.step_count
         self.elapsed = 0.0
         self.bar: Any = None
+        if steps is not None:
+            allow_steps(session, steps)
 
     def total_steps(self) -> int:
         """Steps this run will take at most (for the progress bar)."""
@@ -155,14 +157,17 @@ class Trainer:
                 done = s.step_count - self.start_step
                 if self.steps is not None and done >= self.steps:
                     break
+                before = s.step_count
                 snap = s.run(self._chunk(done / elapsed if elapsed > 0 and done else 0.0))
                 self._progress(snap, time.perf_counter() - t0)
+                if self.metrics is not None and snap.batch_in_epoch == 0 and snap.step > before:
+                    self.metrics.write(self._row(snap), snap)  # an epoch ended in this call
                 if snap.status == "diverged":
                     break
-                if self.metrics is not None and snap.batch_in_epoch == 0:
-                    self.metrics.write(self._row(snap), snap)
-            if snap is not None and (snap.batch_in_epoch != 0 or snap.status == "diverged"):
-                self.partial = self._row(snap)  # --steps ended mid-epoch, or it diverged
+            if snap is not None and snap.batch_in_epoch != 0:
+                # --steps ended mid-epoch, or it diverged mid-epoch; a run that diverged at an
+                # epoch's first batch has nothing past the last epoch's row to report
+                self.partial = self._row(snap)
                 if self.metrics is not None:
                     self.metrics.write(self.partial, snap)
         finally:
@@ -191,6 +196,18 @@ class Trainer:
         return {"epoch": epoch_stats["epoch"], "step": snap.step, "loss": epoch_stats["loss"],
                 "val_loss": val_loss, "accuracy": epoch_stats["accuracy"],
                 "val_accuracy": val_acc, "lr": snap.lr}
+
+
+def allow_steps(session: Any, steps: int) -> None:
+    """Let ``session`` run ``steps`` more updates: --steps replaces the epoch limit (DESIGN.md),
+    so ``session.epochs`` grows to the epoch in which the last of them falls (never shrinks:
+    a schedule sized on ``training.epochs`` keeps its length)."""
+    per_epoch = max(1, int(session.steps_per_epoch))
+    need = int(session.epoch) + -(-(int(steps) + int(session.batch_in_epoch)) // per_epoch)
+    if need > session.epochs:
+        session.epochs = need
+        if getattr(session, "status", None) == "finished":
+            session.status = "running"  # a finished (resumed) run goes on for the extra steps
 
 
 def _best(rows: list[dict[str, Any]], key: str) -> float | None:

@@ -250,3 +250,72 @@ def test_data_option_trains_on_a_csv_file(tmp_path, capsys):
     assert main([str(path), "--data", str(tmp_path / "wide.csv"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "model.input_dim: is 2 but the data give 3 features" in err, err
+
+
+def test_steps_go_past_training_epochs_and_resume_a_finished_run(tmp_path, capsys):
+    path = small_design(tmp_path, epochs=2)  # 5 steps per epoch, 10 in the design
+    assert main([str(path), "--steps", "13", "--metrics", str(tmp_path / "m.csv"), "--quiet",
+                 "--checkpoint", str(tmp_path / "c.npz")]) == 0
+    assert [(r["epoch"], r["step"]) for r in read_csv(tmp_path / "m.csv")] == [
+        ("1", "5"), ("2", "10"), ("3", "13")]
+    assert main([str(path), "--quiet", "--epochs", "1", "--checkpoint",
+                 str(tmp_path / "done.npz")]) == 0  # a finished run ...
+    assert main([str(path), "--resume", str(tmp_path / "done.npz"), "--steps", "7", "--metrics",
+                 str(tmp_path / "r.csv"), "--quiet"]) == 0  # ... goes on for --steps
+    assert [(r["epoch"], r["step"]) for r in read_csv(tmp_path / "r.csv")] == [
+        ("2", "10"), ("3", "12")]
+
+
+def test_allow_steps_grows_epochs_only_as_needed(tmp_path):
+    from engine.build import build_session
+    from engine.design import load_design
+    from playground.cli_train import allow_steps
+    s = build_session(load_design(small_design(tmp_path, epochs=3)), base_dir=tmp_path)
+    allow_steps(s, 15)
+    assert s.epochs == 3                 # 15 steps fit the design's 3 epochs: unchanged
+    s.run(2)                             # mid-epoch: 13 steps left in the 3 epochs
+    allow_steps(s, 13)
+    assert s.epochs == 3
+    allow_steps(s, 19)                   # steps 3..21: the last falls in epoch 5
+    assert s.epochs == 5
+    assert s.run(19).step == 21 and s.status == "running"
+    assert s.run(10).step == 25 and s.status == "finished"
+
+
+def test_divergence_at_an_epoch_boundary_adds_no_row(tmp_path, capsys):
+    d = {"format": FORMAT, "version": 1, "seed": 2,
+         "data": {"dataset": "plane", "samples": 40},
+         "model": {"input_dim": 2, "layers": [{"id": "h", "type": "dense", "units": 4},
+                                              {"id": "o", "type": "dense", "units": 1}]},
+         "loss": {"type": "mse"}, "optimizer": {"type": "sgd", "learning_rate": 1e6},
+         "training": {"batch_size": 40, "epochs": 50}}
+    path = save_design(Design.from_dict(d), tmp_path / "div.json")
+    assert main([str(path), "--quiet", "--metrics", str(tmp_path / "m.csv")]) == 3
+    rows = read_csv(tmp_path / "m.csv")   # one batch per epoch: it diverges at a boundary
+    assert [r["epoch"] for r in rows] == [str(i + 1) for i in range(len(rows))]
+    assert len({r["step"] for r in rows}) == len(rows)
+    assert all(r["grad_norm.0"] for r in rows)   # every row has its layer figures
+
+
+def test_export_pytorch_writes_the_data_as_trained_on(tmp_path, capsys, monkeypatch):
+    """Relative data files (design folder) and --data replacements reach the exported data."""
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(30, 2)), np.where(rng.random((30, 1)) > 0.5, 1.0, -1.0)
+    np.savez(folder / "mine.npz", x_train=x, y_train=y)
+    np.savez(tmp_path / "other.npz", x_train=x[:10] + 5.0, y_train=y[:10])
+    d = json.loads(small_design(folder).read_text(encoding="utf-8"))
+    d["data"] = {"dataset": {"path": "mine.npz"}, "train_fraction": 1.0, "standardize": False}
+    d["loss"] = {"type": "mse"}
+    d["model"]["layers"] = d["model"]["layers"][:3]
+    path = save_design(Design.from_dict(d), folder / "npz.json")
+    monkeypatch.chdir(tmp_path)  # relative paths are the design folder's, not the cwd's
+    assert main([str(path), "--quiet", "--steps", "1", "--export-pytorch", "net.py"]) == 0
+    with np.load(tmp_path / "net_data.npz") as f:
+        assert sorted(map(tuple, f["x_train"])) == sorted(map(tuple, x.astype(np.float32)))
+        assert set(np.unique(f["y_train"])) == {-1.0, 1.0}   # mse keeps the given targets
+    assert main([str(path), "--quiet", "--steps", "1", "--data", "other.npz",
+                 "--export-pytorch", "net2.py"]) == 0
+    with np.load(tmp_path / "net2_data.npz") as f:
+        assert f["x_train"].shape == (10, 2) and f["x_train"].min() > 1.0

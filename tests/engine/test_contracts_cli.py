@@ -245,9 +245,6 @@ def diverging_design(folder):
                         optimizer={"type": "sgd", "learning_rate": 1e6}, epochs=50)
 
 
-@pytest.mark.xfail(strict=True, reason="playground.cli_train.Trainer.run writes the last finished "
-                   "epoch's row a second time (same epoch and step, empty layer cells) when the run "
-                   "diverges at an epoch boundary: the metrics CSV must have one row per epoch")
 def test_divergence_metrics_one_row_per_epoch(tmp_path, capsys):
     design = diverging_design(tmp_path)
     assert main([str(design), "--quiet", "--metrics", str(tmp_path / "m.csv")]) == 3
@@ -390,10 +387,6 @@ def test_init_weights_file_checked_without_pickle(tmp_path, case, capsys):
     assert len(err) == 1 and needle in err[0]
 
 
-@pytest.mark.xfail(strict=True, reason="playground.cli_train.Trainer.run/total_steps still stop at "
-                   "training.epochs when --steps is given: --steps 10 on a 2-epoch design (6 steps) "
-                   "does 6 updates; DESIGN.md: --steps N stops after N updates (or earlier only at "
-                   "early stopping), as the alternative to --epochs")
 def test_steps_is_not_capped_by_training_epochs(tmp_path):
     design = write_design(tmp_path, epochs=2)         # 3 steps per epoch
     assert main([str(design), "--steps", "10", "--quiet", "--metrics",
