@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     path = args.design_opt or args.design
     automated = bool(args.screenshot or args.measure_ui)
+    if automated and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen: render offscreen
     app = make_app()
     settings = None
     if automated:
