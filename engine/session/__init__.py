@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+import engine.program
 from engine.errors import BadInput
 from engine.layers import Dense, Layer
 from engine.model import Model
@@ -57,7 +58,7 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl):
                  shuffle: bool = True, epochs: int = 200, early_stopping: dict | None = None,
                  monitor_every: int = 1, dtype: Any = None, program: Any = None) -> None:
         from engine import losses, optimizers
-        if program is not None:
+        if program is not None and program is not engine.program:
             self._program = program
         if not isinstance(model, Model):
             model = Model(list(model), int(data.x_train.shape[1]), dtype or np.float32, seed)
@@ -372,7 +373,7 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl):
     # ------------------------------------------------------------------ snapshots
     def snapshot(self) -> StepSnapshot:
         """Frozen snapshot of the current state."""
-        self._sync_host(("params", "work"))  # weight and batch-norm figures read the host
+        self._sync_host(("params", "state", "work"))  # the weight and batch-norm figures
         return StepSnapshot(
             step=self.step_count, epoch=self.epoch, batch_in_epoch=self.batch_in_epoch,
             steps_per_epoch=self.steps_per_epoch, loss=self.last_loss, epoch_loss=self.epoch_loss,

@@ -22,9 +22,19 @@ from engine.snapshot import edges_for
 class ProgramMonitors(Monitors):
     """Monitors whose monitor pass runs on the session's program (``self.program``)."""
 
+    _program: Any = None  # None: the CPU program (a module is kept off the instance: copyable)
+
     def __init__(self, model: Model, x_monitor: Any, program: Any = cpu_program) -> None:
         super().__init__(model, x_monitor)
         self.program = program
+
+    @property
+    def program(self) -> Any:
+        return cpu_program if self._program is None else self._program
+
+    @program.setter
+    def program(self, program: Any) -> None:
+        self._program = None if program is None or program is cpu_program else program
 
     def run_pass(self) -> None:
         """Inference pass over the monitor batch on ``self.program`` (fixes the edges on the
@@ -58,7 +68,10 @@ class ProgramSeam:
         old = self.__dict__.get("_program")
         if old is not None and old is not program:
             self._sync_host()  # the old program may hold the newest weights
-        self._program = cpu_program if program is None else program
+        if program is None or program is cpu_program:
+            self.__dict__.pop("_program", None)  # the class default: the CPU module
+        else:
+            self._program = program
         monitors = self.__dict__.get("monitors")
         if monitors is not None:
             monitors.program = self._program

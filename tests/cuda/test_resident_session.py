@@ -47,6 +47,8 @@ def test_resident_session_matches_drop_in_through_reads_and_writes():
     # the step's weights stayed on the device until the snapshot asked for them
     assert not np.array_equal(res.model.params, host_before)
     assert [l.weight_norm for l in b.layers] == [l.weight_norm for l in a.layers]
+    for key in ("batch_mean", "moving_mean", "moving_var"):
+        np.testing.assert_array_equal(b.layers[1].bn[key], a.layers[1].bn[key], err_msg=key)
     _same(drop, res)
     saved = res.state_dict()
     a, b = drop.run(3), res.run(3)

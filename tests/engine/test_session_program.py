@@ -103,3 +103,13 @@ def test_early_stopping_restore_marks_the_host_changed():
     s.run(30)
     assert s.status == "early_stopped"
     assert "mark" in rec.calls[rec.calls.index("sync"):]
+
+
+def test_a_cpu_session_stays_copyable():
+    """The CPU program is a module: kept off the instances, so deepcopy (and pickling) work."""
+    import copy
+    s = make()
+    s.step()
+    t = copy.deepcopy(s)
+    assert t.program is engine.program and t.monitors.program is engine.program
+    assert t.step().loss == s.step().loss
