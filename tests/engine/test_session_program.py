@@ -113,3 +113,21 @@ def test_a_cpu_session_stays_copyable():
     t = copy.deepcopy(s)
     assert t.program is engine.program and t.monitors.program is engine.program
     assert t.step().loss == s.step().loss
+
+
+def test_val_loss_early_stopping_without_validation_set_watches_loss():
+    """Documented deviation from Keras (TrainingSession docstring): no validation set, so a
+    ``val_loss`` monitor follows the training loss (Keras would warn and never stop)."""
+    from types import SimpleNamespace
+    d = make_data()
+    no_val = SimpleNamespace(x_train=d.x_train, y_train=d.y_train, x_val=d.x_val[:0],
+                             y_val=d.y_val[:0])
+    runs = {}
+    for monitor in ("val_loss", "loss"):
+        es = {"monitor": monitor, "patience": 1, "min_delta": 10.0}
+        s = TrainingSession([from_config(c) for c in LAYERS], {"type": "sgd", "learning_rate": 0.1},
+                            None, {"type": "binary_crossentropy"}, no_val, seed=3, batch_size=8,
+                            epochs=10, early_stopping=es)
+        s.run(100)
+        runs[monitor] = (s.status, s.epoch)
+    assert runs["val_loss"] == runs["loss"] == ("early_stopped", 2)
