@@ -1,4 +1,4 @@
-"""Where the engine's training step spends its time: ``python -m benchmarks.profile_engine [A B ...]``.
+"""Where the engine's training step spends its time: ``python -m benchmarks.profile_engine [A D-adam ...]``.
 
 numba code is opaque to cProfile, so this times the engine's own compiled pieces (the same kernels
 ``train_steps`` calls) in small compiled drivers, over the session's real buffers, and compares them
@@ -7,6 +7,7 @@ with the whole ``session.run(n)``:
 - ``full``: ``session.run(n)`` (the benchmark's engine row);
 - ``fwd+bwd+update``: gather, forward + loss, backward and the optimiser update only (no finiteness
   checks, no weight backup, no penalty passes);
+- ``optimizer update``: ``update_params`` alone (the optimiser over every parameter);
 - ``checks``: the per-step finiteness scans over all gradients and all weights plus the weight backup
   (``wprev[:] = params``) that ``train_steps`` does for divergence reporting;
 - ``dense matmuls``: the three products per dense layer alone (``dense_forward``/``dense_backward``).
@@ -46,6 +47,13 @@ def core_steps(ip, fp, ptab, lay, params, grads, state, work, slots, x, y, sw, b
         update_params(ptab, ip, fp, params, grads, slots, hp, ostate, icfg[P.I_OPT], s + 1, lr, mom)
         total += loss
     return total
+
+
+@njit(cache=True, nogil=True)
+def update_steps(ptab, ip, fp, params, grads, slots, hp, ostate, opt, lr, mom, n):
+    """n optimiser updates of every parameter (the engine's ``update_params``)."""
+    for s in range(n):
+        update_params(ptab, ip, fp, params, grads, slots, hp, ostate, opt, s + 1, lr, mom)
 
 
 @njit(cache=True, nogil=True)
@@ -111,6 +119,9 @@ def profile(w: Workload, n: int) -> dict[str, float]:
         "fwd+bwd+update": _cpu_us(lambda k: core_steps(m.ip, m.fp, m.ptab, m.lay, m.params, m.grads,
                                                        m.state, m.work, s.slots, s.x, s.y, s.sw, bidx,
                                                        bstart, hp, s.ostate, icfg, lr, mom, k), n),
+        "optimizer update": _cpu_us(lambda k: update_steps(m.ptab, m.ip, m.fp, m.params.copy(),
+                                                           m.grads * 1e-3, s.slots.copy(), hp,
+                                                           s.ostate.copy(), opt.code, lr, mom, k), n),
         "checks": _cpu_us(lambda k: check_steps(m.params, m.grads, wprev, k), n),
         "dense matmuls": _cpu_us(lambda k: matmul_steps(m.ip, m.params, m.grads.copy(), m.work, scratch,
                                                         nb, k), n),
@@ -118,12 +129,15 @@ def profile(w: Workload, n: int) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> None:
-    names = argv or ["A", "B", "C", "D", "E"]
+    names = argv or ["A", "B", "C", "D", "D-adam", "E", "E-adam"]
     steps = {"A": 20000, "B": 20000, "C": 2000, "D": 200, "E": 200}
-    print("CPU us/step   " + "  ".join(f"{k:>16}" for k in ("full", "fwd+bwd+update", "checks",
-                                                            "dense matmuls")))
+    header = False
     for name in names:
-        parts = profile(Workload(name), steps.get(name, 1000))
+        w = Workload(name[0], "adam" if name.endswith("adam") else "sgd")
+        parts = profile(w, steps.get(name[0], 1000))
+        if not header:
+            print("CPU us/step   " + "  ".join(f"{k:>16}" for k in parts))
+            header = True
         print(f"{name:<12}  " + "  ".join(f"{v:>16.1f}" for v in parts.values()), flush=True)
 
 

@@ -116,9 +116,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def run(args: argparse.Namespace, log=print) -> dict:
     """Measure everything asked for; returns the results.json dict."""
     t_start = time.perf_counter()
-    machine = machine_info()
+    machine = machine_info(threads=args.threads)
     log(f"machine: {machine['cpu']}, {machine['cores']} cores, float32 1024^3 matmul "
-        f"{machine['matmul_gflops']:.1f} GFLOP/s")
+        f"{machine['matmul_gflops']:.1f} GFLOP/s ({machine['threads']} threads), "
+        f"load average {machine['load_average'][0]}")
     ok, why = engine_bench.available()
     if not ok:
         log(f"engine unavailable ({why}): engine rows will show the error")

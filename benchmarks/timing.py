@@ -4,9 +4,16 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Environment variables that size the thread pools of OpenBLAS, OpenMP (torch) and numba.
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
 def cpu_name() -> str:
@@ -36,18 +43,30 @@ def matmul_gflops(n: int = 1024, repeats: int = 7) -> float:
     return 2.0 * n ** 3 / statistics.median(times) / 1e9
 
 
-def machine_info(matmul_n: int = 1024) -> dict:
-    """``{"cpu", "cores", "matmul_gflops", ...}`` for results.json."""
+def matmul_gflops_in_child(threads: int | None, n: int = 1024) -> float:
+    """``matmul_gflops`` measured in a fresh process whose BLAS uses ``threads`` threads (None: default)."""
+    env = dict(os.environ)
+    if threads:
+        env.update({k: str(threads) for k in THREAD_VARS})
+    code = f"from benchmarks.timing import matmul_gflops; print(matmul_gflops({int(n)}))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True, timeout=300)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def machine_info(matmul_n: int = 1024, threads: int | None = None) -> dict:
+    """``{"cpu", "cores", "matmul_gflops", ...}`` for results.json (matmul with ``threads`` threads)."""
     import numba
 
-    info = {"cpu": cpu_name(), "load_average": [round(x, 2) for x in os.getloadavg()], "cores": os.cpu_count(), "matmul_gflops": round(matmul_gflops(matmul_n), 2),
+    info = {"cpu": cpu_name(), "cores": os.cpu_count(),
+            "matmul_gflops": round(matmul_gflops_in_child(threads, matmul_n), 2),
+            "threads": threads or "library defaults", "load_average": [round(x, 2) for x in os.getloadavg()],
             "python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__,
             "platform": platform.platform()}
     try:
         import torch
 
         info["torch"] = torch.__version__
-        info["torch_threads"] = torch.get_num_threads()
     except ImportError:
         info["torch"] = None
     return info

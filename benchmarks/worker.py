@@ -13,9 +13,7 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks.timing import calibrate
-
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+from benchmarks.timing import THREAD_VARS, calibrate
 
 #: Workload F's runner: every monitor at every step (one ``session.step()`` per step).
 ENGINE_PER_STEP = "engine+monitors/step"

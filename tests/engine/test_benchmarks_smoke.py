@@ -143,5 +143,5 @@ def test_engine_profile_breakdown_runs():
     from benchmarks.profile_engine import profile
 
     parts = profile(Workload("A"), 20)
-    assert set(parts) == {"full", "fwd+bwd+update", "checks", "dense matmuls"}
+    assert set(parts) == {"full", "fwd+bwd+update", "optimizer update", "checks", "dense matmuls"}
     assert all(v >= 0 for v in parts.values())
