@@ -31,6 +31,8 @@ class DataSet:
         to draw (TF Playground's [-6, 6] for generators).
     labels_train (n, 1), labels_val (m, 1) : float class indices of class data (None: the
         targets are the indices, or a regression); see ``class_labels``.
+    class_target_values : (n_classes,) the number a one-column target holds for each class
+        (e.g. (-1.0, 1.0) for -1/1 data under mse; () for regression); see ``predicted_labels``.
     """
 
     x_train: np.ndarray
@@ -52,6 +54,7 @@ class DataSet:
     crosses: tuple[str, ...] | None = field(default=None, repr=False)
     labels_train: np.ndarray | None = field(default=None, repr=False)
     labels_val: np.ndarray | None = field(default=None, repr=False)
+    class_target_values: tuple[float, ...] = field(default=(), repr=False)
 
     # sizes -------------------------------------------------------------------------------
     @property
@@ -89,6 +92,21 @@ class DataSet:
             raise ValueError(f"part must be 'train' or 'val', got {part!r}")
         labels = self.labels_train if part == "train" else self.labels_val
         return labels if labels is not None else (self.y_train if part == "train" else self.y_val)
+
+    def predicted_labels(self, out: np.ndarray) -> np.ndarray:
+        """Network outputs (m, k) (probabilities or values, not logits) -> (m,) int64 classes:
+        argmax over several outputs; one output: the class whose target value is nearest
+        (0.5 threshold for 0/1 targets, 0 for -1/1 targets; class data only)."""
+        if not self.is_classification:
+            raise ValueError("predicted_labels() needs class targets; this data set is a regression")
+        out = np.asarray(out, dtype=np.float64)
+        out = out.reshape(out.shape[0], -1)
+        if out.shape[1] > 1:
+            return np.argmax(out, axis=1).astype(np.int64)
+        values = np.asarray(self.class_target_values or range(max(self.n_classes, 2)), np.float64)
+        order = np.argsort(values, kind="stable")
+        mids = (values[order][1:] + values[order][:-1]) / 2.0
+        return order[np.searchsorted(mids, out[:, 0], side="right")].astype(np.int64)
 
     def one_hot(self, y: np.ndarray | None = None) -> np.ndarray:
         """Class indices (n, 1) (default: the training labels) -> (n, n_classes) one-hot float64."""
@@ -159,7 +177,8 @@ def make_dataset(raw_train: np.ndarray, raw_val: np.ndarray, *, y_train: np.ndar
                  target_names: Sequence[str], raw_names: Sequence[str],
                  raw_domain: Sequence[tuple[float, float]] | None, source: str,
                  labels_train: np.ndarray | None = None,
-                 labels_val: np.ndarray | None = None) -> DataSet:
+                 labels_val: np.ndarray | None = None,
+                 class_target_values: Sequence[float] = ()) -> DataSet:
     """Apply crosses, fit the standardiser on the training part and assemble a ``DataSet``.
 
     ``raw_train`` (n, r), ``raw_val`` (m, r): samples before crosses; ``y_train`` (n, k),
@@ -181,7 +200,8 @@ def make_dataset(raw_train: np.ndarray, raw_val: np.ndarray, *, y_train: np.ndar
         raw_x_val=c(raw_val, dtype=np.float64), raw_names=tuple(raw_names),
         raw_domain=tuple((float(lo), float(hi)) for lo, hi in raw_domain),
         source=source, crosses=cr, labels_train=_labels(labels_train),
-        labels_val=_labels(labels_val))
+        labels_val=_labels(labels_val),
+        class_target_values=tuple(float(v) for v in class_target_values))
 
 
 def _labels(y: np.ndarray | None) -> np.ndarray | None:

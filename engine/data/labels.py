@@ -135,3 +135,13 @@ def encode_targets(y: np.ndarray, t: Targets, loss: str | None) -> np.ndarray:
         table = np.asarray(t.values, dtype=np.float64)
         return np.ascontiguousarray(table[y[:, 0].astype(np.int64)].reshape(-1, 1))
     return y
+
+
+def class_target_values(t: Targets, loss: str | None) -> tuple[float, ...]:
+    """The number a one-column target holds for each class, as ``encode_targets`` gives it
+    (``t.values`` for the data's own numbers, else the indices); () for regression."""
+    if t.task == "regression":
+        return ()
+    if loss in RAW_TARGET_LOSSES and t.raw == "values":
+        return tuple(float(v) for v in t.values)
+    return tuple(float(i) for i in range(max(len(t.class_names), 2)))

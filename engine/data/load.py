@@ -12,7 +12,8 @@ from engine.data.digits import DIGITS_CLASSES, DIGITS_FEATURES, load_digits
 from engine.data.files import CROSS_NAMES, RawData, csv_feature_count, read_csv, resolve
 from engine.data.generators import GENERATORS
 from engine.data.inline import parse_inline
-from engine.data.labels import Targets, encode_targets, from_numbers, from_text
+from engine.data.labels import (Targets, class_target_values, encode_targets, from_numbers,
+                                 from_text)
 from engine.data.npz import npz_feature_count, read_npz
 from engine.data.split import apply_class_fractions, flip_labels, split_indices
 from engine.data.streams import data_streams
@@ -123,7 +124,8 @@ def _encoded(t: Targets, y_tr: np.ndarray, y_va: np.ndarray, loss: str | None,
     target_names = names[:k] if len(names) >= k else t.class_names
     out = {"y_train": y_train, "y_val": y_val, "target_names": target_names}
     if t.task != "regression":
-        out.update(labels_train=y_tr, labels_val=y_va)
+        out.update(labels_train=y_tr, labels_val=y_va,
+                   class_target_values=class_target_values(t, loss))
     return out
 
 

@@ -147,3 +147,19 @@ def test_encode_targets_values_table():
     plain = Targets(np.array([[1.0], [0.0]]), "binary", ("0", "1"))
     np.testing.assert_array_equal(encode_targets(plain.y, plain, "categorical_crossentropy"),
                                   [[0, 1], [1, 0]])
+
+
+def test_predicted_labels_follow_the_targets_the_loss_sees():
+    mse = inline(MINUS_PLUS, "mse", train_fraction=1.0)
+    assert mse.class_target_values == (-1.0, 1.0)
+    np.testing.assert_array_equal(mse.predicted_labels(np.array([[-0.7], [0.2], [-0.01], [0.0]])),
+                                  [0, 1, 0, 1])
+    sparse = inline(MINUS_PLUS, "sparse_categorical_crossentropy", train_fraction=1.0)
+    assert sparse.class_target_values == (0.0, 1.0)
+    np.testing.assert_array_equal(sparse.predicted_labels(np.array([[0.2], [0.5], [0.9]])), [0, 1, 1])
+    np.testing.assert_array_equal(sparse.predicted_labels(np.array([[0.8, 0.2], [0.1, 0.9]])), [0, 1])
+    digits = load_dataset(DataConfig(dataset="digits", train_fraction=0.5), seed=0, loss="mse")
+    np.testing.assert_array_equal(digits.predicted_labels(np.array([[-3.0], [4.4], [4.6], [42.0]])),
+                                  [0, 4, 5, 9])
+    with pytest.raises(ValueError):
+        inline([[0.5], [1.5], [2.25]], "mse").predicted_labels(np.zeros((1, 1)))
