@@ -12,8 +12,9 @@ inverse to class frequency and normalised so the weights average 1 over the trai
 (sum_i w_{y_i} = n), which keeps the loss scale and the effective learning rate unchanged.
 Class weights apply to the training loss only (as Keras): validation uses weight 1.
 
-The class of a sample: sparse: ``y[:, 0]``; one target column: ``round(y[:, 0])`` (bce, or mse on
-0/1 labels); several target columns: ``argmax``.
+The class of a sample: sparse: ``y[:, 0]``; one target column: ``round(y[:, 0])`` clamped at 0 (bce,
+or mse/mae on 0/1 or -1/1 labels: the data keep their own numbers for these losses, see
+``engine.data.labels.encode_targets``); several target columns (one-hot): ``argmax``.
 """
 from __future__ import annotations
 

@@ -224,3 +224,12 @@ def test_non_finite_output_gives_nan_not_an_exception():
     assert np.isnan(value)
     value, _ = from_config({"type": "mse"}).value_and_grad(np.array([[np.nan]]), np.zeros((1, 1)))
     assert np.isnan(value)
+
+
+def test_balanced_weights_on_minus_one_one_targets_under_mse():
+    """mse keeps -1/1 labels as given; class -1 is class 0 for the weights."""
+    loss = from_config({"type": "mse", "class_weight": "balanced"})
+    y = np.array([[-1.0], [-1.0], [-1.0], [1.0]])
+    np.testing.assert_allclose(loss.sample_weights(y), [4 / 6, 4 / 6, 4 / 6, 2.0])
+    keyed = from_config({"type": "mae", "class_weight": {"0": 3.0}})
+    np.testing.assert_allclose(keyed.sample_weights(y), [3.0, 3.0, 3.0, 1.0])
