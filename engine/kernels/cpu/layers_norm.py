@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 
@@ -15,17 +16,27 @@ from numba import njit
 def bn_forward_train(x, y, gamma, beta, mm, mv, stats, eps, renorm, rmax, dmax, center, scale,
                      fixed_rd, nb, dim):
     """Training-mode batch norm into y; fills ``stats``. With ``fixed_rd`` r and d are read from
-    ``stats`` instead of computed (finite-difference checks)."""
+    ``stats`` instead of computed (finite-difference checks).
+
+    Row-major passes (contiguous, vectorised inner loops over the features) with float64 column
+    accumulators in a (6, dim) scratch; the per-column summation order (rows ascending) and every
+    element's arithmetic are those of the column-by-column formulation.
+    """
+    sc = np.zeros((6, dim))
+    mu, var, rra, da, inva, gma = sc[0], sc[1], sc[2], sc[3], sc[4], sc[5]
+    for r in range(nb):
+        o = r * dim
+        for j in range(dim):
+            mu[j] += x[o + j]
     for j in range(dim):
-        mu = 0.0
-        for r in range(nb):
-            mu += x[r * dim + j]
-        mu /= nb
-        var = 0.0
-        for r in range(nb):
-            dlt = x[r * dim + j] - mu
-            var += dlt * dlt
-        var /= nb
+        mu[j] /= nb
+    for r in range(nb):
+        o = r * dim
+        for j in range(dim):
+            dlt = x[o + j] - mu[j]
+            var[j] += dlt * dlt
+    for j in range(dim):
+        var[j] /= nb
         rr = 1.0
         d = 0.0
         if renorm:
@@ -34,17 +45,21 @@ def bn_forward_train(x, y, gamma, beta, mm, mv, stats, eps, renorm, rmax, dmax, 
                 d = stats[3 * dim + j]
             else:
                 sigma = math.sqrt(mv[j] + eps)
-                rr = min(max(math.sqrt(var + eps) / sigma, 1.0 / rmax), rmax)
-                d = min(max((mu - mm[j]) / sigma, -dmax), dmax)
-        stats[j] = mu
-        stats[dim + j] = var
+                rr = min(max(math.sqrt(var[j] + eps) / sigma, 1.0 / rmax), rmax)
+                d = min(max((mu[j] - mm[j]) / sigma, -dmax), dmax)
+        stats[j] = mu[j]
+        stats[dim + j] = var[j]
         stats[2 * dim + j] = rr
         stats[3 * dim + j] = d
-        inv = 1.0 / math.sqrt(var + eps)
-        gm = gamma[j] if scale else 1.0
-        bt = beta[j] if center else 0.0
-        for r in range(nb):
-            y[r * dim + j] = gm * ((x[r * dim + j] - mu) * inv * rr + d) + bt
+        rra[j] = rr
+        da[j] = d
+        inva[j] = 1.0 / math.sqrt(var[j] + eps)
+        gma[j] = gamma[j] if scale else 1.0
+        var[j] = beta[j] if center else 0.0  # var is done: it holds beta now
+    for r in range(nb):
+        o = r * dim
+        for j in range(dim):
+            y[o + j] = gma[j] * ((x[o + j] - mu[j]) * inva[j] * rra[j] + da[j]) + var[j]
 
 
 @njit(cache=True, nogil=True)
@@ -60,28 +75,37 @@ def bn_forward_infer(x, y, gamma, beta, mm, mv, eps, center, scale, nb, dim):
 
 @njit(cache=True, nogil=True)
 def bn_backward(x, g, dx, gamma, dgamma, dbeta, stats, eps, center, scale, nb, dim):
-    """Backward of training-mode batch norm (r, d constants); dgamma/dbeta overwritten."""
+    """Backward of training-mode batch norm (r, d constants); dgamma/dbeta overwritten.
+
+    Row-major passes with float64 column sums in a (5, dim) scratch (same arithmetic and summation
+    order as column by column)."""
+    sc = np.zeros((5, dim))
+    inva, sg, sgz, gra, mdz = sc[0], sc[1], sc[2], sc[3], sc[4]
     for j in range(dim):
-        mu = stats[j]
-        inv = 1.0 / math.sqrt(stats[dim + j] + eps)
+        inva[j] = 1.0 / math.sqrt(stats[dim + j] + eps)
+    mu = stats[:dim]
+    for r in range(nb):
+        o = r * dim
+        for j in range(dim):
+            z = (x[o + j] - mu[j]) * inva[j]
+            sg[j] += g[o + j]
+            sgz[j] += g[o + j] * z
+    for j in range(dim):
         rr = stats[2 * dim + j]
         d = stats[3 * dim + j]
-        sg = 0.0
-        sgz = 0.0
-        for r in range(nb):
-            z = (x[r * dim + j] - mu) * inv
-            sg += g[r * dim + j]
-            sgz += g[r * dim + j] * z
         if scale:
-            dgamma[j] = rr * sgz + d * sg
+            dgamma[j] = rr * sgz[j] + d * sg[j]
         if center:
-            dbeta[j] = sg
+            dbeta[j] = sg[j]
         gr = (gamma[j] if scale else 1.0) * rr
-        mean_dz = gr * sg / nb
-        mean_dzz = gr * sgz / nb
-        for r in range(nb):
-            z = (x[r * dim + j] - mu) * inv
-            dx[r * dim + j] = inv * (gr * g[r * dim + j] - mean_dz - z * mean_dzz)
+        gra[j] = gr
+        mdz[j] = gr * sg[j] / nb
+        sgz[j] = gr * sgz[j] / nb  # sgz now holds mean_dzz
+    for r in range(nb):
+        o = r * dim
+        for j in range(dim):
+            z = (x[o + j] - mu[j]) * inva[j]
+            dx[o + j] = inva[j] * (gra[j] * g[o + j] - mdz[j] - z * sgz[j])
 
 
 @njit(cache=True, nogil=True)
