@@ -132,6 +132,13 @@ def act_forward(code, x, y, alpha, p1, p2, slope, training, seed, step, key, nb,
     elif code == LINEAR:
         for i in range(n):
             y[i] = x[i]
+    elif code == SIGMOID:
+        for i in range(n):
+            y[i] = sigmoid(x[i])
+    elif code == LEAKY_RELU:
+        for i in range(n):
+            v = x[i]
+            y[i] = v if v > 0.0 else p1 * v
     else:
         for i in range(n):
             y[i] = act_scalar(code, x[i], p1)
@@ -198,6 +205,26 @@ def act_backward(code, x, y, g, dx, alpha, dalpha, p1, slope, want_dalpha, nb, d
     elif code == LINEAR:
         for i in range(n):
             dx[i] = g[i]
+    else:
+        _act_backward_elementwise(code, x, y, g, dx, p1, n)
+
+
+@njit(cache=True, nogil=True)
+def _act_backward_elementwise(code, x, y, g, dx, p1, n):
+    """dx = g * f'(x): the common codes get their own loops (the code test hoisted out of the loop,
+    so the loop vectorises); each expression is act_derivative's, so results are identical."""
+    if code == RELU:
+        for i in range(n):
+            dx[i] = g[i] * (1.0 if x[i] > 0.0 else 0.0)
+    elif code == SIGMOID:
+        for i in range(n):
+            dx[i] = g[i] * (y[i] * (1.0 - y[i]))
+    elif code == LEAKY_RELU:
+        for i in range(n):
+            dx[i] = g[i] * (1.0 if x[i] > 0.0 else p1)
+    elif code == ELU:
+        for i in range(n):
+            dx[i] = g[i] * (1.0 if x[i] > 0.0 else y[i] + p1)
     else:
         for i in range(n):
             dx[i] = g[i] * act_derivative(code, x[i], y[i], p1)
