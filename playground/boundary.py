@@ -111,6 +111,16 @@ def confusion_for(session: Any, max_samples: int = 2000) -> np.ndarray | None:
     x, y = (x_val, y_val) if x_val is not None else (x_tr, y_tr)
     x, y = np.asarray(x)[:max_samples], np.asarray(y)[:max_samples]
     out = _predict(session, x)
+    data = session.data
+    if hasattr(data, "predicted_labels") and getattr(data, "is_classification", False):
+        # The data set knows its classes whatever form the loss's targets take (one-hot, -1/1, ...).
+        part = "val" if x_val is not None else "train"
+        truth = np.asarray(data.class_labels(part)).reshape(-1)[:max_samples].astype(np.int64)
+        pred = data.predicted_labels(out)
+        n = max(int(data.n_classes), 2)
+        cm = np.zeros((n, n), dtype=np.int64)
+        np.add.at(cm, (truth, pred), 1)
+        return cm
     truth = _labels(y)
     kind = getattr(session.data, "task", None) or _kind(out, truth)
     if kind == "regression":
