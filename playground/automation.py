@@ -102,6 +102,7 @@ def measure_ui(app: Any, win: Any, seconds: float) -> int:
     step0 = win.controller.latest().snapshot.step
     frames0 = win.frames
     chunks0, steps0 = win.worker.chunks_run, win.worker.steps_run
+    win.bar.speed.setValue(-1)  # max: the UI must not slow training down (issue 5)
     win.controller.post("play")
     t0 = time.perf_counter()
     _pump(app, lambda: time.perf_counter() - t0 >= seconds, seconds + 1.0, errors)

@@ -73,3 +73,9 @@ def make_session(design: dict, base_dir: str | None, device: str = "cpu") -> Any
     """Build the TrainingSession of ``design`` (runs in the worker thread)."""
     from engine.build import build_session
     return build_session(copy.deepcopy(design), base_dir, device=device)
+
+
+def warm_up() -> float:
+    """Compile (or load from numba's cache) the engine; runs in the worker thread at start-up."""
+    from engine.program.warmup import warm_up as engine_warm_up
+    return float(engine_warm_up())

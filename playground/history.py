@@ -81,6 +81,22 @@ class History:
         self._m += 1
         self._add_hist(step, layers)
 
+    def add_epoch(self, record: dict) -> None:
+        """Append an epoch-end record of the session's history (``step``, ``loss``, ``val_loss``,
+        ``accuracy``, ``val_accuracy``, ``lr``) as a point of the scalar series only: the epoch
+        curves keep their shape when one chunk of training spans many epochs."""
+        step = int(record.get("step", -1))
+        if step < 0 or (self._n and step <= self._steps[self._n - 1]):
+            return
+        if self._n == self.capacity:
+            self._n = self._halve(self._steps, self._scalars, self._n)
+        values = {"epoch_loss": record.get("loss"), "val_loss": record.get("val_loss"),
+                  "accuracy": record.get("accuracy"),
+                  "val_accuracy": record.get("val_accuracy"), "lr": record.get("lr")}
+        self._steps[self._n] = step
+        self._scalars[self._n] = [_num(values.get(k)) for k in SCALARS]
+        self._n += 1
+
     @staticmethod
     def _halve(steps: np.ndarray, values: np.ndarray, n: int) -> int:
         half = (n + 1) // 2

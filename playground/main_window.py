@@ -30,7 +30,7 @@ from playground.widgets.stack import LayerStack
 from playground.widgets.settings_panel import SettingsPanel
 from playground.widgets.summary import ModelSummary
 from playground.widgets.training_bar import TrainingBar
-from playground.worker import SessionFactory, TrainingController
+from playground.worker import SessionFactory, TrainingController, WarmUp
 
 FRAME_MS = 33
 FRAME_BUDGET_S = 0.008  # dashboard refresh time per frame; the rest of the frame is painting
@@ -38,10 +38,12 @@ FRAME_BUDGET_S = 0.008  # dashboard refresh time per frame; the rest of the fram
 
 class MainWindow(QMainWindow):
     """The app window. ``factory`` builds sessions (the engine's by default; tests may inject one);
-    ``settings`` holds geometry, dock state and recent files."""
+    ``settings`` holds geometry, dock state and recent files; ``warm_up`` compiles the engine in
+    the worker thread before Play is enabled (the engine's own when ``factory`` is None)."""
 
     def __init__(self, design: dict | None = None, path: str | None = None,
-                 factory: SessionFactory | None = None, settings: QSettings | None = None):
+                 factory: SessionFactory | None = None, settings: QSettings | None = None,
+                 warm_up: WarmUp | None = None):
         super().__init__()
         self.setWindowTitle("Network Playground")
         self.setAcceptDrops(True)
@@ -49,7 +51,10 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("NetworkPlayground", "playground")
         self.doc = DesignDocument(design if design is not None else engine_bridge.default_design(),
                                   path)
-        self.controller = TrainingController(factory or engine_bridge.make_session, self)
+        if warm_up is None and factory is None:
+            warm_up = engine_bridge.warm_up
+        self.controller = TrainingController(factory or engine_bridge.make_session, self,
+                                             warm_up=warm_up)
         self.worker = self.controller.worker
         self.worker.ui_sync = False
         self.applied: dict | None = None
@@ -66,8 +71,8 @@ class MainWindow(QMainWindow):
         self.frames = 0
         self._fps_t0, self._fps_n, self.fps = time.perf_counter(), 0, 0.0
         self._last_serial = -1
-        self._last_hidden_draw = 0.0
-        self._refreshed: dict[int, int] = {}
+        self._refreshed: dict[int, int] = {}  # id(dashboard) -> serial of the frame it shows
+        self._refresh_order: dict[int, int] = {}
         self._tab_checked = False
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
@@ -191,7 +196,19 @@ class MainWindow(QMainWindow):
         self.worker.error.connect(self._worker_error)
         self.worker.diverged.connect(self._diverged)
         self.worker.status.connect(self._worker_status)
+        self.worker.warmed.connect(self._warmed)
         self.controller.post("speed", steps=b.speed.value())
+        if self.worker.ready:
+            self._warmed(0.0)
+        else:
+            self.bar.set_ready(False)
+            self.statusBar().showMessage("compiling the engine…")
+
+    def _warmed(self, seconds: float) -> None:
+        """The engine is compiled: enable the training buttons."""
+        if not self.bar.ready:
+            self.bar.set_ready(True)
+            self.statusBar().showMessage(f"engine ready ({seconds:.1f} s)", 4000)
 
     # ------------------------------------------------------------------ document -> session
     def _on_doc(self, event: DocEvent) -> None:
@@ -253,38 +270,45 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ frames
     def on_timer(self) -> None:
-        """~30 Hz: draw the newest frame (older ones were dropped by the worker)."""
+        """~30 Hz: draw the newest frame (older ones were dropped by the worker); dashboards
+        that did not fit in the last frame's budget catch up with it on later ticks."""
         frame = self.controller.latest()
         now = time.perf_counter()
-        self._fps_n += 1 if frame is not None and frame.serial != self._last_serial else 0
+        new = frame is not None and frame.serial != self._last_serial
+        self._fps_n += 1 if new else 0
         if now - self._fps_t0 >= 1.0:
             self.fps = self._fps_n / (now - self._fps_t0)
             self._fps_t0, self._fps_n = now, 0
             self.fps_label.setText(f"{self.fps:.0f} fps")
-        if frame is None or frame.serial == self._last_serial:
+        if frame is None:
             return
-        self._last_serial = frame.serial
-        self.frames += 1
+        if new:
+            self._last_serial = frame.serial
+            self.frames += 1
         try:
-            self._draw(frame, now)
+            self._draw(frame, now, new)
         finally:
             self.worker.frame_taken.set()
 
-    def _draw(self, frame: Any, now: float) -> None:
-        """Refresh dashboards with ``frame``: visible ones least recently refreshed first, as many
-        as fit in FRAME_BUDGET_S (all of them with ``draw_all``); hidden ones once a second."""
-        shown = [d for d in self.dashboards if d.isVisible()]
-        hidden = [d for d in self.dashboards if d not in shown]
+    def stale_dashboards(self, frame: Any) -> list[Dashboard]:
+        """Dashboards to refresh with ``frame``: visible ones (all with ``draw_all``) that do not
+        show it yet, least recently refreshed first."""
+        todo = [d for d in self.dashboards if (self.draw_all or d.isVisible())
+                and self._refreshed.get(id(d)) != frame.serial]
+        return sorted(todo, key=lambda d: self._refresh_order.get(id(d), -1))
+
+    def _draw(self, frame: Any, now: float, new: bool = True) -> None:
+        """Refresh the stale dashboards with ``frame``, as many as fit in FRAME_BUDGET_S (all with
+        ``draw_all``); hidden ones are drawn when they are shown."""
         deadline = now + FRAME_BUDGET_S
-        for dash in sorted(shown, key=lambda d: self._refreshed.get(id(d), -1)):
+        for dash in self.stale_dashboards(frame):
             dash.update_frame(frame)
-            self._refreshed[id(dash)] = self.frames
+            self._refreshed[id(dash)] = frame.serial
+            self._refresh_order[id(dash)] = self.frames
             if not self.draw_all and time.perf_counter() > deadline:
                 break
-        if self.draw_all or now - self._last_hidden_draw > 1.0:
-            self._last_hidden_draw = now
-            for dash in hidden:
-                dash.update_frame(frame)
+        if not new:
+            return
         self.data_panel.show_points(frame.boundary)
         self._show_useful_tab(frame)
         self.bar.show_progress(frame.snapshot, frame.extra.get("steps_per_s", 0.0))

@@ -19,8 +19,13 @@ from playground.boundary import boundary_for, confusion_for
 from playground.history import Frame, History
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
+WarmUp = Callable[[], Any]
 CHUNK_TARGET_S = 0.025
 PUBLISH_EVERY_S = 0.03
+SPEED_AUTO, SPEED_MAX = 0, -1
+FRAME_S = 1 / 30  # the pace of "steps per frame": one chunk per UI frame
+AUTO_EPOCHS_PER_S = 20.0  # auto: the default 100-epoch run takes about five seconds to watch
+AUTO_MIN_STEPS_PER_S = 30.0
 NO_SESSION_COMMANDS = ("build", "noop", "speed", "pause", "play", "refresh", "step", "epoch",
                        "reset")
 LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm", "momentum",
@@ -35,10 +40,14 @@ class TrainingWorker(QObject):
     diverged = Signal(dict)
     built = Signal(dict)
     status = Signal(str)
+    warmed = Signal(float)
 
-    def __init__(self, factory: SessionFactory, boundary_every_s: float = 0.25):
+    def __init__(self, factory: SessionFactory, boundary_every_s: float = 0.25,
+                 warm_up: WarmUp | None = None):
         super().__init__()
         self._factory = factory
+        self._warm_up = warm_up
+        self.ready = warm_up is None  # True once the engine is compiled (or loaded from cache)
         self._commands: "queue.Queue[tuple[str, dict]]" = queue.Queue()
         self._lock = threading.Lock()
         self._frame: Frame | None = None
@@ -46,8 +55,10 @@ class TrainingWorker(QObject):
         self._stop = False
         self.session: Any = None
         self.playing = False
-        self.steps_per_chunk = 0  # 0: auto, chunks sized to take about CHUNK_TARGET_S
-        self.auto_chunk = 8
+        # > 0: steps per frame; SPEED_AUTO: paced to AUTO_EPOCHS_PER_S; SPEED_MAX: no pacing
+        self.steps_per_chunk = SPEED_AUTO
+        self.auto_chunk = 8  # the most steps that fit in about CHUNK_TARGET_S (measured)
+        self._next_chunk_t = 0.0
         self.chunks_run = 0
         self.steps_run = 0
         # With ui_sync the worker parks after publishing a frame until the UI has drawn it
@@ -64,6 +75,7 @@ class TrainingWorker(QObject):
         self._rate: list[tuple[float, int]] = []
         self.device = "cpu"
         self._last_snap: Any = None
+        self._epochs_seen = 0
         self._last_publish = 0.0
         self._dirty = False
 
@@ -88,25 +100,53 @@ class TrainingWorker(QObject):
     @Slot()
     def loop(self) -> None:
         """The worker thread's main loop (connected to ``QThread.started``)."""
+        self._run_warm_up()
         while not self._stop:
             try:
-                self._drain(block=not (self.playing and self.session is not None))
+                self._drain(block=not (self.playing and self.session is not None),
+                            timeout=self._pace_wait())
                 if self._dirty and not self.playing:
                     self._update_boundary(force=True)
                     self._publish(None)
                 if self._stop:
                     break
                 if self.playing and self.session is not None:
+                    if time.perf_counter() < self._next_chunk_t:
+                        continue  # paced: the next chunk is not due yet
                     if self.ui_sync:
                         self.frame_taken.wait(0.25)
-                    self._train(self.chunk_size())
+                    self._train(self.chunk_size(), paced=True)
             except Exception as err:  # noqa: BLE001 - reported, never fatal
                 self.playing = False
                 self._report(err)
 
-    def _drain(self, block: bool) -> None:
+    def _run_warm_up(self) -> None:
+        """Compile the engine (or load it from numba's cache) before anything else."""
+        if self._warm_up is None:
+            self.ready = True
+            self.warmed.emit(0.0)
+            return
+        t0 = time.perf_counter()
+        self.status.emit("compiling the engine…")
         try:
-            name, kw = self._commands.get(timeout=0.05) if block else self._commands.get_nowait()
+            self._warm_up()
+        except Exception as err:  # noqa: BLE001 - reported; building compiles on demand
+            self._report(err)
+        self.ready = True
+        self.warmed.emit(time.perf_counter() - t0)
+
+    def _pace_wait(self) -> float:
+        """Seconds to wait for commands before the next paced chunk is due."""
+        if not (self.playing and self.session is not None):
+            return 0.05
+        return max(0.0, self._next_chunk_t - time.perf_counter())
+
+    def _drain(self, block: bool, timeout: float = 0.05) -> None:
+        try:
+            if block or timeout > 0:
+                name, kw = self._commands.get(timeout=timeout if not block else 0.05)
+            else:
+                name, kw = self._commands.get_nowait()
         except queue.Empty:
             return
         while True:
@@ -158,6 +198,7 @@ class TrainingWorker(QObject):
         self.session = None
         self.device = device
         self.history.clear()
+        self._epochs_seen = 0
         self.markers.clear()
         self._boundary = self._confusion = None
         self._last_snap = None
@@ -183,6 +224,7 @@ class TrainingWorker(QObject):
 
     def _cmd_play(self) -> None:
         self.playing = self.session is not None and not self.session.finished
+        self._next_chunk_t = 0.0
 
     def _cmd_pause(self) -> None:
         self.playing = False
@@ -204,6 +246,7 @@ class TrainingWorker(QObject):
         if self.session is not None:
             self.session.reset(seed=seed)
             self.history.clear()
+            self._epochs_seen = 0
             self.markers.clear()
             self._last_snap = None
             with self._lock:
@@ -212,7 +255,9 @@ class TrainingWorker(QObject):
             self._publish(self._initial_snapshot())
 
     def _cmd_speed(self, steps: int) -> None:
-        self.steps_per_chunk = max(0, int(steps))
+        """``steps`` > 0: steps per frame; 0: auto (paced to watch); -1: max (no pacing)."""
+        self.steps_per_chunk = max(SPEED_MAX, int(steps))
+        self._next_chunk_t = 0.0
 
     def _cmd_layer_option(self, layer_id: str, label: str = "", **options: Any) -> None:
         opts = {k: v for k, v in options.items() if k in LAYER_OPTION_KEYS}
@@ -246,17 +291,38 @@ class TrainingWorker(QObject):
         self._mark(label)
 
     # ------------------------------------------------------------ training
-    def chunk_size(self) -> int:
-        """Steps in the next chunk: the user's steps per frame, or the adaptive size (auto)."""
-        return self.steps_per_chunk if self.steps_per_chunk > 0 else self.auto_chunk
+    def target_rate(self) -> float | None:
+        """Paced steps per second (None: as fast as possible). Auto shows about
+        AUTO_EPOCHS_PER_S epochs a second; n steps per frame mean n / FRAME_S steps a second."""
+        if self.steps_per_chunk == SPEED_MAX:
+            return None
+        if self.steps_per_chunk > 0:
+            return self.steps_per_chunk / FRAME_S
+        per_epoch = getattr(self._last_snap, "steps_per_epoch", None) or 1
+        return max(AUTO_EPOCHS_PER_S * float(per_epoch), AUTO_MIN_STEPS_PER_S)
 
-    def _train(self, n: int) -> None:
+    def chunk_size(self) -> int:
+        """Steps in the next chunk: the user's steps per frame, a frame's worth of the auto pace
+        (at most what fits in CHUNK_TARGET_S) or, at max speed, the measured CHUNK_TARGET_S."""
+        if self.steps_per_chunk > 0:
+            return self.steps_per_chunk
+        if self.steps_per_chunk == SPEED_AUTO:
+            want = max(1, int(round(self.target_rate() * FRAME_S)))
+            return min(want, self.auto_chunk)
+        return self.auto_chunk
+
+    def _train(self, n: int, paced: bool = False) -> None:
         t0 = time.perf_counter()
         snap = self.session.run(int(n))
         dt = time.perf_counter() - t0
-        if self.steps_per_chunk == 0 and n == self.auto_chunk and dt > 0:
+        if self.steps_per_chunk <= 0 and n >= self.auto_chunk and dt > 0:
             want = n * CHUNK_TARGET_S / dt
             self.auto_chunk = int(min(max(0.5 * n + 0.5 * want, 1), 2 * n + 1, 100_000))
+        elif n < self.auto_chunk and dt > 1.5 * CHUNK_TARGET_S:
+            self.auto_chunk = max(1, int(n * CHUNK_TARGET_S / dt))
+        rate = self.target_rate() if paced else None
+        if rate is not None:
+            self._next_chunk_t = max(self._next_chunk_t, t0 - FRAME_S) + n / rate
         self.chunks_run += 1
         self.steps_run += int(n)
         self._after_chunk(snap, t0)
@@ -266,6 +332,7 @@ class TrainingWorker(QObject):
         self._last_snap = snap
         self._rate.append((now, int(snap.step)))
         self._rate = [(t, s) for t, s in self._rate if now - t < 2.0] or self._rate[-1:]
+        self._add_epoch_records(int(snap.step))
         self.history.add(snap)
         if getattr(snap, "status", "running") == "diverged":
             self.playing = False
@@ -273,12 +340,30 @@ class TrainingWorker(QObject):
         elif self.playing and getattr(self.session, "finished", False):
             self.playing = False
             self.status.emit(f"stopped: {getattr(snap, 'status', 'finished')}")
-        if not self.playing or now - self._last_publish >= PUBLISH_EVERY_S:
+        if not self.playing and not self._commands.empty():
+            self._dirty = True  # more commands (steps) queued: publish after them
+        elif not self.playing:
+            self._update_boundary(force=True)  # training stopped: show the final state
+            self._publish(snap)
+        elif now - self._last_publish >= PUBLISH_EVERY_S:
             self._update_boundary()
             self._publish(snap)
         else:
             self._dirty = True  # published when due, or when training stops
         del t0
+
+    def _add_epoch_records(self, step: int) -> None:
+        """Epochs that ended inside the last chunk (the session's per-epoch history) become
+        history points too, so that a long chunk still leaves a whole epoch curve."""
+        records = getattr(self.session, "history", None)
+        if not isinstance(records, list):
+            return
+        if len(records) < self._epochs_seen:
+            self._epochs_seen = 0  # a reset
+        for rec in records[self._epochs_seen:]:
+            if isinstance(rec, dict) and int(rec.get("step", step)) < step:
+                self.history.add_epoch(rec)
+        self._epochs_seen = len(records)
 
     def steps_per_second(self) -> float:
         rate = self._rate
@@ -314,11 +399,12 @@ class TrainingWorker(QObject):
 class TrainingController(QObject):
     """UI-side owner of the worker thread."""
 
-    def __init__(self, factory: SessionFactory, parent: QObject | None = None):
+    def __init__(self, factory: SessionFactory, parent: QObject | None = None,
+                 warm_up: WarmUp | None = None):
         super().__init__(parent)
         self.thread = QThread()
         self.thread.setObjectName("training-worker")
-        self.worker = TrainingWorker(factory)
+        self.worker = TrainingWorker(factory, warm_up=warm_up)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.loop)
         self.thread.start()

@@ -125,13 +125,20 @@ class RangeKeeper:
     """Sets a plot's view range only when the data leave it (or fill only a small part of it),
     so that axes are not regenerated on every frame."""
 
-    def __init__(self, item: pg.PlotItem, grow_x: bool = True):
-        self.item, self.grow_x = item, grow_x
+    def __init__(self, item: pg.PlotItem, grow_x: bool = True, log_y: bool = False):
+        self.item, self.grow_x, self.log_y = item, grow_x, log_y
         self.x: tuple[float, float] | None = None
         self.y: tuple[float, float] | None = None
 
     def reset(self) -> None:
         self.x = self.y = None
+
+    def _min_y_span(self, ylo: float, yhi: float) -> float:
+        """The smallest y span shown: one decade on log axes, else 10 % of the value (so one
+        point or a flat curve gets readable ticks, not 0.30000001 ...)."""
+        if self.log_y:
+            return 1.0
+        return max(0.1 * max(abs(ylo), abs(yhi)), 1e-3)
 
     def fit(self, xlo: float, xhi: float, ylo: float, yhi: float) -> None:
         """Bounds of the data in view coordinates (log10 already applied for log axes)."""
@@ -139,10 +146,15 @@ class RangeKeeper:
             return
         if self.x is None or xhi > self.x[1] or xlo < self.x[0] or \
                 (self.grow_x and xhi < self.x[0] + 0.3 * (self.x[1] - self.x[0])):
-            hi = xlo + _nice_ceiling(1.25 * max(xhi - xlo, 1e-9)) if self.grow_x else xhi
+            span = max(xhi - xlo, 1.0)  # steps: at least one step wide
+            hi = xlo + _nice_ceiling(1.25 * span) if self.grow_x else max(xhi, xlo + span)
             self.x = (xlo, hi)
             self.item.setXRange(xlo, hi, padding=0.02)
-        span = max(yhi - ylo, 1e-9)
+        low = self._min_y_span(ylo, yhi)
+        if yhi - ylo < low:
+            mid = 0.5 * (ylo + yhi)
+            ylo, yhi = mid - 0.5 * low, mid + 0.5 * low
+        span = yhi - ylo
         if self.y is None or ylo < self.y[0] or yhi > self.y[1] or \
                 span < 0.5 * (self.y[1] - self.y[0]):
             self.y = (ylo - 0.1 * span, yhi + 0.1 * span)
@@ -164,7 +176,7 @@ class TimePlot(pg.PlotWidget):
         self._style_log_axis()
         self.setMinimumHeight(120)
         quiet_plot(self.plotItem)
-        self.ranges = RangeKeeper(self.plotItem)
+        self.ranges = RangeKeeper(self.plotItem, log_y=log_y)
         self._bounds: dict[str, tuple[float, float, float, float]] = {}
 
     def _style_log_axis(self) -> None:
@@ -180,6 +192,7 @@ class TimePlot(pg.PlotWidget):
         self.plotItem.setLogMode(y=self.log_y)
         self._style_log_axis()
         self._bounds.clear()
+        self.ranges.log_y = self.log_y
         self.ranges.reset()
 
     def curve(self, name: str, pen: Any, **kw: Any) -> pg.PlotDataItem:

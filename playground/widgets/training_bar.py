@@ -3,9 +3,40 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
-                               QSpinBox, QWidget)
+                               QSpinBox, QStyle, QWidget)
 
 from playground import catalog
+
+# (label, steps): steps > 0 per frame, 0 auto (paced so that learning can be watched), -1 max
+SPEEDS = (("auto", 0), ("1 step/frame", 1), ("3 steps/frame", 3), ("10 steps/frame", 10),
+          ("30 steps/frame", 30), ("100 steps/frame", 100), ("1000 steps/frame", 1000),
+          ("max", -1))
+
+
+class SpeedBox(QComboBox):
+    """The speed choices; ``value()`` is the worker's steps setting (0 auto, -1 max, n per frame).
+
+    ``valueChanged(int)`` is emitted when the choice changes; ``setValue`` accepts any n >= -1
+    (a value not in the list is added to it)."""
+
+    valueChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        for label, steps in SPEEDS:
+            self.addItem(label, steps)
+        self.currentIndexChanged.connect(lambda _i: self.valueChanged.emit(self.value()))
+
+    def value(self) -> int:
+        data = self.currentData()
+        return int(data) if data is not None else 0
+
+    def setValue(self, steps: int) -> None:  # noqa: N802 - the QSpinBox name it replaces
+        index = self.findData(int(steps))
+        if index < 0:
+            self.addItem(f"{int(steps)} steps/frame", int(steps))
+            index = self.count() - 1
+        self.setCurrentIndex(index)
 
 
 def cuda_status() -> tuple[bool, str]:
@@ -38,7 +69,11 @@ class TrainingBar(QWidget):
         self.setObjectName("trainingBar")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 2, 6, 2)
-        self.play = QPushButton("▶ Play")
+        self.play = QPushButton("Play")
+        self._icons = {on: self.style().standardIcon(QStyle.SP_MediaPause if on
+                                                     else QStyle.SP_MediaPlay)
+                       for on in (False, True)}
+        self.play.setIcon(self._icons[False])
         self.play.setCheckable(True)
         self.play.setToolTip("Start or pause training (Space).")
         self.play.setShortcut(Qt.Key_Space)
@@ -49,15 +84,17 @@ class TrainingBar(QWidget):
         self.epoch = QPushButton("Epoch")
         self.epoch.setToolTip("Train to the end of the current epoch.")
         self.epoch.clicked.connect(self.epoch_clicked)
-        self.reset = QPushButton("⟲ Reset")
+        self.reset = QPushButton("Reset")
+        self.reset.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
         self.reset.setToolTip("Re-initialise the weights from the seed.")
         self.reset.clicked.connect(self.reset_clicked)
         for b in (self.play, self.step, self.epoch, self.reset):
             lay.addWidget(b)
-        self.speed = self._spin(0, 100_000, 0, "steps per frame",
-                                "Optimiser steps between redraws (auto: as many as fit in a "
-                                "frame).")
-        self.speed.setSpecialValueText("auto")
+        self.speed = SpeedBox()
+        self.speed.setObjectName("speed")
+        self.speed.setToolTip("Training speed. auto: paced so that the curves and the decision "
+                              "boundary evolve visibly (about 20 epochs a second); n steps/frame: "
+                              "n optimiser steps per redraw; max: as fast as the machine can.")
         self.speed.valueChanged.connect(self.speed_changed)
         self.optimizer = self._combo(catalog.OPTIMIZERS, "optimizer", "The optimisation rule.")
         self.optimizer.currentTextChanged.connect(self.optimizer_changed)
@@ -109,8 +146,24 @@ class TrainingBar(QWidget):
         w.setObjectName(name)
         return w
 
+    @property
+    def ready(self) -> bool:
+        """Whether the engine is compiled (Play, Step and Epoch enabled)."""
+        return self.play.isEnabled()
+
+    def set_ready(self, on: bool) -> None:
+        """Enable Play/Step/Epoch once the engine is compiled (disabled while it compiles)."""
+        for b in (self.play, self.step, self.epoch):
+            b.setEnabled(on)
+        tip = "" if on else " (waiting: compiling the engine…)"
+        self.play.setToolTip("Start or pause training (Space)." + tip)
+
+    def _show_play_state(self, on: bool) -> None:
+        self.play.setText("Pause" if on else "Play")
+        self.play.setIcon(self._icons[on])
+
     def _play(self, on: bool) -> None:
-        self.play.setText("⏸ Pause" if on else "▶ Play")
+        self._show_play_state(on)
         self.play_toggled.emit(on)
 
     def set_playing(self, on: bool) -> None:
@@ -118,7 +171,7 @@ class TrainingBar(QWidget):
         if self.play.isChecked() != on:
             self.play.blockSignals(True)
             self.play.setChecked(on)
-            self.play.setText("⏸ Pause" if on else "▶ Play")
+            self._show_play_state(on)
             self.play.blockSignals(False)
 
     def show_design(self, design: dict) -> None:

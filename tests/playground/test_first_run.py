@@ -1,0 +1,194 @@
+"""What a new user sees (issue 4): a run that ends inside one chunk is drawn in full, auto speed
+is paced so that learning can be watched, Play waits for the engine warm-up, sane glyphs/axes."""
+import dataclasses
+import threading
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from playground import main_window
+from playground.boundary import boundary_for
+from playground.dashboards.base import TimePlot
+from playground.worker import TrainingController
+from tests.playground.fakes import FakeSession
+from tests.playground.test_window_fake import DESIGN
+
+
+class FinishingSession(FakeSession):
+    """A FakeSession that stops after ``limit`` steps, like a session at its last epoch."""
+
+    limit = 300
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.history: list[dict] = []
+
+    def _snap(self, loss: float):
+        last = self.history[-1]["loss"] if getattr(self, "history", None) else None
+        return dataclasses.replace(super()._snap(loss), epoch_loss=last)
+
+    def run(self, n: int):
+        snap = None
+        for _ in range(min(n, self.limit - self.t)):  # one epoch record per 10 steps
+            snap = super().run(1)
+            if self.t % 10 == 0:
+                self.history.append({"epoch": self.t // 10, "step": self.t, "loss": snap.loss,
+                                     "val_loss": snap.val_loss, "accuracy": 0.9,
+                                     "val_accuracy": 0.8, "lr": self.lr})
+        self.finished = self.t >= self.limit
+        return snap if snap is not None else super().run(0)
+
+
+def _finishing(d, b, dev):
+    return FinishingSession(d, b, dev)
+
+
+@pytest.mark.parametrize("speed", [1000, 40])
+def test_finished_run_is_drawn_in_full(qtbot, make_window, monkeypatch, speed):
+    """1000 steps per frame: the whole run in one chunk; 40: a few chunks."""
+    monkeypatch.setattr(main_window, "FRAME_BUDGET_S", 0.0)  # one dashboard per tick at most
+    win = make_window(DESIGN, factory=_finishing)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
+    win.bar.speed.setValue(speed)
+    qtbot.mouseClick(win.bar.play, Qt.LeftButton)
+    session = win.worker.session
+    qtbot.waitUntil(lambda: session.finished and not win.worker.playing, timeout=15_000)
+    frame = win.controller.latest()
+    assert frame.snapshot.step == FinishingSession.limit and not frame.extra["playing"]
+    shown = [d for d in win.dashboards if d.isVisible()]
+    assert len(shown) >= 3
+    final = boundary_for(session)  # the boundary shows the trained weights, not the initial ones
+    assert np.allclose(frame.boundary.z, final.z)
+
+    def everything_drawn() -> None:
+        curves = win.dashboards[0].loss_plot.curves
+        assert "train (batch)" in curves and "validation" in win.dashboards[0].acc_plot.curves
+        x, _ = curves["train (batch)"].getData()
+        assert x[-1] == FinishingSession.limit and len(x) >= min(300 // speed, 5)
+        x, _ = curves["train (epoch)"].getData()  # every epoch, also those inside one chunk
+        assert len(x) >= 30 and x[-1] == FinishingSession.limit
+        acc, _ = win.dashboards[0].acc_plot.curves["validation"].getData()
+        assert len(acc) >= 30
+        grads = win.dashboards[2].grad_plot.curves
+        assert grads and all(c.getData()[0][-1] == FinishingSession.limit
+                             for c in grads.values())
+        assert np.allclose(win.dashboards[1].image.image, final.z.T)
+        assert not win.stale_dashboards(frame)
+
+    qtbot.waitUntil(everything_drawn, timeout=5_000)
+    assert not win.bar.play.isChecked()
+    assert "step 300" in win.bar.counter.text()
+
+
+def test_epoch_records_fill_the_history_and_are_downsampled_not_dropped():
+    from playground.history import History
+    from tests.playground.fakes import FakeSnapshot
+    hist = History(capacity=20)
+    for chunk in range(1, 11):  # chunks of 100 steps, ten epochs each
+        for e in range(1, 10):
+            hist.add_epoch({"step": (chunk - 1) * 100 + 10 * e, "loss": 1.0 / (chunk + e),
+                            "val_loss": 2.0, "accuracy": 0.5, "val_accuracy": None, "lr": 0.1})
+        hist.add(FakeSnapshot(step=chunk * 100, epoch=chunk * 10, loss=0.5, lr=0.1))
+    h = hist.arrays()
+    assert 10 <= len(h["steps"]) <= 20 and h["steps"][0] == 10 and h["steps"][-1] == 1000
+    assert np.all(np.diff(h["steps"]) > 0)
+    assert np.isfinite(h["epoch_loss"]).sum() >= 8 and np.isnan(h["val_accuracy"]).all()
+
+
+def _steps_in(qtbot, speed: int, seconds: float) -> int:
+    ctl = TrainingController(lambda d, b, dev: FakeSession(d, b, dev))
+    try:
+        ctl.post("build", design={})
+        qtbot.waitUntil(lambda: ctl.latest() is not None, timeout=15_000)
+        ctl.post("speed", steps=speed)
+        ctl.post("play")
+        qtbot.wait(int(seconds * 1000))
+        ctl.post("pause")
+        qtbot.waitUntil(lambda: not ctl.worker.playing, timeout=5_000)
+        return int(ctl.worker.session.t)
+    finally:
+        ctl.shutdown()
+
+
+def test_auto_speed_is_paced_to_watch_and_max_is_not(qtbot):
+    auto = _steps_in(qtbot, 0, 1.0)  # FakeSession: 10 steps per epoch -> about 200 steps/s
+    fast = _steps_in(qtbot, -1, 1.0)
+    assert 20 <= auto <= 320, auto
+    assert fast > 3 * auto, (fast, auto)
+    per_frame = _steps_in(qtbot, 1, 1.0)  # one step per frame: about 30 steps/s
+    assert 3 <= per_frame <= 45, per_frame
+
+
+def test_speed_box_offers_auto_to_max(qtbot, make_window):
+    win = make_window(DESIGN, factory=_finishing)
+    labels = [win.bar.speed.itemText(i) for i in range(win.bar.speed.count())]
+    assert labels[0] == "auto" and labels[-1] == "max"
+    win.bar.speed.setCurrentIndex(win.bar.speed.count() - 1)
+    qtbot.waitUntil(lambda: win.worker.steps_per_chunk == -1, timeout=5_000)
+    win.bar.speed.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: win.worker.steps_per_chunk == 0, timeout=5_000)
+
+
+def test_play_waits_for_the_engine_warm_up(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+    release, started = threading.Event(), threading.Event()
+
+    def slow_warm_up() -> float:
+        started.set()
+        release.wait(20)
+        return 1.0
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    win = main_window.MainWindow(DESIGN, factory=_finishing, settings=settings,
+                                 warm_up=slow_warm_up)
+    try:
+        win.show()
+        assert started.wait(10)
+        qtbot.wait(200)
+        assert not win.bar.play.isEnabled() and not win.bar.step.isEnabled()
+        assert not win.bar.epoch.isEnabled()
+        assert "compiling the engine" in win.statusBar().currentMessage()
+        assert win.controller.latest() is None  # nothing built before the warm-up ends
+        release.set()
+        qtbot.waitUntil(lambda: win.bar.play.isEnabled(), timeout=10_000)
+        assert win.bar.step.isEnabled() and win.bar.epoch.isEnabled()
+        qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=10_000)
+    finally:
+        release.set()
+        win.shutdown()
+        win.close()
+
+
+def test_buttons_use_standard_icons_not_missing_glyphs(qtbot, make_window):
+    win = make_window(DESIGN, factory=_finishing)
+    for button in (win.bar.play, win.bar.reset):
+        assert button.text().isascii() and not button.icon().isNull()
+    play_icon = win.bar.play.icon().cacheKey()
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
+    win.bar.speed.setValue(1)
+    qtbot.mouseClick(win.bar.play, Qt.LeftButton)
+    assert win.bar.play.text() == "Pause" and win.bar.play.icon().cacheKey() != play_icon
+
+
+def _labels(plot: TimePlot, axis: str) -> list[str]:
+    ax = plot.plotItem.getAxis(axis)
+    lo, hi = plot.plotItem.viewRange()[0 if axis == "bottom" else 1]
+    out = []
+    for spacing, values in ax.tickValues(lo, hi, 300):
+        out += ax.tickStrings(values, ax.autoSIPrefixScale, spacing)
+    return out
+
+
+def test_single_point_gives_readable_ticks(qtbot):
+    for log in (True, False):
+        plot = TimePlot("grad", log_y=log)
+        qtbot.addWidget(plot)
+        plot.set_series("a", np.array([8]), np.array([0.3]), "w")
+        plot.fit()
+        (x0, x1), (y0, y1) = plot.plotItem.viewRange()
+        assert x1 - x0 >= 1.0 and y1 - y0 >= (1.0 if log else 0.03)
+        labels = _labels(plot, "bottom") + _labels(plot, "left")
+        assert labels and all(len(s) <= 6 for s in labels), labels
+    time.sleep(0)
