@@ -25,17 +25,18 @@ def histogram_fixed(y, lo, hi, counts):
     if math.isnan(lo) or math.isnan(hi) or hi <= lo:
         return
     scale = nbins / (hi - lo)
+    top = float(nbins)
     for r in range(y.shape[0]):
         for c in range(y.shape[1]):
-            v = float(y[r, c])
-            if math.isnan(v):
-                continue
-            k = int(math.floor((v - lo) * scale)) if math.isfinite(v) else (nbins - 1 if v > 0 else 0)
-            if k < 0:
-                k = 0
-            elif k >= nbins:
-                k = nbins - 1
-            counts[k] += 1
+            t = (float(y[r, c]) - lo) * scale
+            # clamping before the integer conversion: floor == truncation on [0, nbins), and
+            # +-inf land in the end bins without a libm floor call or an isfinite branch
+            if t < 0.0:
+                counts[0] += 1
+            elif t >= top:
+                counts[nbins - 1] += 1
+            elif t == t:
+                counts[int(t)] += 1
 
 
 @njit(cache=True, nogil=True)
