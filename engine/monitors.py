@@ -27,7 +27,20 @@ def weight_histogram(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lo, hi = (float(w.min()), float(w.max())) if w.size else (0.0, 1.0)
     if not hi - lo > 1e-12 * max(abs(lo), abs(hi), 1.0):
         lo, hi = lo - 0.5 * max(abs(lo), 1.0), hi + 0.5 * max(abs(hi), 1.0)
-    return np.histogram(w, bins=N_BINS, range=(lo, hi))
+    return _uniform_histogram(w, lo, hi)
+
+
+def _uniform_histogram(w: np.ndarray, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+    """np.histogram(w, N_BINS, range=(lo, hi)) for w (n,) inside [lo, hi]: numpy's own equal-bin
+    algorithm (same index arithmetic and edge corrections, so the same counts) without its
+    argument handling, which dominated the per-step monitor cost of small layers."""
+    a = w.astype(np.result_type(lo, hi, w), copy=False)
+    edges = np.linspace(lo, hi, N_BINS + 1, dtype=a.dtype)
+    idx = ((a - lo) / (hi - lo) * N_BINS).astype(np.intp)
+    idx[idx == N_BINS] -= 1
+    idx[a < edges[idx]] -= 1
+    idx[(a >= edges[idx + 1]) & (idx != N_BINS - 1)] += 1
+    return np.bincount(idx, minlength=N_BINS).astype(np.intp), edges
 
 
 class Monitors:
@@ -43,6 +56,7 @@ class Monitors:
         self.pmon = np.zeros((max(model.ptab.shape[0], 1), 4))
         self.have_pass = False
         self.have_grads = False
+        self._edge_cache: dict[int, tuple[float, float, np.ndarray]] = {}
 
     def run_pass(self) -> None:
         """Inference pass over the monitor batch (fixes the edges on the first pass)."""
@@ -57,6 +71,15 @@ class Monitors:
                     self.edges[i] = edges_for(self._function(i), self.amon[i, 0], self.amon[i, 1])
         monitor_program(*args, self.edges, self.hist, self.amon)
         self.have_pass = True
+
+    def _act_edges(self, i: int) -> np.ndarray:
+        """Read-only histogram edges (N_BINS + 1,) of layer i, made once per (lo, hi)."""
+        lo, hi = (float(v) for v in self.edges[i])
+        hit = self._edge_cache.get(i)
+        if hit is None or not (hit[0] == lo and hit[1] == hi):
+            hit = (lo, hi, frozen(np.linspace(lo, hi, N_BINS + 1)))
+            self._edge_cache[i] = hit
+        return hit[2]
 
     def _function(self, i: int) -> str | None:
         """Activation shaping layer i's output range (the layer's own, else the one it passes on)."""
@@ -88,8 +111,7 @@ class Monitors:
             kw["weight_hist"] = (frozen(counts), frozen(edges))
         if self.have_pass:
             kw["act_hist_counts"] = frozen(self.hist[i])
-            lo, hi = self.edges[i]
-            kw["act_hist_edges"] = frozen(np.linspace(lo, hi, N_BINS + 1))
+            kw["act_hist_edges"] = self._act_edges(i)
             dead, sat = self.amon[i, 2], self.amon[i, 3]
             if not math.isnan(dead):
                 kw["dead_units"] = int(dead)
