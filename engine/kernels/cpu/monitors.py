@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 AMON_COLS = 8
@@ -101,3 +102,43 @@ def activation_figures(act_code, x, y, amon):
         amon[2] = dead_units(x)
     if act_code == 8 or act_code == 9:
         amon[3] = saturated_fraction(act_code, y)
+
+
+@njit(cache=True, nogil=True)
+def range_histogram(w, n_bins):
+    """(counts (n_bins,) int64, edges (n_bins + 1,) float64) of the finite values of w (n,) over
+    their own range (widened when it is empty), exactly as ``np.histogram(finite, n_bins,
+    range=(lo, hi))``: numpy's linspace edges, its index arithmetic and its edge corrections."""
+    n_fin = 0
+    lo = math.inf
+    hi = -math.inf
+    for i in range(w.shape[0]):
+        v = float(w[i])
+        if math.isfinite(v):
+            n_fin += 1
+            lo = min(lo, v)
+            hi = max(hi, v)
+    if n_fin == 0:
+        lo, hi = 0.0, 1.0
+    if not hi - lo > 1e-12 * max(abs(lo), abs(hi), 1.0):
+        lo, hi = lo - 0.5 * max(abs(lo), 1.0), hi + 0.5 * max(abs(hi), 1.0)
+    edges = np.empty(n_bins + 1)
+    step = (hi - lo) / n_bins
+    for k in range(n_bins):
+        edges[k] = k * step + lo
+    edges[n_bins] = hi
+    counts = np.zeros(n_bins, np.int64)
+    den = hi - lo
+    for i in range(w.shape[0]):
+        a = float(w[i])
+        if not math.isfinite(a):
+            continue
+        k = int((a - lo) / den * n_bins)
+        if k == n_bins:
+            k -= 1
+        if a < edges[k]:
+            k -= 1
+        if a >= edges[k + 1] and k != n_bins - 1:
+            k += 1
+        counts[k] += 1
+    return counts, edges
