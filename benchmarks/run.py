@@ -23,6 +23,7 @@ from benchmarks.workloads import WORKLOADS, DESIGN_DIR, Workload, flops_per_step
 IMPLS = ("engine", "engine+monitors", "numpy_reference", "pytorch")
 #: Steps per timed repeat at most: every repeat restarts from the initial weights, and stays in the
 #: early part of training where no implementation meets subnormal floats.
+QUICK_STEPS = 4
 MAX_STEPS = {"A": 200_000, "B": 200_000, "C": 5_000, "D": 2_000, "E": 2_000, "F": 200_000}
 
 
@@ -129,8 +130,9 @@ def run(args: argparse.Namespace, log=print) -> dict:
     for w in WORKLOADS:
         if w.name not in args.workloads:
             continue
-        for row in measure_workload(w, _impls_for(w, args.impls), args.seconds, args.repeats,
-                                    MAX_STEPS[w.name], in_process=args.in_process, threads=args.threads):
+        max_steps = QUICK_STEPS if args.quick else MAX_STEPS[w.name]
+        for row in measure_workload(w, _impls_for(w, args.impls), args.seconds, args.repeats, max_steps,
+                                    in_process=args.in_process, threads=args.threads):
             results.append(row)
             log(f"  {w.name} {w.optimizer:<4} {row['impl']:<16} " +
                 (f"error: {row['error']}" if "error" in row else

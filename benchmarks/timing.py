@@ -99,11 +99,15 @@ class Timing:
         return (max(self.rates) - min(self.rates)) / self.steps_per_s
 
 
+MIN_STEPS = 20
+
+
 def calibrate(runner, target_s: float, max_steps: int) -> int:
     """Warm up ``runner`` (``reset()``, ``run(n)``) and return n such that ``run(n)`` takes ~``target_s``.
 
     n doubles from 1 until one call takes >= ``target_s / 8`` (the very first call may compile or
-    allocate and is not counted); capped at ``max_steps``.
+    allocate and is not counted); at least ``MIN_STEPS`` (a load spike during calibration must not
+    leave a handful of steps per repeat), at most ``max_steps``.
     """
     runner.reset()
     runner.run(1)
@@ -115,4 +119,4 @@ def calibrate(runner, target_s: float, max_steps: int) -> int:
         if elapsed >= target_s / 8:
             break
         n *= 2
-    return int(min(max_steps, max(1, n * target_s / max(elapsed, 1e-9))))
+    return int(min(max_steps, max(MIN_STEPS, n * target_s / max(elapsed, 1e-9))))
