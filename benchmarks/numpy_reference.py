@@ -269,7 +269,10 @@ class NumpyNet:
         return [p.copy() for p in self.params]
 
     def weights_by_key(self) -> dict[str, np.ndarray]:
-        """The parameters under DESIGN.md's weights keys (``layers.{i}.kernel``, ...), i indexing the design's layers."""
+        """The parameters under DESIGN.md's weights keys (``layers.{i}.kernel``, ...).
+
+        ``i`` indexes the design's layers (the fused output activation comes last and has none).
+        """
         names = {Dense: ("kernel", "bias"), BatchNorm: ("gamma", "beta")}
         out = {}
         for index, layer in enumerate(self.layers):

@@ -13,7 +13,8 @@ with the whole ``session.run(n)``:
 - ``dense matmuls``: the three products per dense layer alone (``dense_forward``/``dense_backward``).
 
 Figures are CPU microseconds per step (process time, all threads: run it with
-``OPENBLAS_NUM_THREADS=1`` on a busy machine, where spinning BLAS threads would count as work). It reads engine internals and is a diagnostic, not part of ``make bench``.
+``OPENBLAS_NUM_THREADS=1`` on a busy machine, where spinning BLAS threads would count as work).
+It reads engine internals and is a diagnostic, not part of ``make bench``.
 """
 from __future__ import annotations
 

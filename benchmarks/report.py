@@ -19,8 +19,8 @@ def _ratio(a: dict | None, b: dict | None, key: str = "steps_per_s") -> float | 
 
 def _target(name: str, value: float | None, op: str, bound: float, unit: str = "x") -> dict:
     met = None if value is None else (value >= bound if op == ">=" else value <= bound)
-    return {"name": name, "value": None if value is None else round(value, 4), "target": f"{op} {bound}{unit}",
-            "met": met}
+    return {"name": name, "value": None if value is None else round(value, 4),
+            "target": f"{op} {bound}{unit}", "met": met}
 
 
 def speed_targets(results: list[dict], machine: dict) -> list[dict]:
@@ -81,7 +81,8 @@ def table(results: list[dict]) -> str:
         ref = "B" if row["workload"] == "F" else row["workload"]
         vs_t = _ratio(row, find(results, ref, "pytorch", row["optimizer"]))
         vs_n = _ratio(row, find(results, ref, "numpy_reference", row["optimizer"]))
-        lines.append(f"| {row['workload']} | {row['optimizer']} | {row['impl']} | {_fmt(row['steps_per_s'])} | "
+        lines.append(f"| {row['workload']} | {row['optimizer']} | {row['impl']} | "
+                     f"{_fmt(row['steps_per_s'])} | "
                      f"{_fmt(row['gflops'], 2)} | {_fmt(row.get('compile_s'), 2)} | "
                      f"{_fmt(vs_t, 2) + 'x' if vs_t else '-'} | {_fmt(vs_n, 2) + 'x' if vs_n else '-'} | "
                      f"{_fmt(row.get('steps_per_cpu_s'))} |")

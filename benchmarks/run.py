@@ -69,10 +69,11 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
         for worker in workers.values():
             worker.close()
     load = round(os.getloadavg()[0], 2)
+    compile_s = {impl: worker.compile_s for impl, worker in workers.items()}
     for impl, t in timings.items():
         rows[impl].update(load_1min=load, steps_per_s=round(t.steps_per_s, 2),
                           gflops=round(t.steps_per_s * flops_per_step(design) / 1e9, 4),
-                          compile_s=None if workers[impl].compile_s is None else round(workers[impl].compile_s, 4),
+                          compile_s=None if compile_s[impl] is None else round(compile_s[impl], 4),
                           steps=t.steps, repeats=len(t.rates), spread=round(t.spread, 3),
                           steps_per_cpu_s=round(t.steps_per_cpu_s, 2))
         if w.monitors_only:

@@ -13,6 +13,7 @@ from benchmarks.data import training_arrays
 from benchmarks.numpy_reference import NumpyNet
 from benchmarks.workloads import WORKLOADS, Workload, dense_sizes, flops_per_step
 
+TRAINED = [w for w in WORKLOADS if not w.monitors_only]
 ROW_KEYS = {"workload", "impl", "optimizer", "steps_per_s", "gflops", "compile_s"}
 
 
@@ -62,7 +63,7 @@ def _design_without_dropout(w: Workload) -> dict:
 
 
 @pytest.mark.skipif(not pytorch_reference.available(), reason="torch not installed")
-@pytest.mark.parametrize("w", [w for w in WORKLOADS if not w.monitors_only], ids=lambda w: f"{w.name}-{w.optimizer}")
+@pytest.mark.parametrize("w", TRAINED, ids=lambda w: f"{w.name}-{w.optimizer}")
 def test_numpy_reference_trains_like_pytorch(w):
     d = _design_without_dropout(w)
     x, y = training_arrays(d, w.path.parent)
@@ -92,7 +93,8 @@ def test_numpy_reference_learns():
 def test_targets_compare_the_right_rows():
     rows = [{"workload": "A", "impl": "engine", "optimizer": "sgd", "steps_per_s": 600.0, "gflops": 1.0},
             {"workload": "A", "impl": "pytorch", "optimizer": "sgd", "steps_per_s": 10.0, "gflops": 1.0},
-            {"workload": "A", "impl": "numpy_reference", "optimizer": "sgd", "steps_per_s": 200.0, "gflops": 1},
+            {"workload": "A", "impl": "numpy_reference", "optimizer": "sgd", "steps_per_s": 200.0,
+             "gflops": 1.0},
             {"workload": "B", "impl": "engine", "optimizer": "sgd", "steps_per_s": 100.0, "gflops": 1.0},
             {"workload": "F", "impl": "engine", "optimizer": "sgd", "steps_per_s": 80.0, "gflops": 1.0},
             {"workload": "D", "impl": "engine", "optimizer": "sgd", "steps_per_s": 1.0, "gflops": 75.0}]
@@ -109,7 +111,7 @@ ENGINE_OK, ENGINE_WHY = engine_bench.available()
 
 
 @pytest.mark.skipif(not ENGINE_OK, reason=f"engine session unavailable: {ENGINE_WHY}")
-@pytest.mark.parametrize("w", [w for w in WORKLOADS if not w.monitors_only], ids=lambda w: f"{w.name}-{w.optimizer}")
+@pytest.mark.parametrize("w", TRAINED, ids=lambda w: f"{w.name}-{w.optimizer}")
 def test_engine_rows_train_the_same_net_as_the_numpy_reference(w):
     """Same weights, same (unshuffled) batches: the engine's losses are the numpy reference's."""
     from engine.build import build_session
