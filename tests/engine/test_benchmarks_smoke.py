@@ -147,3 +147,13 @@ def test_engine_profile_breakdown_runs():
     parts = profile(Workload("A"), 20)
     assert set(parts) == {"full", "fwd+bwd+update", "optimizer update", "checks", "dense matmuls"}
     assert all(v >= 0 for v in parts.values())
+
+
+def test_worker_processes_time_each_implementation():
+    """The real (non --quick) path: each implementation in its own spawned process, timed in turns."""
+    impls = ["engine", "numpy_reference"] if ENGINE_OK else ["numpy_reference"]
+    rows = run.measure_workload(Workload("A"), impls, target_s=0.002, repeats=2, max_steps=4, threads=1)
+    assert [r["impl"] for r in rows] == impls
+    for r in rows:
+        assert "error" not in r, r
+        assert r["steps"] == 4 and r["repeats"] == 2 and r["steps_per_s"] > 0 and r["steps_per_cpu_s"] > 0
