@@ -27,7 +27,7 @@ def classroom(qtbot, make_window):
     from playground.classroom import install_classroom
     win = make_window(DESIGN, factory=fake)
     room = install_classroom(win, factory=fake)
-    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=30000)
     activate(qtbot, win)
     yield win, room
     room.close_windows()
@@ -39,7 +39,7 @@ def activate(qtbot, win):
     """Make ``win`` the active window (window shortcuts only reach the active one)."""
     win.raise_()
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=30000)
 
 
 def menu_texts(win, title):
@@ -62,7 +62,7 @@ def test_panel_lists_every_lesson_and_opens_one_in_one_click(qtbot, panel):
     assert win.labels == list(lessons[0].labels)
     assert lessons[0].title.split()[0] in panel.text.toPlainText()
     assert win.lesson_dock.isVisible() and win.lesson_view.toPlainText()
-    qtbot.waitUntil(lambda: len(win.runs()) == len(lessons[0].designs), timeout=5000)
+    qtbot.waitUntil(lambda: len(win.runs()) == len(lessons[0].designs), timeout=30000)
     activate(qtbot, win)
     qtbot.keyClick(win, Qt.Key_2, Qt.ControlModifier)  # the next lesson, from the lesson window
     assert len(panel.windows) == 2 and panel.windows[1].labels == list(lessons[1].labels)
@@ -112,24 +112,24 @@ def test_teacher_keys_drive_the_main_window(qtbot, classroom):
     session = lambda: win.worker.session  # noqa: E731
     qtbot.keyClick(win, Qt.Key_Space)
     assert win.bar.play.isChecked()
-    qtbot.waitUntil(lambda: session().t > 0, timeout=5000)
+    qtbot.waitUntil(lambda: session().t > 0, timeout=30000)
     qtbot.keyClick(win, Qt.Key_Space)
     assert not win.bar.play.isChecked()
-    qtbot.waitUntil(lambda: not win.worker.playing, timeout=3000)
+    qtbot.waitUntil(lambda: not win.worker.playing, timeout=30000)
     qtbot.keyClick(win, Qt.Key_B)
     qtbot.waitUntil(lambda: ("layer_option", "bn1", {"enabled": False}) in session().calls,
-                    timeout=5000)
+                    timeout=30000)
     assert win.doc.layers[1]["enabled"] is False
     qtbot.keyClick(win, Qt.Key_D)
     qtbot.waitUntil(lambda: ("layer_option", "do1", {"enabled": False}) in session().calls,
-                    timeout=5000)
+                    timeout=30000)
     qtbot.keyClick(win, Qt.Key_B)
     qtbot.waitUntil(lambda: ("layer_option", "bn1", {"enabled": True}) in session().calls,
-                    timeout=5000)
+                    timeout=30000)
     qtbot.keyClick(win, Qt.Key_R)
-    qtbot.waitUntil(lambda: session().t == 0, timeout=5000)
+    qtbot.waitUntil(lambda: session().t == 0, timeout=30000)
     qtbot.keyClick(win, Qt.Key_Right)
-    qtbot.waitUntil(lambda: session().t == 1, timeout=5000)
+    qtbot.waitUntil(lambda: session().t == 1, timeout=30000)
 
 
 def test_f11_and_ctrl1_and_compare(qtbot, classroom):
@@ -150,7 +150,7 @@ def test_f11_and_ctrl1_and_compare(qtbot, classroom):
     assert win.bar.counter.font().pointSizeF() == pytest.approx(size0)
     ab = room.compare()
     assert ab.labels == ["A", "B"] and ab.designs[0] == ab.designs[1]
-    qtbot.waitUntil(lambda: len(ab.runs()) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(ab.runs()) == 2, timeout=30000)
 
 
 def test_compare_dialog_makes_the_variant(qtbot, classroom):
@@ -174,22 +174,22 @@ def test_comparison_window_keys(qtbot, qapp):
     try:
         win.show()
         activate(qtbot, win)
-        qtbot.waitUntil(lambda: len(win.runs()) == 2, timeout=5000)
+        qtbot.waitUntil(lambda: len(win.runs()) == 2, timeout=30000)
         qtbot.keyClick(win, Qt.Key_Right)
-        qtbot.waitUntil(lambda: all(r.step == 1 for r in win.runs()), timeout=5000)
+        qtbot.waitUntil(lambda: all(r.step == 1 for r in win.runs()), timeout=30000)
         qtbot.keyClick(win, Qt.Key_Space)
         assert win.playing
-        qtbot.waitUntil(lambda: win.runs()[0].step > 5, timeout=5000)
+        qtbot.waitUntil(lambda: win.runs()[0].step > 5, timeout=30000)
         qtbot.keyClick(win, Qt.Key_Space)
         assert not win.playing
         qtbot.keyClick(win, Qt.Key_B)
         qtbot.waitUntil(lambda: all(("layer_option", "bn1", {"enabled": False}) in s.calls
-                                    for s in win.worker.sessions), timeout=5000)
+                                    for s in win.worker.sessions), timeout=30000)
         qtbot.keyClick(win, Qt.Key_D)
         qtbot.waitUntil(lambda: all(("layer_option", "do1", {"enabled": False}) in s.calls
-                                    for s in win.worker.sessions), timeout=5000)
+                                    for s in win.worker.sessions), timeout=30000)
         qtbot.keyClick(win, Qt.Key_R)
-        qtbot.waitUntil(lambda: all(r.step == 0 for r in win.runs()), timeout=5000)
+        qtbot.waitUntil(lambda: all(r.step == 0 for r in win.runs()), timeout=30000)
         qtbot.keyClick(win, Qt.Key_F11)
         assert win.isFullScreen()
         qtbot.keyClick(win, Qt.Key_F11)

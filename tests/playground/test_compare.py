@@ -51,23 +51,23 @@ def built(win, n_runs):
 
 def test_ab_steps_in_lockstep_and_both_histories_grow(qtbot, make_compare):
     win = make_compare([("A", DESIGN), ("B", DESIGN)], factory=fake)
-    qtbot.waitUntil(lambda: built(win, 2), timeout=5000)
+    qtbot.waitUntil(lambda: built(win, 2), timeout=30000)
     win.step(5)
-    qtbot.waitUntil(lambda: all(r.step == 5 for r in win.runs()), timeout=5000)
+    qtbot.waitUntil(lambda: all(r.step == 5 for r in win.runs()), timeout=30000)
     first = [len(r.history["steps"]) for r in win.runs()]
     qtbot.mouseClick(win.play_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: min(r.step for r in win.runs()) >= 60, timeout=10000)
+    qtbot.waitUntil(lambda: min(r.step for r in win.runs()) >= 60, timeout=30000)
     qtbot.mouseClick(win.play_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: not win.worker.playing, timeout=5000)
+    qtbot.waitUntil(lambda: not win.worker.playing, timeout=30000)
     win.step(1)
-    qtbot.waitUntil(lambda: win.runs()[0].step > 60, timeout=5000)
+    qtbot.waitUntil(lambda: win.runs()[0].step > 60, timeout=30000)
     runs = win.runs()
     assert runs[0].step == runs[1].step
     assert [len(r.history["steps"]) for r in runs][0] == len(runs[1].history["steps"])
     assert all(len(r.history["steps"]) > f for r, f in zip(runs, first))
     np.testing.assert_array_equal(runs[0].history["steps"], runs[1].history["steps"])
     assert [r.label for r in runs] == ["A", "B"]
-    qtbot.waitUntil(lambda: win.frames > 0 and len(win.plots.plots["loss"].curves) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: win.frames > 0 and len(win.plots.plots["loss"].curves) == 2, timeout=30000)
     curves = win.plots.plots["loss"].curves
     assert {run for run, _ in curves} == {0, 1}
     pens = {curves[(r, 0)].opts["pen"].color().name() for r in (0, 1)}
@@ -82,38 +82,38 @@ def test_race_of_four_runs_keeps_every_run_at_the_same_step(qtbot, make_compare)
         d["optimizer"]["learning_rate"] = lr
         designs.append((f"lr {lr}", d))
     win = make_compare(designs, factory=fake)
-    qtbot.waitUntil(lambda: built(win, 4), timeout=5000)
+    qtbot.waitUntil(lambda: built(win, 4), timeout=30000)
     win.speed.setValue(3)
     win.play()
-    qtbot.waitUntil(lambda: win.runs()[0].step >= 30, timeout=10000)
+    qtbot.waitUntil(lambda: win.runs()[0].step >= 30, timeout=30000)
     win.pause()
-    qtbot.waitUntil(lambda: not win.worker.playing, timeout=5000)
+    qtbot.waitUntil(lambda: not win.worker.playing, timeout=30000)
     qtbot.wait(50)
     steps = [r.step for r in win.runs()]
     assert len(set(steps)) == 1 and steps[0] % 3 == 0
     losses = [r.history["loss"][-1] for r in win.runs()]
     assert len(set(np.round(losses, 8))) == 4  # the runs really differ
-    qtbot.waitUntil(lambda: len(win.plots.plots["val_loss"].curves) == 4, timeout=5000)
+    qtbot.waitUntil(lambda: len(win.plots.plots["val_loss"].curves) == 4, timeout=30000)
 
 
 def test_reset_and_toggles_reach_every_session(qtbot, make_compare):
     win = make_compare([("A", DESIGN), ("B", DESIGN)], factory=fake)
-    qtbot.waitUntil(lambda: built(win, 2), timeout=5000)
+    qtbot.waitUntil(lambda: built(win, 2), timeout=30000)
     win.step(4)
-    qtbot.waitUntil(lambda: win.runs()[0].step == 4, timeout=5000)
+    qtbot.waitUntil(lambda: win.runs()[0].step == 4, timeout=30000)
     win.toggle_dropout()
     win.toggle_batch_norm()
-    qtbot.waitUntil(lambda: all(len(s.calls) == 2 for s in win.worker.sessions), timeout=5000)
+    qtbot.waitUntil(lambda: all(len(s.calls) == 2 for s in win.worker.sessions), timeout=30000)
     for s in win.worker.sessions:
         assert ("layer_option", "do1", {"enabled": False}) in s.calls
         assert ("layer_option", "bn1", {"enabled": False}) in s.calls
     qtbot.waitUntil(lambda: ("4", "BN off") in {(str(s), l) for s, l
-                                                 in win.latest().runs[0].markers}, timeout=5000)
+                                                 in win.latest().runs[0].markers}, timeout=30000)
     win.toggle_batch_norm()
     qtbot.waitUntil(lambda: ("layer_option", "bn1", {"enabled": True})
-                    in win.worker.sessions[1].calls, timeout=5000)
+                    in win.worker.sessions[1].calls, timeout=30000)
     win.reset()
-    qtbot.waitUntil(lambda: all(r.step == 0 for r in win.runs()), timeout=5000)
+    qtbot.waitUntil(lambda: all(r.step == 0 for r in win.runs()), timeout=30000)
 
 
 def test_real_engine_ab_shares_initial_weights_and_batches(qtbot, make_compare):
@@ -187,7 +187,7 @@ def test_per_run_dashboards_in_tabs_beside_the_curves(qtbot, make_compare):
     win.step(3)
     qtbot.waitUntil(lambda: all(len(win.details.dashboards[name]) == 3 and
                                 all(d.frames_drawn > 0 for d in win.details.dashboards[name])
-                                for name in ("activations", "confusion")), timeout=5000)
+                                for name in ("activations", "confusion")), timeout=30000)
     assert win.latest().runs[2].confusion.sum() > 0
 
 
@@ -206,10 +206,10 @@ def test_a_diverged_run_stops_while_the_others_go_on(qtbot, make_compare):
     bad["name"] = "bad"
     factory = lambda d, b, dev: (DivergingSession if d["name"] == "bad" else FakeSession)(d, b)  # noqa: E731
     win = make_compare([("ok", DESIGN), ("bad", bad)], factory=factory)
-    qtbot.waitUntil(lambda: built(win, 2), timeout=5000)
+    qtbot.waitUntil(lambda: built(win, 2), timeout=30000)
     win.speed.setValue(2)
     win.play()
-    qtbot.waitUntil(lambda: win.runs()[0].step >= 20, timeout=10000)
+    qtbot.waitUntil(lambda: win.runs()[0].step >= 20, timeout=30000)
     win.pause()
     ok, diverged = win.runs()
     assert diverged.stopped == "diverged" and diverged.step == 4

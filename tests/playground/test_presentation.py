@@ -25,7 +25,7 @@ def test_comparison_window_presentation_and_back(qtbot, make_compare, zoom):
     from playground.classroom import apply_presentation, is_presenting
     win = make_compare([("A", DESIGN), ("B", DESIGN)], factory=fake)
     win.step(3)
-    qtbot.waitUntil(lambda: len(win.plots.plots["loss"].curves) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(win.plots.plots["loss"].curves) == 2, timeout=30000)
     label = win.counter
     size0 = label.font().pointSizeF()
     tick0 = win.plots.plots["loss"].getAxis("left").style["tickFont"]
@@ -60,9 +60,9 @@ def test_new_curves_are_styled_while_presenting(qtbot, make_compare):
     win = make_compare([("A", DESIGN), ("B", DESIGN)], factory=fake)
     apply_presentation(win, True, 1.6)
     win.step(2)  # curves are made at the first frame with data, after the switch
-    qtbot.waitUntil(lambda: len(win.plots.plots["loss"].curves) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(win.plots.plots["loss"].curves) == 2, timeout=30000)
     qtbot.waitUntil(lambda: all(pen_width(c) >= 3 for c in
-                                win.plots.plots["loss"].curves.values()), timeout=3000)
+                                win.plots.plots["loss"].curves.values()), timeout=30000)
     apply_presentation(win, False)
     assert all(pen_width(c) == 2 for c in win.plots.plots["loss"].curves.values())
 
@@ -72,9 +72,9 @@ def test_main_window_presentation_with_explicit_fonts_and_docks(qtbot, make_wind
     from tests.playground.test_window_fake import DESIGN as MAIN_DESIGN, _fake
     win = make_window(MAIN_DESIGN, factory=_fake)
     win.draw_all = True
-    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=30000)
     win.controller.post("step", n=3)
-    qtbot.waitUntil(lambda: bool(data_items(win)), timeout=5000)
+    qtbot.waitUntil(lambda: bool(data_items(win)), timeout=30000)
     labels = [l for l in win.findChildren(QLabel) if l.text()]
     sizes = {id(l): l.font().pointSizeF() for l in labels}
     left = [d for d in win.docks.values() if not hasattr(d.widget(), "update_frame")]
