@@ -72,7 +72,7 @@ class Classroom(QObject):
                     "side_docks": lambda: set_side_docks_visible(w)}
         taken = {name for name in handlers if _taken(w, TEACHER_KEYS[name][0])}
         self.actions = make_actions(w, handlers)
-        for name in taken:  # e.g. the training bar's own Space: keep it, show the key
+        for name in taken:  # another action owns the key: keep it, show the key in the menu
             act = self.actions[name]
             act.setShortcut(QKeySequence())
             act.setText(f"{act.text()}\t{TEACHER_KEYS[name][0]}")
