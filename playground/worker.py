@@ -345,12 +345,12 @@ class TrainingWorker(QObject):
         elif not self.playing:
             self._update_boundary(force=True)  # training stopped: show the final state
             self._publish(snap)
-        elif now - self._last_publish >= PUBLISH_EVERY_S:
+        elif now - self._last_publish + 0.5 * (now - t0) >= PUBLISH_EVERY_S:
+            # due now, or closer to due than it would be after the next chunk
             self._update_boundary()
             self._publish(snap)
         else:
             self._dirty = True  # published when due, or when training stops
-        del t0
 
     def _add_epoch_records(self, step: int) -> None:
         """Epochs that ended inside the last chunk (the session's per-epoch history) become

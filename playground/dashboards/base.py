@@ -14,6 +14,7 @@ PALETTE = ["#4cc9f0", "#f72585", "#b8f35b", "#ffb703", "#9d4edd", "#06d6a0", "#e
 pg.setConfigOptions(antialias=False, background="#1b1f27", foreground="#c9d1d9")
 
 
+MAX_POINTS = 1000  # points per time-plot curve handed to pyqtgraph
 LINE = {"width": 1}  # 1-pixel cosmetic lines paint several times faster; presentation mode widens
 
 
@@ -52,6 +53,7 @@ class Dashboard(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.frames_drawn = 0
+        self._inputs: tuple | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(2, 2, 2, 2)
         self._layout.setSpacing(2)
@@ -60,8 +62,18 @@ class Dashboard(QWidget):
         return f"{type(self).__name__}(frames_drawn={self.frames_drawn})"
 
     def update_frame(self, frame: Frame) -> None:
+        inputs = self.inputs(frame)
+        if inputs is not None and self._inputs is not None and len(inputs) == len(self._inputs) \
+                and all(a is b for a, b in zip(inputs, self._inputs)):
+            return  # the same objects as drawn last time: nothing to repaint
         if self.draw(frame):
             self.frames_drawn += 1
+        self._inputs = inputs
+
+    def inputs(self, frame: Frame) -> tuple | None:
+        """The parts of ``frame`` this panel shows, when it shows only a few (compared by
+        identity: an unchanged boundary is not redrawn); None: redraw on every frame."""
+        return None
 
     def draw(self, frame: Frame) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -115,7 +127,7 @@ def _nice_ceiling(v: float) -> float:
     if v <= 0:
         return 1.0
     mag = 10 ** np.floor(np.log10(v))
-    for m in (1, 2, 5, 10):
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if m * mag >= v:
             return float(m * mag)
     return float(10 * mag)
@@ -147,7 +159,7 @@ class RangeKeeper:
         if self.x is None or xhi > self.x[1] or xlo < self.x[0] or \
                 (self.grow_x and xhi < self.x[0] + 0.3 * (self.x[1] - self.x[0])):
             span = max(xhi - xlo, 1.0)  # steps: at least one step wide
-            hi = xlo + _nice_ceiling(1.25 * span) if self.grow_x else max(xhi, xlo + span)
+            hi = xlo + _nice_ceiling(1.1 * span) if self.grow_x else max(xhi, xlo + span)
             self.x = (xlo, hi)
             self.item.setXRange(xlo, hi, padding=0.02)
         low = self._min_y_span(ylo, yhi)
@@ -213,7 +225,12 @@ class TimePlot(pg.PlotWidget):
         self.ranges.reset()
 
     def set_series(self, name: str, x: np.ndarray, y: np.ndarray, pen: Any) -> None:
+        """Show ``y`` (n,) over steps ``x`` (n,); long series are thinned to about MAX_POINTS
+        (the newest point always kept): a plot is a few hundred pixels wide."""
         xs, ys = finite_xy(x, y, self.log_y)
+        if len(xs) > MAX_POINTS:
+            keep = np.arange(len(xs) - 1, -1, -int(np.ceil(len(xs) / MAX_POINTS)))[::-1]
+            xs, ys = xs[keep], ys[keep]
         self.curve(name, pen).setData(xs, ys)
         if len(xs):
             yv = np.log10(ys) if self.log_y else ys

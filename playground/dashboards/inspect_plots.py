@@ -115,6 +115,9 @@ class BoundaryDashboard(Dashboard):
         self._layout.addWidget(self.plot)
         self._shown_points: int | None = None
 
+    def inputs(self, frame: Frame) -> tuple:
+        return (frame.boundary,)  # recomputed a few times a second, not every frame
+
     def draw(self, frame: Frame) -> bool:
         b = frame.boundary
         if b is None:
@@ -192,6 +195,9 @@ class ConfusionDashboard(Dashboard):
         self.texts: list[pg.TextItem] = []
         self._layout.addWidget(self.plot)
         self._n = 0
+
+    def inputs(self, frame: Frame) -> tuple:
+        return (frame.confusion,)
 
     def draw(self, frame: Frame) -> bool:
         cm = frame.confusion

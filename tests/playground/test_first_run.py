@@ -192,3 +192,26 @@ def test_single_point_gives_readable_ticks(qtbot):
         labels = _labels(plot, "bottom") + _labels(plot, "left")
         assert labels and all(len(s) <= 6 for s in labels), labels
     time.sleep(0)
+
+
+def test_unchanged_boundary_is_not_redrawn_and_long_series_are_thinned(qtbot):
+    from playground.dashboards.base import MAX_POINTS
+    from playground.dashboards.inspect_plots import BoundaryDashboard
+    from playground.history import Frame
+    session = FakeSession({})
+    session.run(5)
+    b = boundary_for(session)
+    dash = BoundaryDashboard()
+    qtbot.addWidget(dash)
+    for serial in range(3):
+        dash.update_frame(Frame(snapshot=None, history={}, boundary=b, serial=serial))
+    assert dash.frames_drawn == 1
+    session.run(5)
+    dash.update_frame(Frame(snapshot=None, history={}, boundary=boundary_for(session), serial=4))
+    assert dash.frames_drawn == 2
+    plot = TimePlot("loss")
+    qtbot.addWidget(plot)
+    x = np.arange(5 * MAX_POINTS + 3)
+    plot.set_series("a", x, np.sin(x / 100.0), "w")
+    xs = plot.curves["a"].xData  # the data handed over (getData: clipped to the view)
+    assert MAX_POINTS // 2 <= len(xs) <= MAX_POINTS and xs[-1] == x[-1]
