@@ -173,6 +173,19 @@ class RangeKeeper:
             self.item.setYRange(*self.y, padding=0)
 
 
+def log_ticks(lo: float, hi: float, most: int = 6) -> list[tuple[float, str]]:
+    """Ticks for a log10 axis showing log10 values ``lo``..``hi``: decades, or 1-2-5 steps when
+    the range is short; at most about ``most`` labels, never fewer than two."""
+    first, last = int(np.floor(lo)), int(np.ceil(hi))
+    for mantissas in ((1.0,), (1.0, 3.0), (1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)):
+        values = [np.log10(m) + d for d in range(first, last + 1) for m in mantissas]
+        inside = [v for v in values if lo <= v <= hi]
+        if len(inside) >= 2:
+            break
+    stride = max(1, int(np.ceil(len(inside) / most)))
+    return [(v, f"{10 ** v:.3g}") for v in inside[::-1][::stride][::-1]]  # keep the top one
+
+
 class TimePlot(pg.PlotWidget):
     """A plot over training steps with named curves (created once) and change markers."""
 
@@ -180,7 +193,8 @@ class TimePlot(pg.PlotWidget):
         super().__init__(parent=parent)
         self.setTitle(title, size="10pt")
         self.plotItem.setLabel("bottom", "step")
-        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt",
+                                              brush=pg.mkBrush(27, 31, 39, 190))
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.markers = MarkerLayer(self.plotItem)
         self.log_y = log_y
@@ -192,12 +206,10 @@ class TimePlot(pg.PlotWidget):
         self._bounds: dict[str, tuple[float, float, float, float]] = {}
 
     def _style_log_axis(self) -> None:
-        """Log axes: decade ticks only (pyqtgraph labels every minor tick otherwise)."""
-        axis = self.plotItem.getAxis("left")
-        if self.log_y:
-            axis.setTickSpacing(major=1.0, minor=1.0)
-        else:
-            axis.setTickSpacing()
+        """Log axes get their own few ticks (:func:`log_ticks`; pyqtgraph labels every minor
+        tick of a short range, which piles up unreadable labels)."""
+        self._ticked: tuple | None = None
+        self.plotItem.getAxis("left").setTicks(None)
 
     def set_log(self, on: bool) -> None:
         self.log_y = bool(on)
@@ -243,3 +255,6 @@ class TimePlot(pg.PlotWidget):
         if self._bounds:
             b = np.array(list(self._bounds.values()))
             self.ranges.fit(b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max())
+            if self.log_y and self.ranges.y != self._ticked:
+                self._ticked = self.ranges.y
+                self.plotItem.getAxis("left").setTicks([log_ticks(*self.ranges.y)])

@@ -175,6 +175,8 @@ def test_buttons_use_standard_icons_not_missing_glyphs(qtbot, make_window):
 def _labels(plot: TimePlot, axis: str) -> list[str]:
     ax = plot.plotItem.getAxis(axis)
     lo, hi = plot.plotItem.viewRange()[0 if axis == "bottom" else 1]
+    if ax._tickLevels is not None:  # fixed ticks (log axes)
+        return [label for level in ax._tickLevels for v, label in level if lo <= v <= hi]
     out = []
     for spacing, values in ax.tickValues(lo, hi, 300):
         out += ax.tickStrings(values, ax.autoSIPrefixScale, spacing)
@@ -191,6 +193,22 @@ def test_single_point_gives_readable_ticks(qtbot):
         assert x1 - x0 >= 1.0 and y1 - y0 >= (1.0 if log else 0.03)
         labels = _labels(plot, "bottom") + _labels(plot, "left")
         assert labels and all(len(s) <= 6 for s in labels), labels
+        assert not log or 2 <= len(_labels(plot, "left")) <= 8, labels
+
+
+def test_log_axis_of_a_short_range_has_few_readable_labels(qtbot):
+    plot = TimePlot("loss", log_y=True)
+    qtbot.addWidget(plot)
+    plot.set_series("a", np.arange(100), np.linspace(0.75, 0.55, 100), "w")
+    plot.fit()
+    labels = _labels(plot, "left")
+    assert 2 <= len(labels) <= 6 and all(len(s) <= 5 for s in labels), labels
+    plot.set_series("a", np.arange(100), np.logspace(0, -7, 100), "w")
+    plot.fit()
+    labels = _labels(plot, "left")
+    assert 2 <= len(labels) <= 7 and "1" in labels, labels
+    plot.set_log(False)
+    assert plot.plotItem.getAxis("left")._tickLevels is None
     time.sleep(0)
 
 
