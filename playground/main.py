@@ -25,8 +25,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def make_app():
     from PySide6.QtWidgets import QApplication
     # the training thread hands the GIL back and forth around every compiled call; with the
-    # default 5 ms switch interval it waits that long whenever the UI thread is drawing
-    sys.setswitchinterval(0.001)
+    # default 5 ms switch interval it waits up to that long whenever the UI thread is drawing
+    sys.setswitchinterval(0.0002)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("NetworkPlayground")
     app.setApplicationName("playground")

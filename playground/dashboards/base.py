@@ -1,6 +1,7 @@
 """Shared pieces of the dashboards: the base class, colours, time plots with change markers."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,14 @@ LINE = {"width": 1}  # 1-pixel cosmetic lines paint several times faster; presen
 
 
 def pen(col: str) -> Any:
-    """A line pen of the current width."""
-    return pg.mkPen(col, width=LINE["width"])
+    """A line pen of the current width (made once per colour and width: dashboards ask for
+    their pens on every frame)."""
+    return _pen(col, LINE["width"])
+
+
+@functools.lru_cache(maxsize=256)
+def _pen(col: str, width: int) -> Any:
+    return pg.mkPen(col, width=width)
 
 
 def color(i: int) -> str:
@@ -193,8 +200,7 @@ class TimePlot(pg.PlotWidget):
         super().__init__(parent=parent)
         self.setTitle(title, size="10pt")
         self.plotItem.setLabel("bottom", "step")
-        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt",
-                                              brush=pg.mkBrush(27, 31, 39, 190))
+        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.markers = MarkerLayer(self.plotItem)
         self.log_y = log_y
