@@ -26,7 +26,7 @@ class History:
     ``hist_steps`` (k,).
     """
 
-    def __init__(self, capacity: int = 4000, hist_capacity: int = 120):
+    def __init__(self, capacity: int = 2000, hist_capacity: int = 120):
         self.capacity, self.hist_capacity = capacity, hist_capacity
         self.clear()
 
