@@ -225,6 +225,9 @@ class TrainingWorker(QObject):
     def _cmd_play(self) -> None:
         self.playing = self.session is not None and not self.session.finished
         self._next_chunk_t = 0.0
+        if self.session is not None and not self.playing:
+            self.status.emit("the run is finished: Reset trains again from new weights")
+            self._publish(None)  # the UI shows "not playing" again
 
     def _cmd_pause(self) -> None:
         self.playing = False

@@ -79,6 +79,9 @@ def test_finished_run_is_drawn_in_full(qtbot, make_window, monkeypatch, speed):
 
     qtbot.waitUntil(everything_drawn, timeout=5_000)
     assert not win.bar.play.isChecked()
+    qtbot.mouseClick(win.bar.play, Qt.LeftButton)  # Play on a finished run: nothing to do
+    qtbot.waitUntil(lambda: not win.bar.play.isChecked(), timeout=5_000)
+    assert "finished" in win.statusBar().currentMessage()
     assert "step 300" in win.bar.counter.text()
 
 
