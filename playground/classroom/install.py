@@ -124,7 +124,8 @@ class Classroom(QObject):
 
     # ------------------------------------------------------------ teacher actions
     def toggle_play(self) -> None:
-        self.window.bar.play.toggle()
+        if self.window.bar.play.isEnabled():   # disabled while the engine compiles
+            self.window.bar.play.toggle()
 
     def step(self) -> None:
         self.window.bar.step.click()

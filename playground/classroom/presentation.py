@@ -134,6 +134,10 @@ class _Presentation:
                         + scaled_font_rules(sheets, self.zoom))
         for dock, _ in self.was["docks"]:
             dock.setVisible(False)
+        bar = getattr(w, "bar", None)
+        if hasattr(bar, "set_compact"):   # the main window's training bar: fit 1280 px
+            self.was["bar_compact"] = bar.compact
+            bar.set_compact(True)
         self.style_plots()
         self.timer.start()
         w.showFullScreen()
@@ -159,6 +163,8 @@ class _Presentation:
             child.setFont(font)
         for dock, vis in was["docks"]:
             dock.setVisible(vis)
+        if "bar_compact" in was:
+            w.bar.set_compact(was["bar_compact"])
         if "central_min" in was and w.centralWidget() is not None:
             w.centralWidget().setMinimumWidth(was["central_min"])
             w.centralWidget().setMaximumWidth(was["central_max"])

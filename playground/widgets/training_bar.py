@@ -119,15 +119,32 @@ class TrainingBar(QWidget):
         self.device.currentTextChanged.connect(self.device_changed)
         lay_items += [("lr", self.lr), ("schedule", self.schedule), ("batch", self.batch),
                       ("device", self.device)]
+        self._secondary: list[QWidget] = []
         for name, w in lay_items:
-            lay.addWidget(QLabel(name))
+            label = QLabel(name)
+            lay.addWidget(label)
             lay.addWidget(w)
+            if name in self.SECONDARY:
+                self._secondary += [label, w]
         lay.addStretch(1)
         self.counter = QLabel("epoch 0 · step 0")
         self.counter.setObjectName("counter")
         self.rate = QLabel("0 steps/s")
         lay.addWidget(self.counter)
         lay.addWidget(self.rate)
+
+    # Controls hidden in compact mode (presentation on a 1280-pixel projector); the schedule and the
+    # batch size stay editable in the Optimizer tab.
+    SECONDARY = ("schedule", "batch", "device")
+
+    def set_compact(self, on: bool) -> None:
+        """Hide (or show again) the secondary controls so that the bar fits a narrow screen."""
+        for w in self._secondary:
+            w.setVisible(not on)
+
+    @property
+    def compact(self) -> bool:
+        return bool(self._secondary) and self._secondary[0].isHidden()
 
     @staticmethod
     def _spin(lo: int, hi: int, value: int, name: str, tip: str) -> QSpinBox:

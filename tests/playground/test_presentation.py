@@ -123,3 +123,20 @@ def test_log_axis_labels_thin_out_to_1_2_5_then_powers_of_ten():
     many = list(np.log10([1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 7e-3]))
     assert one_two_five(many, list("abcdefg")) == ["a", "", "", "d", "", "", ""]
     assert one_two_five(few[:3], ["a", "b", "c"]) == ["a", "b", "c"]
+
+
+def test_main_window_training_bar_fits_a_1280_projector_while_presenting(qtbot, make_window):
+    """Presentation hides the bar's secondary controls (schedule, batch, device) so that the bar
+    fits 1280 px at zoom 1.6; leaving presentation shows them again."""
+    from playground.classroom import apply_presentation
+    from tests.playground.test_window_fake import DESIGN as MAIN_DESIGN, _fake
+    win = make_window(MAIN_DESIGN, factory=_fake)
+    bar = win.bar
+    assert not bar.compact and not bar.schedule.isHidden()
+    apply_presentation(win, True, 1.6)
+    assert bar.compact
+    assert bar.schedule.isHidden() and bar.batch.isHidden() and bar.device.isHidden()
+    assert not bar.play.isHidden() and not bar.lr.isHidden()
+    assert bar.sizeHint().width() <= 1280
+    apply_presentation(win, False)
+    assert not bar.compact and not bar.schedule.isHidden() and not bar.batch.isHidden()
