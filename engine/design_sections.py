@@ -13,8 +13,9 @@ import math
 from typing import Any, Callable
 
 from engine.errors import BadInput
+from engine.layers.base import MAX_UNITS  # noqa: F401 - one limit for layers and designs
+from engine.layers.base import type_label as type_name  # JSON name of a value's type
 
-MAX_UNITS = 4096
 MAX_PARAMETERS = 20_000_000
 MAX_INPUT_DIM = 100_000
 MAX_EPOCHS = 1_000_000
@@ -26,23 +27,6 @@ TRAINING_DEFAULTS: dict[str, Any] = {"batch_size": 32, "epochs": 200, "shuffle":
                                      "early_stopping": None}
 EARLY_STOPPING_DEFAULTS: dict[str, Any] = {"monitor": "val_loss", "patience": 0,
                                            "restore_best": False, "min_delta": 0.0}
-
-
-def type_name(value: Any) -> str:
-    """JSON name of a value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
 
 
 def require_object(value: Any, path: str) -> dict[str, Any]:
