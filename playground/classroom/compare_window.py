@@ -84,6 +84,7 @@ class ComparisonWindow(QMainWindow):
         self.setFocusPolicy(Qt.StrongFocus)
         self.resize(1280, 720)
         self.controller.post("confusion", on="confusion" in self.details.names)
+        self.controller.post("uncertainty", on="uncertainty" in self.details.names)
         self.controller.post("build", designs=self.designs, labels=self.labels,
                              base_dirs=self.base_dirs, share_weights=share_weights)
 

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from playground.boundary import boundary_for, confusion_for
+from playground.dashboards.uncertainty import uncertainty_for
 from playground.classroom.weights import share_initial_weights
 from playground.history import Frame, History
 
@@ -69,6 +70,8 @@ class CompareWorker(QObject):
         self._boundaries: list[Any] = []
         self._confusions: list[Any] = []
         self.want_confusion = False
+        self._uncertainties: list[Any] = []
+        self.want_uncertainty = False
         self._boundary_every_s = boundary_every_s
         self._last_boundary_t = 0.0
         self._boundary_wait = boundary_every_s
@@ -192,6 +195,10 @@ class CompareWorker(QObject):
         """Also compute each run's confusion matrix (with the boundaries)."""
         self.want_confusion = bool(on)
 
+    def _cmd_uncertainty(self, on: bool) -> None:
+        """Also compute each run's MC-dropout band (1-D regression; with the boundaries)."""
+        self.want_uncertainty = bool(on)
+
     def _cmd_speed(self, steps: int) -> None:
         self.steps_per_chunk = max(0, int(steps))
 
@@ -283,6 +290,8 @@ class CompareWorker(QObject):
         self._boundaries = [boundary_for(s) for s in self.sessions]
         self._confusions = [confusion_for(s) if self.want_confusion else None
                             for s in self.sessions]
+        self._uncertainties = [uncertainty_for(s) if self.want_uncertainty else None
+                               for s in self.sessions]
         done = time.perf_counter()
         # keep the boundaries under about a fifth of the worker's time
         self._boundary_wait = max(self._boundary_every_s, 4.0 * (done - now))
@@ -297,8 +306,10 @@ class CompareWorker(QObject):
                 snap = old.runs[r].snapshot
             bnd = self._boundaries[r] if r < len(self._boundaries) else None
             cm = self._confusions[r] if r < len(self._confusions) else None
+            unc = self._uncertainties[r] if r < len(self._uncertainties) else None
             frames.append(Frame(snapshot=snap, history=self.histories[r].arrays(),
-                                markers=tuple(self.markers[r]), boundary=bnd, confusion=cm))
+                                markers=tuple(self.markers[r]), boundary=bnd, confusion=cm,
+                                extra={"uncertainty": unc} if unc is not None else {}))
         self._serial += 1
         frame = CompareFrame(runs=tuple(frames), labels=tuple(self.labels),
                              stopped=tuple(self.stopped), serial=self._serial,

@@ -11,6 +11,7 @@ from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDas
                                                WeightDashboard)
 from playground.dashboards.base import Dashboard
 from playground.dashboards.inspect_plots import BatchNormDashboard, ConfusionDashboard
+from playground.dashboards.uncertainty import UncertaintyDashboard
 
 #: lesson dashboard name -> (tab title, dashboard class)
 DETAILS: dict[str, tuple[str, type[Dashboard]]] = {
@@ -19,6 +20,7 @@ DETAILS: dict[str, tuple[str, type[Dashboard]]] = {
     "bn": ("Batch norm", BatchNormDashboard),
     "weights": ("Weights", WeightDashboard),
     "confusion": ("Confusion", ConfusionDashboard),
+    "uncertainty": ("Uncertainty", UncertaintyDashboard),
 }
 
 

@@ -23,7 +23,8 @@ ZOOMS = (1.25, 1.6, 2.0, 2.5)
 DASHBOARD_CLASSES = {"loss": "LossDashboard", "gradients": "GradientDashboard",
                      "activations": "ActivationDashboard", "dead": "DeadUnitsDashboard",
                      "weights": "WeightDashboard", "bn": "BatchNormDashboard",
-                     "boundary": "BoundaryDashboard", "confusion": "ConfusionDashboard"}
+                     "boundary": "BoundaryDashboard", "confusion": "ConfusionDashboard",
+                     "uncertainty": "UncertaintyDashboard"}
 DROPOUT_TYPES = ("dropout", "alpha_dropout")
 
 
