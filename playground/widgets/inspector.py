@@ -58,6 +58,17 @@ def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any],
     return w
 
 
+def edit_json_option(key: str, text: str, edit: Callable[[str, Any], Any],
+                     refuse: Callable[[str, BadInput], Any]) -> None:
+    """Parse a JSON-valued option typed by the user; refuse it in place when it is not JSON."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        refuse(key, BadInput(f"not valid JSON ({err.msg})", key))
+        return
+    edit(key, value)
+
+
 def set_editor_value(w: QWidget, val: Any) -> None:
     """Show ``val`` in an editor made by :func:`make_editor` without emitting."""
     w.blockSignals(True)
@@ -166,12 +177,7 @@ class Inspector(QWidget):
         self.error.hide()
 
     def _edit_json(self, key: str, text: str) -> None:
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as err:
-            self._refuse(key, BadInput(f"not valid JSON ({err.msg})", key))
-            return
-        self.edit(key, value)
+        edit_json_option(key, text, self.edit, self._refuse)
 
     def edit(self, key: str, value: Any) -> bool:
         """Validate ``key = value`` on the selected layer; commit it when the engine accepts it.

@@ -7,7 +7,6 @@ to the running session through the document (set_optimizer / set_schedule, with 
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any, Callable
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from engine.errors import BadInput
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
-from playground.widgets.inspector import make_editor, set_editor_value
+from playground.widgets.inspector import edit_json_option, make_editor, set_editor_value
 
 TIPS = {"learning_rate": "Step size of the optimiser (applied at the next step).",
         "beta_1": "Decay of the running mean of gradients (momentum).",
@@ -92,12 +91,7 @@ class SectionForm(QGroupBox):
         self.error.hide()
 
     def _edit_json(self, key: str, text: str) -> None:
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as err:
-            self._refuse(key, BadInput(f"not valid JSON ({err.msg})", key))
-            return
-        self.edit(key, value)
+        edit_json_option(key, text, self.edit, self._refuse)
 
     def edit(self, key: str, value: Any) -> bool:
         """Validate and commit ``section[key] = value``; False (message shown) when refused."""
