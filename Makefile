@@ -20,12 +20,13 @@ run: install
 	$(VENV)/bin/playground $(DESIGN)
 
 test: install
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests -m "not cudasim"
+	$(PY) -m pytest -q -p no:cacheprovider tests/engine -m "not cudasim"
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/playground
 	@if ls tests/cuda/test_*.py >/dev/null 2>&1; then \
 	  NUMBA_ENABLE_CUDASIM=1 $(PY) -m pytest -q -p no:cacheprovider tests/cuda -m cudasim; fi
 
 test-engine: install
-	$(PY) -m pytest -q tests/engine
+	$(PY) -m pytest -q -p no:cacheprovider tests/engine -m "not cudasim"
 
 test-app: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/playground

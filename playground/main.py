@@ -30,6 +30,8 @@ def make_app():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("NetworkPlayground")
     app.setApplicationName("playground")
+    from playground import gui_gc
+    gui_gc.install()  # collect garbage in the GUI thread only
     from playground.theme import ICON, apply_theme
     apply_theme(app)
     if ICON.is_file():

@@ -16,12 +16,13 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from playground.boundary import boundary_for, confusion_for
 from playground.dashboards.uncertainty import uncertainty_for
 from playground.classroom.weights import share_initial_weights
 from playground.history import Frame, History
+from playground.worker import ThreadController
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
 CHUNK_TARGET_S = 0.04
@@ -320,30 +321,10 @@ class CompareWorker(QObject):
             self._frame = frame
 
 
-class CompareController(QObject):
+class CompareController(ThreadController):
     """UI-side owner of the comparison's worker thread."""
 
+    thread_name = "compare-worker"
+
     def __init__(self, factory: SessionFactory, parent: QObject | None = None):
-        super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("compare-worker")
-        self.worker = CompareWorker(factory)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.loop)
-        self.thread.start()
-
-    def __repr__(self) -> str:
-        return f"CompareController({self.worker!r})"
-
-    def post(self, name: str, **kwargs: Any) -> None:
-        self.worker.post(name, **kwargs)
-
-    def latest(self) -> CompareFrame | None:
-        return self.worker.latest()
-
-    def shutdown(self, timeout_ms: int = 10000) -> None:
-        """Stop the loop and join the thread (idempotent)."""
-        if self.thread.isRunning():
-            self.worker.request_stop()
-            self.thread.quit()
-            self.thread.wait(timeout_ms)
+        super().__init__(CompareWorker(factory), parent)

@@ -3,7 +3,19 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import gc  # noqa: E402
+
 import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _gui_thread_gc(qapp):
+    """As in the app: Python's collector runs on a GUI-thread timer, never in a worker thread;
+    whatever a test left behind is collected here, in the GUI thread, before the next test."""
+    from playground import gui_gc
+    gui_gc.install()
+    yield
+    gc.collect()
 
 
 @pytest.fixture
