@@ -10,6 +10,9 @@ import llvmlite.binding as llvm
 import numpy as np
 from numba import njit, types
 
+from engine.kernels.cpu.simd import (LANES, v8_add, v8_load, v8_madd, v8_store, v8_store_strided,
+                                     v8_zero, zero_of)
+
 # Below this many multiply-adds, BLAS call overhead dominates: hand loops win.
 BLAS_MIN_WORK = 32 * 32 * 32
 # Below this many multiply-adds a product runs on one BLAS thread. OpenBLAS itself threads from
@@ -59,6 +62,107 @@ def blas_dot(a, b, out, work):
 
 
 @njit(cache=True, nogil=True)
+def small_forward(x, w, b, use_bias, y, nb, din, dout):
+    """y (nb, dout) = x (nb, din) @ w (din, dout) + b by 8-column register blocks.
+
+    Each output is ``b[j]`` (or 0) plus the products over k in order, as the scalar loop sums it.
+    """
+    nj8 = dout - dout % LANES
+    for r in range(nb):
+        xo = r * din
+        yo = r * dout
+        for j0 in range(0, nj8, LANES):
+            acc = v8_load(b, j0) if use_bias else v8_zero(y)
+            for k in range(din):
+                acc = v8_madd(acc, x[xo + k], v8_load(w, k * dout + j0))
+            v8_store(y, yo + j0, acc)
+        for j in range(nj8, dout):
+            a = b[j] if use_bias else zero_of(y)
+            for k in range(din):
+                a += x[xo + k] * w[k * dout + j]
+            y[yo + j] = a
+
+
+@njit(cache=True, nogil=True)
+def small_dx(w, g, dx, wt, nb, din, dout):
+    """dx (nb, din) = g (nb, dout) @ w.T, summed over j in order; ``wt`` (>= din*dout) is scratch
+    for w.T (din, dout) -> (dout, din) so that 8 inputs load as one vector."""
+    nk8 = din - din % LANES
+    if nk8 > 0:
+        for k in range(din):
+            for j in range(dout):
+                wt[j * din + k] = w[k * dout + j]
+    for r in range(nb):
+        xo = r * din
+        go = r * dout
+        for k0 in range(0, nk8, LANES):
+            acc = v8_zero(dx)
+            for j in range(dout):
+                acc = v8_madd(acc, g[go + j], v8_load(wt, j * din + k0))
+            v8_store(dx, xo + k0, acc)
+        for k in range(nk8, din):
+            a = zero_of(dx)
+            for j in range(dout):
+                a += g[go + j] * w[k * dout + j]
+            dx[xo + k] = a
+
+
+@njit(cache=True, nogil=True)
+def small_dw(x, g, dw, nb, din, dout):
+    """dw (din, dout) = x.T @ g, each element summed over the rows in order (from 0).
+
+    Full 8-column blocks take two kernel rows at a time (one load of g for both); the last
+    dout % 8 columns run 8 kernel rows per vector and scatter the lanes to their column.
+    """
+    nj8 = dout - dout % LANES
+    for k in range(0, din - 1, 2):
+        for j0 in range(0, nj8, LANES):
+            a0 = v8_zero(dw)
+            a1 = v8_zero(dw)
+            for r in range(nb):
+                gv = v8_load(g, r * dout + j0)
+                a0 = v8_madd(a0, x[r * din + k], gv)
+                a1 = v8_madd(a1, x[r * din + k + 1], gv)
+            v8_store(dw, k * dout + j0, a0)
+            v8_store(dw, (k + 1) * dout + j0, a1)
+    if din % 2 == 1:
+        k = din - 1
+        for j0 in range(0, nj8, LANES):
+            a0 = v8_zero(dw)
+            for r in range(nb):
+                a0 = v8_madd(a0, x[r * din + k], v8_load(g, r * dout + j0))
+            v8_store(dw, k * dout + j0, a0)
+    nk8 = din - din % LANES
+    for j in range(nj8, dout):
+        for k0 in range(0, nk8, LANES):
+            acc = v8_zero(dw)
+            for r in range(nb):
+                acc = v8_madd(acc, g[r * dout + j], v8_load(x, r * din + k0))
+            v8_store_strided(dw, k0 * dout + j, dout, acc)
+        for k in range(nk8, din):
+            a = zero_of(dw)
+            for r in range(nb):
+                a += x[r * din + k] * g[r * dout + j]
+            dw[k * dout + j] = a
+
+
+@njit(cache=True, nogil=True)
+def bias_grad(g, db, nb, dout):
+    """db (dout,) = sum over the nb rows of g (nb, dout), in row order."""
+    nj8 = dout - dout % LANES
+    for j0 in range(0, nj8, LANES):
+        acc = v8_zero(db)
+        for r in range(nb):
+            acc = v8_add(acc, v8_load(g, r * dout + j0))
+        v8_store(db, j0, acc)
+    for j in range(nj8, dout):
+        a = zero_of(db)
+        for r in range(nb):
+            a += g[r * dout + j]
+        db[j] = a
+
+
+@njit(cache=True, nogil=True)
 def dense_forward(x, w, b, use_bias, y, nb, din, dout):
     """y (nb, dout) = x (nb, din) @ w (din, dout) + b (dout,) (bias only when ``use_bias``)."""
     if nb * din * dout >= BLAS_MIN_WORK:
@@ -70,16 +174,7 @@ def dense_forward(x, w, b, use_bias, y, nb, din, dout):
                 for j in range(dout):
                     y[r * dout + j] += b[j]
         return
-    for r in range(nb):
-        xo = r * din
-        yo = r * dout
-        for j in range(dout):
-            y[yo + j] = b[j] if use_bias else 0.0
-        for k in range(din):
-            xv = x[xo + k]
-            ko = k * dout
-            for j in range(dout):
-                y[yo + j] += xv * w[ko + j]
+    small_forward(x, w, b, use_bias, y, nb, din, dout)
 
 
 @njit(cache=True, nogil=True)
@@ -96,35 +191,11 @@ def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
             blas_dot(g2, w2.T, dx[:nb * din].reshape((nb, din)), nb * din * dout)
     else:
         if want_dx:
-            # dw serves as scratch for w.T so that the inner loops run over contiguous memory
-            for k in range(din):
-                for j in range(dout):
-                    dw[j * din + k] = w[k * dout + j]
-            for r in range(nb):
-                xo = r * din
-                go = r * dout
-                for k in range(din):
-                    dx[xo + k] = 0.0
-                for j in range(dout):
-                    gv = g[go + j]
-                    jo = j * din
-                    for k in range(din):
-                        dx[xo + k] += gv * dw[jo + k]
-        for i in range(din * dout):
-            dw[i] = 0.0
-        for r in range(nb):
-            for k in range(din):
-                xv = x[r * din + k]
-                ko = k * dout
-                go = r * dout
-                for j in range(dout):
-                    dw[ko + j] += xv * g[go + j]
+            # dw serves as scratch for w.T before it receives the kernel gradient
+            small_dx(w, g, dx, dw, nb, din, dout)
+        small_dw(x, g, dw, nb, din, dout)
     if use_bias:
-        for j in range(dout):
-            db[j] = 0.0
-        for r in range(nb):
-            for j in range(dout):
-                db[j] += g[r * dout + j]
+        bias_grad(g, db, nb, dout)
 
 
 @njit(cache=True, nogil=True)
