@@ -1,5 +1,8 @@
 """The worker thread with a stand-in session: commands, frames, markers, errors."""
+import threading
+
 import pytest
+from PySide6.QtCore import QObject
 
 from playground.worker import TrainingController
 from tests.playground.fakes import FakeSession
@@ -38,10 +41,28 @@ def test_play_publishes_frames_and_markers(qtbot, controller):
     assert session.lr == 0.05
 
 
+class _Receiver(QObject):
+    """Receives worker signals the way the app does: a bound method of a QObject that lives in the
+    GUI thread, so the call is queued to that thread. (PySide6 runs a plain function or lambda,
+    and pytest-qt's waitSignal blocker, in the emitting thread: a blocker on a worker signal can
+    quit its event loop before the loop starts and then wait forever.)"""
+
+    def __init__(self):
+        super().__init__()
+        self.got: list[tuple[str, str]] = []
+
+    def on_error(self, text: str) -> None:
+        self.got.append((text, threading.current_thread().name))
+
+
 def test_error_in_worker_is_reported_and_thread_survives(qtbot, controller):
-    with qtbot.waitSignal(controller.worker.error, timeout=15_000) as blocker:
-        controller.post("lr", value=0.1)  # no session yet: reported, not fatal
-    assert "no trained model yet" in blocker.args[0]
+    receiver = _Receiver()
+    controller.worker.error.connect(receiver.on_error)
+    controller.post("lr", value=0.1)  # no session yet: reported, not fatal
+    _wait(qtbot, lambda: len(receiver.got) > 0)
+    text, thread = receiver.got[0]
+    assert "no trained model yet" in text
+    assert thread == threading.main_thread().name  # delivered in the GUI thread
     controller.post("build", design={})
     controller.post("step", n=3)
     _wait(qtbot, lambda: controller.latest() is not None and controller.latest().snapshot
