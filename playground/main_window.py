@@ -20,6 +20,7 @@ from playground.dashboards.base import Dashboard
 from playground.dashboards.inspect_plots import (BatchNormDashboard, BoundaryDashboard,
                                                  ConfusionDashboard)
 from playground.dashboards.training import GradientDashboard, LossDashboard
+from playground.dashboards.uncertainty import UncertaintyDashboard
 from playground.document import DesignDocument, DocEvent
 from playground.file_actions import FileActions
 from playground.widgets.data_panel import DataPanel
@@ -130,13 +131,17 @@ class MainWindow(QMainWindow):
         self._tabs_left = ((data, summ), (data, opt))
         self.dashboards: list[Dashboard] = [
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
-            DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard()]
+            DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard(),
+            UncertaintyDashboard()]
         docks = [self._dock(d.title, d, right) for d in self.dashboards]
-        loss, bound, grad, act, dead, bn, weights, conf = docks
+        loss, bound, grad, act, dead, bn, weights, conf, unc = docks
+        # the MC-dropout band costs ~30 predictions per refresh: computed only while it shows
+        unc.visibilityChanged.connect(
+            lambda shown: self.controller.post("uncertainty", on=bool(shown)))
         self.splitDockWidget(loss, bound, Qt.Horizontal)
         self.splitDockWidget(loss, grad, Qt.Vertical)
         self.splitDockWidget(bound, act, Qt.Vertical)
-        self._tabs = ((grad, dead), (act, bn), (act, weights), (bound, conf))
+        self._tabs = ((grad, dead), (act, bn), (act, weights), (bound, conf), (bound, unc))
         self.centralWidget().setMinimumWidth(340)
         self.resizeDocks([pal, loss, bound], [250, 480, 480], Qt.Horizontal)
 
@@ -322,6 +327,9 @@ class MainWindow(QMainWindow):
         self._tab_checked = True
         if frame.boundary is None and frame.confusion is not None:
             self.docks["Confusion matrix"].raise_()
+        elif frame.boundary is not None and frame.boundary.kind == "curve" and _has_dropout(
+                self.applied):
+            self.docks["Uncertainty"].raise_()  # 1-D regression with dropout: MC dropout
         elif frame.boundary is not None:
             self.docks["Decision boundary"].raise_()
 
@@ -430,3 +438,9 @@ class MainWindow(QMainWindow):
             box.close()
         self.dialogs.clear()
 
+
+def _has_dropout(design: dict | None) -> bool:
+    """True when the design has an enabled dropout layer with a rate above zero."""
+    layers = ((design or {}).get("model") or {}).get("layers") or []
+    return any(isinstance(l, dict) and l.get("type") in ("dropout", "alpha_dropout")
+               and l.get("enabled", True) and float(l.get("rate") or 0.0) > 0.0 for l in layers)

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from playground.boundary import boundary_for, confusion_for
+from playground.dashboards.uncertainty import uncertainty_for
 from playground.history import Frame, History
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
@@ -27,7 +28,7 @@ FRAME_S = 1 / 30  # the pace of "steps per frame": one chunk per UI frame
 AUTO_EPOCHS_PER_S = 20.0  # auto: the default 100-epoch run takes about five seconds to watch
 AUTO_MIN_STEPS_PER_S = 30.0
 NO_SESSION_COMMANDS = ("build", "noop", "speed", "pause", "play", "refresh", "step", "epoch",
-                       "reset")
+                       "reset", "uncertainty")
 LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm", "momentum",
                      "epsilon", "renorm_momentum", "rmax", "dmax", "stddev", "alpha", "lower",
                      "upper")
@@ -72,6 +73,9 @@ class TrainingWorker(QObject):
         self._last_boundary_t = 0.0
         self._boundary = None
         self._confusion = None
+        # MC-dropout band (1-D regression), computed with the boundary while its dashboard shows
+        self.want_uncertainty = False
+        self._uncertainty = None
         self._rate: list[tuple[float, int]] = []
         self.device = "cpu"
         self._last_snap: Any = None
@@ -210,6 +214,17 @@ class TrainingWorker(QObject):
         self._publish(self._initial_snapshot())
         self.built.emit({"device": device})
         self.status.emit("ready")
+
+    def _cmd_uncertainty(self, on: bool) -> None:
+        """Compute the MC-dropout band (with the boundary's cadence) while ``on``."""
+        self.want_uncertainty = bool(on)
+        if not on:
+            if self._uncertainty is not None:
+                self._uncertainty = None
+                self._dirty = True  # the next frame goes without it
+        elif self.session is not None:
+            self._update_boundary(force=True)
+            self._publish(None)
 
     def _cmd_refresh(self) -> None:
         """Recompute the boundary and confusion matrix now and republish."""
@@ -381,6 +396,7 @@ class TrainingWorker(QObject):
         self._last_boundary_t = now
         self._boundary = boundary_for(self.session)
         self._confusion = confusion_for(self.session)
+        self._uncertainty = uncertainty_for(self.session) if self.want_uncertainty else None
 
     def _publish(self, snap: Any) -> None:
         if snap is None:
@@ -389,10 +405,13 @@ class TrainingWorker(QObject):
         self._dirty = False
         self._last_publish = time.perf_counter()
         self._serial += 1
+        extra = {"steps_per_s": self.steps_per_second(), "playing": self.playing,
+                 "device": self.device}
+        if self._uncertainty is not None:
+            extra["uncertainty"] = self._uncertainty
         frame = Frame(snapshot=snap, history=self.history.arrays(), markers=tuple(self.markers),
                       boundary=self._boundary, confusion=self._confusion, serial=self._serial,
-                      extra={"steps_per_s": self.steps_per_second(), "playing": self.playing,
-                             "device": self.device})
+                      extra=extra)
         with self._lock:
             self._frame = frame
         if self.ui_sync and self.playing:

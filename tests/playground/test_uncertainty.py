@@ -119,3 +119,42 @@ def test_lesson_dashboard_is_registered_and_fed_per_run(qtbot):
         win.shutdown()
         assert not win.controller.thread.isRunning()
         win.deleteLater()
+
+
+def _shows(dock):
+    """A dock is on screen (Qt moves the docks of unselected tabs out of view, still 'visible')."""
+    return not dock.visibleRegion().isEmpty()
+
+
+def test_main_window_shows_the_band_for_1d_regression_with_dropout(qtbot, make_window):
+    win = make_window(sine_design())
+    unc_dock, unc_dash = win.docks["Uncertainty"], win.dashboards[-1]
+    assert unc_dash.title == "Uncertainty"
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=120_000)
+    # 1-D regression with dropout: the Uncertainty tab comes forward and the worker computes it
+    qtbot.waitUntil(lambda: _shows(unc_dock) and win.worker.want_uncertainty, timeout=10_000)
+    win.controller.post("step", n=200)
+    qtbot.waitUntil(lambda: win.controller.latest().snapshot is not None
+                    and win.controller.latest().snapshot.step >= 200, timeout=60_000)
+    qtbot.waitUntil(lambda: unc_dash.shown is not None and unc_dash.frames_drawn > 0,
+                    timeout=10_000)
+    assert np.any(unc_dash.shown.std > 0) and len(unc_dash.points.getData()[0]) == 100
+    # hidden behind another tab: the worker stops computing it and frames no longer carry it
+    win.docks["Decision boundary"].raise_()
+    qtbot.waitUntil(lambda: not win.worker.want_uncertainty, timeout=10_000)
+    win.controller.post("refresh")
+    qtbot.waitUntil(lambda: "uncertainty" not in win.controller.latest().extra, timeout=10_000)
+    assert not _shows(unc_dock) and _shows(win.docks["Decision boundary"])
+
+
+def test_main_window_keeps_the_boundary_forward_without_dropout(qtbot, make_window):
+    design = sine_design()
+    design["model"]["layers"] = [dict(l, rate=0.0) if l["type"] == "dropout" else l
+                                 for l in design["model"]["layers"]]
+    win = make_window(design)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None
+                    and win.controller.latest().boundary is not None, timeout=120_000)
+    qtbot.waitUntil(lambda: win._tab_checked, timeout=10_000)
+    assert _shows(win.docks["Decision boundary"]) and not _shows(win.docks["Uncertainty"])
+    assert not win.worker.want_uncertainty
+    assert "uncertainty" not in win.controller.latest().extra

@@ -35,7 +35,9 @@ def test_play_feeds_every_dashboard_and_the_timer_keeps_firing(qtbot, make_windo
     qtbot.mouseClick(win.bar.play, Qt.LeftButton)
     assert not win.bar.play.isChecked()
     drawn = {type(d).__name__: d.frames_drawn for d in win.dashboards}
-    missing = [name for name, n in drawn.items() if n == 0 and name != "BatchNormDashboard"]
+    # no BN layer and no 1-D regression data here: nothing for those two to draw
+    missing = [name for name, n in drawn.items()
+               if n == 0 and name not in ("BatchNormDashboard", "UncertaintyDashboard")]
     assert not missing, drawn
     assert "step" in win.bar.counter.text()
 
