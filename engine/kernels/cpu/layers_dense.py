@@ -63,78 +63,122 @@ def blas_dot(a, b, out, work):
 
 @njit(cache=True, nogil=True)
 def small_forward(x, w, b, use_bias, y, nb, din, dout):
-    """y (nb, dout) = x (nb, din) @ w (din, dout) + b by 8-column register blocks.
+    """y (nb, dout) = x (nb, din) @ w (din, dout) + b by 8-column register blocks, two rows at a
+    time (one load of w for both); the last dout % 8 columns and an odd last row run scalar.
 
     Each output is ``b[j]`` (or 0) plus the products over k in order, as the scalar loop sums it.
     """
     nj8 = dout - dout % LANES
-    for r in range(nb):
+    r = 0
+    while r + 1 < nb:
         xo = r * din
         yo = r * dout
-        for j0 in range(0, nj8, LANES):
-            acc = v8_load(b, j0) if use_bias else v8_zero(y)
+        for j0_ in range(nj8 // LANES):
+            j0 = j0_ * LANES
+            a0 = v8_load(b, j0) if use_bias else v8_zero(y)
+            a1 = a0
             for k in range(din):
-                acc = v8_madd(acc, x[xo + k], v8_load(w, k * dout + j0))
-            v8_store(y, yo + j0, acc)
+                wv = v8_load(w, k * dout + j0)
+                a0 = v8_madd(a0, x[xo + k], wv)
+                a1 = v8_madd(a1, x[xo + din + k], wv)
+            v8_store(y, yo + j0, a0)
+            v8_store(y, yo + dout + j0, a1)
         for j in range(nj8, dout):
-            a = b[j] if use_bias else zero_of(y)
+            s0 = b[j] if use_bias else zero_of(y)
+            s1 = s0
             for k in range(din):
-                a += x[xo + k] * w[k * dout + j]
-            y[yo + j] = a
+                wk = w[k * dout + j]
+                s0 += x[xo + k] * wk
+                s1 += x[xo + din + k] * wk
+            y[yo + j] = s0
+            y[yo + dout + j] = s1
+        r += 2
+    if nb % 2 == 1:
+        xo = (nb - 1) * din
+        yo = (nb - 1) * dout
+        for j0_ in range(nj8 // LANES):
+            j0 = j0_ * LANES
+            a0 = v8_load(b, j0) if use_bias else v8_zero(y)
+            for k in range(din):
+                a0 = v8_madd(a0, x[xo + k], v8_load(w, k * dout + j0))
+            v8_store(y, yo + j0, a0)
+        for j in range(nj8, dout):
+            s0 = b[j] if use_bias else zero_of(y)
+            for k in range(din):
+                s0 += x[xo + k] * w[k * dout + j]
+            y[yo + j] = s0
 
 
 @njit(cache=True, nogil=True)
 def small_dx(w, g, dx, wt, nb, din, dout):
-    """dx (nb, din) = g (nb, dout) @ w.T, summed over j in order; ``wt`` (>= din*dout) is scratch
-    for w.T (din, dout) -> (dout, din) so that 8 inputs load as one vector."""
+    """dx (nb, din) = g (nb, dout) @ w.T, summed over j in order, two rows at a time; ``wt``
+    (>= din*dout) is scratch for w.T (dout, din) so that 8 inputs load as one vector."""
     nk8 = din - din % LANES
     if nk8 > 0:
         for k in range(din):
             for j in range(dout):
                 wt[j * din + k] = w[k * dout + j]
-    for r in range(nb):
+    r = 0
+    while r + 1 < nb:
         xo = r * din
         go = r * dout
-        for k0 in range(0, nk8, LANES):
-            acc = v8_zero(dx)
+        for k0_ in range(nk8 // LANES):
+            k0 = k0_ * LANES
+            a0 = v8_zero(dx)
+            a1 = a0
             for j in range(dout):
-                acc = v8_madd(acc, g[go + j], v8_load(wt, j * din + k0))
-            v8_store(dx, xo + k0, acc)
+                wv = v8_load(wt, j * din + k0)
+                a0 = v8_madd(a0, g[go + j], wv)
+                a1 = v8_madd(a1, g[go + dout + j], wv)
+            v8_store(dx, xo + k0, a0)
+            v8_store(dx, xo + din + k0, a1)
         for k in range(nk8, din):
-            a = zero_of(dx)
+            s0 = zero_of(dx)
+            s1 = s0
             for j in range(dout):
-                a += g[go + j] * w[k * dout + j]
-            dx[xo + k] = a
+                wk = w[k * dout + j]
+                s0 += g[go + j] * wk
+                s1 += g[go + dout + j] * wk
+            dx[xo + k] = s0
+            dx[xo + din + k] = s1
+        r += 2
+    if nb % 2 == 1:
+        xo = (nb - 1) * din
+        go = (nb - 1) * dout
+        for k0_ in range(nk8 // LANES):
+            k0 = k0_ * LANES
+            a0 = v8_zero(dx)
+            for j in range(dout):
+                a0 = v8_madd(a0, g[go + j], v8_load(wt, j * din + k0))
+            v8_store(dx, xo + k0, a0)
+        for k in range(nk8, din):
+            s0 = zero_of(dx)
+            for j in range(dout):
+                s0 += g[go + j] * w[k * dout + j]
+            dx[xo + k] = s0
 
 
 @njit(cache=True, nogil=True)
 def small_dw(x, g, dw, nb, din, dout):
     """dw (din, dout) = x.T @ g, each element summed over the rows in order (from 0).
 
-    Full 8-column blocks take two kernel rows at a time (one load of g for both); the last
+    Full 8-column blocks take four kernel rows at a time (one load of g for all); the last
     dout % 8 columns run 8 kernel rows per vector and scatter the lanes to their column.
     """
     nj8 = dout - dout % LANES
-    for k in range(0, din - 1, 2):
-        for j0 in range(0, nj8, LANES):
-            a0 = v8_zero(dw)
-            a1 = v8_zero(dw)
-            for r in range(nb):
-                gv = v8_load(g, r * dout + j0)
-                a0 = v8_madd(a0, x[r * din + k], gv)
-                a1 = v8_madd(a1, x[r * din + k + 1], gv)
-            v8_store(dw, k * dout + j0, a0)
-            v8_store(dw, (k + 1) * dout + j0, a1)
-    if din % 2 == 1:
-        k = din - 1
-        for j0 in range(0, nj8, LANES):
+    for j0_ in range(nj8 // LANES):
+        j0 = j0_ * LANES
+        for k4 in range(din // 4):
+            _dw_block4(x, g, dw, 4 * k4, j0, nb, din, dout)
+        for k in range(din - din % 4, din):
             a0 = v8_zero(dw)
             for r in range(nb):
                 a0 = v8_madd(a0, x[r * din + k], v8_load(g, r * dout + j0))
             v8_store(dw, k * dout + j0, a0)
     nk8 = din - din % LANES
     for j in range(nj8, dout):
-        for k0 in range(0, nk8, LANES):
+        for k0_ in range(nk8 // LANES):
+            k0 = k0_ * LANES
             acc = v8_zero(dw)
             for r in range(nb):
                 acc = v8_madd(acc, g[r * dout + j], v8_load(x, r * din + k0))
@@ -147,10 +191,32 @@ def small_dw(x, g, dw, nb, din, dout):
 
 
 @njit(cache=True, nogil=True)
+def _dw_block4(x, g, dw, k, j0, nb, din, dout):
+    """dw[k:k+4, j0:j0+8] of small_dw."""
+    a0 = v8_zero(dw)
+    a1 = a0
+    a2 = a0
+    a3 = a0
+    for r in range(nb):
+        gv = v8_load(g, r * dout + j0)
+        xo = r * din + k
+        a0 = v8_madd(a0, x[xo], gv)
+        a1 = v8_madd(a1, x[xo + 1], gv)
+        a2 = v8_madd(a2, x[xo + 2], gv)
+        a3 = v8_madd(a3, x[xo + 3], gv)
+    ko = k * dout + j0
+    v8_store(dw, ko, a0)
+    v8_store(dw, ko + dout, a1)
+    v8_store(dw, ko + 2 * dout, a2)
+    v8_store(dw, ko + 3 * dout, a3)
+
+
+@njit(cache=True, nogil=True)
 def bias_grad(g, db, nb, dout):
     """db (dout,) = sum over the nb rows of g (nb, dout), in row order."""
     nj8 = dout - dout % LANES
-    for j0 in range(0, nj8, LANES):
+    for j0_ in range(nj8 // LANES):
+        j0 = j0_ * LANES
         acc = v8_zero(db)
         for r in range(nb):
             acc = v8_add(acc, v8_load(g, r * dout + j0))
@@ -163,32 +229,44 @@ def bias_grad(g, db, nb, dout):
 
 
 @njit(cache=True, nogil=True)
+def blas_forward(x, w, b, use_bias, y, nb, din, dout):
+    """dense_forward through BLAS (products of at least BLAS_MIN_WORK multiply-adds)."""
+    # np.dot with an output writes in place: no temporary result, no copy
+    blas_dot(x[:nb * din].reshape((nb, din)), w[:din * dout].reshape((din, dout)),
+             y[:nb * dout].reshape((nb, dout)), nb * din * dout)
+    if use_bias:
+        for r in range(nb):
+            for j in range(dout):
+                y[r * dout + j] += b[j]
+
+
+@njit(cache=True, nogil=True)
+def blas_backward(x, w, g, dx, dw, want_dx, nb, din, dout):
+    """dw = x.T @ g and dx = g @ w.T (if ``want_dx``) through BLAS."""
+    x2 = x[:nb * din].reshape((nb, din))
+    g2 = g[:nb * dout].reshape((nb, dout))
+    # transposed views are F-ordered: BLAS reads them with a transpose flag (no copies), and
+    # the products land in place (no temporaries)
+    blas_dot(x2.T, g2, dw[:din * dout].reshape((din, dout)), nb * din * dout)
+    if want_dx:
+        w2 = w[:din * dout].reshape((din, dout))
+        blas_dot(g2, w2.T, dx[:nb * din].reshape((nb, din)), nb * din * dout)
+
+
+@njit(cache=True, nogil=True)
 def dense_forward(x, w, b, use_bias, y, nb, din, dout):
     """y (nb, dout) = x (nb, din) @ w (din, dout) + b (dout,) (bias only when ``use_bias``)."""
     if nb * din * dout >= BLAS_MIN_WORK:
-        # np.dot with an output writes in place: no temporary result, no copy
-        blas_dot(x[:nb * din].reshape((nb, din)), w[:din * dout].reshape((din, dout)),
-                 y[:nb * dout].reshape((nb, dout)), nb * din * dout)
-        if use_bias:
-            for r in range(nb):
-                for j in range(dout):
-                    y[r * dout + j] += b[j]
-        return
-    small_forward(x, w, b, use_bias, y, nb, din, dout)
+        blas_forward(x, w, b, use_bias, y, nb, din, dout)
+    else:
+        small_forward(x, w, b, use_bias, y, nb, din, dout)
 
 
 @njit(cache=True, nogil=True)
 def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
     """dw (din, dout) = x.T @ g, db (dout,) = sum g, dx (nb, din) = g @ w.T (if ``want_dx``)."""
     if nb * din * dout >= BLAS_MIN_WORK:
-        x2 = x[:nb * din].reshape((nb, din))
-        g2 = g[:nb * dout].reshape((nb, dout))
-        # transposed views are F-ordered: BLAS reads them with a transpose flag (no copies), and
-        # the products land in place (no temporaries)
-        blas_dot(x2.T, g2, dw[:din * dout].reshape((din, dout)), nb * din * dout)
-        if want_dx:
-            w2 = w[:din * dout].reshape((din, dout))
-            blas_dot(g2, w2.T, dx[:nb * din].reshape((nb, din)), nb * din * dout)
+        blas_backward(x, w, g, dx, dw, want_dx, nb, din, dout)
     else:
         if want_dx:
             # dw serves as scratch for w.T before it receives the kernel gradient
