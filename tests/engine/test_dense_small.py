@@ -141,3 +141,56 @@ def test_vectors_on_strided_arrays():
     assert np.array_equal(dst[2:18:2], base[::2][2:10])
     assert np.all(dst[1::2] == 0) and dst[0] == 0
     assert np.array_equal(dst2[::3], base[::2][:8])
+
+
+# ----------------------------------------------------------- other kernels of the small step (B)
+
+def _special_values(rng, dtype, n=2000):
+    v = (rng.standard_normal(n) * rng.choice([1e-3, 1.0, 30.0, 800.0], n)).astype(dtype)
+    v[:8] = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 40.0]
+    return v
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_kernels_equal_the_float64_formula(dtype):
+    """ReLU forward/backward in the arrays' dtype give the bits of the float64 expressions
+    ``x if x > 0 else 0`` and ``g * (1.0 if x > 0 else 0.0)`` rounded to the dtype."""
+    from engine.kernels.cpu.layers_act import RELU, act_backward, act_forward
+
+    rng = np.random.default_rng(3)
+    x = _special_values(rng, dtype)
+    g = _special_values(rng, dtype)[::-1].copy()
+    n = x.shape[0]
+    e = np.zeros(n, dtype)
+    y = np.empty(n, dtype)
+    act_forward(RELU, x, y, e, 0.0, 0.0, e, True, 0, 0, 0, n, 1)
+    x64 = x.astype(np.float64)
+    ref_y = np.where(x64 > 0.0, x64, 0.0).astype(dtype)
+    assert np.array_equal(_bits(y), _bits(ref_y))
+    dx = np.empty(n, dtype)
+    act_backward(RELU, x, y, g, dx, e, e, 0.0, e, False, n, 1)
+    with np.errstate(invalid="ignore"):
+        ref_dx = (g.astype(np.float64) * np.where(x64 > 0.0, 1.0, 0.0)).astype(dtype)
+    assert np.array_equal(np.isnan(dx), np.isnan(ref_dx))
+    ok = ~np.isnan(dx)
+    assert np.array_equal(_bits(dx[ok]), _bits(ref_dx[ok]))
+
+
+def test_fused_sigmoid_bce_shares_one_exp_with_equal_bits():
+    """The fused sigmoid + BCE term and gradient from one exp equal the two-exp forms."""
+    from engine.kernels.cpu.losses import _log1p_exp, _sigmoid, _softplus_sigmoid
+
+    @njit
+    def both(v, out):
+        for i in range(v.shape[0]):
+            out[0, i], out[1, i] = _softplus_sigmoid(v[i])
+            out[2, i] = _log1p_exp(v[i])
+            out[3, i] = _sigmoid(v[i])
+
+    v = _special_values(np.random.default_rng(4), np.float64)
+    out = np.empty((4, v.shape[0]))
+    both(v, out)
+    assert np.array_equal(out[0], out[2], equal_nan=True)
+    assert np.array_equal(out[1], out[3], equal_nan=True)
+    assert np.array_equal(_bits(out[0][~np.isnan(out[0])]), _bits(out[2][~np.isnan(out[2])]))
+    assert np.array_equal(_bits(out[1][~np.isnan(out[1])]), _bits(out[3][~np.isnan(out[3])]))

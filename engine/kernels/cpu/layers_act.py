@@ -10,6 +10,7 @@ import math
 
 from numba import njit
 
+from engine.kernels.cpu.simd import zero_of
 from engine.rng import uniform01
 
 LINEAR, RELU, LEAKY_RELU, PRELU, RRELU, ELU, SELU, GELU = 0, 1, 2, 3, 4, 5, 6, 7
@@ -96,7 +97,7 @@ def softmax_rows(x, y, nb, dim):
             y[o + j] = y[o + j] / s
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def act_forward(code, x, y, alpha, p1, p2, slope, training, seed, step, key, nb, dim):
     """y = f(x) over nb*dim elements. ``alpha`` (dim,) PReLU slopes; p1 = alpha / lower,
     p2 = upper (rrelu); ``slope`` (nb*dim) receives rrelu's slopes (random in training, their
@@ -110,9 +111,10 @@ def act_forward(code, x, y, alpha, p1, p2, slope, training, seed, step, key, nb,
             for i in range(n):
                 y[i] = math.tanh(x[i])
     elif code == RELU:
+        z = zero_of(y)  # a zero of the arrays' dtype: no float64 round trip per element
         for i in range(n):
             v = x[i]
-            y[i] = v if v > 0.0 else 0.0
+            y[i] = v if v > z else z
     elif code == PRELU:
         for r in range(nb):
             for j in range(dim):
@@ -169,7 +171,7 @@ def act_derivative(code, v, out, p1):
     return 1.0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def act_backward(code, x, y, g, dx, alpha, dalpha, p1, slope, want_dalpha, nb, dim):
     """dx = g * f'(x) over nb*dim elements; PReLU writes d loss / d alpha into ``dalpha`` (dim,)
     when asked."""
@@ -214,8 +216,10 @@ def _act_backward_elementwise(code, x, y, g, dx, p1, n):
     """dx = g * f'(x): the common codes get their own loops (the code test hoisted out of the loop,
     so the loop vectorises); each expression is act_derivative's, so results are identical."""
     if code == RELU:
+        z = zero_of(dx)  # g * 1 is g and g * 0 is g * z (+-0 or NaN): same bits, no float64
         for i in range(n):
-            dx[i] = g[i] * (1.0 if x[i] > 0.0 else 0.0)
+            gi = g[i]
+            dx[i] = gi if x[i] > z else gi * z
     elif code == SIGMOID:
         for i in range(n):
             dx[i] = g[i] * (y[i] * (1.0 - y[i]))

@@ -61,7 +61,7 @@ def blas_dot(a, b, out, work):
     blas_threads_local(prev)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def small_forward(x, w, b, use_bias, y, nb, din, dout):
     """y (nb, dout) = x (nb, din) @ w (din, dout) + b by 8-column register blocks, two rows at a
     time (one load of w for both); the last dout % 8 columns and an odd last row run scalar.
@@ -109,7 +109,7 @@ def small_forward(x, w, b, use_bias, y, nb, din, dout):
             y[yo + j] = s0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def small_dx(w, g, dx, wt, nb, din, dout):
     """dx (nb, din) = g (nb, dout) @ w.T, summed over j in order, two rows at a time; ``wt``
     (>= din*dout) is scratch for w.T (dout, din) so that 8 inputs load as one vector."""
@@ -158,7 +158,7 @@ def small_dx(w, g, dx, wt, nb, din, dout):
             dx[xo + k] = s0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def small_dw(x, g, dw, nb, din, dout):
     """dw (din, dout) = x.T @ g, each element summed over the rows in order (from 0).
 
@@ -211,7 +211,7 @@ def _dw_block4(x, g, dw, k, j0, nb, din, dout):
     v8_store(dw, ko + 3 * dout, a3)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def bias_grad(g, db, nb, dout):
     """db (dout,) = sum over the nb rows of g (nb, dout), in row order."""
     nj8 = dout - dout % LANES
@@ -253,7 +253,7 @@ def blas_backward(x, w, g, dx, dw, want_dx, nb, din, dout):
         blas_dot(g2, w2.T, dx[:nb * din].reshape((nb, din)), nb * din * dout)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def dense_forward(x, w, b, use_bias, y, nb, din, dout):
     """y (nb, dout) = x (nb, din) @ w (din, dout) + b (dout,) (bias only when ``use_bias``)."""
     if nb * din * dout >= BLAS_MIN_WORK:
@@ -262,7 +262,7 @@ def dense_forward(x, w, b, use_bias, y, nb, din, dout):
         small_forward(x, w, b, use_bias, y, nb, din, dout)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
     """dw (din, dout) = x.T @ g, db (dout,) = sum g, dx (nb, din) = g @ w.T (if ``want_dx``)."""
     if nb * din * dout >= BLAS_MIN_WORK:

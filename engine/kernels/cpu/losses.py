@@ -37,6 +37,17 @@ def _sigmoid(x):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _softplus_sigmoid(x):
+    """(_log1p_exp(x), _sigmoid(x)) from one exp: both use e^-|x| (equal bits, NaN included;
+    at x = 0 both sigmoid forms give exactly 0.5)."""
+    if x > 0.0:
+        e = math.exp(-x)
+        return x + math.log1p(e), 1.0 / (1.0 + e)
+    e = math.exp(x)
+    return math.log1p(e), e / (1.0 + e)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _elementwise(code, fused, out, y, sw, grad, want_grad):
     """mse, mae, bce: mean over outputs and batch."""
     b, k = out.shape
@@ -57,8 +68,9 @@ def _elementwise(code, fused, out, y, sw, grad, want_grad):
                 gj = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
             elif fused == FUSE_SIGMOID:
                 # -[t log s(o) + (1-t) log(1 - s(o))] = log(1 + e^o) - t*o
-                li += _log1p_exp(o) - t * o
-                gj = _sigmoid(o) - t
+                sp, sg = _softplus_sigmoid(o)
+                li += sp - t * o
+                gj = sg - t
             else:
                 p = o
                 gj = 0.0

@@ -30,7 +30,7 @@ def optimizer_begin_step(code, hp, ostate, t, mom):
         ostate[0] = ostate[0] * mom * (1.0 - 0.5 * NADAM_DECAY ** float(t))
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _sgd(hp, w, g, v, lr, mom):
     n = w.shape[0]
     if mom == 0.0:
@@ -127,7 +127,7 @@ def _nadam(hp, ostate, w, g, m, v, t, lr, b1):
         w[i] = w[i] - lr * m_hat / (math.sqrt(c_v * v[i]) + eps)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def optimizer_update(code, hp, ostate, w, g, s0, s1, s2, t, lr, mom):
     """Update one parameter in place (1-D views of equal length; t from 1; g clipped, incl. penalties)."""
     wd = hp[3]
