@@ -48,6 +48,11 @@ def _watch_errors(win: Any) -> list[str]:
     return errors
 
 
+def _ended(frame: Any) -> bool:
+    """The run has ended (finished its epochs, stopped early or diverged): no more steps come."""
+    return getattr(frame.snapshot, "status", "running") != "running"
+
+
 def _wait_built(app: Any, win: Any, errors: list[str]) -> bool:
     ok = _pump(app, lambda: win.controller.latest() is not None, BUILD_TIMEOUT_S, errors)
     if not ok:
@@ -68,7 +73,12 @@ def screenshot(app: Any, win: Any, out: str, steps: int) -> int:
         for start in range(0, steps, chunk):
             win.controller.post("step", n=min(chunk, steps - start))
         done = _pump(app, lambda: (f := win.controller.latest()) is not None
-                     and f.snapshot is not None and f.snapshot.step >= steps, 600.0, errors)
+                     and f.snapshot is not None and (f.snapshot.step >= steps or _ended(f)),
+                     600.0, errors)
+        frame = win.controller.latest()
+        if done and frame.snapshot.step < steps:
+            print(f"note: training {frame.snapshot.status} at step {frame.snapshot.step}, "
+                  f"before the {steps} steps asked for", file=sys.stderr)
         if not done and errors:
             print(f"error: {errors[0]}", file=sys.stderr)
             win.shutdown()

@@ -1,5 +1,6 @@
 """The app on the real engine: training feeds every dashboard, live BN/dropout toggles, structural
 edits keep the other layers' weights, and the automation flags (--screenshot, --measure-ui)."""
+import json
 import os
 import re
 import subprocess
@@ -120,6 +121,19 @@ def test_screenshot_flag_writes_a_png(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_screenshot_of_a_run_that_ends_before_the_steps_asked_for(tmp_path):
+    """Training stops at its last epoch (5 x 4 steps): the screenshot is taken then, with a note,
+    instead of waiting for steps that never come."""
+    design = dict(DESIGN, training={"batch_size": 40, "epochs": 5})
+    path = tmp_path / "short.json"
+    path.write_text(json.dumps(design))
+    out = tmp_path / "shot.png"
+    proc = _run_app([str(path), "--train-steps", "500", "--screenshot", str(out)], timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "training finished at step 20, before the 500 steps" in proc.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_measure_ui_prints_the_contract_line(tmp_path):
