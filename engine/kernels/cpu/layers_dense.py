@@ -159,22 +159,33 @@ def small_dx(w, g, dx, wt, nb, din, dout):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def small_dw(x, g, dw, nb, din, dout):
-    """dw (din, dout) = x.T @ g, each element summed over the rows in order (from 0).
+def small_dw(x, g, dw, db, use_bias, nb, din, dout):
+    """dw (din, dout) = x.T @ g and, when ``use_bias``, db (dout,) = column sums of g; each element
+    summed over the rows in order (from 0).
 
-    Full 8-column blocks take four kernel rows at a time (one load of g for all); the last
-    dout % 8 columns run 8 kernel rows per vector and scatter the lanes to their column.
+    Full 8-column blocks take eight, four or one kernel rows at a time (one load of g for all;
+    the first block also sums db); the last dout % 8 columns run 8 kernel rows per vector and
+    scatter the lanes to their column.
     """
     nj8 = dout - dout % LANES
     for j0_ in range(nj8 // LANES):
         j0 = j0_ * LANES
-        for k4 in range(din // 4):
-            _dw_block4(x, g, dw, 4 * k4, j0, nb, din, dout)
-        for k in range(din - din % 4, din):
+        for k8 in range(din // 8):
+            _dw_block8(x, g, dw, db, use_bias and k8 == 0, 8 * k8, j0, nb, din, dout)
+        k = din - din % 8
+        if din % 8 >= 4:
+            _dw_block4(x, g, dw, db, use_bias and k == 0, k, j0, nb, din, dout)
+            k += 4
+        for kk in range(k, din):
             a0 = v8_zero(dw)
+            ab = a0
             for r in range(nb):
-                a0 = v8_madd(a0, x[r * din + k], v8_load(g, r * dout + j0))
-            v8_store(dw, k * dout + j0, a0)
+                gv = v8_load(g, r * dout + j0)
+                a0 = v8_madd(a0, x[r * din + kk], gv)
+                ab = v8_add(ab, gv)
+            v8_store(dw, kk * dout + j0, a0)
+            if use_bias and kk == 0:
+                v8_store(db, j0, ab)
     nk8 = din - din % LANES
     for j in range(nj8, dout):
         for k0_ in range(nk8 // LANES):
@@ -188,15 +199,18 @@ def small_dw(x, g, dw, nb, din, dout):
             for r in range(nb):
                 a += x[r * din + k] * g[r * dout + j]
             dw[k * dout + j] = a
+        if use_bias:
+            a = zero_of(db)
+            for r in range(nb):
+                a += g[r * dout + j]
+            db[j] = a
 
 
-@njit(cache=True, nogil=True)
-def _dw_block4(x, g, dw, k, j0, nb, din, dout):
-    """dw[k:k+4, j0:j0+8] of small_dw."""
+@njit(cache=True, nogil=True, inline="always")
+def _dw_block8(x, g, dw, db, want_db, k, j0, nb, din, dout):
+    """dw[k:k+8, j0:j0+8] of small_dw (and db[j0:j0+8] when ``want_db``)."""
     a0 = v8_zero(dw)
-    a1 = a0
-    a2 = a0
-    a3 = a0
+    a1, a2, a3, a4, a5, a6, a7, ab = a0, a0, a0, a0, a0, a0, a0, a0
     for r in range(nb):
         gv = v8_load(g, r * dout + j0)
         xo = r * din + k
@@ -204,11 +218,44 @@ def _dw_block4(x, g, dw, k, j0, nb, din, dout):
         a1 = v8_madd(a1, x[xo + 1], gv)
         a2 = v8_madd(a2, x[xo + 2], gv)
         a3 = v8_madd(a3, x[xo + 3], gv)
+        a4 = v8_madd(a4, x[xo + 4], gv)
+        a5 = v8_madd(a5, x[xo + 5], gv)
+        a6 = v8_madd(a6, x[xo + 6], gv)
+        a7 = v8_madd(a7, x[xo + 7], gv)
+        ab = v8_add(ab, gv)
     ko = k * dout + j0
     v8_store(dw, ko, a0)
     v8_store(dw, ko + dout, a1)
     v8_store(dw, ko + 2 * dout, a2)
     v8_store(dw, ko + 3 * dout, a3)
+    v8_store(dw, ko + 4 * dout, a4)
+    v8_store(dw, ko + 5 * dout, a5)
+    v8_store(dw, ko + 6 * dout, a6)
+    v8_store(dw, ko + 7 * dout, a7)
+    if want_db:
+        v8_store(db, j0, ab)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _dw_block4(x, g, dw, db, want_db, k, j0, nb, din, dout):
+    """dw[k:k+4, j0:j0+8] of small_dw (and db[j0:j0+8] when ``want_db``)."""
+    a0 = v8_zero(dw)
+    a1, a2, a3, ab = a0, a0, a0, a0
+    for r in range(nb):
+        gv = v8_load(g, r * dout + j0)
+        xo = r * din + k
+        a0 = v8_madd(a0, x[xo], gv)
+        a1 = v8_madd(a1, x[xo + 1], gv)
+        a2 = v8_madd(a2, x[xo + 2], gv)
+        a3 = v8_madd(a3, x[xo + 3], gv)
+        ab = v8_add(ab, gv)
+    ko = k * dout + j0
+    v8_store(dw, ko, a0)
+    v8_store(dw, ko + dout, a1)
+    v8_store(dw, ko + 2 * dout, a2)
+    v8_store(dw, ko + 3 * dout, a3)
+    if want_db:
+        v8_store(db, j0, ab)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -267,13 +314,13 @@ def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
     """dw (din, dout) = x.T @ g, db (dout,) = sum g, dx (nb, din) = g @ w.T (if ``want_dx``)."""
     if nb * din * dout >= BLAS_MIN_WORK:
         blas_backward(x, w, g, dx, dw, want_dx, nb, din, dout)
-    else:
-        if want_dx:
-            # dw serves as scratch for w.T before it receives the kernel gradient
-            small_dx(w, g, dx, dw, nb, din, dout)
-        small_dw(x, g, dw, nb, din, dout)
-    if use_bias:
-        bias_grad(g, db, nb, dout)
+        if use_bias:
+            bias_grad(g, db, nb, dout)
+        return
+    if want_dx:
+        # dw serves as scratch for w.T before it receives the kernel gradient
+        small_dx(w, g, dx, dw, nb, din, dout)
+    small_dw(x, g, dw, db, use_bias, nb, din, dout)
 
 
 @njit(cache=True, nogil=True)
