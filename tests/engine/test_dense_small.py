@@ -194,3 +194,23 @@ def test_fused_sigmoid_bce_shares_one_exp_with_equal_bits():
     assert np.array_equal(out[1], out[3], equal_nan=True)
     assert np.array_equal(_bits(out[0][~np.isnan(out[0])]), _bits(out[2][~np.isnan(out[2])]))
     assert np.array_equal(_bits(out[1][~np.isnan(out[1])]), _bits(out[3][~np.isnan(out[3])]))
+
+
+def test_blas_sized_products_and_bias():
+    """Above BLAS_MIN_WORK the products go through BLAS; the bias gradient keeps the row order."""
+    rng = np.random.default_rng(5)
+    nb, din, dout = 40, 32, 33
+    assert nb * din * dout >= BLAS_MIN_WORK
+    x, w, b, g = _arrays(rng, nb, din, dout, np.float32)
+    y = np.empty(nb * dout, np.float32)
+    dense_forward(x, w, b, True, y, nb, din, dout)
+    x64, w64, g64 = (a.astype(np.float64).reshape(s) for a, s in
+                     ((x, (nb, din)), (w, (din, dout)), (g, (nb, dout))))
+    np.testing.assert_allclose(y.reshape(nb, dout), x64 @ w64 + b, rtol=1e-5, atol=1e-4)
+    dx, dw, db = np.empty(nb * din, np.float32), np.empty(din * dout, np.float32), np.empty(dout, np.float32)
+    dense_backward(x, w, g, dx, dw, db, True, True, nb, din, dout)
+    np.testing.assert_allclose(dx.reshape(nb, din), g64 @ w64.T, rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(dw.reshape(din, dout), x64.T @ g64, rtol=1e-5, atol=1e-4)
+    dx_ref, dw_ref, db_ref = np.empty_like(dx), np.empty_like(dw), np.empty_like(db)
+    _scalar_backward(x, w, g, dx_ref, dw_ref, db_ref, True, False, nb, din, dout)
+    assert np.array_equal(_bits(db), _bits(db_ref))

@@ -258,21 +258,15 @@ def _dw_block4(x, g, dw, db, want_db, k, j0, nb, din, dout):
         v8_store(db, j0, ab)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def bias_grad(g, db, nb, dout):
-    """db (dout,) = sum over the nb rows of g (nb, dout), in row order."""
-    nj8 = dout - dout % LANES
-    for j0_ in range(nj8 // LANES):
-        j0 = j0_ * LANES
-        acc = v8_zero(db)
-        for r in range(nb):
-            acc = v8_add(acc, v8_load(g, r * dout + j0))
-        v8_store(db, j0, acc)
-    for j in range(nj8, dout):
-        a = zero_of(db)
-        for r in range(nb):
-            a += g[r * dout + j]
-        db[j] = a
+    """db (dout,) = sum over the nb rows of g (nb, dout), in row order (row by row: the BLAS-sized
+    path, where g is large and columns-first would stride through it)."""
+    for j in range(dout):
+        db[j] = 0.0
+    for r in range(nb):
+        for j in range(dout):
+            db[j] += g[r * dout + j]
 
 
 @njit(cache=True, nogil=True)
