@@ -106,6 +106,7 @@ def measure_ui(app: Any, win: Any, seconds: float) -> int:
     if not _wait_built(app, win, errors):
         win.shutdown()
         return 2
+    win.on_screen_only = False  # issue 5: every dashboard counts as visible while measuring
     win.controller.post("step", n=1)  # compile / warm up outside the measured window
     _pump(app, lambda: (f := win.controller.latest()) is not None and f.snapshot is not None,
           BUILD_TIMEOUT_S, errors)

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.device = "cpu"
         self.dialogs: list[QMessageBox] = []
         self.draw_all = False
+        self.on_screen_only = True  # --measure-ui sets False: every dashboard in the dock layout
         self.notify: Callable[[str, str], None] = self._show_message
         self.resize(1600, 1000)
         self._build_widgets()
@@ -296,11 +297,18 @@ class MainWindow(QMainWindow):
             self.worker.frame_taken.set()
 
     def stale_dashboards(self, frame: Any) -> list[Dashboard]:
-        """Dashboards to refresh with ``frame``: visible ones (all with ``draw_all``) that do not
-        show it yet, least recently refreshed first."""
-        todo = [d for d in self.dashboards if (self.draw_all or d.isVisible())
+        """Dashboards to refresh with ``frame``: those on screen (all with ``draw_all``; also the
+        unselected tabs with ``on_screen_only`` False) that do not show it yet, least recently
+        refreshed first. Qt keeps the docks of unselected tabs 'visible' but moves them out of
+        view, so visibility alone would redraw every tab on every frame."""
+        todo = [d for d in self.dashboards if (self.draw_all or self._shows(d))
                 and self._refreshed.get(id(d)) != frame.serial]
         return sorted(todo, key=lambda d: self._refresh_order.get(id(d), -1))
+
+    def _shows(self, dash: Dashboard) -> bool:
+        if not dash.isVisible():
+            return False
+        return not self.on_screen_only or not dash.visibleRegion().isEmpty()
 
     def _draw(self, frame: Any, now: float, new: bool = True) -> None:
         """Refresh the stale dashboards with ``frame``, as many as fit in FRAME_BUDGET_S (all with

@@ -96,3 +96,32 @@ def test_reset_clears_curves_and_markers(qtbot, make_window):
     qtbot.waitUntil(lambda: grad.curves["0 dense"].xData is None
                     or len(grad.curves["0 dense"].xData) == 0, timeout=15_000)
     assert win.worker.session.t == 0 and not win.bar.play.isChecked()
+
+
+def test_only_dashboards_on_screen_are_redrawn(qtbot, make_window):
+    """Unselected tabs stay 'visible' to Qt (moved out of view): they are not redrawn every frame,
+    only once their tab is brought forward."""
+    win = make_window(DESIGN, factory=_fake)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
+    dead = next(d for d in win.dashboards if type(d).__name__ == "DeadUnitsDashboard")
+    grad = next(d for d in win.dashboards if type(d).__name__ == "GradientDashboard")
+    win.docks[grad.title].raise_()
+    qtbot.waitUntil(lambda: dead.visibleRegion().isEmpty(), timeout=5_000)
+    assert dead.isVisible()  # Qt's view: still visible
+    win.controller.post("play")
+    qtbot.waitUntil(lambda: _step_at_least(win, 100) and grad.frames_drawn >= 3, timeout=15_000)
+    win.controller.post("pause")
+    assert dead.frames_drawn == 0
+    win.docks[dead.title].raise_()
+    qtbot.waitUntil(lambda: dead.frames_drawn > 0, timeout=5_000)
+    win.docks[grad.title].raise_()
+    qtbot.waitUntil(lambda: dead.visibleRegion().isEmpty(), timeout=5_000)
+    unseen = _with_serial(win.controller.latest(), -1)
+    assert dead not in win.stale_dashboards(unseen) and grad in win.stale_dashboards(unseen)
+    win.on_screen_only = False  # --measure-ui: every tab counts
+    assert dead in win.stale_dashboards(unseen)
+
+
+def _with_serial(frame, serial):
+    import dataclasses
+    return dataclasses.replace(frame, serial=serial)
