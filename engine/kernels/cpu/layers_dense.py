@@ -294,7 +294,7 @@ def blas_backward(x, w, g, dx, dw, want_dx, nb, din, dout):
         blas_dot(g2, w2.T, dx[:nb * din].reshape((nb, din)), nb * din * dout)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def dense_forward(x, w, b, use_bias, y, nb, din, dout):
     """y (nb, dout) = x (nb, din) @ w (din, dout) + b (dout,) (bias only when ``use_bias``)."""
     if nb * din * dout >= BLAS_MIN_WORK:
@@ -303,7 +303,7 @@ def dense_forward(x, w, b, use_bias, y, nb, din, dout):
         small_forward(x, w, b, use_bias, y, nb, din, dout)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout):
     """dw (din, dout) = x.T @ g, db (dout,) = sum g, dx (nb, din) = g @ w.T (if ``want_dx``)."""
     if nb * din * dout >= BLAS_MIN_WORK:
