@@ -111,51 +111,12 @@ def small_forward(x, w, b, use_bias, y, nb, din, dout):
 
 @njit(cache=True, nogil=True, inline="always")
 def small_dx(w, g, dx, wt, nb, din, dout):
-    """dx (nb, din) = g (nb, dout) @ w.T, summed over j in order, two rows at a time; ``wt``
-    (>= din*dout) is scratch for w.T (dout, din) so that 8 inputs load as one vector."""
-    nk8 = din - din % LANES
-    if nk8 > 0:
-        for k in range(din):
-            for j in range(dout):
-                wt[j * din + k] = w[k * dout + j]
-    r = 0
-    while r + 1 < nb:
-        xo = r * din
-        go = r * dout
-        for k0_ in range(nk8 // LANES):
-            k0 = k0_ * LANES
-            a0 = v8_zero(dx)
-            a1 = a0
-            for j in range(dout):
-                wv = v8_load(wt, j * din + k0)
-                a0 = v8_madd(a0, g[go + j], wv)
-                a1 = v8_madd(a1, g[go + dout + j], wv)
-            v8_store(dx, xo + k0, a0)
-            v8_store(dx, xo + din + k0, a1)
-        for k in range(nk8, din):
-            s0 = zero_of(dx)
-            s1 = s0
-            for j in range(dout):
-                wk = w[k * dout + j]
-                s0 += g[go + j] * wk
-                s1 += g[go + dout + j] * wk
-            dx[xo + k] = s0
-            dx[xo + din + k] = s1
-        r += 2
-    if nb % 2 == 1:
-        xo = (nb - 1) * din
-        go = (nb - 1) * dout
-        for k0_ in range(nk8 // LANES):
-            k0 = k0_ * LANES
-            a0 = v8_zero(dx)
-            for j in range(dout):
-                a0 = v8_madd(a0, g[go + j], v8_load(wt, j * din + k0))
-            v8_store(dx, xo + k0, a0)
-        for k in range(nk8, din):
-            s0 = zero_of(dx)
-            for j in range(dout):
-                s0 += g[go + j] * w[k * dout + j]
-            dx[xo + k] = s0
+    """dx (nb, din) = g (nb, dout) @ w.T, summed over j in order: w.T (dout, din) goes to the
+    scratch ``wt`` (>= din*dout) and the product runs as :func:`small_forward` without bias."""
+    for k in range(din):
+        for j in range(dout):
+            wt[j * din + k] = w[k * dout + j]
+    small_forward(g, wt, wt, False, dx, nb, dout, din)
 
 
 @njit(cache=True, nogil=True, inline="always")
