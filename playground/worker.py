@@ -204,7 +204,7 @@ class TrainingWorker(QObject):
         self.history.clear()
         self._epochs_seen = 0
         self.markers.clear()
-        self._boundary = self._confusion = None
+        self._boundary = self._confusion = self._uncertainty = None
         self._last_snap = None
         with self._lock:
             self._frame = None
