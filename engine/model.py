@@ -252,10 +252,6 @@ class Model:
         return row
 
     # ------------------------------------------------------------------ weights
-    def weight_keys(self) -> list[str]:
-        """DESIGN.md weights keys in layer order (params and state of each layer)."""
-        return [f"layers.{i}.{n}" for i, layer in enumerate(self.layers) for n in layer.weights]
-
     def get_weights(self) -> dict[str, np.ndarray]:
         """Copies of every weight as float32, keyed ``layers.{i}.{name}``."""
         return {f"layers.{i}.{n}": np.array(w, np.float32)

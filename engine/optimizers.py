@@ -140,10 +140,6 @@ class Optimizer:
         """Checkpoint slot names this optimiser keeps (DESIGN.md)."""
         return tuple(s for s in self.slot_layout() if s is not None)
 
-    @property
-    def n_slots(self) -> int:
-        return len(self.slot_names)
-
     def slot_initial_value(self, slot: str) -> float:
         """Value a fresh slot starts at (adagrad's acc: initial_accumulator_value; else 0)."""
         return 0.0
