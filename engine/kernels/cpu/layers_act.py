@@ -11,7 +11,7 @@ import math
 from numba import njit
 
 from engine.kernels.cpu.simd import zero_of
-from engine.rng import uniform01
+from engine.kernels.cpu.rng import uniform01
 
 LINEAR, RELU, LEAKY_RELU, PRELU, RRELU, ELU, SELU, GELU = 0, 1, 2, 3, 4, 5, 6, 7
 TANH, SIGMOID, SOFTPLUS, SWISH, SOFTMAX = 8, 9, 10, 11, 12
