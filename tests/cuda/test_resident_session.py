@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from engine.backends.cuda import CudaProgram
-from engine.backends.cuda_session import make_cuda_session, use_cuda
+from engine.backends.cuda import CudaProgram, make_cuda_program
+from engine.backends.cuda_session import use_cuda
 from engine.layers import from_config as layer_from_config
 from engine.session import TrainingSession
 from tests.cuda.program_driver import SMALL_DESIGN_LAYERS, make_data
@@ -26,6 +26,11 @@ def _args(**kw):
                 loss={"type": "binary_crossentropy"}, data=data, seed=0, batch_size=8, epochs=6)
     args.update(kw)
     return args
+
+
+def make_cuda_session(resident: bool = False, **kwargs):
+    """A TrainingSession on a (drop-in or resident) CudaProgram."""
+    return TrainingSession(program=make_cuda_program(resident=resident), **kwargs)
 
 
 def _same(a, b):
