@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.errors import BadInput
-from engine.layers import Activation, Dense, Layer
+from engine.layers import Activation, Dense, Layer, output_dims_and_params
 from engine.program import plan as P
 from engine.rng import layer_key, stream
 
@@ -71,13 +71,10 @@ class Model:
 
     # ------------------------------------------------------------------ structure
     def _check(self) -> None:
-        dim = self.input_dim
-        total = 0
         for i, layer in enumerate(self.layers):
             if isinstance(layer, Activation) and layer.function == "softmax" and i != len(self.layers) - 1:
                 raise BadInput("softmax is allowed on the last layer only", f"layers[{i}].function")
-            total += layer.count_params(dim)
-            dim = layer.output_dim_for(dim)
+        total = sum(n for _, n in output_dims_and_params(self.layers, self.input_dim))
         if total > MAX_PARAMETERS:
             raise BadInput(f"the model has {total} parameters, more than {MAX_PARAMETERS}", "layers")
 

@@ -26,6 +26,7 @@ class Activation(Layer):
     type_name = "activation"
     code = 1
     config_keys = ("id", "type", "function", "alpha", "lower", "upper", "trainable")
+    live_keys = ("alpha", "lower", "upper", "trainable")
 
     def __init__(self, function: str = None, id: str | None = None, **params: Any) -> None:
         super().__init__(id)

@@ -33,6 +33,7 @@ class Dense(Layer):
     code = 0
     config_keys = ("id", "type", "units", "use_bias", "kernel_initializer", "bias_initializer",
                    "kernel_regularizer", "kernel_constraint", "trainable")
+    live_keys = ("kernel_regularizer", "kernel_constraint", "trainable")
 
     def __init__(self, units: int = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
