@@ -13,7 +13,7 @@ from engine.backends.cuda import CudaProgram, make_cuda_program
 from engine.backends.cuda_session import use_cuda
 from engine.layers import from_config as layer_from_config
 from engine.session import TrainingSession
-from tests.cuda.program_driver import SMALL_DESIGN_LAYERS, make_data
+from tests.helpers.cuda_program import SMALL_DESIGN_LAYERS, make_data
 
 pytestmark = [pytest.mark.cudasim, pytest.mark.timeout(300)]
 
