@@ -1,8 +1,8 @@
 """Layer base class: Keras life cycle (validate in ``__init__``, ``build``, ``forward``, ``backward``).
 
-Settings are stored under their DESIGN.md JSON keys; ``get_config`` writes every key (``id`` and
+Settings are stored under their docs/FORMAT.md JSON keys; ``get_config`` writes every key (``id`` and
 ``type`` included) and ``from_config`` rejects unknown keys. Weights live in ``self.weights``
-(name -> array, DESIGN.md weights names), gradients of trainable weights in ``self.grads``.
+(name -> array, docs/FORMAT.md weights names), gradients of trainable weights in ``self.grads``.
 """
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ class Layer:
         return input_dim
 
     def weight_shapes(self, input_dim: int) -> dict[str, tuple[int, ...]]:
-        """Shapes of all weights (params then state) for ``input_dim``, in DESIGN.md order."""
+        """Shapes of all weights (params then state) for ``input_dim``, in docs/FORMAT.md order."""
         return {}
 
     def initial_weights(self, input_dim: int, rng: np.random.Generator, dtype) -> dict[str, np.ndarray]:

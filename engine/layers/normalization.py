@@ -15,7 +15,7 @@ def _empty(dtype) -> np.ndarray:
 
 
 class BatchNorm(Layer):
-    """Batch norm as DESIGN.md; ``renorm`` switches to batch renorm; ``enabled: false`` is identity.
+    """Batch norm as docs/NUMERICS.md; ``renorm`` switches to batch renorm; ``enabled: false`` is identity.
 
     ``forward(x, training, update_state=True, fixed_rd=False)``: with ``update_state`` false the
     moving statistics are left alone; with ``fixed_rd`` renorm reuses the last r and d.

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from engine.backends.cuda import CudaProgram, make_cuda_program
+from engine.backends.cuda import CudaProgram
 from engine.backends.cuda_session import use_cuda
 from engine.layers import from_config as layer_from_config
 from engine.session import TrainingSession
-from tests.helpers.cuda_program import SMALL_DESIGN_LAYERS, make_data
+from tests.helpers.cuda_program import SMALL_DESIGN_LAYERS, make_cuda_session, make_data
 
 pytestmark = [pytest.mark.cudasim, pytest.mark.timeout(300)]
 
@@ -26,11 +26,6 @@ def _args(**kw):
                 loss={"type": "binary_crossentropy"}, data=data, seed=0, batch_size=8, epochs=6)
     args.update(kw)
     return args
-
-
-def make_cuda_session(resident: bool = False, **kwargs):
-    """A TrainingSession on a (drop-in or resident) CudaProgram."""
-    return TrainingSession(program=make_cuda_program(resident=resident), **kwargs)
 
 
 def _same(a, b):
