@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	@# Compile the engine once now (numba cache=True), so the app's first start is quick.
-	$(PY) -c "from engine.program.warmup import warm_up; print('engine compiled in %.1f s' % warm_up())"
+	$(PY) -c "from engine.warmup import warm_up; print('engine compiled in %.1f s' % warm_up())"
 	@touch $(STAMP)
 
 install: $(STAMP)

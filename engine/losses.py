@@ -1,7 +1,7 @@
 """Losses (registry ``LOSSES``): config classes over ``engine/kernels/cpu/losses.py``.
 
 Types: mse, mae, binary_crossentropy, categorical_crossentropy (one-hot targets),
-sparse_categorical_crossentropy (targets ``(n, 1)`` float class indices). Reductions as DESIGN.md:
+sparse_categorical_crossentropy (targets ``(n, 1)`` float class indices). Reductions as docs/NUMERICS.md:
 mse/mae/bce mean over outputs and batch (no 1/2); the categorical ones sum over classes, mean over
 the batch; per-sample class weights multiply each sample's loss before the plain mean.
 

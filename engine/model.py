@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine.errors import BadInput
-from engine.layers import Activation, Dense, Layer
+from engine.layers import Activation, Dense, Layer, output_dims_and_params
 from engine.program import plan as P
 from engine.rng import layer_key, stream
 
@@ -71,13 +71,10 @@ class Model:
 
     # ------------------------------------------------------------------ structure
     def _check(self) -> None:
-        dim = self.input_dim
-        total = 0
         for i, layer in enumerate(self.layers):
             if isinstance(layer, Activation) and layer.function == "softmax" and i != len(self.layers) - 1:
                 raise BadInput("softmax is allowed on the last layer only", f"layers[{i}].function")
-            total += layer.count_params(dim)
-            dim = layer.output_dim_for(dim)
+        total = sum(n for _, n in output_dims_and_params(self.layers, self.input_dim))
         if total > MAX_PARAMETERS:
             raise BadInput(f"the model has {total} parameters, more than {MAX_PARAMETERS}", "layers")
 
@@ -252,10 +249,6 @@ class Model:
         return row
 
     # ------------------------------------------------------------------ weights
-    def weight_keys(self) -> list[str]:
-        """DESIGN.md weights keys in layer order (params and state of each layer)."""
-        return [f"layers.{i}.{n}" for i, layer in enumerate(self.layers) for n in layer.weights]
-
     def get_weights(self) -> dict[str, np.ndarray]:
         """Copies of every weight as float32, keyed ``layers.{i}.{name}``."""
         return {f"layers.{i}.{n}": np.array(w, np.float32)

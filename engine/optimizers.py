@@ -1,7 +1,7 @@
 """Optimisers (Keras 3 names, defaults and update rules): config classes over the numba kernels.
 
 Registry ``OPTIMIZERS``: sgd, adagrad, rmsprop, adam, adamax, nadam, adamw. The update formulas are
-DESIGN.md's "Numerical conventions"; the kernels live in ``engine/kernels/cpu/optim.py``.
+docs/NUMERICS.md; the kernels live in ``engine/kernels/cpu/optim.py``.
 Every optimiser also takes Keras 3's base arguments ``weight_decay`` (decoupled, ``w -= w*wd*lr``
 before the update, on every trainable parameter), ``clipnorm``, ``clipvalue``, ``global_clipnorm``
 (at most one of the three, as Keras).
@@ -137,12 +137,8 @@ class Optimizer:
 
     @property
     def slot_names(self) -> tuple[str, ...]:
-        """Checkpoint slot names this optimiser keeps (DESIGN.md)."""
+        """Checkpoint slot names this optimiser keeps (docs/FORMAT.md)."""
         return tuple(s for s in self.slot_layout() if s is not None)
-
-    @property
-    def n_slots(self) -> int:
-        return len(self.slot_names)
 
     def slot_initial_value(self, slot: str) -> float:
         """Value a fresh slot starts at (adagrad's acc: initial_accumulator_value; else 0)."""

@@ -77,5 +77,5 @@ def make_session(design: dict, base_dir: str | None, device: str = "cpu") -> Any
 
 def warm_up() -> float:
     """Compile (or load from numba's cache) the engine; runs in the worker thread at start-up."""
-    from engine.program.warmup import warm_up as engine_warm_up
+    from engine.warmup import warm_up as engine_warm_up
     return float(engine_warm_up())

@@ -1,4 +1,4 @@
-"""Run a TrainingSession on the GPU: ``use_cuda(session)`` / ``make_cuda_session(...)``.
+"""Run a TrainingSession on the GPU: ``use_cuda(session)`` (or pass ``program=make_cuda_program()``).
 
 The session runs its steps, evaluation, predictions and monitor passes on ``session.program``
 (engine/session/backend.py); ``use_cuda`` sets it to a ``CudaProgram``. In resident mode the
@@ -19,9 +19,3 @@ def use_cuda(session: Any, resident: bool = False) -> Any:
     """
     session.program = make_cuda_program(resident=resident)
     return session
-
-
-def make_cuda_session(*args: Any, resident: bool = False, **kwargs: Any) -> Any:
-    """``TrainingSession(*args, **kwargs)`` running on the GPU (see ``use_cuda``)."""
-    from engine.session import TrainingSession
-    return TrainingSession(*args, program=make_cuda_program(resident=resident), **kwargs)

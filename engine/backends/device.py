@@ -6,23 +6,13 @@ the CLI), never a silent fallback; ``auto`` picks the GPU only for networks larg
 """
 from __future__ import annotations
 
-import os
-
 from engine.errors import BadInput
+from engine.kernels.cuda.simulator import simulator_enabled
 
 DEVICES = ("cpu", "cuda", "auto")
 # ``auto`` uses the GPU only when one step moves at least this many multiply-adds: below it the
 # launch overhead of ~20 kernels per layer and step dominates and the CPU is faster.
 AUTO_MIN_MACS = 4_000_000
-
-
-def simulator_enabled() -> bool:
-    """True when numba's CUDA simulator is switched on (``NUMBA_ENABLE_CUDASIM=1``)."""
-    try:
-        from numba import config
-        return bool(getattr(config, "ENABLE_CUDASIM", 0))
-    except Exception:  # pragma: no cover - numba is a hard dependency
-        return os.environ.get("NUMBA_ENABLE_CUDASIM", "0") not in ("", "0")
 
 
 def _short(err: BaseException) -> str:

@@ -7,12 +7,13 @@ import numpy as np
 
 from engine.errors import BadInput
 from engine.kernels.cpu import layers_act as K
+from engine.kernels.scalar import activations as A
 from engine.layers.base import Layer, check_bool, check_float
 
 ACTIVATION_CODES: dict[str, int] = {
-    "linear": K.LINEAR, "relu": K.RELU, "leaky_relu": K.LEAKY_RELU, "prelu": K.PRELU,
-    "rrelu": K.RRELU, "elu": K.ELU, "selu": K.SELU, "gelu": K.GELU, "tanh": K.TANH,
-    "sigmoid": K.SIGMOID, "softplus": K.SOFTPLUS, "swish": K.SWISH, "softmax": K.SOFTMAX}
+    "linear": A.LINEAR, "relu": A.RELU, "leaky_relu": A.LEAKY_RELU, "prelu": A.PRELU,
+    "rrelu": A.RRELU, "elu": A.ELU, "selu": A.SELU, "gelu": A.GELU, "tanh": A.TANH,
+    "sigmoid": A.SIGMOID, "softplus": A.SOFTPLUS, "swish": A.SWISH, "softmax": A.SOFTMAX}
 # Parameters each function takes, with defaults (JSON keys).
 FUNCTION_PARAMS: dict[str, dict[str, Any]] = {
     "leaky_relu": {"alpha": 0.2}, "elu": {"alpha": 1.0}, "prelu": {"alpha": 0.25, "trainable": True},
@@ -26,6 +27,7 @@ class Activation(Layer):
     type_name = "activation"
     code = 1
     config_keys = ("id", "type", "function", "alpha", "lower", "upper", "trainable")
+    live_keys = ("alpha", "lower", "upper", "trainable")
 
     def __init__(self, function: str = None, id: str | None = None, **params: Any) -> None:
         super().__init__(id)

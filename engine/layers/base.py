@@ -1,8 +1,8 @@
 """Layer base class: Keras life cycle (validate in ``__init__``, ``build``, ``forward``, ``backward``).
 
-Settings are stored under their DESIGN.md JSON keys; ``get_config`` writes every key (``id`` and
+Settings are stored under their docs/FORMAT.md JSON keys; ``get_config`` writes every key (``id`` and
 ``type`` included) and ``from_config`` rejects unknown keys. Weights live in ``self.weights``
-(name -> array, DESIGN.md weights names), gradients of trainable weights in ``self.grads``.
+(name -> array, docs/FORMAT.md weights names), gradients of trainable weights in ``self.grads``.
 """
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ import numpy as np
 from engine.errors import BadInput
 
 MAX_UNITS = 4096
+# Live config keys holding an object: the flat option names set_layer_option takes for its entries.
+LIVE_NESTED: dict[str, tuple[str, ...]] = {"kernel_regularizer": ("l1", "l2"),
+                                           "kernel_constraint": ("max_norm",),
+                                           "renorm_clipping": ("rmax", "dmax")}
 
 
 def type_label(value: Any) -> str:
@@ -94,13 +98,15 @@ def check_id(value: Any) -> str | None:
 class Layer:
     """Base class of all layers.
 
-    Subclasses set ``type_name``, ``code`` (the program's layer code) and ``config_keys`` and
-    implement ``_settings`` (validated settings) and the compute methods.
+    Subclasses set ``type_name``, ``code`` (the program's layer code), ``config_keys`` and
+    ``live_keys`` (the config keys that may change between training steps with the weights kept;
+    every other key is structural) and implement ``settings`` and the compute methods.
     """
 
     type_name: ClassVar[str] = ""
     code: ClassVar[int] = -1
     config_keys: ClassVar[tuple[str, ...]] = ("id", "type")
+    live_keys: ClassVar[tuple[str, ...]] = ()
     param_names: tuple[str, ...] = ()
     state_names: tuple[str, ...] = ()
 
@@ -133,6 +139,28 @@ class Layer:
         return cls.config_keys
 
     @classmethod
+    def live_options(cls) -> tuple[str, ...]:
+        """Keywords ``TrainingSession.set_layer_option`` takes for this type: the live keys, with
+        the object-valued ones (LIVE_NESTED) replaced by their entries (``l1``, ``max_norm`` ...)."""
+        out: list[str] = []
+        for key in cls.live_keys:
+            out.extend(LIVE_NESTED.get(key, (key,)))
+        return tuple(out)
+
+    @classmethod
+    def option_path(cls, option: str) -> tuple[str, str | None]:
+        """(config key, entry or None) that the live ``option`` changes; BadInput at ``option``
+        for a structural key or one this type does not have."""
+        for key in cls.live_keys:
+            if option == key and key not in LIVE_NESTED:
+                return key, None
+            if option in LIVE_NESTED.get(key, ()):
+                return key, option
+        if option in cls.config_keys:
+            raise BadInput("changes the layer's weights; use apply_model", option)
+        raise BadInput(f"not an option of a {cls.type_name} layer", option)
+
+    @classmethod
     def from_config(cls, cfg: dict[str, Any]) -> "Layer":
         """Build from a config dict; unknown keys are BadInput naming them."""
         if not isinstance(cfg, dict):
@@ -156,7 +184,7 @@ class Layer:
         return input_dim
 
     def weight_shapes(self, input_dim: int) -> dict[str, tuple[int, ...]]:
-        """Shapes of all weights (params then state) for ``input_dim``, in DESIGN.md order."""
+        """Shapes of all weights (params then state) for ``input_dim``, in docs/FORMAT.md order."""
         return {}
 
     def initial_weights(self, input_dim: int, rng: np.random.Generator, dtype) -> dict[str, np.ndarray]:

@@ -8,8 +8,15 @@ import numpy as np
 from engine.errors import BadInput
 from engine.kernels.cpu.layers_dense import dense_backward, dense_forward
 from engine.layers.base import MAX_UNITS, Layer, check_bool, check_float, check_int, check_object
-from engine.layers.initializer_lookup import get_init
+from engine.initializers import Initializer, get_initializer
 
+
+def get_init(cfg: Any, path: str) -> Initializer:
+    """The initialiser for a name or config object; a bad one is BadInput at ``path``."""
+    try:
+        return get_initializer(cfg)
+    except BadInput as err:
+        raise err.at(path) from err
 
 
 def _full_init_config(cfg: Any, init: Any) -> Any:
@@ -26,6 +33,7 @@ class Dense(Layer):
     code = 0
     config_keys = ("id", "type", "units", "use_bias", "kernel_initializer", "bias_initializer",
                    "kernel_regularizer", "kernel_constraint", "trainable")
+    live_keys = ("kernel_regularizer", "kernel_constraint", "trainable")
 
     def __init__(self, units: int = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",

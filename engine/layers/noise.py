@@ -56,6 +56,7 @@ class Dropout(_NoiseLayer):
     type_name = "dropout"
     code = 4
     config_keys = ("id", "type", "rate", "enabled")
+    live_keys = ("rate", "enabled")
 
     def __init__(self, rate: float = 0.5, enabled: bool = True, id: str | None = None) -> None:
         super().__init__(id)
@@ -85,6 +86,7 @@ class GaussianNoise(_NoiseLayer):
     type_name = "gaussian_noise"
     code = 6
     config_keys = ("id", "type", "stddev", "enabled")
+    live_keys = ("stddev", "enabled")
 
     def __init__(self, stddev: float = 0.1, enabled: bool = True, id: str | None = None) -> None:
         super().__init__(id)

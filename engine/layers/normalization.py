@@ -15,7 +15,7 @@ def _empty(dtype) -> np.ndarray:
 
 
 class BatchNorm(Layer):
-    """Batch norm as DESIGN.md; ``renorm`` switches to batch renorm; ``enabled: false`` is identity.
+    """Batch norm as docs/NUMERICS.md; ``renorm`` switches to batch renorm; ``enabled: false`` is identity.
 
     ``forward(x, training, update_state=True, fixed_rd=False)``: with ``update_state`` false the
     moving statistics are left alone; with ``fixed_rd`` renorm reuses the last r and d.
@@ -25,6 +25,8 @@ class BatchNorm(Layer):
     code = 2
     config_keys = ("id", "type", "momentum", "epsilon", "center", "scale", "renorm",
                    "renorm_clipping", "renorm_momentum", "enabled", "trainable")
+    live_keys = ("momentum", "epsilon", "renorm", "renorm_clipping", "renorm_momentum", "enabled",
+                 "trainable")
     state_names = ("moving_mean", "moving_variance")
 
     def __init__(self, momentum: float = 0.99, epsilon: float = 0.001, center: bool = True,
@@ -128,6 +130,7 @@ class LayerNorm(Layer):
     type_name = "layer_norm"
     code = 3
     config_keys = ("id", "type", "epsilon", "center", "scale", "trainable")
+    live_keys = ("epsilon", "trainable")
 
     def __init__(self, epsilon: float = 0.001, center: bool = True, scale: bool = True,
                  trainable: bool = True, id: str | None = None) -> None:

@@ -12,12 +12,6 @@ from engine.errors import BadInput
 from engine.layers import Layer, from_config as layer_from_config
 from engine.model import Model
 
-# set_layer_option keyword -> how it maps onto the layer's config
-_NESTED = {"l1": ("kernel_regularizer", "l1"), "l2": ("kernel_regularizer", "l2"),
-           "max_norm": ("kernel_constraint", "max_norm"), "rmax": ("renorm_clipping", "rmax"),
-           "dmax": ("renorm_clipping", "dmax")}
-_STRUCTURAL = ("units", "use_bias", "function", "center", "scale", "type", "id",
-               "kernel_initializer", "bias_initializer")
 
 
 def _apply_options(layer: Layer, cfg: dict[str, Any]) -> None:
@@ -44,7 +38,7 @@ def check_same_structure(saved: list[Any], layers: list[Layer]) -> None:
         mine = _plain(layer.get_config())
         if not isinstance(cfg, dict):
             raise BadInput("not a layer config", f"meta.json.layer_configs[{i}]")
-        for key in _STRUCTURAL:
+        for key in (k for k in type(layer).config_keys if k not in type(layer).live_keys):
             if cfg.get(key) != mine.get(key):
                 raise BadInput(f"the checkpoint's layer has {key}={cfg.get(key)!r}, the "
                                f"session's {mine.get(key)!r} (a different design)",
@@ -58,9 +52,9 @@ class SessionControl:
     def set_layer_option(self, layer_id: str, **options: Any) -> None:
         """Change options of one layer between steps (weights and state kept). None means "leave".
 
-        Accepted: enabled, renorm, rate, trainable, l1, l2, max_norm (None keeps; use
-        ``max_norm=math.inf``... or 0 to turn it off is not allowed: pass ``max_norm=False``),
-        momentum, epsilon, renorm_momentum, rmax, dmax, stddev, alpha, lower, upper.
+        Accepted: the layer type's ``live_options()`` (declared as ``live_keys`` on the layer
+        class; ``engine.layers.live_options()`` lists them for all types). ``max_norm=False``
+        turns the constraint off.
         """
         i = self.model.layer_index(layer_id)
         layer = self.model.layers[i]
@@ -68,18 +62,12 @@ class SessionControl:
         for key, value in options.items():
             if value is None:
                 continue
-            if key in _STRUCTURAL:
-                raise BadInput("changes the layer's weights; use apply_model", key)
-            if key in _NESTED:
-                outer, inner = _NESTED[key]
-                if outer not in cfg:
-                    raise BadInput(f"not an option of a {layer.type_name} layer", key)
-                cfg[outer] = dict(cfg[outer])
-                cfg[outer][inner] = None if (key == "max_norm" and value is False) else value
+            outer, inner = type(layer).option_path(key)
+            if inner is None:
+                cfg[outer] = value
             else:
-                if key not in cfg:
-                    raise BadInput(f"not an option of a {layer.type_name} layer", key)
-                cfg[key] = value
+                cfg[outer] = dict(cfg[outer] or {})
+                cfg[outer][inner] = None if (key == "max_norm" and value is False) else value
         _apply_options(layer, cfg)
         self.model.refresh_plan()
 

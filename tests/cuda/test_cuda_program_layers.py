@@ -15,7 +15,7 @@ import pytest
 import engine.program as cpu_program
 from engine.backends.cuda import CudaProgram
 from engine.program import plan as P
-from tests.cuda.program_driver import ProgramArgs, make_data, make_model
+from tests.helpers.cuda_program import ProgramArgs, make_data, make_model
 
 pytestmark = [pytest.mark.cudasim, pytest.mark.timeout(300)]
 

@@ -1,7 +1,7 @@
 """CUDA batch norm / renorm / layer norm, loss and RNG kernels against their CPU twins.
 
 float32 tolerances: normalisation outputs and gradients rtol 1e-5 / atol 1e-5; losses (float64
-results from float32 inputs) rtol 1e-6; RNG: bit-identical to engine.rng.
+results from float32 inputs) rtol 1e-6; RNG: bit-identical to the CPU's (the same scalar functions).
 """
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from numba import cuda
 
-from engine import rng as cpu_rng
+from engine import rng as streams
+from engine.kernels.cpu import rng as cpu_rng
 from engine.kernels.cpu import losses as cpu_losses
 from engine.kernels.cuda import losses, norm
 from engine.kernels.cuda import rng as cuda_rng
@@ -21,7 +22,7 @@ TOL = dict(rtol=1e-5, atol=1e-5)
 
 
 def test_uniform_and_normal_equal_cpu_bit_for_bit():
-    key = cpu_rng.layer_key("do1")
+    key = streams.layer_key("do1")
     out = cuda.device_array(40, np.float64)
     for normal, ref_fn in ((False, cpu_rng.uniform01), (True, cpu_rng.normal01)):
         cuda_rng.fill_random(out, 5, 123456789, key, normal=normal)

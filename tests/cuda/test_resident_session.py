@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from engine.backends.cuda import CudaProgram
-from engine.backends.cuda_session import make_cuda_session, use_cuda
+from engine.backends.cuda_session import use_cuda
 from engine.layers import from_config as layer_from_config
 from engine.session import TrainingSession
-from tests.cuda.program_driver import SMALL_DESIGN_LAYERS, make_data
+from tests.helpers.cuda_program import SMALL_DESIGN_LAYERS, make_cuda_session, make_data
 
 pytestmark = [pytest.mark.cudasim, pytest.mark.timeout(300)]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.kernels.cpu.optim import clip_gradients, clip_ref
+from engine.kernels.cpu.optim import clip_gradients
+from tests.helpers.references import clip_ref
 from engine.optimizers import from_config
 
 NAN = float("nan")

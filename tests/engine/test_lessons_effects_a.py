@@ -12,7 +12,7 @@ import statistics
 import numpy as np
 import pytest
 
-from tests.engine.test_lessons_support import (design_of, first_epoch_below, kernels, run_epochs,
+from tests.helpers.lessons import (design_of, first_epoch_below, kernels, run_epochs,
                                                session, with_units)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tests.engine.test_lessons_support import (design_of, edited, first_epoch_below, hist_std,
+from tests.helpers.lessons import (design_of, edited, first_epoch_below, hist_std,
                                                run_epochs, session)
 
 

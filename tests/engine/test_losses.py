@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine.errors import BadInput
-from engine.kernels.cpu.losses import loss_ref
+from tests.helpers.references import loss_ref
 from engine.losses import LOSSES, from_config
 
 B, KOUT = 5, 3

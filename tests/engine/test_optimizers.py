@@ -10,6 +10,7 @@ import pytest
 from engine.errors import BadInput
 from engine.kernels.cpu import optim as K
 from engine.optimizers import OPTIMIZERS, from_config
+from tests.helpers import references
 
 W0 = np.array([0.5, -1.0, 2.0])
 GRADS = [np.array([0.1, -0.2, 0.3]), np.array([-0.4, 0.5, 0.05]), np.array([0.2, 0.2, -0.6])]
@@ -155,8 +156,8 @@ def test_kernel_matches_numpy_reference_float32(name):
     for t in range(1, 5):
         g = rng.normal(size=7)
         opt.apply(params, {"w": g.astype(np.float32)})
-        K.begin_step_ref(opt.code, ref_os, t, opt.momentum_value())
-        K.update_ref(opt.code, opt.hparams(), ref_os, ref_w, g.astype(np.float32).astype(np.float64),
+        references.begin_step_ref(opt.code, ref_os, t, opt.momentum_value())
+        references.update_ref(opt.code, opt.hparams(), ref_os, ref_w, g.astype(np.float32).astype(np.float64),
                      ref_slots, t, 0.05, opt.momentum_value())
     assert params["w"].dtype == np.float32
     np.testing.assert_allclose(params["w"], ref_w, rtol=1e-4, atol=1e-5)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from engine.rng import layer_key, normal01, stream, uniform01
+from engine.kernels.cpu.rng import normal01, uniform01
+from engine.rng import layer_key, stream
 
 
 @njit(cache=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine.errors import BadInput
-from tests.engine.test_session import LAYERS, make, same_weights
+from tests.helpers.sessions import LAYERS, make, same_weights
 
 
 def toggled(s):

@@ -8,7 +8,7 @@ import numpy as np
 import engine.program
 from engine.layers import from_config
 from engine.session import TrainingSession
-from tests.engine.test_session import LAYERS, make_data
+from tests.helpers.sessions import LAYERS, make_data
 
 
 class Recording:

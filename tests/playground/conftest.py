@@ -47,3 +47,24 @@ def make_window(qtbot, tmp_path):
         assert not win.timer.isActive()
         win.deleteLater()
     QApplication.processEvents()
+
+
+@pytest.fixture
+def make_compare(qtbot):
+    """Build ComparisonWindows and close them (and their worker threads) afterwards."""
+    from playground.classroom import ComparisonWindow
+    made = []
+
+    def build(designs, base_dir=None, **kw):
+        win = ComparisonWindow(designs, base_dir, **kw)
+        made.append(win)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    yield build
+    for win in made:
+        win.close()
+        win.shutdown()
+        assert not win.controller.thread.isRunning()
+        win.deleteLater()

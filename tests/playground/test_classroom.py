@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from tests.playground.test_compare import DESIGN, fake
+from tests.helpers.app import COMPARE_DESIGN as DESIGN, fake
 
 
 @pytest.fixture

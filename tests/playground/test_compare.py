@@ -6,44 +6,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.playground.fakes import FakeSession
-
-DESIGN = {"format": "network-playground/design", "version": 1, "name": "fake", "seed": 0,
-          "data": {"dataset": "gaussian", "samples": 200, "noise": 0.1, "train_fraction": 0.8},
-          "model": {"input_dim": 2, "layers": [
-              {"id": "d1", "type": "dense", "units": 1},
-              {"id": "bn1", "type": "batch_norm", "enabled": True},
-              {"id": "do1", "type": "dropout", "rate": 0.2, "enabled": True},
-              {"id": "a1", "type": "activation", "function": "sigmoid"}]},
-          "loss": {"type": "binary_crossentropy"},
-          "optimizer": {"type": "sgd", "learning_rate": 0.5},
-          "schedule": {"type": "constant"}, "training": {"batch_size": 32, "epochs": 10}}
-
-
-def fake(d, b, dev):
-    return FakeSession(d, b, dev)
-
-
-@pytest.fixture
-def make_compare(qtbot):
-    """Build ComparisonWindows and close them (and their worker threads) afterwards."""
-    from playground.classroom import ComparisonWindow
-    made = []
-
-    def build(designs, base_dir=None, **kw):
-        win = ComparisonWindow(designs, base_dir, **kw)
-        made.append(win)
-        win.show()
-        qtbot.waitExposed(win)
-        return win
-
-    yield build
-    for win in made:
-        win.close()
-        win.shutdown()
-        assert not win.controller.thread.isRunning()
-        win.deleteLater()
-
+from tests.helpers.app import COMPARE_DESIGN as DESIGN, fake
+from tests.helpers.fakes import FakeSession
 
 def built(win, n_runs):
     return len(win.runs()) == n_runs

@@ -3,9 +3,8 @@ loss's targets take (class indices, one-hot, 0/1 or -1/1 values)."""
 import numpy as np
 import pytest
 
-pytest.importorskip("engine.session")
-from engine.build import build_session  # noqa: E402
-from playground.boundary import confusion_for  # noqa: E402
+from engine.build import build_session
+from playground.boundary import confusion_for
 
 
 def _design(head, loss, dataset="circle"):

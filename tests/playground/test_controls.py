@@ -4,8 +4,8 @@ import dataclasses
 from PySide6.QtCore import Qt
 
 from playground.widgets.training_bar import cuda_status
-from tests.playground.fakes import FakeSession
-from tests.playground.test_window_fake import DESIGN
+from tests.helpers.app import MAIN_DESIGN as DESIGN
+from tests.helpers.fakes import FakeSession
 
 
 class DivergingSession(FakeSession):

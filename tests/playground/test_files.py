@@ -4,8 +4,8 @@ import json
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from tests.playground.fakes import FakeSession
-from tests.playground.test_window_fake import DESIGN
+from tests.helpers.app import MAIN_DESIGN as DESIGN
+from tests.helpers.fakes import FakeSession
 
 
 def _fake(d, b, dev):

@@ -12,8 +12,8 @@ from playground import main_window
 from playground.boundary import boundary_for
 from playground.dashboards.base import TimePlot
 from playground.worker import TrainingController
-from tests.playground.fakes import FakeSession
-from tests.playground.test_window_fake import DESIGN
+from tests.helpers.app import MAIN_DESIGN as DESIGN
+from tests.helpers.fakes import FakeSession
 
 
 class FinishingSession(FakeSession):
@@ -87,7 +87,7 @@ def test_finished_run_is_drawn_in_full(qtbot, make_window, monkeypatch, speed):
 
 def test_epoch_records_fill_the_history_and_are_downsampled_not_dropped():
     from playground.history import History
-    from tests.playground.fakes import FakeSnapshot
+    from tests.helpers.fakes import FakeSnapshot
     hist = History(capacity=20)
     for chunk in range(1, 11):  # chunks of 100 steps, ten epochs each
         for e in range(1, 10):

@@ -5,7 +5,7 @@ import threading
 
 from playground import gui_gc
 from playground.worker import TrainingController
-from tests.playground.fakes import FakeSession
+from tests.helpers.fakes import FakeSession
 
 
 class _Cycle:

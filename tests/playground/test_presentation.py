@@ -4,7 +4,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from tests.playground.test_compare import DESIGN, fake, make_compare  # noqa: F401 - fixture
+from tests.helpers.app import COMPARE_DESIGN as DESIGN, fake
 
 
 def data_items(window):
@@ -69,7 +69,7 @@ def test_new_curves_are_styled_while_presenting(qtbot, make_compare):
 
 def test_main_window_presentation_with_explicit_fonts_and_docks(qtbot, make_window):
     from playground.classroom import apply_presentation
-    from tests.playground.test_window_fake import DESIGN as MAIN_DESIGN, _fake
+    from tests.helpers.app import MAIN_DESIGN, paced_fake as _fake
     win = make_window(MAIN_DESIGN, factory=_fake)
     win.draw_all = True
     qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=30000)
@@ -129,7 +129,7 @@ def test_main_window_training_bar_fits_a_1280_projector_while_presenting(qtbot, 
     """Presentation hides the bar's secondary controls (schedule, batch, device) so that the bar
     fits 1280 px at zoom 1.6; leaving presentation shows them again."""
     from playground.classroom import apply_presentation
-    from tests.playground.test_window_fake import DESIGN as MAIN_DESIGN, _fake
+    from tests.helpers.app import MAIN_DESIGN, paced_fake as _fake
     win = make_window(MAIN_DESIGN, factory=_fake)
     bar = win.bar
     assert not bar.compact and not bar.schedule.isHidden()

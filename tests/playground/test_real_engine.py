@@ -11,9 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
-from tests.playground.test_stack_dnd import _drop
-
-pytest.importorskip("engine.session")
+from tests.helpers.app import drop as _drop
 
 ROOT = Path(__file__).resolve().parents[2]
 DESIGN = {

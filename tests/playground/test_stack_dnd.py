@@ -3,22 +3,10 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
 from playground.document import DesignDocument
+from tests.helpers.app import drop as _drop
 from playground.widgets.inspector import Inspector
 from playground.widgets.palette import LayerPalette
 from playground.widgets.stack import LayerStack
-
-
-def _drop(widget, mime, pos, action=Qt.CopyAction):
-    point = pos.toPoint()
-    enter = QDragEnterEvent(point, action, mime, Qt.LeftButton, Qt.NoModifier)
-    widget.dragEnterEvent(enter)
-    assert enter.isAccepted()
-    move = QDragMoveEvent(point, action, mime, Qt.LeftButton, Qt.NoModifier)
-    widget.dragMoveEvent(move)
-    assert move.isAccepted()
-    drop = QDropEvent(pos, action, mime, Qt.LeftButton, Qt.NoModifier)
-    widget.dropEvent(drop)
-    return drop
 
 
 def _build(qtbot):

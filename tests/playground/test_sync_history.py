@@ -6,7 +6,7 @@ import numpy as np
 from playground.document import DEFAULT_DESIGN
 from playground.history import History
 from playground.sync import commands_for
-from tests.playground.fakes import FakeSession
+from tests.helpers.fakes import FakeSession
 
 
 def test_live_changes_become_option_commands_and_structure_apply_model():

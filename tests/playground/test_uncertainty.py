@@ -8,8 +8,6 @@ import pytest
 
 from playground.history import Frame
 
-pytest.importorskip("engine.session")
-
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "resources" / "lessons" / "13_selu_mc_dropout"
 

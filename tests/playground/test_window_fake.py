@@ -1,23 +1,7 @@
 """The main window driven with a stand-in session: dashboards, markers, timer, structural edits."""
 from PySide6.QtCore import QPointF, Qt
 
-from tests.playground.fakes import FakeSession
-from tests.playground.test_stack_dnd import _drop
-
-DESIGN = {"format": "network-playground/design", "version": 1, "name": "fake", "seed": 0,
-          "data": {"dataset": "gaussian", "samples": 200, "noise": 0.1, "train_fraction": 0.8},
-          "model": {"input_dim": 2, "layers": [
-              {"id": "d1", "type": "dense", "units": 1},
-              {"id": "do1", "type": "dropout", "rate": 0.2, "enabled": True},
-              {"id": "a1", "type": "activation", "function": "sigmoid"}]},
-          "loss": {"type": "binary_crossentropy"},
-          "optimizer": {"type": "sgd", "learning_rate": 0.5},
-          "schedule": {"type": "constant"}, "training": {"batch_size": 32, "epochs": 10}}
-
-
-def _fake(d, b, dev):
-    return FakeSession(d, b, dev, delay=0.002)
-
+from tests.helpers.app import MAIN_DESIGN as DESIGN, drop as _drop, paced_fake as _fake
 
 def _step_at_least(win, n):
     f = win.controller.latest()

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QObject
 
 from playground.worker import TrainingController
-from tests.playground.fakes import FakeSession
+from tests.helpers.fakes import FakeSession
 
 
 @pytest.fixture

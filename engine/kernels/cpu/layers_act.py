@@ -1,5 +1,6 @@
-"""Activation kernels on flat (row-major) buffers of ``nb`` rows and ``dim`` columns. Codes: linear 0, relu 1, leaky_relu 2, prelu 3, rrelu 4, elu 5, selu 6,
-gelu 7, tanh 8, sigmoid 9, softplus 10, swish 11, softmax 12 (row-wise over the features).
+"""Activation kernels on flat (row-major) buffers of ``nb`` rows and ``dim`` columns. Codes and
+scalar math: engine/kernels/scalar/activations.py (shared with the CUDA kernels); the common codes
+get their own loops here.
 
 float32 tanh uses a rational approximation (Eigen's, |error| < 2e-7 on all of float32, clamped at
 +-7.9053); float64 calls libm's exact tanh.
@@ -10,48 +11,15 @@ import math
 
 from numba import njit
 
+from engine.kernels.cpu.rng import uniform01
 from engine.kernels.cpu.simd import zero_of
-from engine.rng import uniform01
+from engine.kernels.scalar import activations as _act
+from engine.kernels.scalar.activations import (ELU, LEAKY_RELU, LINEAR, PRELU, RELU, RRELU,
+                                               SIGMOID, SOFTMAX, TANH)
 
-LINEAR, RELU, LEAKY_RELU, PRELU, RRELU, ELU, SELU, GELU = 0, 1, 2, 3, 4, 5, 6, 7
-TANH, SIGMOID, SOFTPLUS, SWISH, SOFTMAX = 8, 9, 10, 11, 12
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
-INV_SQRT2 = 0.7071067811865476
-INV_SQRT2PI = 0.3989422804014327
-
-
-@njit(cache=True, nogil=True)
-def sigmoid(x: float) -> float:
-    """Overflow-free logistic function."""
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-@njit(cache=True, nogil=True)
-def act_scalar(code, v, p1):
-    """Elementwise activation ``code`` at ``v`` (not prelu/rrelu/softmax); p1 = alpha."""
-    if code == RELU:
-        return v if v > 0.0 else 0.0
-    if code == LEAKY_RELU:
-        return v if v > 0.0 else p1 * v
-    if code == ELU:
-        return v if v > 0.0 else p1 * (math.exp(v) - 1.0)
-    if code == SELU:
-        return SELU_SCALE * v if v > 0.0 else SELU_SCALE * SELU_ALPHA * (math.exp(v) - 1.0)
-    if code == GELU:
-        return 0.5 * v * (1.0 + math.erf(v * INV_SQRT2))
-    if code == TANH:
-        return math.tanh(v)
-    if code == SIGMOID:
-        return sigmoid(v)
-    if code == SOFTPLUS:
-        return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
-    if code == SWISH:
-        return v * sigmoid(v)
-    return v
+sigmoid = njit(cache=True, nogil=True)(_act.sigmoid)
+act_value = njit(cache=True, nogil=True)(_act.act_value)
+act_derivative = njit(cache=True, nogil=True)(_act.act_derivative)
 
 
 TANH_CLAMP = 7.90531110763549805
@@ -143,32 +111,7 @@ def act_forward(code, x, y, alpha, p1, p2, slope, training, seed, step, key, nb,
             y[i] = v if v > 0.0 else p1 * v
     else:
         for i in range(n):
-            y[i] = act_scalar(code, x[i], p1)
-
-
-@njit(cache=True, nogil=True)
-def act_derivative(code, v, out, p1):
-    """f'(v) for elementwise codes, given the input ``v`` and the output ``out``."""
-    if code == TANH:
-        return 1.0 - out * out
-    if code == SIGMOID:
-        return out * (1.0 - out)
-    if code == RELU:
-        return 1.0 if v > 0.0 else 0.0
-    if code == LEAKY_RELU:
-        return 1.0 if v > 0.0 else p1
-    if code == ELU:
-        return 1.0 if v > 0.0 else out + p1
-    if code == SELU:
-        return SELU_SCALE if v > 0.0 else out + SELU_SCALE * SELU_ALPHA
-    if code == GELU:
-        return 0.5 * (1.0 + math.erf(v * INV_SQRT2)) + v * INV_SQRT2PI * math.exp(-0.5 * v * v)
-    if code == SOFTPLUS:
-        return sigmoid(v)
-    if code == SWISH:
-        s = sigmoid(v)
-        return s + v * s * (1.0 - s)
-    return 1.0
+            y[i] = act_value(code, x[i], p1, 0.0)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -231,4 +174,4 @@ def _act_backward_elementwise(code, x, y, g, dx, p1, n):
             dx[i] = g[i] * (1.0 if x[i] > 0.0 else y[i] + p1)
     else:
         for i in range(n):
-            dx[i] = g[i] * act_derivative(code, x[i], y[i], p1)
+            dx[i] = g[i] * act_derivative(code, x[i], y[i], p1, 0.0)

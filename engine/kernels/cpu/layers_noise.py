@@ -1,10 +1,10 @@
 """Dropout, alpha dropout and Gaussian noise kernels on flat buffers of ``n`` elements (element
-index = row * width + column); randomness from engine.rng counters."""
+index = row * width + column); randomness from the counter-based generator (engine/kernels/scalar/rng.py)."""
 from __future__ import annotations
 
 from numba import njit
 
-from engine.rng import normal01, uniform01
+from engine.kernels.cpu.rng import normal01, uniform01
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946

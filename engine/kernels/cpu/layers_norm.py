@@ -1,4 +1,4 @@
-"""Batch norm / batch renorm and layer norm kernels on flat (row-major) buffers (DESIGN.md
+"""Batch norm / batch renorm and layer norm kernels on flat (row-major) buffers (docs/NUMERICS.md
 "Numerical conventions"). x, y, g, dx: nb*dim elements.
 
 ``stats`` (4*dim, flat (4, dim)) of a batch-norm layer holds the last training batch's mean, biased

@@ -1,4 +1,4 @@
-"""Monitor reductions (DESIGN.md "Monitors"): histograms with fixed edges, dead and saturated
+"""Monitor reductions (docs/NUMERICS.md "Monitors"): histograms with fixed edges, dead and saturated
 units, batch-norm figures. Plain functions on arrays, reduced inside compiled code.
 
 ``amon`` row of a layer: 0 min, 1 max, 2 dead units (ReLU family; NaN otherwise), 3 saturated

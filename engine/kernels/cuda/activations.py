@@ -1,10 +1,11 @@
 """Activation functions on the GPU, forward and backward, elementwise over (B, N) arrays.
 
-Codes follow ``ACTIVATION_CODES`` (names as DESIGN.md). Scalar parameters: ``a0`` alpha
+Codes follow ``ACTIVATION_CODES`` (names as docs/FORMAT.md). Scalar parameters: ``a0`` alpha
 (leaky_relu, elu) or lower (rrelu), ``a1`` upper (rrelu). ``alpha (N,)``: PReLU's learned slopes.
 rrelu draws its slope per element from the counter-based RNG in training (so the backward pass
 recomputes the same slope), and uses the mean slope at inference. Math in float64, stored in the
-arrays' dtype; derivatives use the same forms as engine/kernels/cpu/layers_act.py. ``softmax`` works per row.
+arrays' dtype; the scalar math is engine/kernels/scalar/activations.py, the CPU kernels' own.
+``softmax`` works per row.
 """
 from __future__ import annotations
 
@@ -15,25 +16,14 @@ from numba import cuda
 from engine.kernels.cuda.launch import grid1d
 from engine.kernels.cuda.mathx import fmax
 from engine.kernels.cuda.rng import counter, uniform01
+from engine.kernels.scalar import activations as _act
+from engine.kernels.scalar.activations import LEAKY_RELU, PRELU, SOFTMAX
 
 ACTIVATION_NAMES = ("linear", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "gelu",
                     "tanh", "sigmoid", "softplus", "swish", "softmax")
 ACTIVATION_CODES = {name: i for i, name in enumerate(ACTIVATION_NAMES)}
-(LINEAR, RELU, LEAKY_RELU, PRELU, RRELU, ELU, SELU, GELU, TANH, SIGMOID, SOFTPLUS, SWISH,
- SOFTMAX) = range(13)
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
-_INV_SQRT2 = 0.7071067811865476
-_INV_SQRT2PI = 0.3989422804014327
-
-
-@cuda.jit(device=True)
-def sigmoid(v):
-    """Logistic function without overflow."""
-    if v >= 0.0:
-        return 1.0 / (1.0 + math.exp(-v))
-    e = math.exp(v)
-    return e / (1.0 + e)
+act_value = cuda.jit(device=True)(_act.act_value)
+act_derivative = cuda.jit(device=True)(_act.act_derivative)
 
 
 @cuda.jit(device=True)
@@ -46,59 +36,6 @@ def _slope(code, a0, a1, alpha_j, training, seed, step, lkey, idx):
     if training:
         return a0 + (a1 - a0) * uniform01(seed, step, lkey, idx)
     return 0.5 * (a0 + a1)
-
-
-@cuda.jit(device=True)
-def act_value(code, v, a0, slope):
-    """f(v) for every elementwise code (not softmax)."""
-    if code == RELU:
-        return v if v > 0.0 else 0.0
-    if code == LEAKY_RELU or code == PRELU:
-        return v if v > 0.0 else slope * v
-    if code == RRELU:
-        return v if v >= 0.0 else slope * v
-    if code == ELU:
-        return v if v > 0.0 else a0 * (math.exp(v) - 1.0)
-    if code == SELU:
-        return SELU_SCALE * v if v > 0.0 else SELU_SCALE * SELU_ALPHA * (math.exp(v) - 1.0)
-    if code == GELU:
-        return 0.5 * v * (1.0 + math.erf(v * _INV_SQRT2))
-    if code == TANH:
-        return math.tanh(v)
-    if code == SIGMOID:
-        return sigmoid(v)
-    if code == SOFTPLUS:
-        return fmax(v, 0.0) + math.log1p(math.exp(-abs(v)))
-    if code == SWISH:
-        return v * sigmoid(v)
-    return v
-
-
-@cuda.jit(device=True)
-def act_derivative(code, v, out, a0, slope):
-    """f'(v) given the input ``v`` and the output ``out = f(v)``."""
-    if code == RELU:
-        return 1.0 if v > 0.0 else 0.0
-    if code == LEAKY_RELU or code == PRELU:
-        return 1.0 if v > 0.0 else slope
-    if code == RRELU:
-        return 1.0 if v >= 0.0 else slope
-    if code == ELU:
-        return 1.0 if v > 0.0 else out + a0
-    if code == SELU:
-        return SELU_SCALE if v > 0.0 else out + SELU_SCALE * SELU_ALPHA
-    if code == GELU:
-        return 0.5 * (1.0 + math.erf(v * _INV_SQRT2)) + v * _INV_SQRT2PI * math.exp(-0.5 * v * v)
-    if code == TANH:
-        return 1.0 - out * out
-    if code == SIGMOID:
-        return out * (1.0 - out)
-    if code == SOFTPLUS:
-        return sigmoid(v)
-    if code == SWISH:
-        s = sigmoid(v)
-        return s + v * s * (1.0 - s)
-    return 1.0
 
 
 @cuda.jit(cache=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.backends.device import simulator_enabled
+from engine.kernels.cuda.simulator import simulator_enabled
 
 
 @dataclass

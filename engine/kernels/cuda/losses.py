@@ -1,123 +1,24 @@
 """Losses on the GPU: per-sample loss and gradient, one thread per sample, then a fixed-order mean.
 
-Mirrors engine/kernels/cpu/losses.py (codes, reductions, Keras clipping with zero gradient where
-clipped): mse 0, mae 1, binary_crossentropy 2, categorical_crossentropy 3, sparse_categorical 4;
-fusion 0 none, 1 sigmoid, 2 softmax (``out`` then holds logits). ``grad (B, K)`` receives
+The rows are engine/kernels/scalar/losses.py's, the CPU kernels' own (codes, fusion, reductions,
+Keras clipping with zero gradient where clipped). ``grad (B, K)`` receives
 d(mean_i sw_i * l_i)/d(out). The value stays on the device (``result[slot]``) until a snapshot.
 """
 from __future__ import annotations
 
-import math
-
 from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
-from engine.kernels.cuda.mathx import fmax
+from engine.kernels.scalar import losses as _loss
+from engine.kernels.scalar.losses import (BCE, CCE, EPS, FUSE_NONE, FUSE_SIGMOID, FUSE_SOFTMAX,
+                                          MAE, MSE, SPARSE_CCE)
 
-MSE, MAE, BCE, CCE, SPARSE_CCE = 0, 1, 2, 3, 4
-FUSE_NONE, FUSE_SIGMOID, FUSE_SOFTMAX = 0, 1, 2
-EPS = 1e-7
+_elementwise_row = cuda.jit(device=True)(_loss.elementwise_row)
+_categorical_row = cuda.jit(device=True)(_loss.categorical_row)
+_correct_row = cuda.jit(device=True)(_loss.correct_row)
 
-
-@cuda.jit(device=True)
-def _sigmoid(v):
-    if v >= 0.0:
-        return 1.0 / (1.0 + math.exp(-v))
-    e = math.exp(v)
-    return e / (1.0 + e)
-
-
-@cuda.jit(device=True)
-def _log1p_exp(v):
-    if v > 0.0:
-        return v + math.log1p(math.exp(-v))
-    return math.log1p(math.exp(v))
-
-
-@cuda.jit(device=True)
-def _target(code, y, i, j):
-    if code == SPARSE_CCE:
-        return 1.0 if int(y[i, 0]) == j else 0.0
-    return float(y[i, j])
-
-
-@cuda.jit(device=True)
-def _elementwise_row(code, fused, out, y, w, grad, i, scale, want_grad):
-    """mse / mae / bce of row i: the sum over outputs (the caller scales by 1/(B*K))."""
-    li = 0.0
-    for j in range(out.shape[1]):
-        o = float(out[i, j])
-        t = float(y[i, j])
-        if code == MSE:
-            d = o - t
-            li += d * d
-            gj = 2.0 * d
-        elif code == MAE:
-            d = o - t
-            li += abs(d)
-            gj = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
-        elif fused == FUSE_SIGMOID:
-            li += _log1p_exp(o) - t * o
-            gj = _sigmoid(o) - t
-        else:
-            p = o
-            gj = 0.0
-            if p < EPS:
-                p = EPS
-            elif p > 1.0 - EPS:
-                p = 1.0 - EPS
-            else:
-                gj = -t / p + (1.0 - t) / (1.0 - p)
-            li -= t * math.log(p) + (1.0 - t) * math.log(1.0 - p)
-        if want_grad:
-            grad[i, j] = w * gj * scale
-    return li
-
-
-@cuda.jit(device=True)
-def _categorical_row(code, fused, out, y, w, grad, i, nb, want_grad):
-    """Categorical / sparse cross-entropy of row i (sum over classes)."""
-    kk = out.shape[1]
-    ysum = 0.0
-    for j in range(kk):
-        ysum += _target(code, y, i, j)
-    li = 0.0
-    if fused == FUSE_SOFTMAX:
-        zmax = float(out[i, 0])
-        for j in range(1, kk):
-            zmax = fmax(zmax, float(out[i, j]))
-        se = 0.0
-        for j in range(kk):
-            se += math.exp(float(out[i, j]) - zmax)
-        lse = zmax + math.log(se)
-        for j in range(kk):
-            t = _target(code, y, i, j)
-            li += t * (lse - float(out[i, j]))
-            if want_grad:
-                grad[i, j] = w * (ysum * math.exp(float(out[i, j]) - lse) - t) / nb
-        return li
-    s = 0.0
-    for j in range(kk):
-        s += float(out[i, j])
-    dot = 0.0
-    for j in range(kk):
-        t = _target(code, y, i, j)
-        q = float(out[i, j]) / s
-        a = 0.0
-        if q < EPS:
-            q = EPS
-        elif q > 1.0 - EPS:
-            q = 1.0 - EPS
-        else:
-            a = -t / q
-        li -= t * math.log(q)
-        dot += a * float(out[i, j])
-        if want_grad:
-            grad[i, j] = a
-    if want_grad:
-        for j in range(kk):
-            grad[i, j] = w * (float(grad[i, j]) / s - dot / (s * s)) / nb
-    return li
+__all__ = ["loss_forward_backward", "loss_correct", "MSE", "MAE", "BCE", "CCE", "SPARSE_CCE",
+           "FUSE_NONE", "FUSE_SIGMOID", "FUSE_SOFTMAX", "EPS"]
 
 
 @cuda.jit(cache=True)
@@ -150,26 +51,7 @@ def _correct_rows_kernel(code, fused, out, y, per_sample):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
     while i < out.shape[0]:
-        c = 0.0
-        if code == BCE:
-            thr = 0.0 if fused == FUSE_SIGMOID else 0.5
-            for j in range(out.shape[1]):
-                if (float(out[i, j]) > thr) == (float(y[i, j]) > 0.5):
-                    c += 1.0
-        else:
-            best = 0
-            for j in range(1, out.shape[1]):
-                if out[i, j] > out[i, best]:
-                    best = j
-            if code == SPARSE_CCE:
-                tgt = int(y[i, 0])
-            else:
-                tgt = 0
-                for j in range(1, y.shape[1]):
-                    if y[i, j] > y[i, tgt]:
-                        tgt = j
-            c = 1.0 if best == tgt else 0.0
-        per_sample[i] = c
+        per_sample[i] = _correct_row(code, fused, out, y, i)
         i += stride
 
 

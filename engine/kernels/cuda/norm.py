@@ -3,7 +3,7 @@
 Batch norm works per unit (one thread per column, fixed-order sums in float64); its per-unit
 statistics go to ``stats (4, N)`` (the CPU's layout, any float dtype): batch mean, biased batch
 variance, r, d; ``clipped (2, N)`` float64 receives 1.0 where renorm clipped r (row 0) or d (row 1).
-Layer norm works per sample (one thread per row) with ``rstats (B, 2)``: mean and 1/sqrt(var + eps). Conventions as DESIGN.md "Numerical conventions"; r and d are constants in
+Layer norm works per sample (one thread per row) with ``rstats (B, 2)``: mean and 1/sqrt(var + eps). Conventions as docs/NUMERICS.md; r and d are constants in
 backprop. ``center``/``scale`` off: beta/gamma are ignored (taken as 0/1) and get no gradient.
 """
 from __future__ import annotations

@@ -84,7 +84,7 @@ def kernel_signatures(dt=float32, tile: int = 16) -> list[tuple[str, object, tup
 
 def nvvm_available() -> tuple[bool, str]:
     """Whether kernels can be compiled to PTX here (NVVM found, simulator off)."""
-    from engine.backends.device import simulator_enabled
+    from engine.kernels.cuda.simulator import simulator_enabled
     if simulator_enabled():
         return False, "the CUDA simulator is on"
     if not hasattr(cuda, "compile_ptx"):

@@ -78,3 +78,10 @@ class ProgramArgs:
                             self.fcfg, losses, accs, pmon, res)
         self.step += int(res[P.R_DONE])
         return losses, accs, pmon, res
+
+
+def make_cuda_session(*args, resident: bool = False, **kwargs):
+    """``TrainingSession(*args, **kwargs)`` on a drop-in or resident CudaProgram."""
+    from engine.backends.cuda import make_cuda_program
+    from engine.session import TrainingSession
+    return TrainingSession(*args, program=make_cuda_program(resident=resident), **kwargs)

@@ -1,0 +1,1 @@
+"""Helpers shared by the test packages (imported by test modules, never the other way round)."""

@@ -1,0 +1,53 @@
+"""App-test helpers: the small designs the window and comparison tests run, stand-in session
+factories, and a drag-and-drop of MIME data delivered as the real drag events."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+from tests.helpers.fakes import FakeSession
+
+MAIN_DESIGN = {"format": "network-playground/design", "version": 1, "name": "fake", "seed": 0,
+               "data": {"dataset": "gaussian", "samples": 200, "noise": 0.1, "train_fraction": 0.8},
+               "model": {"input_dim": 2, "layers": [
+                   {"id": "d1", "type": "dense", "units": 1},
+                   {"id": "do1", "type": "dropout", "rate": 0.2, "enabled": True},
+                   {"id": "a1", "type": "activation", "function": "sigmoid"}]},
+               "loss": {"type": "binary_crossentropy"},
+               "optimizer": {"type": "sgd", "learning_rate": 0.5},
+               "schedule": {"type": "constant"}, "training": {"batch_size": 32, "epochs": 10}}
+
+COMPARE_DESIGN = {"format": "network-playground/design", "version": 1, "name": "fake", "seed": 0,
+                  "data": {"dataset": "gaussian", "samples": 200, "noise": 0.1, "train_fraction": 0.8},
+                  "model": {"input_dim": 2, "layers": [
+                      {"id": "d1", "type": "dense", "units": 1},
+                      {"id": "bn1", "type": "batch_norm", "enabled": True},
+                      {"id": "do1", "type": "dropout", "rate": 0.2, "enabled": True},
+                      {"id": "a1", "type": "activation", "function": "sigmoid"}]},
+                  "loss": {"type": "binary_crossentropy"},
+                  "optimizer": {"type": "sgd", "learning_rate": 0.5},
+                  "schedule": {"type": "constant"}, "training": {"batch_size": 32, "epochs": 10}}
+
+
+def paced_fake(d, b, dev):
+    """A FakeSession that takes 2 ms per step (the main window's tests)."""
+    return FakeSession(d, b, dev, delay=0.002)
+
+
+def fake(d, b, dev):
+    """A FakeSession (the comparison window's tests)."""
+    return FakeSession(d, b, dev)
+
+
+def drop(widget, mime, pos, action=Qt.CopyAction):
+    """Drag-enter, drag-move and drop ``mime`` on ``widget`` at ``pos``; returns the drop event."""
+    point = pos.toPoint()
+    enter = QDragEnterEvent(point, action, mime, Qt.LeftButton, Qt.NoModifier)
+    widget.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    move = QDragMoveEvent(point, action, mime, Qt.LeftButton, Qt.NoModifier)
+    widget.dragMoveEvent(move)
+    assert move.isAccepted()
+    drop = QDropEvent(pos, action, mime, Qt.LeftButton, Qt.NoModifier)
+    widget.dropEvent(drop)
+    return drop
