@@ -1,11 +1,11 @@
-"""Activation functions on the GPU, forward and backward, elementwise over (B, N) arrays.
+"""Activation kernels on the GPU with the CPU's contract (engine/kernels/cpu/layers_act.py): flat
+(row-major) device buffers of ``nb`` rows and ``dim`` columns, the same arguments in the same order.
 
-Codes follow ``ACTIVATION_CODES`` (names as docs/FORMAT.md). Scalar parameters: ``a0`` alpha
-(leaky_relu, elu) or lower (rrelu), ``a1`` upper (rrelu). ``alpha (N,)``: PReLU's learned slopes.
-rrelu draws its slope per element from the counter-based RNG in training (so the backward pass
-recomputes the same slope), and uses the mean slope at inference. Math in float64, stored in the
-arrays' dtype; the scalar math is engine/kernels/scalar/activations.py, the CPU kernels' own.
-``softmax`` works per row.
+``p1`` is alpha (leaky_relu, elu) or rrelu's lower bound, ``p2`` rrelu's upper bound, ``alpha
+(dim,)`` PReLU's learned slopes. rrelu draws its slope per element from the counter-based RNG in
+training (its mean at inference) and stores it in ``slope (nb*dim)``, which the backward pass reads,
+as the CPU does. Math in float64, stored in the arrays' dtype; the scalar math is
+engine/kernels/scalar/activations.py, the CPU kernels' own. ``softmax`` works per row.
 """
 from __future__ import annotations
 
@@ -13,134 +13,126 @@ import math
 
 from numba import cuda
 
-from engine.kernels.cuda.launch import grid1d
+from engine.kernels.cuda.launch import grid1d, or_stand_in
 from engine.kernels.cuda.mathx import fmax
 from engine.kernels.cuda.rng import counter, uniform01
 from engine.kernels.scalar import activations as _act
-from engine.kernels.scalar.activations import LEAKY_RELU, PRELU, SOFTMAX
+from engine.kernels.scalar.activations import LEAKY_RELU, PRELU, RRELU, SOFTMAX
 
-ACTIVATION_NAMES = ("linear", "relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "gelu",
-                    "tanh", "sigmoid", "softplus", "swish", "softmax")
-ACTIVATION_CODES = {name: i for i, name in enumerate(ACTIVATION_NAMES)}
 act_value = cuda.jit(device=True)(_act.act_value)
 act_derivative = cuda.jit(device=True)(_act.act_derivative)
 
 
 @cuda.jit(device=True)
-def _slope(code, a0, a1, alpha_j, training, seed, step, lkey, idx):
-    """Slope for negative inputs of the leaky family."""
+def _forward_slope(code, p1, p2, alpha, training, seed, step, key, k, dim):
+    """Slope for negative inputs of the leaky family (element ``k``)."""
     if code == LEAKY_RELU:
-        return a0
+        return p1
     if code == PRELU:
-        return alpha_j
+        return float(alpha[k % dim])
+    if code != RRELU:
+        return 0.0
     if training:
-        return a0 + (a1 - a0) * uniform01(seed, step, lkey, idx)
-    return 0.5 * (a0 + a1)
+        return p1 + (p2 - p1) * uniform01(seed, step, key, k)
+    return 0.5 * (p1 + p2)
 
 
 @cuda.jit(cache=True)
-def _act_forward_kernel(code, x, y, a0, a1, alpha, training, seed, step, lkey):
-    n = x.shape[1]
-    total = x.shape[0] * n
+def _act_forward_kernel(code, x, y, alpha, p1, p2, slope, training, seed, step, key, n, dim):
     k = cuda.grid(1)
     stride = cuda.gridsize(1)
-    while k < total:
-        i = k // n
-        j = k - i * n
-        v = float(x[i, j])
-        slope = _slope(code, a0, a1, alpha[j] if code == PRELU else 0.0, training, seed, step,
-                       lkey, k)
-        y[i, j] = act_value(code, v, a0, slope)
+    while k < n:
+        s = _forward_slope(code, p1, p2, alpha, training, seed, step, key, k, dim)
+        if code == RRELU:
+            slope[k] = s
+        y[k] = act_value(code, float(x[k]), p1, s)
         k += stride
 
 
 @cuda.jit(cache=True)
-def _act_backward_kernel(code, x, y, gy, gx, a0, a1, alpha, training, seed, step, lkey):
-    n = x.shape[1]
-    total = x.shape[0] * n
+def _act_backward_kernel(code, x, y, g, dx, alpha, p1, slope, n, dim):
     k = cuda.grid(1)
     stride = cuda.gridsize(1)
-    while k < total:
-        i = k // n
-        j = k - i * n
-        v = float(x[i, j])
-        slope = _slope(code, a0, a1, alpha[j] if code == PRELU else 0.0, training, seed, step,
-                       lkey, k)
-        gx[i, j] = float(gy[i, j]) * act_derivative(code, v, float(y[i, j]), a0, slope)
+    while k < n:
+        s = p1
+        if code == RRELU:
+            s = float(slope[k])
+        elif code == PRELU:
+            s = float(alpha[k % dim])
+        dx[k] = float(g[k]) * act_derivative(code, float(x[k]), float(y[k]), p1, s)
         k += stride
 
 
 @cuda.jit(cache=True)
-def _softmax_forward_kernel(x, y):
-    i = cuda.grid(1)
+def _softmax_forward_kernel(x, y, nb, dim):
+    r = cuda.grid(1)
     stride = cuda.gridsize(1)
-    n = x.shape[1]
-    while i < x.shape[0]:
-        mx = float(x[i, 0])
-        for j in range(1, n):
-            mx = fmax(mx, float(x[i, j]))
+    while r < nb:
+        o = r * dim
+        mx = float(x[o])
+        for j in range(1, dim):
+            mx = fmax(mx, float(x[o + j]))
         s = 0.0
-        for j in range(n):
-            s += math.exp(float(x[i, j]) - mx)
-        for j in range(n):
-            y[i, j] = math.exp(float(x[i, j]) - mx) / s
-        i += stride
+        for j in range(dim):
+            s += math.exp(float(x[o + j]) - mx)
+        for j in range(dim):
+            y[o + j] = math.exp(float(x[o + j]) - mx) / s
+        r += stride
 
 
 @cuda.jit(cache=True)
-def _softmax_backward_kernel(y, gy, gx):
-    i = cuda.grid(1)
+def _softmax_backward_kernel(y, g, dx, nb, dim):
+    r = cuda.grid(1)
     stride = cuda.gridsize(1)
-    n = y.shape[1]
-    while i < y.shape[0]:
+    while r < nb:
+        o = r * dim
         dot = 0.0
-        for j in range(n):
-            dot += float(gy[i, j]) * float(y[i, j])
-        for j in range(n):
-            gx[i, j] = float(y[i, j]) * (float(gy[i, j]) - dot)
-        i += stride
+        for j in range(dim):
+            dot += float(g[o + j]) * float(y[o + j])
+        for j in range(dim):
+            dx[o + j] = float(y[o + j]) * (float(g[o + j]) - dot)
+        r += stride
 
 
 @cuda.jit(cache=True)
-def _prelu_alpha_grad_kernel(x, gy, galpha):
+def _prelu_alpha_grad_kernel(x, g, dalpha, nb, dim):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)
-    while j < x.shape[1]:
+    while j < dim:
         s = 0.0
-        for i in range(x.shape[0]):
-            v = float(x[i, j])
+        for r in range(nb):
+            v = float(x[r * dim + j])
             if not v > 0.0:
-                s += float(gy[i, j]) * v
-        galpha[j] = s
+                s += float(g[r * dim + j]) * v
+        dalpha[j] = s
         j += stride
 
 
-def activation_forward(code: int, x, y, a0: float = 0.0, a1: float = 0.0, alpha=None,
-                       training: bool = False, seed: int = 0, step: int = 0,
-                       layer_key: int = 0) -> None:
-    """``y (B, N) = f(x (B, N))`` for activation ``code``; ``alpha (N,)`` for PReLU."""
+def act_forward(code, x, y, alpha, p1, p2, slope, training, seed, step, key, nb, dim) -> None:
+    """y = f(x) over nb*dim elements; ``slope`` receives rrelu's slopes (random in training,
+    their mean at inference); ``alpha`` and ``slope`` may be empty for the other codes."""
     if code == SOFTMAX:
-        blocks, threads = grid1d(x.shape[0])
-        _softmax_forward_kernel[blocks, threads](x, y)
+        blocks, threads = grid1d(nb)
+        _softmax_forward_kernel[blocks, threads](x, y, int(nb), int(dim))
         return
-    blocks, threads = grid1d(x.shape[0] * x.shape[1])
-    _act_forward_kernel[blocks, threads](int(code), x, y, float(a0), float(a1),
-                                         alpha if alpha is not None else x[0], bool(training),
-                                         counter(seed), counter(step), counter(layer_key))
+    n = int(nb) * int(dim)
+    blocks, threads = grid1d(n)
+    _act_forward_kernel[blocks, threads](int(code), x, y, or_stand_in(alpha, x), float(p1),
+                                         float(p2), or_stand_in(slope, y), bool(training),
+                                         counter(seed), counter(step), counter(key), n, int(dim))
 
 
-def activation_backward(code: int, x, y, gy, gx, a0: float = 0.0, a1: float = 0.0, alpha=None,
-                        galpha=None, training: bool = False, seed: int = 0, step: int = 0,
-                        layer_key: int = 0) -> None:
-    """``gx (B, N) = gy * f'(x)`` (softmax: the row Jacobian); PReLU also writes ``galpha (N,)``."""
+def act_backward(code, x, y, g, dx, alpha, dalpha, p1, slope, want_dalpha, nb, dim) -> None:
+    """dx = g * f'(x) over nb*dim elements (softmax: the row Jacobian); PReLU writes d loss /
+    d alpha into ``dalpha (dim,)`` when ``want_dalpha``."""
     if code == SOFTMAX:
-        blocks, threads = grid1d(x.shape[0])
-        _softmax_backward_kernel[blocks, threads](y, gy, gx)
+        blocks, threads = grid1d(nb)
+        _softmax_backward_kernel[blocks, threads](y, g, dx, int(nb), int(dim))
         return
-    blocks, threads = grid1d(x.shape[0] * x.shape[1])
-    _act_backward_kernel[blocks, threads](int(code), x, y, gy, gx, float(a0), float(a1),
-                                          alpha if alpha is not None else x[0], bool(training),
-                                          counter(seed), counter(step), counter(layer_key))
-    if code == PRELU and galpha is not None:
-        blocks, threads = grid1d(x.shape[1])
-        _prelu_alpha_grad_kernel[blocks, threads](x, gy, galpha)
+    n = int(nb) * int(dim)
+    blocks, threads = grid1d(n)
+    _act_backward_kernel[blocks, threads](int(code), x, y, g, dx, or_stand_in(alpha, x),
+                                          float(p1), or_stand_in(slope, x), n, int(dim))
+    if code == PRELU and want_dalpha:
+        blocks, threads = grid1d(dim)
+        _prelu_alpha_grad_kernel[blocks, threads](x, g, dalpha, int(nb), int(dim))

@@ -1,8 +1,7 @@
-"""Dropout, alpha dropout and Gaussian noise on the GPU, with the counter-based RNG.
-
-The random number of element ``(i, j)`` of a (B, N) batch is drawn with counter ``index = i*N + j``
-from ``(seed, step, layer_key)``, so masks equal the CPU's and the backward pass recomputes the
-forward mask instead of storing it. Kinds: ``DROPOUT`` 0, ``ALPHA_DROPOUT`` 1, ``GAUSSIAN_NOISE`` 2.
+"""Dropout, alpha dropout and Gaussian noise on the GPU with the CPU's contract
+(engine/kernels/cpu/layers_noise.py): flat device buffers of ``n`` elements (element index = row *
+width + column), randomness from the counter-based generator, so masks equal the CPU's element
+for element; the forward pass stores the mask, the backward pass multiplies by it.
 """
 from __future__ import annotations
 
@@ -10,78 +9,100 @@ from numba import cuda
 
 from engine.kernels.cuda.launch import grid1d
 from engine.kernels.cuda.rng import counter, normal01, uniform01
-
-DROPOUT, ALPHA_DROPOUT, GAUSSIAN_NOISE = 0, 1, 2
-_ALPHA_P = -1.6732632423543772848170429916717 * 1.0507009873554804934193349852946
-
-
-@cuda.jit(device=True)
-def keep_unit(rate, seed, step, lkey, idx):
-    """True when element ``idx`` survives dropout of ``rate`` (uniform >= rate, as the CPU)."""
-    return uniform01(seed, step, lkey, idx) >= rate
-
-
-@cuda.jit(device=True)
-def _alpha_ab(rate):
-    a = ((1.0 - rate) * (1.0 + rate * _ALPHA_P * _ALPHA_P)) ** -0.5
-    return a, -a * _ALPHA_P * rate
+from engine.kernels.scalar.activations import SELU_ALPHA, SELU_SCALE
 
 
 @cuda.jit(cache=True)
-def _noise_forward_kernel(kind, x, y, rate, seed, step, lkey):
-    n = x.shape[1]
-    total = x.shape[0] * n
-    k = cuda.grid(1)
+def _dropout_kernel(x, y, mask, rate, seed, step, key, n):
+    keep = 1.0 / (1.0 - rate)
+    i = cuda.grid(1)
     stride = cuda.gridsize(1)
-    while k < total:
-        i = k // n
-        j = k - i * n
-        v = float(x[i, j])
-        if kind == GAUSSIAN_NOISE:
-            y[i, j] = v + rate * normal01(seed, step, lkey, k)
-        elif kind == ALPHA_DROPOUT:
-            a, b = _alpha_ab(rate)
-            if keep_unit(rate, seed, step, lkey, k):
-                y[i, j] = a * v + b
-            else:
-                y[i, j] = a * _ALPHA_P + b
-        else:
-            y[i, j] = v * (1.0 / (1.0 - rate)) if keep_unit(rate, seed, step, lkey, k) else 0.0
-        k += stride
+    while i < n:
+        m = keep if uniform01(seed, step, key, i) >= rate else 0.0
+        mask[i] = m
+        y[i] = float(x[i]) * m
+        i += stride
 
 
 @cuda.jit(cache=True)
-def _noise_backward_kernel(kind, gy, gx, rate, seed, step, lkey):
-    n = gy.shape[1]
-    total = gy.shape[0] * n
-    k = cuda.grid(1)
+def _alpha_dropout_kernel(x, y, mask, rate, seed, step, key, n):
+    alpha_p = -SELU_ALPHA * SELU_SCALE
+    a = ((1.0 - rate) * (1.0 + rate * alpha_p * alpha_p)) ** -0.5
+    b = -a * alpha_p * rate
+    i = cuda.grid(1)
     stride = cuda.gridsize(1)
-    while k < total:
-        i = k // n
-        j = k - i * n
-        g = float(gy[i, j])
-        if kind == GAUSSIAN_NOISE:
-            gx[i, j] = g
-        elif kind == ALPHA_DROPOUT:
-            a, b = _alpha_ab(rate)
-            gx[i, j] = a * g if keep_unit(rate, seed, step, lkey, k) else 0.0
+    while i < n:
+        if uniform01(seed, step, key, i) >= rate:
+            mask[i] = a
+            y[i] = a * float(x[i]) + b
         else:
-            gx[i, j] = g * (1.0 / (1.0 - rate)) if keep_unit(rate, seed, step, lkey, k) else 0.0
-        k += stride
+            mask[i] = 0.0
+            y[i] = a * alpha_p + b
+        i += stride
 
 
-def noise_forward(kind: int, x, y, rate: float, seed: int, step: int, layer_key: int) -> None:
-    """Training-mode forward of a noise layer: ``y (B, N)`` from ``x (B, N)``.
+@cuda.jit(cache=True)
+def _gaussian_noise_kernel(x, y, stddev, seed, step, key, n):
+    i = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    while i < n:
+        y[i] = float(x[i]) + stddev * normal01(seed, step, key, i)
+        i += stride
 
-    ``rate``: the drop rate (dropout, alpha dropout) or ``stddev`` (Gaussian noise).
-    """
-    blocks, threads = grid1d(x.shape[0] * x.shape[1])
-    _noise_forward_kernel[blocks, threads](int(kind), x, y, float(rate), counter(seed),
-                                           counter(step), counter(layer_key))
+
+@cuda.jit(cache=True)
+def _mask_backward_kernel(g, mask, dx, n):
+    i = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    while i < n:
+        dx[i] = g[i] * mask[i]
+        i += stride
 
 
-def noise_backward(kind: int, gy, gx, rate: float, seed: int, step: int, layer_key: int) -> None:
-    """``gx (B, N)`` from ``gy (B, N)`` with the forward pass's mask (recomputed)."""
-    blocks, threads = grid1d(gy.shape[0] * gy.shape[1])
-    _noise_backward_kernel[blocks, threads](int(kind), gy, gx, float(rate), counter(seed),
-                                            counter(step), counter(layer_key))
+@cuda.jit(cache=True)
+def _fill_kernel(dst, value, n):
+    i = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    while i < n:
+        dst[i] = value
+        i += stride
+
+
+def dropout_forward(x, y, mask, rate, seed, step, key, n) -> None:
+    """Inverted dropout: mask = kept / (1 - rate), y = x * mask."""
+    blocks, threads = grid1d(n)
+    _dropout_kernel[blocks, threads](x, y, mask, float(rate), counter(seed), counter(step),
+                                     counter(key), int(n))
+
+
+def alpha_dropout_forward(x, y, mask, rate, seed, step, key, n) -> None:
+    """Keras AlphaDropout: y = a * (x * kept + alpha_p * (1 - kept)) + b; mask = a * kept."""
+    blocks, threads = grid1d(n)
+    _alpha_dropout_kernel[blocks, threads](x, y, mask, float(rate), counter(seed), counter(step),
+                                           counter(key), int(n))
+
+
+def gaussian_noise_forward(x, y, stddev, seed, step, key, n) -> None:
+    """y = x + stddev * N(0, 1) noise."""
+    blocks, threads = grid1d(n)
+    _gaussian_noise_kernel[blocks, threads](x, y, float(stddev), counter(seed), counter(step),
+                                            counter(key), int(n))
+
+
+def mask_backward(g, mask, dx, n) -> None:
+    """dx = g * mask (dropout, alpha dropout)."""
+    blocks, threads = grid1d(n)
+    _mask_backward_kernel[blocks, threads](g, mask, dx, int(n))
+
+
+def copy_flat(src, dst, n) -> None:
+    """dst[:n] = src[:n] (a device-to-device copy)."""
+    if n > 0:
+        dst[:int(n)].copy_to_device(src[:int(n)])
+
+
+def fill_flat(dst, value, n) -> None:
+    """dst[:n] = value."""
+    if n > 0:
+        blocks, threads = grid1d(n)
+        _fill_kernel[blocks, threads](dst, float(value), int(n))

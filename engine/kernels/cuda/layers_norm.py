@@ -1,10 +1,11 @@
-"""Batch norm (with batch renorm) and layer norm on the GPU, forward and backward.
+"""Batch norm (with batch renorm) and layer norm on the GPU with the CPU's contract
+(engine/kernels/cpu/layers_norm.py): flat device buffers, ``nb`` rows, ``dim`` features.
 
-Batch norm works per unit (one thread per column, fixed-order sums in float64); its per-unit
-statistics go to ``stats (4, N)`` (the CPU's layout, any float dtype): batch mean, biased batch
-variance, r, d; ``clipped (2, N)`` float64 receives 1.0 where renorm clipped r (row 0) or d (row 1).
-Layer norm works per sample (one thread per row) with ``rstats (B, 2)``: mean and 1/sqrt(var + eps). Conventions as docs/NUMERICS.md; r and d are constants in
-backprop. ``center``/``scale`` off: beta/gamma are ignored (taken as 0/1) and get no gradient.
+Batch norm works per unit (one thread per column, fixed-order sums in float64); ``stats (4*dim)``,
+flat (4, dim) as on the CPU, holds the batch mean, biased batch variance, r and d. Layer norm works
+per sample (one thread per row) with ``cache (2*nb)``: mean and 1/sqrt(var + eps) of each row.
+Conventions as docs/NUMERICS.md; r and d are constants in backprop. ``center``/``scale`` off:
+beta/gamma are ignored (taken as 0/1, they may be empty) and get no gradient.
 """
 from __future__ import annotations
 
@@ -12,39 +13,26 @@ import math
 
 from numba import cuda
 
-from engine.kernels.cuda.launch import grid1d
+from engine.kernels.cuda.launch import grid1d, matrix, or_stand_in
 from engine.kernels.cuda.mathx import fmax, fmin
 
 BN_MEAN, BN_VAR, BN_R, BN_D = range(4)
 
 
-@cuda.jit(device=True)
-def _update_moving_one(mmean, mvar, stats, j, momentum, m):
-    unbias = m / fmax(m - 1, 1)
-    mmean[j] = momentum * float(mmean[j]) + (1.0 - momentum) * float(stats[BN_MEAN, j])
-    mvar[j] = momentum * float(mvar[j]) + (1.0 - momentum) * float(stats[BN_VAR, j]) * unbias
-
-
 @cuda.jit(cache=True)
-def _bn_update_moving_kernel(mmean, mvar, stats, momentum, m):
+def _bn_update_moving_kernel(mm, mv, stats, momentum, nb):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)
-    while j < mmean.shape[0]:
-        _update_moving_one(mmean, mvar, stats, j, momentum, m)
+    unbias = nb / fmax(nb - 1, 1)
+    while j < mm.shape[0]:
+        mm[j] = momentum * float(mm[j]) + (1.0 - momentum) * float(stats[BN_MEAN, j])
+        mv[j] = momentum * float(mv[j]) + (1.0 - momentum) * float(stats[BN_VAR, j]) * unbias
         j += stride
 
 
-def batch_norm_update_moving(moving_mean, moving_var, stats, momentum: float, n_rows: int) -> None:
-    """``moving = momentum * moving + (1 - momentum) * batch`` from ``stats (4, N)`` (unbiased
-    variance ``var_B * m / (m - 1)``), as the CPU's bn_update_moving."""
-    blocks, threads = grid1d(moving_mean.shape[0])
-    _bn_update_moving_kernel[blocks, threads](moving_mean, moving_var, stats, float(momentum),
-                                              int(n_rows))
-
-
 @cuda.jit(cache=True)
-def _bn_train_kernel(x, y, gamma, beta, mmean, mvar, stats, clipped, eps, momentum, renorm, rmax,
-                     dmax, center, scale, update):
+def _bn_train_kernel(x, y, gamma, beta, mm, mv, stats, eps, renorm, rmax, dmax, center, scale,
+                     fixed_rd):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)
     m = x.shape[0]
@@ -58,22 +46,17 @@ def _bn_train_kernel(x, y, gamma, beta, mmean, mvar, stats, clipped, eps, moment
             dv = float(x[i, j]) - mu
             ss += dv * dv
         var = ss / m
-        sig_b = math.sqrt(var + eps)
         r = 1.0
         d = 0.0
-        rc = 0.0
-        dc = 0.0
         if renorm:
-            sig = math.sqrt(float(mvar[j]) + eps)
-            r = sig_b / sig
-            if r > rmax or r < 1.0 / rmax:
-                rc = 1.0
-                r = fmin(fmax(r, 1.0 / rmax), rmax)
-            d = (mu - float(mmean[j])) / sig
-            if d > dmax or d < -dmax:
-                dc = 1.0
-                d = fmin(fmax(d, -dmax), dmax)
-        inv = 1.0 / sig_b
+            if fixed_rd:
+                r = float(stats[BN_R, j])
+                d = float(stats[BN_D, j])
+            else:
+                sig = math.sqrt(float(mv[j]) + eps)
+                r = fmin(fmax(math.sqrt(var + eps) / sig, 1.0 / rmax), rmax)
+                d = fmin(fmax((mu - float(mm[j])) / sig, -dmax), dmax)
+        inv = 1.0 / math.sqrt(var + eps)
         g = float(gamma[j]) if scale else 1.0
         b = float(beta[j]) if center else 0.0
         for i in range(m):
@@ -82,16 +65,11 @@ def _bn_train_kernel(x, y, gamma, beta, mmean, mvar, stats, clipped, eps, moment
         stats[BN_VAR, j] = var
         stats[BN_R, j] = r
         stats[BN_D, j] = d
-        if clipped.shape[0] == 2:
-            clipped[0, j] = rc
-            clipped[1, j] = dc
-        if update:
-            _update_moving_one(mmean, mvar, stats, j, momentum, m)
         j += stride
 
 
 @cuda.jit(cache=True)
-def _bn_infer_kernel(x, y, gamma, beta, mmean, mvar, eps, center, scale):
+def _bn_infer_kernel(x, y, gamma, beta, mm, mv, eps, center, scale):
     n = x.shape[1]
     total = x.shape[0] * n
     k = cuda.grid(1)
@@ -101,12 +79,12 @@ def _bn_infer_kernel(x, y, gamma, beta, mmean, mvar, eps, center, scale):
         j = k - i * n
         g = float(gamma[j]) if scale else 1.0
         b = float(beta[j]) if center else 0.0
-        y[i, j] = g * (float(x[i, j]) - float(mmean[j])) / math.sqrt(float(mvar[j]) + eps) + b
+        y[i, j] = g * (float(x[i, j]) - float(mm[j])) / math.sqrt(float(mv[j]) + eps) + b
         k += stride
 
 
 @cuda.jit(cache=True)
-def _bn_backward_kernel(x, gy, gx, gamma, stats, eps, center, scale, ggamma, gbeta):
+def _bn_backward_kernel(x, g, dx, gamma, dgamma, dbeta, stats, eps, center, scale):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)
     m = x.shape[0]
@@ -115,88 +93,94 @@ def _bn_backward_kernel(x, gy, gx, gamma, stats, eps, center, scale, ggamma, gbe
         inv = 1.0 / math.sqrt(float(stats[BN_VAR, j]) + eps)
         r = float(stats[BN_R, j])
         d = float(stats[BN_D, j])
-        g = float(gamma[j]) if scale else 1.0
+        gm = float(gamma[j]) if scale else 1.0
         sg = 0.0
         sgx = 0.0
         sb = 0.0
         sgam = 0.0
         for i in range(m):
             xh0 = (float(x[i, j]) - mu) * inv
-            gyi = float(gy[i, j])
-            g0 = gyi * g * r
+            gi = float(g[i, j])
+            g0 = gi * gm * r
             sg += g0
             sgx += g0 * xh0
-            sb += gyi
-            sgam += gyi * (xh0 * r + d)
+            sb += gi
+            sgam += gi * (xh0 * r + d)
         mg = sg / m
         mgx = sgx / m
         for i in range(m):
             xh0 = (float(x[i, j]) - mu) * inv
-            gx[i, j] = inv * (float(gy[i, j]) * g * r - mg - xh0 * mgx)
+            dx[i, j] = inv * (float(g[i, j]) * gm * r - mg - xh0 * mgx)
         if scale:
-            ggamma[j] = sgam
+            dgamma[j] = sgam
         if center:
-            gbeta[j] = sb
+            dbeta[j] = sb
         j += stride
 
 
 @cuda.jit(cache=True)
-def _bn_frozen_backward_kernel(gy, gx, gamma, mvar, eps, scale):
-    n = gy.shape[1]
-    total = gy.shape[0] * n
+def _bn_infer_backward_kernel(g, dx, gamma, mv, eps, scale):
+    n = g.shape[1]
+    total = g.shape[0] * n
     k = cuda.grid(1)
     stride = cuda.gridsize(1)
     while k < total:
         i = k // n
         j = k - i * n
-        f = 1.0 / math.sqrt(float(mvar[j]) + eps)
+        f = 1.0 / math.sqrt(float(mv[j]) + eps)
         if scale:
             f = f * float(gamma[j])
-        gx[i, j] = float(gy[i, j]) * f
+        dx[i, j] = float(g[i, j]) * f
         k += stride
 
 
-def batch_norm_frozen_backward(gy, gx, gamma, moving_var, epsilon: float, scale: bool) -> None:
-    """Backward of a non-trainable batch norm (inference mode): ``gx = gy * gamma / sigma_moving``."""
-    blocks, threads = grid1d(gy.shape[0] * gy.shape[1])
-    _bn_frozen_backward_kernel[blocks, threads](gy, gx, gamma, moving_var, float(epsilon),
-                                                bool(scale))
+def bn_forward_train(x, y, gamma, beta, mm, mv, stats, eps, renorm, rmax, dmax, center, scale,
+                     fixed_rd, nb, dim) -> None:
+    """Training-mode batch norm into y; fills ``stats``. With ``fixed_rd`` r and d are read from
+    ``stats`` instead of computed (finite-difference checks)."""
+    blocks, threads = grid1d(dim)
+    _bn_train_kernel[blocks, threads](matrix(x, nb, dim), matrix(y, nb, dim),
+                                      or_stand_in(gamma, mm), or_stand_in(beta, mm), mm, mv,
+                                      matrix(stats, 4, dim), float(eps), bool(renorm),
+                                      float(rmax), float(dmax), bool(center), bool(scale),
+                                      bool(fixed_rd))
 
 
-def batch_norm_forward(x, y, gamma, beta, moving_mean, moving_var, stats, epsilon: float,
-                       momentum: float, training: bool, renorm: bool = False, rmax: float = 3.0,
-                       dmax: float = 5.0, center: bool = True, scale: bool = True,
-                       update_moving: bool = True, clipped=None) -> None:
-    """Batch norm of ``x (B, N)`` into ``y (B, N)``.
-
-    Training: batch statistics (and renorm's r, d from the moving statistics before this batch's
-    update) into ``stats (4, N)``, clip flags into ``clipped (2, N)`` when given; moving statistics
-    updated with ``momentum`` (pass ``renorm_momentum`` while renorm is on) when ``update_moving``.
-    Inference: moving statistics.
-    """
-    if training:
-        blocks, threads = grid1d(x.shape[1])
-        _bn_train_kernel[blocks, threads](x, y, gamma, beta, moving_mean, moving_var, stats,
-                                          clipped if clipped is not None else stats[:1],
-                                          float(epsilon), float(momentum), bool(renorm),
-                                          float(rmax), float(dmax), bool(center), bool(scale),
-                                          bool(update_moving))
-    else:
-        blocks, threads = grid1d(x.shape[0] * x.shape[1])
-        _bn_infer_kernel[blocks, threads](x, y, gamma, beta, moving_mean, moving_var,
-                                          float(epsilon), bool(center), bool(scale))
+def bn_forward_infer(x, y, gamma, beta, mm, mv, eps, center, scale, nb, dim) -> None:
+    """Inference batch norm with the moving statistics."""
+    blocks, threads = grid1d(int(nb) * int(dim))
+    _bn_infer_kernel[blocks, threads](matrix(x, nb, dim), matrix(y, nb, dim),
+                                      or_stand_in(gamma, mm), or_stand_in(beta, mm), mm, mv,
+                                      float(eps), bool(center), bool(scale))
 
 
-def batch_norm_backward(x, gy, gx, gamma, stats, epsilon: float, ggamma, gbeta,
-                        center: bool = True, scale: bool = True) -> None:
-    """Training-mode batch norm gradients: ``gx (B, N)``, ``ggamma (N,)``, ``gbeta (N,)``."""
-    blocks, threads = grid1d(x.shape[1])
-    _bn_backward_kernel[blocks, threads](x, gy, gx, gamma, stats, float(epsilon), bool(center),
-                                         bool(scale), ggamma, gbeta)
+def bn_backward(x, g, dx, gamma, dgamma, dbeta, stats, eps, center, scale, nb, dim) -> None:
+    """Backward of training-mode batch norm (r, d constants); dgamma/dbeta overwritten."""
+    blocks, threads = grid1d(dim)
+    _bn_backward_kernel[blocks, threads](matrix(x, nb, dim), matrix(g, nb, dim),
+                                         matrix(dx, nb, dim), or_stand_in(gamma, stats),
+                                         or_stand_in(dgamma, stats), or_stand_in(dbeta, stats),
+                                         matrix(stats, 4, dim), float(eps), bool(center),
+                                         bool(scale))
+
+
+def bn_infer_backward(g, dx, gamma, mv, eps, scale, nb, dim) -> None:
+    """dx of inference-mode batch norm (a frozen layer): g * gamma / sqrt(moving_var + eps)."""
+    blocks, threads = grid1d(int(nb) * int(dim))
+    _bn_infer_backward_kernel[blocks, threads](matrix(g, nb, dim), matrix(dx, nb, dim),
+                                               or_stand_in(gamma, mv), mv, float(eps),
+                                               bool(scale))
+
+
+def bn_update_moving(mm, mv, stats, momentum, nb) -> None:
+    """moving = momentum * moving + (1 - momentum) * batch (unbiased variance)."""
+    blocks, threads = grid1d(mm.shape[0])
+    _bn_update_moving_kernel[blocks, threads](mm, mv, matrix(stats, 4, mm.shape[0]),
+                                              float(momentum), int(nb))
 
 
 @cuda.jit(cache=True)
-def _ln_forward_kernel(x, y, gamma, beta, rstats, eps, center, scale):
+def _ln_forward_kernel(x, y, gamma, beta, cache, eps, center, scale):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
     n = x.shape[1]
@@ -210,8 +194,8 @@ def _ln_forward_kernel(x, y, gamma, beta, rstats, eps, center, scale):
             dv = float(x[i, j]) - mu
             ss += dv * dv
         inv = 1.0 / math.sqrt(ss / n + eps)
-        rstats[i, 0] = mu
-        rstats[i, 1] = inv
+        cache[i, 0] = mu
+        cache[i, 1] = inv
         for j in range(n):
             g = float(gamma[j]) if scale else 1.0
             b = float(beta[j]) if center else 0.0
@@ -220,58 +204,61 @@ def _ln_forward_kernel(x, y, gamma, beta, rstats, eps, center, scale):
 
 
 @cuda.jit(cache=True)
-def _ln_backward_rows_kernel(x, gy, gx, gamma, rstats, scale):
+def _ln_backward_rows_kernel(x, g, dx, gamma, cache, scale):
     i = cuda.grid(1)
     stride = cuda.gridsize(1)
     n = x.shape[1]
     while i < x.shape[0]:
-        mu = rstats[i, 0]
-        inv = rstats[i, 1]
+        mu = cache[i, 0]
+        inv = cache[i, 1]
         sg = 0.0
         sgx = 0.0
         for j in range(n):
-            g = float(gy[i, j]) * (float(gamma[j]) if scale else 1.0)
-            sg += g
-            sgx += g * (float(x[i, j]) - mu) * inv
+            gh = float(g[i, j]) * (float(gamma[j]) if scale else 1.0)
+            sg += gh
+            sgx += gh * (float(x[i, j]) - mu) * inv
         mg = sg / n
         mgx = sgx / n
         for j in range(n):
-            g = float(gy[i, j]) * (float(gamma[j]) if scale else 1.0)
-            gx[i, j] = inv * (g - mg - (float(x[i, j]) - mu) * inv * mgx)
+            gh = float(g[i, j]) * (float(gamma[j]) if scale else 1.0)
+            dx[i, j] = inv * (gh - mg - (float(x[i, j]) - mu) * inv * mgx)
         i += stride
 
 
 @cuda.jit(cache=True)
-def _ln_backward_cols_kernel(x, gy, rstats, center, scale, ggamma, gbeta):
+def _ln_backward_cols_kernel(x, g, dgamma, dbeta, cache, center, scale):
     j = cuda.grid(1)
     stride = cuda.gridsize(1)
     while j < x.shape[1]:
         sgam = 0.0
         sb = 0.0
         for i in range(x.shape[0]):
-            gyi = float(gy[i, j])
-            sb += gyi
-            sgam += gyi * (float(x[i, j]) - rstats[i, 0]) * rstats[i, 1]
+            gi = float(g[i, j])
+            sb += gi
+            sgam += gi * (float(x[i, j]) - cache[i, 0]) * cache[i, 1]
         if scale:
-            ggamma[j] = sgam
+            dgamma[j] = sgam
         if center:
-            gbeta[j] = sb
+            dbeta[j] = sb
         j += stride
 
 
-def layer_norm_forward(x, y, gamma, beta, rstats, epsilon: float, center: bool = True,
-                       scale: bool = True) -> None:
-    """Layer norm of each row of ``x (B, N)``; row mean and 1/std go to ``rstats (>= B, 2)``."""
-    blocks, threads = grid1d(x.shape[0])
-    _ln_forward_kernel[blocks, threads](x, y, gamma, beta, rstats, float(epsilon), bool(center),
+def ln_forward(x, y, gamma, beta, cache, eps, center, scale, nb, dim) -> None:
+    """Layer norm per sample over the features; cache (nb*2) receives mean and 1/std per row."""
+    blocks, threads = grid1d(nb)
+    _ln_forward_kernel[blocks, threads](matrix(x, nb, dim), matrix(y, nb, dim),
+                                        or_stand_in(gamma, x), or_stand_in(beta, x),
+                                        matrix(cache, nb, 2), float(eps), bool(center),
                                         bool(scale))
 
 
-def layer_norm_backward(x, gy, gx, gamma, rstats, ggamma, gbeta, center: bool = True,
-                        scale: bool = True) -> None:
-    """Layer norm gradients: ``gx (B, N)``, ``ggamma (N,)``, ``gbeta (N,)``."""
-    blocks, threads = grid1d(x.shape[0])
-    _ln_backward_rows_kernel[blocks, threads](x, gy, gx, gamma, rstats, bool(scale))
-    blocks, threads = grid1d(x.shape[1])
-    _ln_backward_cols_kernel[blocks, threads](x, gy, rstats, bool(center), bool(scale), ggamma,
-                                              gbeta)
+def ln_backward(x, g, dx, gamma, dgamma, dbeta, cache, center, scale, nb, dim) -> None:
+    """Backward of layer norm; dgamma/dbeta overwritten."""
+    xm, gm, cm = matrix(x, nb, dim), matrix(g, nb, dim), matrix(cache, nb, 2)
+    blocks, threads = grid1d(nb)
+    _ln_backward_rows_kernel[blocks, threads](xm, gm, matrix(dx, nb, dim), or_stand_in(gamma, x),
+                                              cm, bool(scale))
+    blocks, threads = grid1d(dim)
+    _ln_backward_cols_kernel[blocks, threads](xm, gm, or_stand_in(dgamma, x),
+                                              or_stand_in(dbeta, x), cm, bool(center),
+                                              bool(scale))
