@@ -42,9 +42,11 @@ class CudaProgram:
 
     def __init__(self, resident: bool = False) -> None:
         self.buf = DeviceBuffers(resident)
+        self._seg = self._partials = None  # per-parameter reduction scratch of train_steps
 
     @property
     def resident(self) -> bool:
+        """Whether weights, gradients, slots and state stay on the device between calls."""
         return self.buf.resident
 
     def __repr__(self) -> str:
