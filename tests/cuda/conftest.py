@@ -2,6 +2,7 @@
 or on a real GPU; skipped where neither is available. Small launch geometry keeps the simulator fast."""
 from __future__ import annotations
 
+import importlib
 import warnings
 
 import numpy as np
@@ -39,3 +40,21 @@ def to_dev(a):
 def host(d):
     """Copy a device array back to the host."""
     return d.copy_to_host()
+
+
+def call_both(module: str, name: str, *args):
+    """Call kernel ``name`` of engine.kernels.cpu.<module> and the same-named kernel of
+    engine.kernels.cuda.<module> with the same arguments: copies of the host arrays in ``args``
+    for the CPU, device copies for CUDA (other arguments as given).
+
+    Returns ``(cpu, gpu)``: each a list of every argument after the call (arrays back on the
+    host) followed by the kernel's return value.
+    """
+    cpu_fn = getattr(importlib.import_module(f"engine.kernels.cpu.{module}"), name)
+    gpu_fn = getattr(importlib.import_module(f"engine.kernels.cuda.{module}"), name)
+    cpu_args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    gpu_args = [to_dev(a) if isinstance(a, np.ndarray) else a for a in args]
+    cpu_ret = cpu_fn(*cpu_args)
+    gpu_ret = gpu_fn(*gpu_args)
+    gpu_out = [host(d) if isinstance(a, np.ndarray) else d for a, d in zip(args, gpu_args)]
+    return cpu_args + [cpu_ret], gpu_out + [gpu_ret]

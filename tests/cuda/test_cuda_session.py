@@ -52,7 +52,7 @@ def test_two_steps_on_cuda_give_the_cpu_loss():
     for key in wc:
         np.testing.assert_allclose(wg[key], wc[key], rtol=1e-4, atol=1e-5, err_msg=key)
     # the device really ran: data and buffers live on it, the monitors call it
-    assert gpu.program._data_key is not None and gpu.program.buf.work is not None
+    assert gpu.program.buf.data_key is not None and gpu.program.buf.work is not None
     assert gpu.monitors.program is gpu.program and cpu.monitors.program is engine.program
     x = np.linspace(-1, 1, 10).reshape(5, 2)
     np.testing.assert_allclose(gpu.predict(x)[0], cpu.predict(x)[0], rtol=1e-4, atol=1e-6)

@@ -1,4 +1,5 @@
-"""CUDA optimiser updates, clipping and monitor reductions against the CPU kernels / numpy.
+"""CUDA optimiser updates, clipping and monitor reductions against the same-named CPU kernels
+(engine/kernels/contract.py), and the GPU program's own segment reductions against numpy.
 
 float32 tolerances: weights and slots after 3 updates rtol 1e-6 / atol 1e-7 (same float64
 arithmetic per element, stored float32); norms rtol 1e-6; histograms and counts exact.
@@ -13,8 +14,7 @@ from numba import cuda
 
 from engine.kernels.cpu import optim as cpu_optim
 from engine.kernels.cuda import optim, reduce
-from tests.cuda import cpu_twins as cpu_dense
-from tests.cuda.conftest import host, to_dev
+from tests.cuda.conftest import call_both, host, to_dev
 
 pytestmark = [pytest.mark.cudasim, pytest.mark.timeout(180)]
 
@@ -59,13 +59,9 @@ PTAB = np.array([[0, 6, 0, 3], [6, 3, 0, 1], [9, 4, 1, 0], [13, 5, 2, 3]], np.in
                                    (math.nan, math.nan, 1.0), (0.8, 1.0, 1.5)])
 def test_clip_gradients_matches_cpu(rng, clips):
     grads = rng.standard_normal(18).astype(np.float32)
-    ref = grads.copy()
-    cpu_optim.clip_gradients(ref, PTAB, *clips)
-    d = to_dev(grads)
-    sumsq = cuda.device_array(4, np.float64)
-    partials = cuda.device_array((4, 3), np.float64)
-    optim.clip_gradients(d, to_dev(PTAB), *clips, sumsq, partials)
-    np.testing.assert_allclose(host(d), ref, rtol=1e-6, atol=1e-7)
+    cpu, gpu = call_both("optim", "clip_gradients", grads, PTAB, *clips)
+    np.testing.assert_allclose(gpu[0], cpu[0], rtol=1e-6, atol=1e-7)
+    assert not np.array_equal(cpu[0], grads)
 
 
 def test_segment_reductions(rng):
@@ -87,41 +83,43 @@ def test_segment_reductions(rng):
     np.testing.assert_allclose(host(out), [np.sum(np.abs(s)) for s in segs], rtol=1e-12)
 
 
-def test_regularization_and_max_norm(rng):
-    w = rng.standard_normal((4, 3)).astype(np.float32)
-    w[0, 0] = 0.0
-    g = rng.standard_normal((4, 3)).astype(np.float32)
-    dw, dg = to_dev(w.ravel()), to_dev(g.ravel())
-    reduce.add_regularization_grad(dw, dg, 0.01, 0.1)
-    np.testing.assert_allclose(host(dg), (g + 0.01 * np.sign(w) + 0.2 * w).ravel(), rtol=1e-6)
-    ref = w.copy()
-    cpu_dense.max_norm_columns(ref, 1.0)
-    d2 = to_dev(w)
-    reduce.max_norm_columns(d2, 1.0)
-    np.testing.assert_allclose(host(d2), ref, rtol=1e-6)
+def test_regularization_gradient(rng):
+    w = rng.standard_normal(12).astype(np.float32)
+    w[0] = 0.0
+    g = rng.standard_normal(12).astype(np.float32)
+    dg = to_dev(g)
+    reduce.add_regularization_grad(to_dev(w), dg, 0.01, 0.1)
+    np.testing.assert_allclose(host(dg), g + 0.01 * np.sign(w) + 0.2 * w, rtol=1e-6)
 
 
-@pytest.mark.parametrize("clamp", [False, True])
-def test_histogram_matches_numpy(rng, clamp):
-    v = (rng.standard_normal((9, 7)) * 2).astype(np.float32)
-    v[0, 0] = np.nan
-    edges = np.linspace(-2.0, 2.0, 9)
-    counts = cuda.to_device(np.full(8, 99, np.int64))
-    reduce.histogram(to_dev(v), to_dev(edges), counts, clamp)
-    finite = v[np.isfinite(v)].astype(np.float64)
-    if clamp:
-        finite = np.clip(finite, -2.0, 2.0)
-    ref, _ = np.histogram(finite, edges)
-    np.testing.assert_array_equal(host(counts), ref)
-
-
-def test_dead_and_saturated_units(rng):
+def _monitor_batch(rng):
     pre = rng.standard_normal((6, 5)).astype(np.float32)
     pre[:, 1] = -np.abs(pre[:, 1])
     pre[:, 3] = 0.0
-    out = (1 / (1 + np.exp(-3 * pre))).astype(np.float32)
-    dead = cuda.device_array(5, np.int64)
-    sat = cuda.device_array(5, np.int64)
-    reduce.unit_counts(9, to_dev(pre), to_dev(out), dead, sat)  # sigmoid
-    np.testing.assert_array_equal(host(dead), (pre <= 0).all(axis=0).astype(np.int64))
-    np.testing.assert_array_equal(host(sat), ((out < 0.05) | (out > 0.95)).sum(axis=0))
+    return pre
+
+
+def test_histogram_fixed_matches_cpu(rng):
+    y = (rng.standard_normal((9, 7)) * 2).astype(np.float32)
+    y[0, 0], y[0, 1], y[0, 2], y[1, 0] = np.nan, np.inf, -np.inf, 5.0
+    counts = np.full(8, 99, np.int64)
+    cpu, gpu = call_both("monitors", "histogram_fixed", y, -2.0, 2.0, counts)
+    np.testing.assert_array_equal(gpu[3], cpu[3])
+    assert cpu[3].sum() == y.size - 1  # NaN skipped, outside values in the end bins
+    cpu, gpu = call_both("monitors", "histogram_fixed", y, np.nan, 2.0, counts)
+    assert not gpu[3].any() and not cpu[3].any()
+
+
+@pytest.mark.parametrize("code", [9, 8, 1, 0])  # sigmoid, tanh, relu, linear
+def test_output_summary_and_activation_figures_match_cpu(rng, code):
+    pre = _monitor_batch(rng)
+    out = (1 / (1 + np.exp(-3 * pre))).astype(np.float32) if code == 9 else np.tanh(3 * pre)
+    amon = np.full(8, -1.0)
+    cpu, gpu = call_both("monitors", "output_summary", out, amon)
+    np.testing.assert_allclose(gpu[1], cpu[1], rtol=1e-6, atol=1e-9)  # std: other sum order
+    cpu, gpu = call_both("monitors", "activation_figures", code, pre, out, amon)
+    np.testing.assert_array_equal(gpu[3], cpu[3])
+    if code == 1:
+        assert cpu[3][2] == 2  # columns 1 and 3 never positive
+    if code in (8, 9):
+        assert 0 < cpu[3][3] < 1

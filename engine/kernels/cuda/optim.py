@@ -4,7 +4,8 @@ One thread per parameter element; each element follows exactly the CPU's sequenc
 operations and stores (so float32 slots round the same way). ``hp (8,)`` and ``ostate (4,)`` are
 float64 device arrays (layout in the CPU module's docstring); ``optimizer_begin_step`` advances
 ``ostate`` on the device. Clipping works over the flat gradient buffer and ``ptab (P, 4)`` int64
-(offset, size, layer_index, flags; flag bit 0 trainable), NaN switching a clip off.
+(offset, size, layer_index, flags; flag bit 0 trainable), NaN switching a clip off. Names and
+arguments are the CPU kernels'.
 """
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import math
 
 from numba import cuda
 
-from engine.kernels.cuda.launch import grid1d
+from engine.kernels.cuda.launch import grid1d, scratch
 from engine.kernels.cuda.mathx import fmax
-from engine.kernels.cuda.reduce import segment_sumsq
+from engine.kernels.cuda.reduce import reduction_chunks, segment_sumsq
 
 SGD, ADAGRAD, RMSPROP, ADAM, ADAMAX, NADAM, ADAMW = 0, 1, 2, 3, 4, 5, 6
 NADAM_DECAY = 0.96
@@ -153,17 +154,19 @@ def _clip_scale_kernel(grads, ptab, sumsq, clip, global_mode):
         i += stride
 
 
-def clip_gradients(grads, ptab, clipvalue: float, clipnorm: float, global_clipnorm: float,
-                   sumsq, partials) -> None:
+def clip_gradients(grads, ptab, clipvalue, clipnorm, global_clipnorm) -> None:
     """Clip the flat gradient buffer ``grads (P_total,)`` in place, as the CPU's clip_gradients.
 
-    ``ptab (n_params, 4)`` int64 device table; ``sumsq (n_params,)`` and ``partials
-    (n_params, chunks)`` float64 device scratch for the norms.
+    ``ptab (n_params, 4)`` int64 device table; the norms go through device scratch.
     """
     blocks, threads = grid1d(grads.shape[0])
     if not math.isnan(clipvalue):
         _clip_value_kernel[blocks, threads](grads, ptab, float(clipvalue))
+    n_params = max(ptab.shape[0], 1)
+    chunks = reduction_chunks(grads.shape[0])
     for clip, global_mode in ((clipnorm, False), (global_clipnorm, True)):
         if not math.isnan(clip):
+            sumsq = scratch("clip_sumsq", n_params)
+            partials = scratch("clip_partials", n_params * chunks).reshape((n_params, chunks))
             segment_sumsq(grads, ptab, partials, sumsq)
             _clip_scale_kernel[blocks, threads](grads, ptab, sumsq, float(clip), global_mode)

@@ -21,63 +21,67 @@ def _a(dt, nd: int = 1):
 def kernel_signatures(dt=float32, tile: int = 16) -> list[tuple[str, object, tuple]]:
     """(name, dispatcher, argument types) of every kernel for data dtype ``dt`` (the matmul for
     tiles of side ``tile``)."""
-    from engine.kernels.cuda import activations as A
     from engine.kernels.cuda import gather as G
+    from engine.kernels.cuda import layers_act as A
+    from engine.kernels.cuda import layers_dense as M
+    from engine.kernels.cuda import layers_noise as N
+    from engine.kernels.cuda import layers_norm as NO
     from engine.kernels.cuda import losses as L
-    from engine.kernels.cuda import matmul as M
-    from engine.kernels.cuda import noise as N
-    from engine.kernels.cuda import norm as NO
+    from engine.kernels.cuda import monitors as MO
     from engine.kernels.cuda import optim as O
     from engine.kernels.cuda import reduce as R
     from engine.kernels.cuda import rng
     import numpy as np
     f, v, m = float64, _a(dt), _a(dt, 2)
     d1, d2, i1, i2 = _a(float64), _a(float64, 2), _a(int64), _a(int64, 2)
-    b = boolean
+    b, n = boolean, int64
     gemm = M._gemm_kernel(tile, np.float32 if dt == float32 else np.float64)
+    # counters >= 2**63 (negative steps of Monte-Carlo dropout) arrive as uint64: the "_u64" rows
+    c64, u64 = (int64, int64, int64), (uint64, uint64, uint64)
     return [
         ("gemm", gemm, (m, m, m, v, b, b, b, b)),
         ("column_sums", M._column_sums_kernel, (m, v, b)),
-        ("act_forward", A._act_forward_kernel, (int64, m, m, f, f, v, b, int64, int64, int64)),
-        ("act_backward", A._act_backward_kernel,
-         (int64, m, m, m, m, f, f, v, b, int64, int64, int64)),
-        ("softmax_forward", A._softmax_forward_kernel, (m, m)),
-        ("softmax_backward", A._softmax_backward_kernel, (m, m, m)),
-        ("prelu_alpha_grad", A._prelu_alpha_grad_kernel, (m, m, v)),
-        ("noise_forward", N._noise_forward_kernel, (int64, m, m, f, int64, int64, int64)),
-        ("noise_backward", N._noise_backward_kernel, (int64, m, m, f, int64, int64, int64)),
-        ("fill_random", rng._fill_uniform, (d1, int64, int64, int64, b)),
-        # counters >= 2**63 (negative steps of Monte-Carlo dropout) arrive as uint64
-        ("act_forward_u64", A._act_forward_kernel,
-         (int64, m, m, f, f, v, b, uint64, uint64, uint64)),
-        ("noise_forward_u64", N._noise_forward_kernel, (int64, m, m, f, uint64, uint64, uint64)),
-        ("bn_train", NO._bn_train_kernel, (m, m, v, v, v, v, m, d2, f, f, b, f, f, b, b, b)),
-        ("bn_update_moving", NO._bn_update_moving_kernel, (v, v, m, f, int64)),
+        ("max_norm", M._max_norm_kernel, (m, f)),
+        ("act_forward", A._act_forward_kernel, (n, v, v, v, f, f, v, b, *c64, n, n)),
+        ("act_forward_u64", A._act_forward_kernel, (n, v, v, v, f, f, v, b, *u64, n, n)),
+        ("act_backward", A._act_backward_kernel, (n, v, v, v, v, v, f, v, n, n)),
+        ("softmax_forward", A._softmax_forward_kernel, (v, v, n, n)),
+        ("softmax_backward", A._softmax_backward_kernel, (v, v, v, n, n)),
+        ("prelu_alpha_grad", A._prelu_alpha_grad_kernel, (v, v, v, n, n)),
+        ("dropout", N._dropout_kernel, (v, v, v, f, *c64, n)),
+        ("dropout_u64", N._dropout_kernel, (v, v, v, f, *u64, n)),
+        ("alpha_dropout", N._alpha_dropout_kernel, (v, v, v, f, *c64, n)),
+        ("alpha_dropout_u64", N._alpha_dropout_kernel, (v, v, v, f, *u64, n)),
+        ("gaussian_noise", N._gaussian_noise_kernel, (v, v, f, *c64, n)),
+        ("gaussian_noise_u64", N._gaussian_noise_kernel, (v, v, f, *u64, n)),
+        ("mask_backward", N._mask_backward_kernel, (v, v, v, n)),
+        ("fill", N._fill_kernel, (v, f, n)),
+        ("fill_random", rng._fill_uniform, (d1, *c64, b)),
+        ("bn_train", NO._bn_train_kernel, (m, m, v, v, v, v, m, f, b, f, f, b, b, b)),
+        ("bn_update_moving", NO._bn_update_moving_kernel, (v, v, m, f, n)),
         ("bn_infer", NO._bn_infer_kernel, (m, m, v, v, v, v, f, b, b)),
-        ("bn_backward", NO._bn_backward_kernel, (m, m, m, v, m, f, b, b, v, v)),
-        ("bn_frozen_backward", NO._bn_frozen_backward_kernel, (m, m, v, v, f, b)),
+        ("bn_backward", NO._bn_backward_kernel, (m, m, m, v, v, v, m, f, b, b)),
+        ("bn_infer_backward", NO._bn_infer_backward_kernel, (m, m, v, v, f, b)),
         ("ln_forward", NO._ln_forward_kernel, (m, m, v, v, m, f, b, b)),
         ("ln_backward_rows", NO._ln_backward_rows_kernel, (m, m, m, v, m, b)),
-        ("ln_backward_cols", NO._ln_backward_cols_kernel, (m, m, m, b, b, v, v)),
-        ("loss_rows", L._loss_rows_kernel, (int64, int64, m, m, v, m, b, d1)),
-        ("scaled_sum", L._scaled_sum_kernel, (d1, int64, f, d1, int64)),
-        ("correct_rows", L._correct_rows_kernel, (int64, int64, m, m, d1)),
-        ("begin_step", O._begin_step_kernel, (int64, d1, int64, f)),
-        ("optimizer_update", O._update_kernel, (int64, d1, d1, v, v, v, v, v, int64, f, f)),
+        ("ln_backward_cols", NO._ln_backward_cols_kernel, (m, m, v, v, m, b, b)),
+        ("loss_rows", L._loss_rows_kernel, (n, n, m, m, v, m, b, d1)),
+        ("scaled_sum", L._scaled_sum_kernel, (d1, n, f, d1)),
+        ("correct_rows", L._correct_rows_kernel, (n, n, m, m, d1)),
+        ("begin_step", O._begin_step_kernel, (n, d1, n, f)),
+        ("optimizer_update", O._update_kernel, (n, d1, d1, v, v, v, v, v, n, f, f)),
         ("clip_value", O._clip_value_kernel, (v, i2, f)),
         ("clip_scale", O._clip_scale_kernel, (v, i2, d1, f, b)),
-        ("segment_partials", R._segment_partials_kernel, (v, i2, d2, int64)),
+        ("segment_partials", R._segment_partials_kernel, (v, i2, d2, n)),
         ("rows_sum", R._rows_sum_kernel, (d2, d1)),
         ("regularize", R._regularize_kernel, (v, v, f, f)),
-        ("max_norm", R._max_norm_kernel, (m, f)),
-        ("histogram", R._histogram_kernel, (m, d1, i1, b)),
-        ("histogram_uniform", R._histogram_uniform_kernel, (m, f, f, i1)),
-        ("zero_int", R._zero_int_kernel, (i1,)),
-        ("unit_counts", R._unit_counts_kernel, (int64, m, m, i1, i1)),
-        ("summary_partials", R._summary_partials_kernel, (m, d2)),
-        ("summary_final", R._summary_final_kernel, (d2, int64, int64, i1, i1, d2, int64)),
-        ("fill", R._fill_kernel, (v, f)),
-        ("gather", G._gather_kernel, (m, m, v, m, m, v, i1, int64)),
+        ("histogram_fixed", MO._histogram_fixed_kernel, (m, f, f, i1)),
+        ("zero_int", MO._zero_int_kernel, (i1,)),
+        ("unit_counts", MO._unit_counts_kernel, (n, m, m, i1, i1)),
+        ("summary_partials", MO._summary_partials_kernel, (m, d2)),
+        ("summary_final", MO._summary_final_kernel, (d2, n, d1)),
+        ("figures_final", MO._figures_final_kernel, (n, i1, i1, n, d1)),
+        ("gather", G._gather_kernel, (m, m, v, m, m, v, i1, n)),
         ("subtract", G._subtract_kernel, (v, v, v)),
     ]
 

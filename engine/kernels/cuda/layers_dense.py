@@ -1,4 +1,6 @@
-"""Dense layer on the GPU: a shared-memory tiled matmul and the column sums of the bias gradient.
+"""Dense layer on the GPU (the CPU's engine/kernels/cpu/layers_dense.py contract: flat row-major
+buffers, ``nb`` rows, ``din`` inputs, ``dout`` outputs): a shared-memory tiled matmul, the column
+sums of the bias gradient and the max-norm constraint.
 
 ``gemm(a, b, c, ta, tb, accumulate)`` computes ``c (M, N) = op(a) @ op(b) (+ c)`` where ``op``
 transposes when the flag is set, so the three products of a dense layer are one kernel:
@@ -8,10 +10,12 @@ not depend on scheduling. Kernels are built per (tile, dtype) and cached.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import cuda, float32, float64
 
-from engine.kernels.cuda.launch import CONFIG, grid1d
+from engine.kernels.cuda.launch import CONFIG, grid1d, matrix
 
 _GEMM_CACHE: dict = {}
 
@@ -109,17 +113,40 @@ def column_sums(g, out, accumulate: bool = False) -> None:
     _column_sums_kernel[blocks, threads](g, out, bool(accumulate))
 
 
-def dense_forward(x, kernel, bias, y, use_bias: bool = True) -> None:
-    """``y (B, out) = x (B, in) @ kernel (in, out) + bias (out,)``."""
-    gemm(x, kernel, y, bias=bias if use_bias else None)
+def dense_forward(x, w, b, use_bias, y, nb, din, dout) -> None:
+    """y (nb, dout) = x (nb, din) @ w (din, dout) + b (dout,) (bias only when ``use_bias``), on
+    flat device buffers as the CPU kernel's."""
+    gemm(matrix(x, nb, din), matrix(w, din, dout), matrix(y, nb, dout),
+         bias=b if use_bias else None)
 
 
-def dense_backward(x, kernel, gy, gx, gkernel, gbias, use_bias: bool = True,
-                   want_gx: bool = True) -> None:
-    """Gradients of a dense layer: ``gkernel = x^T @ gy``, ``gbias = sum_rows gy``,
-    ``gx = gy @ kernel^T`` (when ``want_gx``). Shapes: x (B, in), gy (B, out), gx (B, in)."""
-    gemm(x, gy, gkernel, ta=True)
+def dense_backward(x, w, g, dx, dw, db, use_bias, want_dx, nb, din, dout) -> None:
+    """dw (din, dout) = x.T @ g, db (dout,) = sum g, dx (nb, din) = g @ w.T (if ``want_dx``)."""
+    gm = matrix(g, nb, dout)
+    gemm(matrix(x, nb, din), gm, matrix(dw, din, dout), ta=True)
     if use_bias:
-        column_sums(gy, gbias)
-    if want_gx:
-        gemm(gy, kernel, gx, tb=True)
+        column_sums(gm, db)
+    if want_dx:
+        gemm(gm, matrix(w, din, dout), matrix(dx, nb, din), tb=True)
+
+
+@cuda.jit(cache=True)
+def _max_norm_kernel(w, max_norm):
+    j = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    while j < w.shape[1]:
+        s = 0.0
+        for k in range(w.shape[0]):
+            s += float(w[k, j]) * float(w[k, j])
+        norm = math.sqrt(s)
+        if norm > max_norm:
+            f = max_norm / norm
+            for k in range(w.shape[0]):
+                w[k, j] = float(w[k, j]) * f
+        j += stride
+
+
+def max_norm_columns(w, max_norm, din, dout) -> None:
+    """Rescale each column of w (din, dout) whose L2 norm exceeds ``max_norm`` to that norm."""
+    blocks, threads = grid1d(dout)
+    _max_norm_kernel[blocks, threads](matrix(w, din, dout), float(max_norm))
