@@ -23,7 +23,7 @@ from playground.dashboards.training import GradientDashboard, LossDashboard
 from playground.dashboards.uncertainty import UncertaintyDashboard
 from playground.document import DesignDocument, DocEvent
 from playground.file_actions import FileActions
-from playground.widgets.compile_progress import CompileProgress
+from playground.widgets.compile_progress import CompileProgress, WarmUpCount
 from playground.widgets.data_panel import DataPanel
 from playground.widgets.inspector import Inspector
 from playground.widgets.messages import diverged_dialog, diverged_text, message_box
@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
                                   path)
         if warm_up is None and factory is None:
             warm_up = engine_bridge.warm_up
+        self.warm_up_count = WarmUpCount()  # for the compile progress in the status bar
+        warm_up = self.warm_up_count.wrap(warm_up) if warm_up is not None else None
         self.controller = TrainingController(factory or engine_bridge.make_session, self,
                                              warm_up=warm_up)
         self.worker = self.controller.worker
@@ -210,7 +212,7 @@ class MainWindow(QMainWindow):
         else:
             self.bar.set_ready(False)
             self.statusBar().showMessage("compiling the engine…")
-            self.compile_progress = CompileProgress()
+            self.compile_progress = CompileProgress(self.warm_up_count)
             self.statusBar().addPermanentWidget(self.compile_progress)
 
     def _warmed(self, seconds: float) -> None:

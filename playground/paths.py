@@ -18,7 +18,8 @@ LOG_NAME = "playground.log"
 
 
 def _folder(kind: str) -> Path:
-    """The folder of ``kind`` (config, data, cache, log), created when missing."""
+    """The folder of ``kind`` (config, data, cache, log), created when missing (where it cannot
+    be, writing into it fails later, where the caller handles it: the app still starts)."""
     home = os.environ.get(HOME_ENV)
     if home:
         path = Path(home).expanduser() / kind
@@ -27,7 +28,10 @@ def _folder(kind: str) -> Path:
         dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
         path = Path({"config": dirs.user_config_dir, "data": dirs.user_data_dir,
                      "cache": dirs.user_cache_dir, "log": dirs.user_log_dir}[kind])
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
     return path
 
 
@@ -44,7 +48,10 @@ def data_dir() -> Path:
 def autosave_dir() -> Path:
     """Autosaved designs and runs (crash recovery)."""
     path = data_dir() / "autosave"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
     return path
 
 
@@ -69,10 +76,15 @@ def qsettings():
     return QSettings(str(settings_path()), QSettings.IniFormat)
 
 
-def setup_logging(level: int = logging.INFO) -> Path:
+def setup_logging(level: int = logging.INFO) -> Path | None:
     """Send the ``playground`` and ``engine`` loggers to a rotating file in :func:`log_dir`;
-    returns the file's path. Idempotent."""
+    returns the file's path (None, and no log, where it cannot be written). Idempotent."""
     path = log_dir() / LOG_NAME
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError:
+        return None
     for name in ("playground", "engine"):
         logger = logging.getLogger(name)
         logger.setLevel(level)

@@ -3,7 +3,7 @@ a busy bar, the count of functions compiled so far and the seconds elapsed."""
 from __future__ import annotations
 
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
@@ -13,15 +13,33 @@ from playground.compiled_cache import compiled_count
 REFRESH_MS = 250
 
 
-class CompileProgress(QWidget):
-    """Counts what numba compiles from its creation on (``count`` returns a running total);
-    :meth:`finish` hides it for good."""
+class WarmUpCount:
+    """How many functions numba compiled since the warm-up began (``count`` is the process's
+    running total; the warm-up runs in the worker thread, maybe before the window's widgets
+    exist)."""
 
-    def __init__(self, count: Callable[[], int] = compiled_count, parent: QWidget | None = None):
+    def __init__(self, count: Callable[[], int] = compiled_count):
+        self._count = count
+        self._base: int | None = None
+
+    def wrap(self, warm_up: Callable[[], Any]) -> Callable[[], Any]:
+        """``warm_up`` that first notes where the count stands."""
+        def counted() -> Any:
+            self._base = self._count()
+            return warm_up()
+        return counted
+
+    def compiled(self) -> int:
+        return 0 if self._base is None else self._count() - self._base
+
+
+class CompileProgress(QWidget):
+    """The indicator; :meth:`finish` hides it for good."""
+
+    def __init__(self, counter: WarmUpCount, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("compileProgress")
-        self._count = count
-        self._base = count()
+        self.counter = counter
         self._t0 = time.perf_counter()
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -40,12 +58,8 @@ class CompileProgress(QWidget):
         self.timer.start()
         self.refresh()
 
-    def compiled(self) -> int:
-        """Functions compiled since this indicator appeared."""
-        return self._count() - self._base
-
     def refresh(self) -> None:
-        n = self.compiled()
+        n = self.counter.compiled()
         seconds = time.perf_counter() - self._t0
         if n:
             self.label.setText(f"compiling the engine: {n} function{'s' * (n != 1)} "

@@ -5,9 +5,7 @@ import threading
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QProgressBar
 
-from playground import main_window
-from tests.playground.test_first_run import _finishing
-from tests.playground.test_window_fake import DESIGN
+from playground import engine_bridge, main_window
 
 
 def test_window_shows_compile_progress_until_the_engine_is_ready(qtbot, tmp_path):
@@ -30,7 +28,7 @@ def test_window_shows_compile_progress_until_the_engine_is_ready(qtbot, tmp_path
         return 1.0
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
-    win = main_window.MainWindow(DESIGN, factory=_finishing, settings=settings,
+    win = main_window.MainWindow(engine_bridge.default_design(), settings=settings,
                                  warm_up=warm_up_that_compiles)
     try:
         win.resize(1280, 720)

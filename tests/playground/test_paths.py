@@ -26,6 +26,17 @@ def test_home_override_puts_every_folder_under_it(tmp_path, monkeypatch):
     assert "recentFiles" in paths.settings_path().read_text()
 
 
+def test_unwritable_home_does_not_stop_the_app(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(paths.HOME_ENV, str(blocker / "home"))  # cannot be created
+    assert paths.setup_logging() is None
+    assert paths.autosave_dir() == blocker / "home" / "data" / "autosave"
+    settings = paths.qsettings()
+    settings.setValue("x", 1)
+    settings.sync()  # fails quietly: nothing to write to
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG folders are Linux's")
 def test_platform_folders_follow_xdg(tmp_path, monkeypatch):
     monkeypatch.delenv(paths.HOME_ENV, raising=False)
@@ -99,14 +110,11 @@ def test_install_desktop_registers_launcher_icon_and_design_type(tmp_path):
 
 def test_save_as_gives_designs_the_playground_suffix(make_window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
-
-    from tests.playground.fakes import FakeSession
-    from tests.playground.test_window_fake import DESIGN
-    win = make_window(DESIGN, factory=lambda d, b, dev: FakeSession(d, b, dev))
+    win = make_window()  # the default design, the real engine
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(tmp_path / "mine"), "")))
     assert win.files.save_as()
     saved = tmp_path / "mine.playground.json"
     assert saved.is_file() and win.doc.path == str(saved)
-    other = make_window(DESIGN, factory=lambda d, b, dev: FakeSession(d, b, dev))
-    assert other.files.open_path(str(saved))  # and it opens like any .json design
+    assert win.files.open_path(str(saved))  # and it opens like any .json design
+    assert win.files.recent()[0] == str(saved)
