@@ -33,14 +33,9 @@ BUILD_ENV = "NETWORK_PLAYGROUND_NUMBA_CACHE"
 log = logging.getLogger("playground.compiled_cache")
 
 
-def _caching():
-    from numba.core import caching
-    return caching
-
-
 def _locator_class():
     """The locator class (built on first use, so that importing this module imports no numba)."""
-    caching = _caching()
+    from numba.core import caching
 
     class RelocatableCacheLocator(caching._CacheLocator):
         """Cache files at ``cache_root / <module folder relative to source_root>``, stamped with
@@ -52,7 +47,7 @@ def _locator_class():
         def __init__(self, py_func: Any, py_file: str):
             self._py_file = py_file
             self._lineno = py_func.__code__.co_firstlineno
-            rel = os.path.relpath(os.path.dirname(os.path.abspath(py_file)), self.source_root)
+            rel = os.path.relpath(os.path.dirname(os.path.realpath(py_file)), self.source_root)
             self._cache_path = os.path.join(self.cache_root, rel)
 
         def get_cache_path(self) -> str:
@@ -85,8 +80,12 @@ _LOCATOR: Any = None
 
 
 def _inside(path: str, root: str) -> bool:
-    path, root = os.path.abspath(path), os.path.abspath(root)
-    return os.path.commonpath([path, root]) == root
+    """``path`` lies under ``root`` (both through their symbolic links: /tmp on macOS)."""
+    path, root = os.path.realpath(path), os.path.realpath(root)
+    try:
+        return os.path.commonpath([path, root]) == root
+    except ValueError:  # another drive (Windows)
+        return False
 
 
 def register_locator(source_root: str | Path, cache_root: str | Path):
@@ -97,7 +96,8 @@ def register_locator(source_root: str | Path, cache_root: str | Path):
         _LOCATOR = _locator_class()
     _LOCATOR.source_root = str(Path(source_root).resolve())
     _LOCATOR.cache_root = str(Path(cache_root).resolve())
-    classes = _caching().CacheImpl._locator_classes
+    from numba.core.caching import CacheImpl
+    classes = CacheImpl._locator_classes
     if _LOCATOR not in classes:
         classes.insert(0, _LOCATOR)
     return _LOCATOR
@@ -196,7 +196,9 @@ def install_cache(shipped: Path, user_root: Path) -> tuple[Path, str]:
         return target, "copied"
     target.mkdir(parents=True, exist_ok=True)
     mark = dict(manifest, host=host_signature(), compiled_here=True)
-    (target / MANIFEST).write_text(json.dumps(mark), encoding="utf-8")
+    tmp = target / f".{MANIFEST}.{uuid.uuid4().hex[:8]}"
+    tmp.write_text(json.dumps(mark), encoding="utf-8")
+    os.replace(tmp, target / MANIFEST)
     return target, "compile"
 
 
