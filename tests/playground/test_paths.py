@@ -118,3 +118,17 @@ def test_save_as_gives_designs_the_playground_suffix(make_window, tmp_path, monk
     assert saved.is_file() and win.doc.path == str(saved)
     assert win.files.open_path(str(saved))  # and it opens like any .json design
     assert win.files.recent()[0] == str(saved)
+
+
+def test_window_keeps_recent_files_in_the_platform_settings(qtbot, tmp_path, monkeypatch):
+    from playground.main_window import MainWindow
+    monkeypatch.setenv(paths.HOME_ENV, str(tmp_path))
+    win = MainWindow()  # no settings given: the app's own file
+    try:
+        win.files.add_recent(str(tmp_path / "a.playground.json"))
+        win.settings.sync()
+        assert "a.playground.json" in paths.settings_path().read_text()
+        assert [a.text() for a in win.recent_menu.actions()] == ["a.playground.json"]
+    finally:
+        win.shutdown()
+        win.close()
