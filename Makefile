@@ -3,21 +3,36 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+WARM   := $(VENV)/.warm-stamp
 
-.PHONY: install run test test-engine test-app test-cuda bench clean
+.PHONY: install run test test-engine test-app test-cuda bench clean bundle test-bundle
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	@# Compile the engine once now (numba cache=True), so the app's first start is quick.
-	$(PY) -c "from engine.warmup import warm_up; print('engine compiled in %.1f s' % warm_up())"
 	@touch $(STAMP)
 
-install: $(STAMP)
+# Compile the engine once (numba cache=True) before the tests. `make run` skips this: the window
+# opens at once and shows the compile's progress itself.
+$(WARM): $(STAMP)
+	$(PY) -c "from engine.warmup import warm_up; print('engine compiled in %.1f s' % warm_up())"
+	@touch $(WARM)
 
-run: install
+install: $(WARM)
+
+run: $(STAMP)
 	$(VENV)/bin/playground $(DESIGN)
+
+# The standalone app (packaging/): dist/network-playground-<version>-linux-x86_64.tar.gz
+bundle: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bundle]'
+	$(PY) packaging/build.py
+
+# The archive unpacked far from here, run with an empty environment on a fresh account
+test-bundle:
+	@test -x $(PY) || { echo "make bundle first"; exit 1; }
+	$(PY) packaging/test_bundle.py
 
 test: install
 	$(PY) -m pytest -q -p no:cacheprovider tests/engine -m "not cudasim"
@@ -36,5 +51,5 @@ bench: install
 	$(PY) -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

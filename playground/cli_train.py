@@ -47,6 +47,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--metrics", metavar="OUT.csv", help="write per-epoch metrics")
     p.add_argument("--export-pytorch", metavar="OUT.py", help="write a PyTorch script of the model")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    from playground.paths import app_version
+    p.add_argument("--version", action="version", version=f"playground-train {app_version()}")
     return p
 
 

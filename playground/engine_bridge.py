@@ -76,6 +76,9 @@ def make_session(design: dict, base_dir: str | None, device: str = "cpu") -> Any
 
 
 def warm_up() -> float:
-    """Compile (or load from numba's cache) the engine; runs in the worker thread at start-up."""
+    """Compile (or load from numba's cache) the engine; runs in the worker thread at start-up.
+    The window shows how many functions numba compiled so far (compiled_cache.compiled_count)."""
+    from playground.compiled_cache import install_counter
+    install_counter()
     from engine.warmup import warm_up as engine_warm_up
     return float(engine_warm_up())

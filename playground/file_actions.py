@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from playground.main_window import MainWindow
 
 MAX_RECENT = 8
-FILTER = "Designs (*.json);;All files (*)"
+FILTER = "Designs (*.playground.json *.json);;All files (*)"
+SUFFIX = ".playground.json"  # the desktop's MIME type for designs (packaging/linux)
 
 
 class FileActions:
@@ -85,7 +86,7 @@ class FileActions:
         if not path:
             return False
         if not path.lower().endswith(".json"):
-            path += ".json"
+            path += SUFFIX
         return self.save_to(path)
 
     def save_to(self, path: str) -> bool:

@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import logging
 import os
+import shutil
 import sys
+import tempfile
+
+from playground import paths
 
 MEASURE_EPOCHS = 1_000_000
 
@@ -19,6 +25,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="train with all dashboards visible, print fps and steps/s, exit")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"),
                         help="where training runs (default cpu)")
+    parser.add_argument("--install-desktop", action="store_true",
+                        help="add the app, its icon and the design file type to this user's "
+                             "desktop menu (Linux), then exit")
+    parser.add_argument("--version", action="version",
+                        version=f"Network Playground {paths.app_version()}")
     return parser.parse_args(argv)
 
 
@@ -30,6 +41,7 @@ def make_app():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("NetworkPlayground")
     app.setApplicationName("playground")
+    app.setDesktopFileName("network-playground")  # the launcher's icon and name (packaging/linux)
     from playground import gui_gc
     gui_gc.install()  # collect garbage in the GUI thread only
     from playground.theme import ICON, apply_theme
@@ -38,6 +50,16 @@ def make_app():
         from PySide6.QtGui import QIcon
         app.setWindowIcon(QIcon(str(ICON)))
     return app
+
+
+def throwaway_settings():
+    """Automated runs start from the default settings and leave nothing behind: a settings
+    file in a temporary folder (never os.devnull: Qt replaces a settings file by renaming a
+    new one over it, which as root would replace /dev/null itself)."""
+    from PySide6.QtCore import QSettings
+    folder = tempfile.mkdtemp(prefix="playground-settings-")
+    atexit.register(shutil.rmtree, folder, True)
+    return QSettings(os.path.join(folder, "settings.ini"), QSettings.IniFormat)
 
 
 def open_window(path: str | None, settings=None, epochs: int | None = None):
@@ -81,16 +103,20 @@ def install_extras(win) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.install_desktop:
+        from playground.desktop import install_desktop
+        return install_desktop()
+    paths.setup_logging()
+    logging.getLogger("playground").info("playground %s started", paths.app_version())
     path = args.design_opt or args.design
     automated = bool(args.screenshot or args.measure_ui)
     if automated and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen: render offscreen
     app = make_app()
-    settings = None
-    if automated:
-        from PySide6.QtCore import QSettings
-        settings = QSettings(os.devnull, QSettings.IniFormat)
+    settings = throwaway_settings() if automated else paths.qsettings()
     win, error = open_window(path, settings, MEASURE_EPOCHS if args.measure_ui else None)
+    if path and not error and not automated:
+        win.files.add_recent(os.path.abspath(path))  # opened from the desktop: Open Recent
     if args.device != "cpu":
         win.bar.device.setCurrentText(args.device)
     if error:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox,
 
 import pyqtgraph as pg
 
-from playground import engine_bridge, sync
+from playground import engine_bridge, paths, sync
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
                                                WeightDashboard)
 from playground.dashboards.base import Dashboard
@@ -23,6 +23,7 @@ from playground.dashboards.training import GradientDashboard, LossDashboard
 from playground.dashboards.uncertainty import UncertaintyDashboard
 from playground.document import DesignDocument, DocEvent
 from playground.file_actions import FileActions
+from playground.widgets.compile_progress import CompileProgress, WarmUpCount
 from playground.widgets.data_panel import DataPanel
 from playground.widgets.inspector import Inspector
 from playground.widgets.messages import diverged_dialog, diverged_text, message_box
@@ -49,11 +50,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Network Playground")
         self.setAcceptDrops(True)
         self.setDockOptions(QMainWindow.AllowNestedDocks | QMainWindow.AllowTabbedDocks)
-        self.settings = settings or QSettings("NetworkPlayground", "playground")
+        self.settings = settings or paths.qsettings()
         self.doc = DesignDocument(design if design is not None else engine_bridge.default_design(),
                                   path)
         if warm_up is None and factory is None:
             warm_up = engine_bridge.warm_up
+        self.warm_up_count = WarmUpCount()  # for the compile progress in the status bar
+        warm_up = self.warm_up_count.wrap(warm_up) if warm_up is not None else None
         self.controller = TrainingController(factory or engine_bridge.make_session, self,
                                              warm_up=warm_up)
         self.worker = self.controller.worker
@@ -209,9 +212,13 @@ class MainWindow(QMainWindow):
         else:
             self.bar.set_ready(False)
             self.statusBar().showMessage("compiling the engine…")
+            self.compile_progress = CompileProgress(self.warm_up_count)
+            self.statusBar().addPermanentWidget(self.compile_progress)
 
     def _warmed(self, seconds: float) -> None:
         """The engine is compiled: enable the training buttons."""
+        if getattr(self, "compile_progress", None) is not None:
+            self.compile_progress.finish()
         if not self.bar.ready:
             self.bar.set_ready(True)
             self.statusBar().showMessage(f"engine ready ({seconds:.1f} s)", 4000)

@@ -18,6 +18,13 @@ def _gui_thread_gc(qapp):
     gc.collect()
 
 
+@pytest.fixture(autouse=True)
+def _own_app_folders(tmp_path_factory, monkeypatch):
+    """Settings, recent files, autosaves and logs (playground/paths.py) go to a fresh folder,
+    never the user's own."""
+    monkeypatch.setenv("NETWORK_PLAYGROUND_HOME", str(tmp_path_factory.mktemp("app-home")))
+
+
 @pytest.fixture
 def make_window(qtbot, tmp_path):
     """Build MainWindows (isolated QSettings, no modal prompts) and close them afterwards."""
