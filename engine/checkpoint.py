@@ -25,12 +25,10 @@ CHECKPOINT_FORMAT = "network-playground/checkpoint"
 
 def write_npz(path: str | os.PathLike[str], arrays: dict[str, np.ndarray]) -> Path:
     """Write ``arrays`` to exactly ``path`` (no ``.npz`` appended), atomically."""
+    from engine.atomic import atomic_open
     path = Path(path)
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(buf.getvalue())
-    os.replace(tmp, path)
+    with atomic_open(path, "wb") as fh:
+        np.savez(fh, **arrays)
     return path
 
 

@@ -292,13 +292,12 @@ def load_design(path: str | os.PathLike[str]) -> Design:
 
 
 def save_design(design: Design, path: str | os.PathLike[str]) -> Path:
-    """Write ``design`` as UTF-8 JSON (indent 2, every key); atomic replace. Returns the path."""
+    """Write ``design`` as UTF-8 JSON (indent 2, every key) atomically (engine.atomic): a crash
+    leaves the old file or the new one. Returns the path."""
+    from engine.atomic import atomic_write
     path = Path(path)
     text = json.dumps(design.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, text)
 
 
 def build_session(design: Design | dict[str, Any], *args: Any, **kwargs: Any) -> Any:

@@ -7,6 +7,7 @@ drives, run in whole epochs (or chunks up to the next epoch boundary with ``--st
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -241,6 +242,7 @@ def _summary(trainer: Trainer, snap: Any, out: TextIO) -> None:
 
 
 def _train(args: argparse.Namespace) -> int:
+    from engine.atomic import atomic_open
     from engine.build import build_session
     from engine.checkpoint import load_checkpoint, load_weights, save_checkpoint, save_weights
     from engine.design import load_design
@@ -257,14 +259,12 @@ def _train(args: argparse.Namespace) -> int:
         load_checkpoint(session, args.resume)
         if args.epochs is not None:
             session.epochs = args.epochs
-    metrics_file = open(args.metrics, "w", newline="", encoding="utf-8") if args.metrics else None
-    try:
+    with contextlib.ExitStack() as stack:  # the metrics CSV appears complete, or not at all
+        metrics_file = stack.enter_context(atomic_open(args.metrics, "w", newline="")) \
+            if args.metrics else None
         metrics = MetricsWriter(metrics_file) if metrics_file else None
         trainer = Trainer(session, args.steps, args.quiet, metrics)
         snap = trainer.run()
-    finally:
-        if metrics_file is not None:
-            metrics_file.close()
     if snap is not None and snap.status == "diverged":
         at = snap.diverged_at or {}
         where = (f" in layer {at.get('layer_index')} ({at.get('layer_id')})"
