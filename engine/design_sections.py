@@ -16,8 +16,7 @@ from engine.errors import BadInput
 from engine.layers.base import MAX_UNITS  # noqa: F401 - one limit for layers and designs
 from engine.layers.base import type_label as type_name  # JSON name of a value's type
 
-MAX_PARAMETERS = 20_000_000
-MAX_INPUT_DIM = 100_000
+from engine.limits import MAX_INPUT_DIM, MAX_PARAMETERS  # noqa: E402,F401 - used by design.py
 MAX_EPOCHS = 1_000_000
 MAX_BATCH_SIZE = 1_000_000
 MAX_SEED = 2**63 - 1

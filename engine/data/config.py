@@ -24,7 +24,7 @@ from engine.data.generators import GENERATORS
 from engine.data.inline import parse_inline
 
 BUILTIN_NAMES: tuple[str, ...] = (*GENERATORS, "digits")
-MAX_SAMPLES = 100_000
+from engine.limits import MAX_SAMPLES  # noqa: E402,F401 - re-exported
 FILE_KEYS = ("path", "label_column")
 INLINE_KEYS = ("x_train", "y_train", "x_val", "y_val")
 

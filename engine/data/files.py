@@ -16,8 +16,7 @@ import numpy as np
 
 from engine.errors import BadInput
 
-MAX_FILE_BYTES = 200 * 2**20
-MAX_VALUES = 50_000_000
+from engine.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_VALUES, quote  # noqa: E402
 CROSS_NAMES = ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from engine.errors import BadInput
 
-MAX_INLINE_VALUES = 1_000_000
+from engine.limits import MAX_INLINE_VALUES  # noqa: E402
 
 
 def _is_number(v: Any) -> bool:
