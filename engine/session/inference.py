@@ -11,7 +11,8 @@ from engine.errors import BadInput
 from engine.limits import MAX_MC_PASSES, MAX_PREDICT_ROWS, quote
 from engine.program.layer_ops import layer_forward
 from engine.session.guard import check_count
-from engine.program.plan import BATCH_NORM, C_CODE, C_IN, C_OUT, C_OUT_OFF, C_STATS, L_X
+from engine.program.guard import check_rows_call
+from engine.program.plan import BATCH_NORM, C_CODE, C_IN, C_OUT, C_OUT_OFF, C_STATS, L_CAP, L_X
 
 
 @njit(cache=True, nogil=True)
@@ -22,6 +23,9 @@ def train_forward_program(ip, fp, lay, params, state, work, x, out, batch, seed,
     n, nin = x.shape
     n_layers = ip.shape[0]
     k = out.shape[1]
+    check_rows_call(ip, lay, params, state, work, x, n_layers, out)
+    if batch < 1 or batch > lay[L_CAP]:
+        raise ValueError("program: the batch is empty or larger than the work buffer")
     b = 0
     for start in range(0, n, batch):
         nb = min(batch, n - start)
