@@ -18,7 +18,7 @@ from engine.layers import Activation, Dense, Layer
 from engine.program import plan as P
 from engine.rng import layer_key, stream
 
-from engine.limits import MAX_PARAMETERS, MAX_WORK_BYTES  # noqa: E402
+from engine.limits import MAX_LAYERS, MAX_PARAMETERS, MAX_WORK_BYTES  # noqa: E402
 MONITOR_ROWS = 256
 
 
@@ -34,11 +34,13 @@ def assign_ids(layers: list[Layer]) -> None:
     """Give generated ids (``dense_1``...) to layers whose id was not chosen; ids must be unique."""
     taken = {layer.id for layer in layers if not layer.auto_id}
     seen: set[str] = set()
+    next_n: dict[str, int] = {}  # per type: generating ids stays linear in the layers
     for i, layer in enumerate(layers):
         if layer.auto_id:
-            n = 1
+            n = next_n.get(layer.type_name, 1)
             while f"{layer.type_name}_{n}" in taken:
                 n += 1
+            next_n[layer.type_name] = n + 1
             layer.id = f"{layer.type_name}_{n}"
             layer.auto_id = False
             taken.add(layer.id)
@@ -68,6 +70,9 @@ class Model:
             raise BadInput(f"dtype must be float32 or float64, got {self.dtype}", "dtype")
         if not self.layers:
             raise BadInput("the model needs at least one layer", "layers")
+        if len(self.layers) > MAX_LAYERS:
+            raise BadInput(f"{len(self.layers):,} layers exceed the limit of {MAX_LAYERS}",
+                           "layers")
         assign_ids(self.layers)
         self._check()
         dims = self._build(weights or {})
