@@ -276,8 +276,6 @@ def parse_design_text(text: str, source: str = "design") -> dict[str, Any]:
     """Parse JSON text (no NaN/Infinity, no duplicate keys); errors name line and column."""
     try:
         d = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_pairs)
-        sec.check_json_tree(d)
-        return d
     except json.JSONDecodeError as err:
         raise BadInput(f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}",
                        source) from err
@@ -285,6 +283,8 @@ def parse_design_text(text: str, source: str = "design") -> dict[str, Any]:
         raise BadInput(err.message, source) from err
     except RecursionError as err:
         raise BadInput("invalid JSON: nested too deeply", source) from err
+    sec.check_json_tree(d)  # BadInput naming the field
+    return d
 
 
 def load_design(path: str | os.PathLike[str]) -> Design:
