@@ -56,7 +56,10 @@ def as_float(value: Any, path: str, lo: float = -math.inf, hi: float = math.inf)
     """A finite number in [lo, hi], returned as float."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise BadInput(f"must be a number, got {type_name(value)} {quote(value)}", path)
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        value = math.inf
     if not math.isfinite(value) or not lo <= value <= hi:
         raise BadInput(f"must be a finite number in [{lo}, {hi}], got {value}", path)
     return value

@@ -52,6 +52,9 @@ def _migrate_v0_to_v1(d: dict[str, Any]) -> dict[str, Any]:
         optimizer = {"type": optimizer}
     lr = d.pop("lr", None)
     if lr is not None:
+        if optimizer is not None and not isinstance(optimizer, dict):
+            raise BadInput(f"must be a name or an object when lr is given, got {quote(optimizer)}",
+                           "optimizer")
         optimizer = dict(optimizer or {"type": "sgd"})
         optimizer["learning_rate"] = lr
     if optimizer is not None:

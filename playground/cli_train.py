@@ -11,12 +11,13 @@ import contextlib
 import csv
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 1, 2, 3
 BASE_COLUMNS = ("epoch", "step", "loss", "val_loss", "accuracy", "val_accuracy", "lr")
 LAYER_FIELDS = ("grad_norm", "bias_grad_norm", "dead_fraction", "saturated_fraction")
 
@@ -308,6 +309,7 @@ def _export(session: Any, path: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``playground-train``; returns the exit code."""
     from engine.errors import BadInput, Diverged
+    from engine.input_files import shown
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -323,15 +325,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"playground-train: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as err:
-        name = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        name = f"{shown(err.filename)}: " if getattr(err, "filename", None) else ""
         print(f"playground-train: {name}{err.strerror or err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (ValueError, json.JSONDecodeError) as err:
         print(f"playground-train: {' '.join(str(err).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except MemoryError:
+        print("playground-train: not enough memory for this design and data (see "
+              "docs/LIMITS.md)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("playground-train: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # noqa: BLE001 - a bug of ours: one line, never a traceback
+        if os.environ.get("PLAYGROUND_DEBUG"):
+            raise
+        text = " ".join(f"{type(err).__name__}: {err}".split())[:300]
+        print(f"playground-train: internal error (please report it; PLAYGROUND_DEBUG=1 shows "
+              f"the details): {text}", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -102,10 +102,18 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
                 xv.size and (xv.dtype.kind not in "biuf" or not np.all(np.isfinite(xv)))):
             raise BadInput("the inputs must be finite numbers", "data")
         loss.fit_class_weights(y)
-        return {"x": np.ascontiguousarray(x, dt), "y": np.ascontiguousarray(y, dt),
-                "sw": np.ascontiguousarray(loss.sample_weights(y), dt),
-                "x_val": np.ascontiguousarray(xv.reshape(len(xv), x.shape[1]), dt),
-                "y_val": np.ascontiguousarray(yv, dt), "n": int(x.shape[0])}
+        with np.errstate(over="ignore"):
+            out = {"x": np.ascontiguousarray(x, dt), "y": np.ascontiguousarray(y, dt),
+                   "sw": np.ascontiguousarray(loss.sample_weights(y), dt),
+                   "x_val": np.ascontiguousarray(xv.reshape(len(xv), x.shape[1]), dt),
+                   "y_val": np.ascontiguousarray(yv, dt), "n": int(x.shape[0])}
+        for key in ("x", "y", "sw", "x_val", "y_val"):
+            if not np.all(np.isfinite(out[key])):
+                raise BadInput(f"values beyond the range of {np.dtype(dt).name} (about "
+                               f"{float(np.finfo(dt).max):.1e}) in the "
+                               f"{'inputs' if key.startswith('x') else 'targets or weights'}",
+                               "data")
+        return out
 
     def _install_data(self, arrays: dict[str, Any]) -> None:
         self.x, self.y, self.sw = arrays["x"], arrays["y"], arrays["sw"]

@@ -9,65 +9,16 @@ checkpoint raises ``BadInput`` naming the field and leaves the session as it was
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from engine.errors import BadInput
-from engine.limits import MAX_META_BYTES, MAX_STEP, quote
+from engine.limits import quote
+from engine.session import checkpoint_meta as cm
 from engine.session.control import _plain, check_same_structure, options_layer, take_options
-from engine.session.history import bound_history
-
-STATUSES = ("running", "diverged", "early_stopped", "finished")
-MAX_SEED = 2**63 - 1
-MAX_EPOCHS = 1_000_000
-MAX_BATCH = 1_000_000
-# schedule state keys (engine.schedules ... state_dict) -> (kind, lower bound)
-SCHEDULE_STATE = {"scale": ("float", 0.0), "best": ("float?", None), "wait": ("int", 0),
-                  "cooldown_counter": ("int", 0), "lr0": ("positive?", None),
-                  "bound_total_steps": ("int?", 1)}
-
-
-def _int(value: Any, path: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadInput(f"must be an integer, got {quote(value)}", path)
-    if not lo <= value <= hi:
-        raise BadInput(f"must be in [{lo}, {hi:,}], got {quote(value)}", path)
-    return value
-
-
-def _num(value: Any, path: str, optional: bool = False, finite: bool = True,
-         positive: bool = False) -> float | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BadInput(f"must be a number{' or null' if optional else ''}, got {quote(value)}",
-                       path)
-    value = float(value)
-    if (finite and not math.isfinite(value)) or (positive and not value > 0):
-        raise BadInput(f"must be a {'positive ' if positive else ''}finite number, got "
-                       f"{quote(value)}", path)
-    return value
-
-
-def _meta(d: dict[str, Any]) -> dict[str, Any]:
-    if "meta.json" not in d:
-        raise BadInput("missing in checkpoint", "meta.json")
-    raw = np.asarray(d["meta.json"])
-    if raw.shape != () or raw.dtype.kind != "U":
-        raise BadInput(f"must be a 0-d text array, got {raw.dtype} {raw.shape}", "meta.json")
-    text = str(raw)
-    if len(text) > MAX_META_BYTES:
-        raise BadInput(f"is {len(text):,} characters; at most {MAX_META_BYTES:,}", "meta.json")
-    try:
-        meta = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as err:
-        raise BadInput(f"is not valid JSON ({quote(str(err))})", "meta.json") from None
-    if not isinstance(meta, dict):
-        raise BadInput(f"must be a JSON object, got {quote(meta)}", "meta.json")
-    return meta
+SQUARES = ("v", "vhat", "acc", "s", "u")  # optimiser slots that are never negative
 
 
 @dataclass
@@ -98,106 +49,6 @@ def _array(d: dict[str, Any], key: str, shape: tuple[int, ...] | None, dtype: An
     return out
 
 
-def _counters(s: Any, meta: dict[str, Any]) -> dict[str, Any]:
-    """The scalar fields of meta.json, each checked (path ``meta.json.<field>``)."""
-    p = "meta.json."
-    step = _int(meta.get("step"), p + "step", 0, MAX_STEP)
-    epoch = _int(meta.get("epoch"), p + "epoch", 0, min(step, MAX_EPOCHS))
-    pos = _int(meta.get("pos"), p + "pos", 0, s.n - 1)
-    seed = _int(meta.get("seed"), p + "seed", 0, MAX_SEED)
-    status = meta.get("status")
-    if status not in STATUSES:
-        raise BadInput(f"must be one of {', '.join(STATUSES)}, got {quote(status)}", p + "status")
-    at = meta.get("diverged_at")
-    if at is not None:
-        if not isinstance(at, dict):
-            raise BadInput(f"must be an object or null, got {quote(at)}", p + "diverged_at")
-        _int(at.get("step"), p + "diverged_at.step", 0, MAX_STEP)
-        _int(at.get("layer_index"), p + "diverged_at.layer_index", 0, len(s.model.layers) - 1)
-        if not isinstance(at.get("layer_id"), str) or at.get("what", "loss") not in (
-                "loss", "gradient", "weights"):
-            raise BadInput("needs layer_id (text) and what (loss, gradient or weights)",
-                           p + "diverged_at")
-        at = {k: at[k] for k in ("step", "layer_index", "layer_id", "what") if k in at}
-    ep = meta.get("ep")
-    if not isinstance(ep, list) or len(ep) != 3:
-        raise BadInput(f"must be [loss sum, accuracy sum, samples], got {quote(ep)}", p + "ep")
-    ep = [_num(ep[0], p + "ep[0]"), _num(ep[1], p + "ep[1]"), _int(ep[2], p + "ep[2]", 0, s.n)]
-    last = meta.get("last")
-    if not isinstance(last, list) or len(last) != 8:
-        raise BadInput(f"must be a list of 8 figures, got {quote(last)}", p + "last")
-    last = [_num(v, f"{p}last[{i}]", optional=i < 6, finite=False) for i, v in enumerate(last)]
-    for i in (6, 7):
-        _num(last[i], f"{p}last[{i}]")
-    lr = _num(meta.get("learning_rate", s.optimizer.learning_rate), p + "learning_rate",
-              positive=True)
-    es = meta.get("early_stopping")
-    if not isinstance(es, dict) or set(es) != {"best", "wait", "best_epoch"}:
-        raise BadInput(f"must be {{best, wait, best_epoch}}, got {quote(es)}", p + "early_stopping")
-    es = {"best": _num(es["best"], p + "early_stopping.best", optional=True),
-          "wait": _int(es["wait"], p + "early_stopping.wait", 0, MAX_EPOCHS),
-          "best_epoch": _int(es["best_epoch"], p + "early_stopping.best_epoch", 0, MAX_EPOCHS)}
-    history = meta.get("history")
-    if not isinstance(history, list):
-        raise BadInput(f"must be a list, got {quote(history)}", p + "history")
-    for i, row in enumerate(history):
-        if not isinstance(row, dict) or not all(
-                isinstance(k, str) and (v is None or isinstance(v, (int, float, str)))
-                for k, v in row.items()):
-            raise BadInput(f"must be an object of figures, got {quote(row)}", f"{p}history[{i}]")
-    return {"step_count": step, "epoch": epoch, "pos": pos, "seed": seed, "status": status,
-            "diverged_at": at, "_ep": ep, "last": last, "learning_rate": lr, "_es": es,
-            "history": bound_history(list(history))}
-
-
-def _batch(s: Any, meta: dict[str, Any]) -> tuple[Any, int] | None:
-    value = meta.get("batch_size", s.batch_size_option)
-    if value == s.batch_size_option:
-        return None
-    if value != "full":
-        _int(value, "meta.json.batch_size", 1, MAX_BATCH)
-    return s._batch_rows(value, s.n)
-
-
-def _schedule_state(s: Any, meta: dict[str, Any]) -> dict[str, Any]:
-    state = meta.get("schedule", {})
-    path = "meta.json.schedule"
-    mine = s.schedule.state_dict()
-    if not isinstance(state, dict) or set(state) != set(mine):
-        raise BadInput(f"must hold {', '.join(mine) or 'nothing'} for a {s.schedule.type_name} "
-                       f"schedule, got {quote(state)}", path)
-    for key, value in state.items():
-        kind, lo = SCHEDULE_STATE.get(key, ("float?", None))
-        if kind.startswith("int"):
-            if not (value is None and kind.endswith("?")):
-                _int(value, f"{path}.{key}", lo, MAX_STEP)
-        else:
-            v = _num(value, f"{path}.{key}", optional=kind.endswith("?"),
-                     positive=kind.startswith("positive"))
-            if v is not None and lo is not None and v < lo:
-                raise BadInput(f"must be >= {lo}, got {v}", f"{path}.{key}")
-    return state
-
-
-def _edges(s: Any, meta: dict[str, Any]) -> np.ndarray | None:
-    raw = meta.get("edges")
-    if raw is None:
-        return None
-    try:
-        edges = np.array(raw, np.float64)
-    except (TypeError, ValueError):
-        raise BadInput(f"must be a list of [low, high] pairs, got {quote(raw)}",
-                       "meta.json.edges") from None
-    if edges.shape != s.monitors.edges.shape:
-        return None  # other monitors: the session fixes its own edges on the next pass
-    for i, (lo, hi) in enumerate(edges):
-        unset = math.isnan(lo) and math.isnan(hi)
-        if not unset and not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-            raise BadInput(f"must be finite with low < high, got [{lo}, {hi}]",
-                           f"meta.json.edges[{i}]")
-    return edges
-
-
 def _layer_configs(s: Any, meta: dict[str, Any]) -> list[Any] | None:
     saved = meta.get("layer_configs")
     if saved is None:
@@ -219,14 +70,18 @@ def _optimizer_arrays(s: Any, d: dict[str, Any], step: int) -> tuple[np.ndarray,
                     raise BadInput(f"missing in checkpoint (a {opt.type_name} optimiser's slot)",
                                    full)
                 off, size = m.ptab[r, 0], m.ptab[r, 1]
-                slots[k, off:off + size] = _array(d, full, (int(size),), m.dtype)
+                values = _array(d, full, (int(size),), m.dtype)
+                if name in SQUARES and np.any(values < 0):
+                    raise BadInput("holds negative values (a running mean of squares or "
+                                   "magnitudes is never negative)", full)
+                slots[k, off:off + size] = values
     iterations = step
     if "optimizer.iterations" in d:
         it = np.asarray(d["optimizer.iterations"])
         if it.shape != () or it.dtype.kind not in "iu":
             raise BadInput(f"must be a 0-d integer, got {it.dtype} {it.shape}",
                            "optimizer.iterations")
-        iterations = _int(int(it), "optimizer.iterations", 0, MAX_STEP)
+        iterations = cm.as_int(int(it), "optimizer.iterations", 0, step)
     ostate = s.ostate.copy()
     if "optimizer.scalar_state" in d:
         ostate = _array(d, "optimizer.scalar_state", s.ostate.shape, np.float64)
@@ -244,8 +99,9 @@ def validate_checkpoint(s: Any, d: Any) -> Restore:
     for key in d:
         if not isinstance(key, str) or not _known(key):
             raise BadInput("unknown array in a checkpoint", quote(key, 60))
-    meta = _meta(d)
-    counters = _counters(s, meta)
+    meta = cm.parse_meta(d)
+    counters = cm.counters(s, meta)
+    cm.check_optimizer(s, meta)
     layers = _layer_configs(s, meta)
     weights = {k: v for k, v in d.items() if k.startswith("layers.")}
     s.model.check_weights(weights)
@@ -257,7 +113,7 @@ def validate_checkpoint(s: Any, d: Any) -> Restore:
         best = (_array(d, "session.best_params", s.model.params.shape, s.model.dtype),
                 _array(d, "session.best_state", s.model.state.shape, s.model.dtype))
     return Restore(weights, slots, ostate, iterations, best, counters, layers,
-                   _schedule_state(s, meta), _edges(s, meta), _batch(s, meta))
+                   cm.schedule_state(s, meta), cm.edges(s, meta), cm.batch(s, meta))
 
 
 class RestoreMixin:
