@@ -20,7 +20,6 @@ import json
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +145,7 @@ def run_resume(case: tuple[str, bytes, str]) -> tuple[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scripts.fuzz_pool import run_cases, summarise
+    from scripts.fuzz_pool import Tally, run_cases
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--bitflips", type=int, default=600)
     p.add_argument("--truncations", type=int, default=300)
@@ -155,9 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sample", type=int, default=0, help="run only this many cases (0: all)")
     args = p.parse_args(argv)
     rng = random.Random(args.seed)
-    counts: dict[str, int] = {}
-    defects: list[str] = []
-    t0 = time.time()
+    tally = Tally("fuzz_checkpoints", ("resumed", "refused", "diverged"))
     with tempfile.TemporaryDirectory(prefix="fuzz-ckpt-") as tmp:
         folder = Path(tmp)
         _, base = write_base(folder)
@@ -166,14 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             todo = [todo[0]] + rng.sample(todo[1:], min(args.sample, len(todo) - 1))
         work = ((label, data, str(folder)) for label, data in todo)
         for _, _, (kind, detail, _) in run_cases(run_resume, work, args.workers, 60.0):
-            counts[kind] = counts.get(kind, 0) + 1
-            if kind not in ("resumed", "refused", "diverged"):
-                defects.append(f"{kind}: {detail}")
-    print(f"fuzz_checkpoints: {summarise(counts)} in {time.time() - t0:.0f} s")
-    for line in defects[:60]:
-        print("DEFECT", line)
-    return 1 if defects else 0
-
+            tally.add(kind, detail)
+    return tally.report()
 
 if __name__ == "__main__":
     sys.exit(main())

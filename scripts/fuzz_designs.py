@@ -22,7 +22,6 @@ import os
 import random
 import sys
 import tempfile
-import time
 import traceback
 import zipfile
 from pathlib import Path
@@ -233,7 +232,7 @@ def run_design(case: tuple[bytes, str]) -> tuple[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scripts.fuzz_pool import run_cases, summarise
+    from scripts.fuzz_pool import Tally, run_cases, summarise
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--cases", type=int, default=10_000)
     p.add_argument("--seed", type=int, default=0)
@@ -242,35 +241,24 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     rng = random.Random(args.seed)
     seeds = [f.read_text(encoding="utf-8") for f in SEED_FILES]
-    counts: dict[str, int] = {}
-    defects: list[str] = []
+    tally = Tally("fuzz_designs", ("refused", "trained"))
     slow: list[tuple[float, str]] = []
-    t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="fuzz-designs-") as folder:
         make_data_folder(Path(folder))
         cases = ((make_case(seeds, rng), folder) for _ in range(args.cases))
-        for i, (case, _), (kind, detail, secs) in run_cases(run_design, cases, args.workers,
-                                                           args.timeout):
-            counts[kind] = counts.get(kind, 0) + 1
-            if kind not in ("refused", "trained"):
-                defects.append(f"case {i}: {kind}: {detail}")
+        for i, _, (kind, detail, secs) in run_cases(run_design, cases, args.workers,
+                                                    args.timeout):
+            tally.add(kind, f"case {i}: {detail}")
             if kind == "trained":
                 slow.append((secs, f"case {i}: {detail}"))
-            done = sum(counts.values())
-            if done % 500 == 0:
-                print(f"  {summarise(counts)} ({time.time() - t0:.0f} s)", flush=True)
+            if sum(tally.counts.values()) % 500 == 0:
+                print(f"  {summarise(tally.counts)}", flush=True)
     slow.sort(reverse=True)
-    print(f"fuzz_designs: {summarise(counts)} in {time.time() - t0:.0f} s")
-    if slow:
-        times = sorted(s for s, _ in slow)
-        print(f"trained: median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s to load, "
-              f"build and take 3 steps; over {SLOW_S:.0f} s: {sum(t > SLOW_S for t in times)}")
-        for secs, what in slow[:5]:
-            print(f"  slowest: {secs:.2f} s {what}")
-    for line in defects[:50]:
-        print("DEFECT", line)
-    return 1 if defects else 0
-
+    times = sorted(s for s, _ in slow) or [0.0]
+    extra = [f"trained: median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s to load, "
+             f"build and take 3 steps; over {SLOW_S:.0f} s: {sum(t > SLOW_S for t in times)}"]
+    extra += [f"  slowest: {secs:.2f} s {what}" for secs, what in slow[:5]]
+    return tally.report(extra)
 
 if __name__ == "__main__":
     sys.exit(main())

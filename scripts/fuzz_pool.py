@@ -112,3 +112,25 @@ def summarise(outcomes: dict[str, int]) -> str:
     total = sum(outcomes.values())
     parts = ", ".join(f"{k} {v:,}" for k, v in sorted(outcomes.items(), key=lambda kv: -kv[1]))
     return f"{total:,} cases: {parts}"
+
+
+class Tally:
+    """Counts per outcome; every outcome not in ``allowed`` is a defect (listed at the end)."""
+
+    def __init__(self, name: str, allowed: tuple[str, ...]) -> None:
+        self.name, self.allowed = name, allowed
+        self.counts: dict[str, int] = {}
+        self.defects: list[str] = []
+        self.t0 = time.time()
+
+    def add(self, kind: str, detail: str) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        if kind not in self.allowed:
+            self.defects.append(f"{kind}: {detail}")
+
+    def report(self, extra: list[str] = ()) -> int:
+        """Print the counts, ``extra`` lines and the defects; 1 when there is a defect."""
+        print(f"{self.name}: {summarise(self.counts)} in {time.time() - self.t0:.0f} s")
+        for line in [*extra, *(f"DEFECT {d}" for d in self.defects[:60])]:
+            print(line)
+        return 1 if self.defects else 0

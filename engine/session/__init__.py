@@ -23,7 +23,7 @@ from engine.program import plan as P
 from engine.rng import stream
 from engine.session.backend import ProgramMonitors, ProgramSeam
 from engine.session.control import SessionControl, registry_object
-from engine.session.guard import check_count, check_fit
+from engine.session.guard import check_count, check_dataset, check_fit
 from engine.session.history import append_bounded
 from engine.session.inference import InferenceMixin
 from engine.session.restore import RestoreMixin
@@ -71,6 +71,7 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
                  monitor_every: int = 1, dtype: Any = None, program: Any = None) -> None:
         if program is not None and program is not engine.program:
             self._program = program
+        check_dataset(data)
         if not isinstance(model, Model):
             model = Model(list(model), int(data.x_train.shape[1]), dtype or np.float32, seed)
         self.model = model

@@ -18,7 +18,7 @@ from engine.errors import BadInput
 from engine.layers import Layer, from_config as layer_from_config
 from engine.limits import MAX_LAYERS, quote
 from engine.model import Model
-from engine.session.guard import check_count, check_fit
+from engine.session.guard import check_count, check_dataset, check_fit
 
 # set_layer_option keyword -> how it maps onto the layer's config
 _NESTED = {"l1": ("kernel_regularizer", "l1"), "l2": ("kernel_regularizer", "l2"),
@@ -236,10 +236,7 @@ class SessionControl:
         self._swap_data(data, loss)
 
     def _swap_data(self, data: Any, loss: Any) -> None:
-        for key in ("x_train", "y_train", "x_val", "y_val"):
-            if not hasattr(data, key):
-                raise BadInput(f"must be a DataSet (x_train, y_train, x_val, y_val), got "
-                               f"{quote(data)}", "data")
+        check_dataset(data)
         arrays = self._data_arrays(data, loss, self.model)
         n = arrays["n"]
         option = self.batch_size_option

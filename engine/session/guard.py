@@ -104,6 +104,15 @@ def check_fit(model: Any, loss: Any, x_train: Any, y_train: Any, x_val: Any = No
                          int(batch_rows))
 
 
+def check_dataset(data: Any) -> None:
+    """BadInput unless ``data`` has the DataSet arrays the session reads."""
+    for key in ("x_train", "y_train", "x_val", "y_val"):
+        if not hasattr(data, key):
+            from engine.limits import quote
+            raise BadInput(f"must be a DataSet (x_train, y_train, x_val, y_val), got "
+                           f"{quote(data)}", "data")
+
+
 def check_count(value: Any, path: str, lo: int = 0, hi: int | None = None) -> int:
     """An integer (Python or numpy, not bool) in [lo, hi] as int, else BadInput at ``path``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):

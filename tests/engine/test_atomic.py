@@ -1,7 +1,6 @@
 """engine.atomic: every write leaves the old file or the new one, complete (kill -9 included)."""
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
