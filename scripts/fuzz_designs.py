@@ -7,8 +7,9 @@ Seeds are the shipped designs, the test fixtures and the benchmark designs. Each
 mutations (values replaced by junk, keys removed or added, layers duplicated by the thousand,
 reordered or retyped, numbers scaled by powers of ten, data pointed at special files, odd names,
 hostile archives, deep nesting, bytes of the JSON text flipped or cut). Outcomes:
-``refused`` (a one-line BadInput), ``trained`` (built and took 3 steps), and the defects
-``error:<type>`` (any other exception), ``long-message``, ``crash`` (the worker died), ``hang``.
+``refused`` (a one-line BadInput naming the field or file), ``trained`` (built and took 3 steps),
+and the defects ``error:<type>`` (any other exception), ``long-message``, ``no-field`` (a
+refusal that names no field), ``crash`` (the worker died), ``hang``.
 Prints the counts per outcome, the slowest designs that trained and every defect; exit status 1
 when there is a defect.
 """
@@ -224,6 +225,8 @@ def run_design(case: tuple[bytes, str]) -> tuple[str, str]:
         text = str(err)
         if "\n" in text or len(text) > 400:
             return "long-message", text[:300]
+        if not err.path:
+            return "no-field", text[:200]
         return "refused", text[:160]
     except Exception as err:  # noqa: BLE001 - a defect: reported with its place
         tb = traceback.extract_tb(err.__traceback__)[-3:]
