@@ -36,11 +36,15 @@ class _Worker:
         self.index = -1
         self.sent = 0.0
 
-    def stop(self) -> None:
+    def stop(self, kill: bool = False) -> None:
+        """End the worker: a closed pipe ends its loop; a stuck one is killed."""
+        self.conn.close()
+        if kill and self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(10)
         if self.proc.is_alive():
             self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
+            self.proc.join(5)
 
 
 def run_cases(runner: Callable[[Any], tuple[str, str]], cases: Iterable[Any], workers: int = 2,
@@ -96,7 +100,7 @@ def run_cases(runner: Callable[[Any], tuple[str, str]], cases: Iterable[Any], wo
                 fresh.discard(id(w))
                 yield w.index, w.case, result
                 if replace:
-                    w.stop()
+                    w.stop(kill=True)
                     pool.remove(w)
                     w = _Worker(ctx, runner)
                     pool.append(w)

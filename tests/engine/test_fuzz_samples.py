@@ -51,3 +51,22 @@ def test_the_reported_checkpoint_fields_exit_2_in_a_real_process(tmp_path, field
     assert out.returncode == 2, out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and f"meta.json.{field}" in lines[0], out.stderr
+
+
+def _misbehave(case: str) -> tuple[str, str]:
+    import os
+    import signal
+    import time
+    if case == "segv":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if case == "hang":
+        time.sleep(600)
+    return "fine", case
+
+
+def test_the_pool_reports_crashes_and_hangs_and_goes_on():
+    from scripts.fuzz_pool import run_cases
+    cases = ["a", "segv", "b", "hang", "c"]
+    got = {case: kind for _, case, (kind, _, _) in run_cases(_misbehave, cases, workers=2,
+                                                            timeout=5, start_timeout=30)}
+    assert got == {"a": "fine", "segv": "crash", "b": "fine", "hang": "hang", "c": "fine"}
