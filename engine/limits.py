@@ -17,6 +17,7 @@ MAX_PARAMETERS = 20_000_000          # weights of the whole model (Keras count_p
 MAX_INPUT_DIM = 100_000              # model.input_dim
 MAX_CLASSES = MAX_UNITS              # class indices (class_weight keys, sparse targets)
 MAX_WORK_BYTES = 2**30               # activation memory: the work buffer of one batch
+MAX_STEP_FLOPS = 10**11              # work of one step: 6 x parameters x batch rows
 MAX_TEXT_QUOTE = 80                  # characters of a bad value quoted in a message
 
 # ---- data ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from engine.program import plan as P
 from engine.rng import stream
 from engine.session.backend import ProgramMonitors, ProgramSeam
 from engine.session.control import SessionControl, registry_object
-from engine.session.guard import check_count, check_dataset, check_fit
+from engine.session.guard import check_batch, check_count, check_dataset, check_fit
 from engine.session.history import append_bounded
 from engine.session.inference import InferenceMixin
 from engine.session.restore import RestoreMixin
@@ -86,6 +86,7 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
         self.monitor_every = check_count(monitor_every, "monitor_every", 0)
         self._install_data(self._data_arrays(data, self.loss, model))
         self.batch_size_option, self.batch_size = self._batch_rows(batch_size, self.n)
+        check_batch(self.model, self.batch_size, self.y.shape[1])
         self._prepare_model()
         self._reset_counters()
 

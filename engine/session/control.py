@@ -18,7 +18,7 @@ from engine.errors import BadInput
 from engine.layers import Layer, from_config as layer_from_config
 from engine.limits import MAX_LAYERS, quote
 from engine.model import Model
-from engine.session.guard import check_count, check_dataset, check_fit
+from engine.session.guard import check_batch, check_count, check_dataset, check_fit
 
 # set_layer_option keyword -> how it maps onto the layer's config
 _NESTED = {"l1": ("kernel_regularizer", "l1"), "l2": ("kernel_regularizer", "l2"),
@@ -195,6 +195,7 @@ class SessionControl:
         """New batch size (int or "full"); takes effect at the next step, samples already seen
         in this epoch stay seen."""
         option, rows = self._batch_rows(batch_size, self.n)
+        check_batch(self.model, rows, self.y.shape[1])
         self.model.ensure_capacity(rows, targets=self.y.shape[1])  # BadInput before any change
         self.batch_size_option, self.batch_size = option, rows
 
@@ -241,6 +242,7 @@ class SessionControl:
         n = arrays["n"]
         option = self.batch_size_option
         rows = n if option == "full" else min(int(option), n)
+        check_batch(self.model, rows, arrays["y"].shape[1])
         self.model.ensure_capacity(rows, targets=arrays["y"].shape[1])  # BadInput: no change
         self.loss, self.data = loss, data
         self._install_data(arrays)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from engine.errors import BadInput
+from engine.limits import MAX_STEP_FLOPS
 
 SPARSE = "sparse_categorical_crossentropy"
 CROSS_ENTROPIES = ("binary_crossentropy", "categorical_crossentropy")
@@ -79,7 +80,6 @@ def check_fit(model: Any, loss: Any, x_train: Any, y_train: Any, x_val: Any = No
     x_train (n, F), y_train (n, T), x_val (m, F), y_val (m, T) : the data as the session holds them.
     batch_rows : rows of the largest batch; the work buffer for it must fit MAX_WORK_BYTES.
     """
-    from engine.model import check_work_bytes
     x_train = np.asarray(x_train)
     if x_train.ndim != 2 or x_train.shape[0] < 1:
         raise BadInput(f"the training inputs must be a table with at least one row, got shape "
@@ -99,9 +99,20 @@ def check_fit(model: Any, loss: Any, x_train: Any, y_train: Any, x_val: Any = No
                            f"{model.input_dim} features", "data")
         check_targets(loss, yv, model.output_dim, where, "validation")
     if batch_rows is not None:
-        check_work_bytes(model.work_bytes(max(int(batch_rows), 256),
-                                          _targets(y_train, "training").shape[1]),
-                         int(batch_rows))
+        check_batch(model, int(batch_rows), _targets(y_train, "training").shape[1])
+
+
+def check_batch(model: Any, rows: int, targets: int = 1) -> None:
+    """BadInput (path ``training.batch_size``) when a batch of ``rows`` needs more activation
+    memory than MAX_WORK_BYTES or more work per step than MAX_STEP_FLOPS (about 6 multiply-adds
+    per parameter and row: forward, backward and the update); nothing is allocated."""
+    from engine.model import check_work_bytes
+    flops = 6 * int(model.n_params) * int(rows)
+    if flops > MAX_STEP_FLOPS:
+        raise BadInput(f"a batch of {rows:,} rows through {model.n_params:,} parameters is "
+                       f"{flops / 1e9:,.0f} GFLOP a step (limit {MAX_STEP_FLOPS / 1e9:,.0f}): use "
+                       f"a smaller batch size or fewer units", "training.batch_size")
+    check_work_bytes(model.work_bytes(max(rows, 256), targets), rows)
 
 
 def check_dataset(data: Any) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 from engine.errors import BadInput
 from engine.limits import quote
 from engine.session import checkpoint_meta as cm
+from engine.session.guard import check_batch
 from engine.session.control import _plain, check_same_structure, options_layer, take_options
 SQUARES = ("v", "vhat", "acc", "s", "u")  # optimiser slots that are never negative
 
@@ -164,6 +165,7 @@ class RestoreMixin:
         self._sync_host()
         r = validate_checkpoint(self, d)
         if r.batch is not None:
+            check_batch(self.model, r.batch[1], self.y.shape[1])
             self.model.ensure_capacity(r.batch[1], targets=self.y.shape[1])  # BadInput: no change
             self.batch_size_option, self.batch_size = r.batch
         self.model.set_weights(r.weights)
