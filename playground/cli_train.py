@@ -341,9 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - a bug of ours: one line, never a traceback
         if os.environ.get("PLAYGROUND_DEBUG"):
             raise
-        text = " ".join(f"{type(err).__name__}: {err}".split())[:300]
-        print(f"playground-train: internal error (please report it; PLAYGROUND_DEBUG=1 shows "
-              f"the details): {text}", file=sys.stderr)
+        from engine.errors import error_report
+        print(f"playground-train: {error_report(err)[0]} (please report it; PLAYGROUND_DEBUG=1 "
+              f"shows the details)", file=sys.stderr)
         return EXIT_INTERNAL
 
 

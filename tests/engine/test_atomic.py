@@ -133,3 +133,23 @@ def test_killing_a_writer_at_random_points_leaves_old_or_new(tmp_path):
     write_npz(tmp_path / "weights.npz", {"n": np.array(0)})
     save_design(load_design(tmp_path / "design.json"), tmp_path / "design.json")
     assert _temps(tmp_path) == []
+
+
+def test_error_reports_and_the_error_log(tmp_path):
+    from engine.errors import Diverged, append_error_log, error_report
+    assert error_report(BadInput("bad\nvalue", "a.b")) == ("a.b: bad value", "")
+    assert error_report(Diverged(3, 1, "d1"))[0].startswith("diverged at step 3")
+    try:
+        {}["missing"]
+    except KeyError as err:
+        line, details = error_report(err)
+        log = tmp_path / "logs" / "errors.log"
+        append_error_log(log, err, context="worker command apply_model")
+        append_error_log(log, BadInput("x"))
+    assert line.startswith("internal error (KeyError)") and "\n" not in line
+    assert "Traceback" in details and "test_atomic.py" in details
+    text = log.read_text()
+    assert text.count("] ") == 2 and "while: worker command apply_model" in text
+    append_error_log(log, BadInput("y"), max_bytes=10)  # rotates: one old file kept
+    assert (tmp_path / "logs" / "errors.log.1").exists() and "y" in log.read_text()
+    append_error_log(tmp_path / "no\x00name", BadInput("z"))  # never raises
