@@ -16,35 +16,21 @@ import numpy as np
 import engine.program
 from engine.errors import BadInput
 from engine.layers import Dense, Layer
-from engine.limits import MAX_PREDICT_ROWS, quote
+from engine.limits import MAX_PREDICT_ROWS
 from engine.model import Model
 from engine.monitors import monitor_rows
 from engine.program import plan as P
 from engine.rng import stream
 from engine.session.backend import ProgramMonitors, ProgramSeam
 from engine.session.control import SessionControl, registry_object
-from engine.session.guard import check_batch, check_count, check_dataset, check_fit
+from engine.session.arrays import batch_rows, session_arrays, table
+from engine.session.guard import check_batch, check_count, check_dataset
 from engine.session.history import append_bounded
 from engine.session.inference import InferenceMixin
 from engine.session.restore import RestoreMixin
 from engine.snapshot import LayerStats, StepSnapshot
 
 __all__ = ["TrainingSession", "StepSnapshot", "LayerStats"]
-
-
-def _table(y: Any, name: str, cols: int | None = None) -> np.ndarray:
-    """Targets as a float64 (n, T) table (a 1-D array is one column)."""
-    a = np.asarray(y)
-    if a.dtype.kind not in "biuf":
-        raise BadInput(f"{name} must hold numbers, got dtype {a.dtype}", "data")
-    a = a.astype(np.float64)
-    if a.ndim == 1:
-        return a.reshape(-1, 1)
-    if a.ndim == 2:
-        return a
-    if a.size == 0 and cols is not None:
-        return a.reshape(0, cols)
-    raise BadInput(f"{name} must be a table (rows, columns), got shape {a.shape}", "data")
 
 MAX_STEPS_PER_CALL = 200_000
 MAX_SAMPLES_PER_CALL = 4_000_000
@@ -91,46 +77,13 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
         self._reset_counters()
 
     # ------------------------------------------------------------------ preparation
-    @staticmethod
-    def _data_arrays(data: Any, loss: Any, model: Model) -> dict[str, Any]:
-        """The session's arrays for ``data`` under ``loss`` (the guard first; nothing of the
-        session changes; ``loss`` gets its class weights fitted)."""
-        dt = model.dtype
-        y = _table(data.y_train, "y_train")
-        yv = _table(data.y_val, "y_val", y.shape[1])
-        check_fit(model, loss, data.x_train, y, data.x_val, yv)
-        x, xv = np.asarray(data.x_train), np.asarray(data.x_val)
-        if x.dtype.kind not in "biuf" or not np.all(np.isfinite(x)) or (
-                xv.size and (xv.dtype.kind not in "biuf" or not np.all(np.isfinite(xv)))):
-            raise BadInput("the inputs must be finite numbers", "data")
-        loss.fit_class_weights(y)
-        with np.errstate(over="ignore"):
-            out = {"x": np.ascontiguousarray(x, dt), "y": np.ascontiguousarray(y, dt),
-                   "sw": np.ascontiguousarray(loss.sample_weights(y), dt),
-                   "x_val": np.ascontiguousarray(xv.reshape(len(xv), x.shape[1]), dt),
-                   "y_val": np.ascontiguousarray(yv, dt), "n": int(x.shape[0])}
-        for key in ("x", "y", "sw", "x_val", "y_val"):
-            if not np.all(np.isfinite(out[key])):
-                raise BadInput(f"values beyond the range of {np.dtype(dt).name} (about "
-                               f"{float(np.finfo(dt).max):.1e}) in the "
-                               f"{'inputs' if key.startswith('x') else 'targets or weights'}",
-                               "data")
-        return out
+    _data_arrays = staticmethod(session_arrays)
 
     def _install_data(self, arrays: dict[str, Any]) -> None:
         self.x, self.y, self.sw = arrays["x"], arrays["y"], arrays["sw"]
         self.x_val, self.y_val, self.n = arrays["x_val"], arrays["y_val"], arrays["n"]
 
-    @staticmethod
-    def _batch_rows(batch_size: Any, n: int) -> tuple[int | str, int]:
-        """(the option as given, rows per batch) for ``batch_size`` (int or "full")."""
-        if isinstance(batch_size, str) and batch_size == "full":
-            return "full", n
-        if isinstance(batch_size, (bool, np.bool_)) or not isinstance(
-                batch_size, (int, np.integer)) or batch_size < 1:
-            raise BadInput(f'must be a positive integer or "full", got {quote(batch_size)}',
-                           "batch_size")
-        return int(batch_size), min(int(batch_size), n)
+    _batch_rows = staticmethod(batch_rows)
 
     def _prepare_model(self, fresh_optimizer: bool = True) -> None:
         m = self.model
@@ -328,7 +281,7 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
         inputs ``x`` (n, F) and targets ``y`` (n, T) as the session's data hold them."""
         m = self.model
         x = np.asarray(x)
-        yt = _table(y, "y", self.y.shape[1])
+        yt = table(y, "y", self.y.shape[1])
         if x.ndim != 2 or x.shape[1] != m.input_dim or x.shape[0] != yt.shape[0] \
                 or x.shape[0] > MAX_PREDICT_ROWS or x.dtype.kind not in "biuf":
             raise BadInput(f"needs inputs (n, {m.input_dim}) and n target rows, got "
