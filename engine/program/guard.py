@@ -4,6 +4,10 @@ The session validates everything before it calls the program (engine.session.gua
 are the last line: no caller, present or future, can make the interpreter read or write outside
 its buffers. Cost: O(layers + rows of the call), nothing per element of a layer. A failed check
 raises ValueError("program: ...") naming what does not fit.
+
+These functions are callees of the cached program functions (train.py, infer.py and the session's
+train_forward_program): after changing one, bump KERNELS_REVISION in those modules, as for a kernel
+(numba's cache keys a function on its own file's text only; docs/PERF_NOTES.md).
 """
 from __future__ import annotations
 
