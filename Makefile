@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 WARM   := $(VENV)/.warm-stamp
 
-.PHONY: install run test test-engine test-app test-cuda bench clean bundle test-bundle
+.PHONY: install run test test-all test-engine test-app test-cuda bench clean bundle test-bundle
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,11 +34,22 @@ test-bundle:
 	@test -x $(PY) || { echo "make bundle first"; exit 1; }
 	$(PY) packaging/test_bundle.py
 
+SKIPS  := $(VENV)/skip-report.jsonl
+PYTEST := $(PY) -m pytest -q -p no:cacheprovider -p tests.skip_report
+
+# make test ends with one line saying which tests were skipped and why (tests/skip_report.py).
 test: install
-	$(PY) -m pytest -q -p no:cacheprovider tests/engine -m "not cudasim"
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider tests/playground
+	@rm -f $(SKIPS)
+	SKIP_REPORT=$(SKIPS) $(PYTEST) tests/engine -m "not cudasim"
+	SKIP_REPORT=$(SKIPS) QT_QPA_PLATFORM=offscreen $(PYTEST) tests/playground
 	@if ls tests/cuda/test_*.py >/dev/null 2>&1; then \
-	  NUMBA_ENABLE_CUDASIM=1 $(PY) -m pytest -q -p no:cacheprovider tests/cuda -m cudasim; fi
+	  SKIP_REPORT=$(SKIPS) NUMBA_ENABLE_CUDASIM=1 $(PYTEST) tests/cuda -m cudasim; fi
+	@$(PY) -m tests.skip_report $(SKIPS)
+
+# Everything: the pinned CPU build of PyTorch for the export and comparison tests, then make test.
+test-all: install
+	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet torch==2.13.0
+	$(MAKE) test
 
 test-engine: install
 	$(PY) -m pytest -q -p no:cacheprovider tests/engine -m "not cudasim"

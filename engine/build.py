@@ -16,7 +16,7 @@ import numpy as np
 from engine.design import Design
 from engine.errors import BadInput
 
-__all__ = ["build_session", "apply_overrides", "check_device"]
+__all__ = ["build_session", "apply_overrides", "check_device", "load_design_data"]
 
 
 def check_device(device: str, layer_widths: list[int] | None = None, batch_size: int = 32) -> str:
@@ -56,8 +56,10 @@ def apply_overrides(design: Design | dict[str, Any], data_override: dict[str, An
     return Design.from_dict(d)
 
 
-def _load_data(design: Design, base_dir: str | os.PathLike[str] | None) -> Any:
-    """The DataSet of the design (files relative to ``base_dir``); input_dim checked against it.
+def load_design_data(design: Design, base_dir: str | os.PathLike[str] | None) -> Any:
+    """The DataSet of the design (files relative to ``base_dir``), fully read and validated,
+    targets encoded for the design's loss; input_dim checked against it. Nothing of a session
+    or of the design changes (``TrainingSession.set_data`` / ``set_loss`` take the result).
 
     The design's loss type decides the form of class targets (engine.data.load_dataset):
     indices for sparse categorical cross-entropy, one-hot rows for categorical cross-entropy,
@@ -103,7 +105,7 @@ def build_session(design: Design | dict[str, Any], base_dir: str | os.PathLike[s
     widths = [design.input_dim] + [int(c["units"]) for c in design.layers if "units" in c]
     batch = training["batch_size"]
     resolved = check_device(device, widths, batch if isinstance(batch, int) else 256)
-    data = _load_data(design, base_dir)
+    data = load_design_data(design, base_dir)
     layers = [layer_from_config(cfg) for cfg in design.layers]
     model = Model(layers, design.input_dim, np.float32, design.seed)
     native = "device" in inspect.signature(TrainingSession).parameters

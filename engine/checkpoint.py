@@ -7,16 +7,16 @@ with ``allow_pickle=False``; every problem is a ``BadInput`` naming the file and
 """
 from __future__ import annotations
 
-import io
 import json
 import os
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from engine.errors import BadInput
+from engine.input_files import read_npz as read_npz_members, shown
+from engine.limits import MAX_PARAMETERS, quote
 
 META_KEY = "meta.json"
 ITERATIONS_KEY = "optimizer.iterations"
@@ -25,32 +25,18 @@ CHECKPOINT_FORMAT = "network-playground/checkpoint"
 
 def write_npz(path: str | os.PathLike[str], arrays: dict[str, np.ndarray]) -> Path:
     """Write ``arrays`` to exactly ``path`` (no ``.npz`` appended), atomically."""
+    from engine.atomic import atomic_open
     path = Path(path)
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(buf.getvalue())
-    os.replace(tmp, path)
+    with atomic_open(path, "wb") as fh:
+        np.savez(fh, **arrays)
     return path
 
 
 def read_npz(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
-    """All arrays of an .npz file (no pickles); BadInput for a file that is not one."""
-    path = Path(path)
-    with open(path, "rb") as fh:
-        magic = fh.read(6)
-    if magic.startswith(b"\x93NUMPY"):
-        raise BadInput("is a single .npy array, not an .npz archive of named arrays", str(path))
-    if not magic.startswith(b"PK"):
-        raise BadInput("is not an .npz file (a zip archive of named arrays)", str(path))
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            return {key: npz[key] for key in npz.files}
-    except (zipfile.BadZipFile, EOFError, KeyError) as err:
-        raise BadInput(f"is not a valid .npz file ({err})", str(path)) from err
-    except ValueError as err:  # pickled object arrays, bad headers
-        msg = "holds pickled objects, which are never loaded" if "pickle" in str(err) else str(err)
-        raise BadInput(f"cannot be read: {msg}", str(path)) from err
+    """All arrays of an .npz file (no pickles); BadInput for a file that is not one. Every
+    member's header is checked against the limits before its data are read (engine.input_files):
+    at most MAX_PARAMETERS values per array, MAX_NPZ_BYTES in all."""
+    return read_npz_members(path, MAX_PARAMETERS, shown(path))
 
 
 def _check_weight_keys(expected: dict[str, np.ndarray], given: dict[str, np.ndarray],
@@ -89,7 +75,7 @@ def load_weights(session: Any, path: str | os.PathLike[str]) -> None:
     given = read_npz(path)
     # a checkpoint holds weights too: its optimizer state and meta data are not weights
     given = {k: v for k, v in given.items() if k != META_KEY and not k.startswith("optimizer.")}
-    session.set_weights(_check_weight_keys(session.get_weights(), given, str(path)))
+    session.set_weights(_check_weight_keys(session.get_weights(), given, shown(path)))
 
 
 def _layer_signature(session: Any) -> list[list[str]]:
@@ -114,7 +100,7 @@ def save_checkpoint(session: Any, path: str | os.PathLike[str]) -> Path:
 
 def read_checkpoint_meta(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The ``meta.json`` of a checkpoint file as a dict (BadInput if absent or not JSON)."""
-    return _meta(read_npz(path), str(path))
+    return _meta(read_npz(path), shown(path))
 
 
 def _meta(state: dict[str, np.ndarray], source: str) -> dict[str, Any]:
@@ -129,19 +115,34 @@ def _meta(state: dict[str, np.ndarray], source: str) -> dict[str, Any]:
         meta = json.loads(str(raw))
     except json.JSONDecodeError as err:
         raise BadInput(f"{META_KEY} is not valid JSON ({err.msg})", source) from err
+    except RecursionError:
+        raise BadInput(f"{META_KEY} is not valid JSON (nested too deeply)", source) from None
     if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT_FORMAT:
         raise BadInput(f"{META_KEY} is not a Network Playground checkpoint", source)
     return meta
 
 
+def _signature(meta: dict[str, Any], source: str) -> list[list[str]] | None:
+    """meta.json "layers": [[id, type], ...] or absent."""
+    have = meta.get("layers")
+    if have is None:
+        return None
+    if not isinstance(have, list) or not all(
+            isinstance(x, list) and len(x) == 2 and all(isinstance(v, str) for v in x)
+            for x in have):
+        raise BadInput(f"{META_KEY} layers must be [[id, type], ...], got {quote(have)}", source)
+    return have
+
+
 def load_checkpoint(session: Any, path: str | os.PathLike[str]) -> dict[str, Any]:
     """Restore a checkpoint written by :func:`save_checkpoint` into ``session`` (built from the
-    same design); returns its meta data. BadInput naming the key on any mismatch."""
-    source = str(path)
+    same design); returns its meta data. BadInput naming the file and the key on any mismatch;
+    the session is unchanged then (engine.session.restore validates everything first)."""
+    source = shown(path)
     state = read_npz(path)
     meta = _meta(state, source)
     want = _layer_signature(session)
-    have = meta.get("layers")
+    have = _signature(meta, source)
     if have is not None and have != want:
         raise BadInput(f"was written for layers {_describe(have)}, the design has "
                        f"{_describe(want)}", source)
@@ -150,13 +151,11 @@ def load_checkpoint(session: Any, path: str | os.PathLike[str]) -> dict[str, Any
     _check_weight_keys(expected, given, source)
     for key, arr in state.items():
         if key != META_KEY and arr.dtype.kind not in "fiu":
-            raise BadInput(f"{key} must hold numbers, got dtype {arr.dtype}", source)
+            raise BadInput(f"{quote(key, 60)} must hold numbers, got dtype {arr.dtype}", source)
     try:
         session.load_state_dict(state)
     except BadInput as err:
         raise BadInput(str(err), source) from err
-    except (KeyError, TypeError, ValueError) as err:
-        raise BadInput(f"does not fit this session ({err})", source) from err
     if getattr(session, "status", None) == "finished" and session.epoch < session.epochs:
         session.status = "running"  # resumed with more epochs than the checkpointed run had
     return meta

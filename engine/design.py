@@ -15,6 +15,7 @@ from typing import Any
 
 from engine import design_sections as sec
 from engine.errors import BadInput
+from engine.limits import MAX_DESIGN_BYTES, MAX_LAYERS, quote
 from engine.migrations import CURRENT_VERSION, FORMAT, MIGRATIONS, migrate
 
 __all__ = ["Design", "load_design", "save_design", "parse_design_text", "design_warnings",
@@ -67,6 +68,7 @@ class Design:
         """
         if isinstance(d, Design):
             d = d.to_dict()
+        sec.check_json_tree(d)
         d = migrate(d)
         sec.check_keys(d, TOP_KEYS, "")
         data = _normalise_data(d.get("data"))
@@ -144,6 +146,8 @@ def _normalise_layers(value: Any) -> list[dict[str, Any]]:
         raise BadInput(f"must be an array of layers, got {sec.type_name(value)}", "model.layers")
     if not value:
         raise BadInput("must contain at least one layer", "model.layers")
+    if len(value) > MAX_LAYERS:
+        raise BadInput(f"{len(value):,} layers exceed the limit of {MAX_LAYERS}", "model.layers")
     taken: set[str] = set()
     for i, raw in enumerate(value):
         path = f"model.layers[{i}]"
@@ -152,11 +156,12 @@ def _normalise_layers(value: Any) -> list[dict[str, Any]]:
             lid = raw["id"]
             if not isinstance(lid, str) or not lid.strip() or len(lid) > 64:
                 raise BadInput(f"must be a non-empty string of at most 64 characters, got "
-                               f"{json.dumps(lid)}", f"{path}.id")
+                               f"{quote(lid)}", f"{path}.id")
             if lid in taken:
                 raise BadInput(f"duplicate layer id {lid!r}", f"{path}.id")
             taken.add(lid)
     layers: list[dict[str, Any]] = []
+    counters: dict[str, int] = {}  # next number per type: generating ids stays linear
     for i, raw in enumerate(value):
         path = f"model.layers[{i}]"
         if "type" not in raw:
@@ -165,7 +170,7 @@ def _normalise_layers(value: Any) -> list[dict[str, Any]]:
             raise BadInput(f"must be a string, got {sec.type_name(raw['type'])}", f"{path}.type")
         raw = dict(raw)
         if "id" not in raw:
-            raw["id"] = sec.generated_id(raw["type"], taken)
+            raw["id"] = sec.generated_id(raw["type"], taken, counters)
             taken.add(raw["id"])
         cfg = sec.delegate("engine.layers", raw, path)
         if "units" in cfg:
@@ -262,7 +267,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise BadInput(f"duplicate key {key!r} in a JSON object")
+            raise BadInput(f"duplicate key {quote(key, 40)} in a JSON object")
         out[key] = value
     return out
 
@@ -270,7 +275,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def parse_design_text(text: str, source: str = "design") -> dict[str, Any]:
     """Parse JSON text (no NaN/Infinity, no duplicate keys); errors name line and column."""
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_pairs)
+        d = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError as err:
         raise BadInput(f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}",
                        source) from err
@@ -278,27 +283,36 @@ def parse_design_text(text: str, source: str = "design") -> dict[str, Any]:
         raise BadInput(err.message, source) from err
     except RecursionError as err:
         raise BadInput("invalid JSON: nested too deeply", source) from err
+    sec.check_json_tree(d)  # BadInput naming the field
+    return d
 
 
 def load_design(path: str | os.PathLike[str]) -> Design:
-    """Read, migrate and validate a design file (raises BadInput; OSError for unreadable files)."""
-    path = Path(path)
-    raw = path.read_bytes()
+    """Read, migrate and validate a design file. Everything is BadInput naming the file or the
+    field: a missing, unreadable or special file (a folder, a device, a fifo: never read, never
+    blocking), one over MAX_DESIGN_BYTES, text that is not UTF-8 or JSON, nesting deeper than
+    MAX_JSON_DEPTH, and every field outside the format."""
+    from engine.input_files import read_input_file, shown
+    name = shown(path)
+    raw = read_input_file(path, MAX_DESIGN_BYTES, name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise BadInput(f"not UTF-8 text (byte {err.start})", str(path)) from err
-    return Design.from_dict(parse_design_text(text, str(path)), base_dir=path.resolve().parent)
+        raise BadInput(f"not UTF-8 text (byte {err.start})", name) from err
+    try:
+        base_dir = Path(path).resolve().parent
+    except (OSError, RuntimeError) as err:
+        raise BadInput(f"cannot be resolved ({err})", name) from None
+    return Design.from_dict(parse_design_text(text, name), base_dir=base_dir)
 
 
 def save_design(design: Design, path: str | os.PathLike[str]) -> Path:
-    """Write ``design`` as UTF-8 JSON (indent 2, every key); atomic replace. Returns the path."""
+    """Write ``design`` as UTF-8 JSON (indent 2, every key) atomically (engine.atomic): a crash
+    leaves the old file or the new one. Returns the path."""
+    from engine.atomic import atomic_write
     path = Path(path)
     text = json.dumps(design.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, text)
 
 
 def build_session(design: Design | dict[str, Any], *args: Any, **kwargs: Any) -> Any:

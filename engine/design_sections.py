@@ -16,8 +16,7 @@ from engine.errors import BadInput
 from engine.layers.base import MAX_UNITS  # noqa: F401 - one limit for layers and designs
 from engine.layers.base import type_label as type_name  # JSON name of a value's type
 
-MAX_PARAMETERS = 20_000_000
-MAX_INPUT_DIM = 100_000
+from engine.limits import MAX_INPUT_DIM, MAX_JSON_DEPTH, MAX_PARAMETERS, quote  # noqa: E402,F401
 MAX_EPOCHS = 1_000_000
 MAX_BATCH_SIZE = 1_000_000
 MAX_SEED = 2**63 - 1
@@ -41,13 +40,13 @@ def check_keys(d: dict[str, Any], allowed: tuple[str, ...], path: str) -> None:
     for key in d:
         if key not in allowed:
             where = f"{path}.{key}" if path else str(key)
-            raise BadInput(f"unknown key {key!r} (allowed: {', '.join(allowed)})", where)
+            raise BadInput(f"unknown key {quote(key, 40)} (allowed: {', '.join(allowed)})", where)
 
 
 def as_int(value: Any, path: str, lo: int, hi: int) -> int:
     """An integer in [lo, hi] (booleans and floats such as 3.0 are refused)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BadInput(f"must be an integer, got {type_name(value)} {json.dumps(value)}", path)
+        raise BadInput(f"must be an integer, got {type_name(value)} {quote(value)}", path)
     if not lo <= value <= hi:
         raise BadInput(f"must be in [{lo}, {hi}], got {value}", path)
     return value
@@ -56,8 +55,11 @@ def as_int(value: Any, path: str, lo: int, hi: int) -> int:
 def as_float(value: Any, path: str, lo: float = -math.inf, hi: float = math.inf) -> float:
     """A finite number in [lo, hi], returned as float."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BadInput(f"must be a number, got {type_name(value)} {json.dumps(value)}", path)
-    value = float(value)
+        raise BadInput(f"must be a number, got {type_name(value)} {quote(value)}", path)
+    try:
+        value = float(value)
+    except OverflowError:
+        value = math.inf
     if not math.isfinite(value) or not lo <= value <= hi:
         raise BadInput(f"must be a finite number in [{lo}, {hi}], got {value}", path)
     return value
@@ -66,7 +68,7 @@ def as_float(value: Any, path: str, lo: float = -math.inf, hi: float = math.inf)
 def as_bool(value: Any, path: str) -> bool:
     """A JSON boolean."""
     if not isinstance(value, bool):
-        raise BadInput(f"must be true or false, got {type_name(value)} {json.dumps(value)}", path)
+        raise BadInput(f"must be true or false, got {type_name(value)} {quote(value)}", path)
     return value
 
 
@@ -98,7 +100,7 @@ def delegate(module_name: str, cfg: Any, path: str, helper: str = "from_config")
     except BadInput as err:
         raise err.at(path) from err
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as err:
-        raise BadInput(f"invalid value: {err}", path or None) from err
+        raise BadInput(f"invalid value: {quote(str(err))}", path or None) from err
 
 
 def normalise_seed(value: Any) -> int:
@@ -122,7 +124,7 @@ def normalise_training(value: Any) -> dict[str, Any]:
     out = {**TRAINING_DEFAULTS, **raw}
     if out["batch_size"] != "full":
         if isinstance(out["batch_size"], str):
-            raise BadInput(f"must be a positive integer or \"full\", got {out['batch_size']!r}",
+            raise BadInput(f"must be a positive integer or \"full\", got {quote(out['batch_size'])}",
                            "training.batch_size")
         as_int(out["batch_size"], "training.batch_size", 1, MAX_BATCH_SIZE)
     as_int(out["epochs"], "training.epochs", 1, MAX_EPOCHS)
@@ -140,7 +142,7 @@ def normalise_early_stopping(value: Any) -> dict[str, Any] | None:
     check_keys(raw, tuple(EARLY_STOPPING_DEFAULTS), path)
     out = {**EARLY_STOPPING_DEFAULTS, **raw}
     if out["monitor"] not in MONITORS:
-        raise BadInput(f"must be one of {', '.join(MONITORS)}, got {json.dumps(out['monitor'])}",
+        raise BadInput(f"must be one of {', '.join(MONITORS)}, got {quote(out['monitor'])}",
                        f"{path}.monitor")
     as_int(out["patience"], f"{path}.patience", 0, MAX_EPOCHS)
     as_bool(out["restore_best"], f"{path}.restore_best")
@@ -168,9 +170,45 @@ def output_dim_and_params(layers: list[dict[str, Any]], input_dim: int) -> tuple
     return dim, params
 
 
-def generated_id(kind: str, taken: set[str]) -> str:
-    """A fresh layer id for a layer of type ``kind``: ``dense_1``, ``dense_2``, ... (unique in ``taken``)."""
-    n = 1
+def generated_id(kind: str, taken: set[str], counters: dict[str, int] | None = None) -> str:
+    """A fresh layer id for a layer of type ``kind``: ``dense_1``, ``dense_2``, ... (unique in
+    ``taken``). ``counters`` (type -> next number to try) carried over calls keeps generating
+    ids for many layers linear."""
+    counters = {} if counters is None else counters
+    n = counters.get(kind, 1)
     while f"{kind}_{n}" in taken:
         n += 1
+    counters[kind] = n + 1
     return f"{kind}_{n}"
+
+
+def check_json_tree(value: Any) -> None:
+    """BadInput unless ``value`` (parsed JSON) nests at most MAX_JSON_DEPTH deep and every
+    string in it (keys too) is valid Unicode text (no lone surrogates). Iterative: any depth
+    is safe to check."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise BadInput(f"nested more than {MAX_JSON_DEPTH} levels deep", path or None)
+        if isinstance(item, str):
+            _check_text(item, path)
+        elif isinstance(item, dict):
+            for key, sub in item.items():
+                if isinstance(key, str):
+                    _check_text(key, path)
+                stack.append((sub, f"{path}.{key}" if path else str(key), depth + 1))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((sub, f"{path}[{i}]", depth + 1) for i, sub in enumerate(item))
+
+
+def _check_text(text: str, path: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise BadInput(f"holds a lone surrogate ({quote(text[err.start:err.end])} at position "
+                       f"{err.start}): not valid Unicode text", _printable(path) or None) from None
+
+
+def _printable(path: str) -> str:
+    return path.encode("utf-8", "backslashreplace").decode("utf-8")

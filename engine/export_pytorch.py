@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from engine.atomic import atomic_open, atomic_write
 from engine.errors import BadInput
 from engine.export_pytorch_layers import LayerCode, fused_output, render_layers
 from engine.export_pytorch_settings import (OPTIMIZER_CLASSES, SCHEDULE_CLASSES, class_weight_table,
@@ -86,9 +87,17 @@ def _as_dict(design: Any, base_dir: str | os.PathLike[str] | None = None) -> dic
     raise BadInput(f"expected a design or a design dict, got {type(design).__name__}", "design")
 
 
+def _docstring_safe(text: str) -> str:
+    """``text`` fit to stand inside the script's triple-quoted docstring: printable characters
+    only (no lone surrogates), no backslashes, no closing quotes."""
+    text = "".join(c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else " "
+                   for c in str(text))
+    return text.replace("\\", "/").replace('"""', "'''")
+
+
 def _header(d: dict[str, Any], script_name: str, data_file: str) -> str:
-    name = "".join(c if c.isprintable() else " " for c in str(d.get("name", "design")))
-    name = name.replace("\\", "/").replace('"""', "'''")  # safe inside the docstring
+    name = _docstring_safe(d.get("name", "design"))
+    script_name, data_file = _docstring_safe(script_name), _docstring_safe(data_file)
     return f'''#!/usr/bin/env python3
 """{name}: a Network Playground design exported to plain PyTorch.
 
@@ -306,11 +315,12 @@ def export_pytorch(design: Any, path: str | os.PathLike[str],
             default_weights = str(w)
     data_file = f"{path.stem}_data.npz"
     source = render_pytorch_script(d, data_file, default_weights, table, path.name)
-    compile(source, str(path), "exec")  # a broken template is our bug: fail before writing
+    compile(source, "<exported script>", "exec")  # a broken template is our bug: fail first
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path.parent / data_file, **arrays)
+    with atomic_open(path.parent / data_file, "wb") as fh:
+        np.savez(fh, **arrays)
     if weights is not None:
-        np.savez(weights_path, **{str(k): np.asarray(v, dtype=np.float32)
-                                  for k, v in weights.items()})
-    path.write_text(source, encoding="utf-8")
+        with atomic_open(weights_path, "wb") as fh:
+            np.savez(fh, **{str(k): np.asarray(v, dtype=np.float32) for k, v in weights.items()})
+    atomic_write(path, source)
     return source

@@ -25,6 +25,7 @@ import numpy as np
 
 from engine.errors import BadInput
 from engine.kernels.cpu import losses as K
+from engine.limits import MAX_CLASSES, quote
 
 TASKS = ("classification", "regression")
 
@@ -38,11 +39,14 @@ def _check_class_weight(value: Any) -> None | str | dict[str, float]:
     out: dict[str, float] = {}
     for key, w in value.items():
         skey = str(key)
-        if not skey.isdigit():
-            raise BadInput(f"class keys must be non-negative integers as strings, got {key!r}",
-                           f"class_weight.{skey}")
+        if not (skey.isascii() and skey.isdigit()):
+            raise BadInput(f"class keys must be non-negative integers as strings, got "
+                           f"{quote(key)}", f"class_weight.{skey[:40]}")
+        if len(skey) > 12 or int(skey) >= MAX_CLASSES:
+            raise BadInput(f"class {skey[:40]} is beyond the limit of {MAX_CLASSES} classes "
+                           f"(indices 0..{MAX_CLASSES - 1})", f"class_weight.{skey[:40]}")
         if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
-            raise BadInput(f"must be a finite number >= 0, got {w!r}", f"class_weight.{skey}")
+            raise BadInput(f"must be a finite number >= 0, got {quote(w)}", f"class_weight.{skey}")
         out[str(int(skey))] = float(w)
     return out
 

@@ -10,6 +10,7 @@ import copy
 from typing import Any, Callable
 
 from engine.errors import BadInput
+from engine.limits import quote
 
 FORMAT = "network-playground/design"
 CURRENT_VERSION = 1
@@ -51,6 +52,9 @@ def _migrate_v0_to_v1(d: dict[str, Any]) -> dict[str, Any]:
         optimizer = {"type": optimizer}
     lr = d.pop("lr", None)
     if lr is not None:
+        if optimizer is not None and not isinstance(optimizer, dict):
+            raise BadInput(f"must be a name or an object when lr is given, got {quote(optimizer)}",
+                           "optimizer")
         optimizer = dict(optimizer or {"type": "sgd"})
         optimizer["learning_rate"] = lr
     if optimizer is not None:
@@ -71,7 +75,7 @@ def file_version(d: dict[str, Any]) -> int:
         raise BadInput("missing (this program writes version %d)" % CURRENT_VERSION, "version")
     version = d["version"]
     if isinstance(version, bool) or not isinstance(version, int):
-        raise BadInput(f"must be an integer, got {version!r}", "version")
+        raise BadInput(f"must be an integer, got {quote(version)}", "version")
     if version < 0:
         raise BadInput(f"must be >= 0, got {version}", "version")
     if version > CURRENT_VERSION:
@@ -87,7 +91,7 @@ def migrate(d: dict[str, Any]) -> dict[str, Any]:
         raise BadInput(f"a design must be a JSON object, got {type(d).__name__}")
     fmt = d.get("format")
     if fmt != FORMAT:
-        raise BadInput(f"must be {FORMAT!r}, got {fmt!r}" if "format" in d
+        raise BadInput(f"must be {FORMAT!r}, got {quote(fmt)}" if "format" in d
                        else f"missing (expected {FORMAT!r})", "format")
     version = file_version(d)
     while version < CURRENT_VERSION:

@@ -18,19 +18,29 @@ from engine.layers import Activation, Dense, Layer, output_dims_and_params
 from engine.program import plan as P
 from engine.rng import layer_key, stream
 
-MAX_PARAMETERS = 20_000_000
+from engine.limits import MAX_LAYERS, MAX_PARAMETERS, MAX_WORK_BYTES  # noqa: E402
 MONITOR_ROWS = 256
+
+
+def check_work_bytes(nbytes: int, rows: int) -> None:
+    """BadInput when a work buffer of ``nbytes`` for batches of ``rows`` passes the limit."""
+    if nbytes > MAX_WORK_BYTES:
+        raise BadInput(f"a batch of {rows:,} rows needs {nbytes / 2**20:,.0f} MiB of activation "
+                       f"memory with these layers (limit {MAX_WORK_BYTES // 2**20:,} MiB): use a "
+                       f"smaller batch size or narrower layers", "training.batch_size")
 
 
 def assign_ids(layers: list[Layer]) -> None:
     """Give generated ids (``dense_1``...) to layers whose id was not chosen; ids must be unique."""
     taken = {layer.id for layer in layers if not layer.auto_id}
     seen: set[str] = set()
+    next_n: dict[str, int] = {}  # per type: generating ids stays linear in the layers
     for i, layer in enumerate(layers):
         if layer.auto_id:
-            n = 1
+            n = next_n.get(layer.type_name, 1)
             while f"{layer.type_name}_{n}" in taken:
                 n += 1
+            next_n[layer.type_name] = n + 1
             layer.id = f"{layer.type_name}_{n}"
             layer.auto_id = False
             taken.add(layer.id)
@@ -60,6 +70,9 @@ class Model:
             raise BadInput(f"dtype must be float32 or float64, got {self.dtype}", "dtype")
         if not self.layers:
             raise BadInput("the model needs at least one layer", "layers")
+        if len(self.layers) > MAX_LAYERS:
+            raise BadInput(f"{len(self.layers):,} layers exceed the limit of {MAX_LAYERS}",
+                           "layers")
         assign_ids(self.layers)
         self._check()
         dims = self._build(weights or {})
@@ -141,24 +154,42 @@ class Model:
         return int(self.params.size)
 
     def ensure_capacity(self, rows: int, targets: int | None = None) -> None:
-        """(Re)allocate the work buffer for ``rows`` rows (and ``targets`` target columns)."""
+        """(Re)allocate the work buffer for ``rows`` rows (and ``targets`` target columns).
+
+        BadInput (path ``training.batch_size``) before anything is allocated when the buffer
+        would pass ``engine.limits.MAX_WORK_BYTES``; the model is unchanged then."""
         targets = targets if targets is not None else getattr(self, "n_targets", self.output_dim)
         if rows <= self.capacity and targets <= getattr(self, "n_targets", 0):
             self.lay[P.L_T] = targets  # the loss reads this many target columns
             return
-        self.capacity = max(rows, self.capacity)
-        self.n_targets = max(targets, getattr(self, "n_targets", 0), 1)
-        cap = self.capacity
+        cap = max(rows, self.capacity)
+        n_targets = max(targets, getattr(self, "n_targets", 0), 1)
+        lay, offsets, size = self._layout(cap, n_targets)
+        check_work_bytes(size * self.dtype.itemsize, cap)
+        self.capacity, self.n_targets = cap, n_targets
+        lay[P.L_T] = targets
+        self.lay, self._work_offsets = lay, offsets
+        self.work = np.zeros(size, self.dtype)
+        if hasattr(self, "ip"):
+            self.refresh_plan()
+
+    def work_bytes(self, rows: int, targets: int | None = None) -> int:
+        """Bytes of the work buffer for ``rows`` rows (nothing allocated)."""
+        targets = max(targets or 1, getattr(self, "n_targets", 0), 1)
+        return self._layout(max(int(rows), 1), targets)[2] * self.dtype.itemsize
+
+    def _layout(self, cap: int, n_targets: int) -> tuple[np.ndarray, list, int]:
+        """(lay, per-layer (out, cache, stats) offsets, total elements) for ``cap`` rows."""
         off = 0
-        self.lay = np.zeros(P.LAY_COLS, np.int64)
-        self.lay[P.L_CAP], self.lay[P.L_T], self.lay[P.L_IN] = cap, targets, self.input_dim
-        self.lay[P.L_X] = off
+        lay = np.zeros(P.LAY_COLS, np.int64)
+        lay[P.L_CAP], lay[P.L_IN] = cap, self.input_dim
+        lay[P.L_X] = off
         off += cap * self.input_dim
-        self.lay[P.L_Y] = off
-        off += cap * self.n_targets
-        self.lay[P.L_SW] = off
+        lay[P.L_Y] = off
+        off += cap * n_targets
+        lay[P.L_SW] = off
         off += cap
-        self._work_offsets = []
+        offsets = []
         for i, layer in enumerate(self.layers):
             d = self.dims[i + 1]
             out_off = off
@@ -171,15 +202,13 @@ class Model:
                 off += cap * 2
             elif layer.code == P.BATCH_NORM:
                 off += 4 * d
-            self._work_offsets.append((out_off, cache, stats))
+            offsets.append((out_off, cache, stats))
         gmax = max(self.dims)
-        self.lay[P.L_GA] = off
+        lay[P.L_GA] = off
         off += cap * gmax
-        self.lay[P.L_GB] = off
+        lay[P.L_GB] = off
         off += cap * gmax
-        self.work = np.zeros(off, self.dtype)
-        if hasattr(self, "ip"):
-            self.refresh_plan()
+        return lay, offsets, off
 
     def refresh_plan(self) -> None:
         """Rebuild the plan tables from the layers' current options (cheap; between calls)."""
@@ -254,25 +283,40 @@ class Model:
         return {f"layers.{i}.{n}": np.array(w, np.float32)
                 for i, layer in enumerate(self.layers) for n, w in layer.weights.items()}
 
-    def set_weights(self, d: dict[str, np.ndarray]) -> None:
-        """Copy weights in. Unknown keys and shape mismatches are BadInput naming the key (and both
-        shapes); keys left out keep their current values (e.g. moving statistics)."""
+    def check_weights(self, d: Any) -> dict[str, np.ndarray]:
+        """Validate weights for ``set_weights`` (nothing changes): a dict of known keys with the
+        layer's shape and finite numbers. Returns them converted to the model's dtype."""
+        from engine.limits import quote
+        if not isinstance(d, dict):
+            raise BadInput(f"must be a dict of arrays, got {quote(d)}", "weights")
         mine = {f"layers.{i}.{n}": w for i, layer in enumerate(self.layers)
                 for n, w in layer.weights.items()}
-        for key in d:
+        out: dict[str, np.ndarray] = {}
+        for key, value in d.items():
             if key not in mine:
-                raise BadInput(f"unknown weights key (expected: {', '.join(mine)})", key)
-        for key, w in mine.items():
-            if key not in d:
-                continue
-            src = np.asarray(d[key])
-            if src.shape != w.shape:
-                raise BadInput(f"shape {src.shape} does not match the layer's {w.shape}", key)
+                shown = ", ".join(list(mine)[:6]) + (", ..." if len(mine) > 6 else "")
+                raise BadInput(f"unknown weights key (expected: {shown})", quote(key, 60))
+            src = np.asarray(value)
+            if src.dtype.kind not in "biuf":
+                raise BadInput(f"must hold numbers, got dtype {src.dtype}", key)
+            if src.shape != mine[key].shape:
+                raise BadInput(f"shape {src.shape} does not match the layer's {mine[key].shape}",
+                               key)
+            src = np.asarray(src, self.dtype)
             if not np.all(np.isfinite(src)):
                 raise BadInput("weights must be finite", key)
-        for key, w in mine.items():
-            if key in d:
-                w[...] = np.asarray(d[key], w.dtype)
+            out[key] = src
+        return out
+
+    def set_weights(self, d: dict[str, np.ndarray]) -> None:
+        """Copy weights in. Unknown keys and shape mismatches are BadInput naming the key (and both
+        shapes); keys left out keep their current values (e.g. moving statistics). All keys are
+        checked before any is written."""
+        checked = self.check_weights(d)
+        mine = {f"layers.{i}.{n}": w for i, layer in enumerate(self.layers)
+                for n, w in layer.weights.items()}
+        for key, src in checked.items():
+            mine[key][...] = src
 
     def weights_by_id(self) -> dict[str, dict[str, np.ndarray]]:
         """Copies of each layer's weights keyed by layer id (to keep them across rebuilds)."""

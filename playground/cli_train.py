@@ -7,15 +7,17 @@ drives, run in whole epochs (or chunks up to the next epoch boundary with ``--st
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 1, 2, 3
 BASE_COLUMNS = ("epoch", "step", "loss", "val_loss", "accuracy", "val_accuracy", "lr")
 LAYER_FIELDS = ("grad_norm", "bias_grad_norm", "dead_fraction", "saturated_fraction")
 
@@ -243,6 +245,7 @@ def _summary(trainer: Trainer, snap: Any, out: TextIO) -> None:
 
 
 def _train(args: argparse.Namespace) -> int:
+    from engine.atomic import atomic_open
     from engine.build import build_session
     from engine.checkpoint import load_checkpoint, load_weights, save_checkpoint, save_weights
     from engine.design import load_design
@@ -259,14 +262,12 @@ def _train(args: argparse.Namespace) -> int:
         load_checkpoint(session, args.resume)
         if args.epochs is not None:
             session.epochs = args.epochs
-    metrics_file = open(args.metrics, "w", newline="", encoding="utf-8") if args.metrics else None
-    try:
+    with contextlib.ExitStack() as stack:  # the metrics CSV appears complete, or not at all
+        metrics_file = stack.enter_context(atomic_open(args.metrics, "w", newline="")) \
+            if args.metrics else None
         metrics = MetricsWriter(metrics_file) if metrics_file else None
         trainer = Trainer(session, args.steps, args.quiet, metrics)
         snap = trainer.run()
-    finally:
-        if metrics_file is not None:
-            metrics_file.close()
     if snap is not None and snap.status == "diverged":
         at = snap.diverged_at or {}
         where = (f" in layer {at.get('layer_index')} ({at.get('layer_id')})"
@@ -310,6 +311,7 @@ def _export(session: Any, path: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``playground-train``; returns the exit code."""
     from engine.errors import BadInput, Diverged
+    from engine.input_files import shown
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -325,15 +327,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"playground-train: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as err:
-        name = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        name = f"{shown(err.filename)}: " if getattr(err, "filename", None) else ""
         print(f"playground-train: {name}{err.strerror or err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (ValueError, json.JSONDecodeError) as err:
         print(f"playground-train: {' '.join(str(err).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except MemoryError:
+        print("playground-train: not enough memory for this design and data (see "
+              "docs/LIMITS.md)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("playground-train: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # noqa: BLE001 - a bug of ours: one line, never a traceback
+        if os.environ.get("PLAYGROUND_DEBUG"):
+            raise
+        from engine.errors import error_report
+        print(f"playground-train: {error_report(err)[0]} (please report it; PLAYGROUND_DEBUG=1 "
+              f"shows the details)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -19,12 +19,13 @@ import math
 from typing import Any
 
 from engine.errors import BadInput
+from engine.limits import quote
 from engine.data.features import CROSSES
 from engine.data.generators import GENERATORS
 from engine.data.inline import parse_inline
 
 BUILTIN_NAMES: tuple[str, ...] = (*GENERATORS, "digits")
-MAX_SAMPLES = 100_000
+from engine.limits import MAX_SAMPLES  # noqa: E402,F401 - re-exported
 FILE_KEYS = ("path", "label_column")
 INLINE_KEYS = ("x_train", "y_train", "x_val", "y_val")
 
@@ -52,7 +53,7 @@ def _number(value: Any, key: str, lo: float, hi: float, hi_open: bool = False,
     above = v >= hi if hi_open else v > hi
     if not math.isfinite(v) or below or above:
         rng = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
-        raise BadInput(f"must be in {rng}, got {value!r}", key)
+        raise BadInput(f"must be in {rng}, got {quote(value)}", key)
     return v
 
 
@@ -62,7 +63,7 @@ def _check_dataset(value: Any) -> str | dict[str, Any]:
         if value.lower().endswith((".csv", ".npz")):
             return {"path": value, "label_column": None}
         if value not in BUILTIN_NAMES:
-            raise BadInput(f"unknown data set {value!r} (known: {', '.join(BUILTIN_NAMES)}; or a "
+            raise BadInput(f"unknown data set {quote(value)} (known: {', '.join(BUILTIN_NAMES)}; or a "
                            f".csv/.npz file)", "dataset")
         return value
     if not isinstance(value, dict):
@@ -70,20 +71,20 @@ def _check_dataset(value: Any) -> str | dict[str, Any]:
     if "path" in value:
         for key in value:
             if key not in FILE_KEYS:
-                raise BadInput(f"unknown key {key!r} (allowed: {', '.join(FILE_KEYS)})",
+                raise BadInput(f"unknown key {quote(key)} (allowed: {', '.join(FILE_KEYS)})",
                                f"dataset.{key}")
         path, label = value["path"], value.get("label_column")
         if not isinstance(path, str) or not path.strip():
             raise BadInput(f"must be a non-empty string, got {_type_name(path)}", "dataset.path")
         if not path.lower().endswith((".csv", ".npz")):
-            raise BadInput(f"must name a .csv or .npz file, got {path!r}", "dataset.path")
+            raise BadInput(f"must name a .csv or .npz file, got {quote(path)}", "dataset.path")
         if label is not None and (not isinstance(label, str) or not label):
-            raise BadInput(f"must be a column name or null, got {label!r}", "dataset.label_column")
+            raise BadInput(f"must be a column name or null, got {quote(label)}", "dataset.label_column")
         return {"path": path, "label_column": label}
     if "x_train" in value or "y_train" in value:
         for key in value:
             if key not in INLINE_KEYS:
-                raise BadInput(f"unknown key {key!r} (allowed: {', '.join(INLINE_KEYS)})",
+                raise BadInput(f"unknown key {quote(key)} (allowed: {', '.join(INLINE_KEYS)})",
                                f"dataset.{key}")
         try:
             parse_inline(value)
@@ -111,23 +112,23 @@ class DataConfig:
         self.dataset = _check_dataset(dataset)
         if isinstance(samples, bool) or not isinstance(samples, int) and not (
                 isinstance(samples, float) and samples.is_integer()):
-            raise BadInput(f"must be an integer, got {samples!r}", "samples")
+            raise BadInput(f"must be an integer, got {quote(samples)}", "samples")
         if not 1 <= samples <= MAX_SAMPLES:
-            raise BadInput(f"must be in [1, {MAX_SAMPLES}], got {samples!r}", "samples")
+            raise BadInput(f"must be in [1, {MAX_SAMPLES}], got {quote(samples)}", "samples")
         self.samples = int(samples)
         self.noise = _number(noise, "noise", 0.0, 1.0)
         self.train_fraction = _number(train_fraction, "train_fraction", 0.0, 1.0, lo_open=True)
         if not isinstance(standardize, bool):
-            raise BadInput(f"must be true or false, got {standardize!r}", "standardize")
+            raise BadInput(f"must be true or false, got {quote(standardize)}", "standardize")
         self.standardize = standardize
         self.features = self._check_features(features)
         self.class_fractions = self._check_class_fractions(class_fractions)
         self.label_flip = _number(label_flip, "label_flip", 0.0, 1.0, hi_open=True)
         if self.label_flip > 0 and self.generator_task == "regression":
-            raise BadInput(f"needs class labels; {self.dataset!r} is a regression data set",
+            raise BadInput(f"needs class labels; {quote(self.dataset)} is a regression data set",
                            "label_flip")
         if self.class_fractions and self.generator_task == "regression":
-            raise BadInput(f"needs class labels; {self.dataset!r} is a regression data set",
+            raise BadInput(f"needs class labels; {quote(self.dataset)} is a regression data set",
                            "class_fractions")
 
     @property
@@ -146,20 +147,20 @@ class DataConfig:
         if features is None:
             return None
         if not isinstance(features, (list, tuple)) or not features:
-            raise BadInput(f"must be a non-empty list of names or null, got {features!r}",
+            raise BadInput(f"must be a non-empty list of names or null, got {quote(features)}",
                            "features")
         seen: set[str] = set()
         for i, name in enumerate(features):
             if not isinstance(name, str) or not name:
-                raise BadInput(f"must be a name, got {name!r}", f"features[{i}]")
+                raise BadInput(f"must be a name, got {quote(name)}", f"features[{i}]")
             if name in seen:
-                raise BadInput(f"duplicate feature {name!r}", f"features[{i}]")
+                raise BadInput(f"duplicate feature {quote(name)}", f"features[{i}]")
             seen.add(name)
             if self.kind == "generator":
                 raw = GENERATORS[self.dataset].raw_names
                 allowed = [c for c, spec in CROSSES.items() if set(spec.uses) <= set(raw)]
                 if name not in allowed:
-                    raise BadInput(f"unknown feature {name!r} for {self.dataset!r} (allowed: "
+                    raise BadInput(f"unknown feature {quote(name)} for {quote(self.dataset)} (allowed: "
                                    f"{', '.join(allowed)})", f"features[{i}]")
         return list(features)
 
@@ -172,12 +173,12 @@ class DataConfig:
         out: dict[str, float] = {}
         for key, frac in value.items():
             if not isinstance(key, str) or not key:
-                raise BadInput(f"keys must be class names, got {key!r}", "class_fractions")
+                raise BadInput(f"keys must be class names, got {quote(key)}", "class_fractions")
             out[key] = _number(frac, f"class_fractions.{key}", 0.0, 1.0, lo_open=True)
         if self.kind == "generator" and GENERATORS[self.dataset].task == "binary":
             for key in out:
                 if key not in ("0", "1"):
-                    raise BadInput(f"unknown class {key!r} (classes: 0, 1)",
+                    raise BadInput(f"unknown class {quote(key)} (classes: 0, 1)",
                                    f"class_fractions.{key}")
         return out
 
@@ -202,7 +203,7 @@ class DataConfig:
         for key in cfg:
             if key not in cls.config_keys:
                 allowed = ", ".join(cls.config_keys + FILE_KEYS + INLINE_KEYS)
-                raise BadInput(f"unknown key {key!r} (allowed: {allowed})", key)
+                raise BadInput(f"unknown key {quote(key)} (allowed: {allowed})", key)
         if top_file or top_inline:
             if "dataset" in cfg:
                 where = next(iter(top_file or top_inline))

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import BadInput
+from engine.input_files import check_input_file, read_input_file, shown
 
-MAX_FILE_BYTES = 200 * 2**20
-MAX_VALUES = 50_000_000
+from engine.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_VALUES, quote  # noqa: E402
 CROSS_NAMES = ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 
 
@@ -45,21 +45,26 @@ class RawData:
 
 
 def resolve(path: str, base_dir: Path | None) -> Path:
-    """The file named by ``dataset.path``, relative to the design file's folder."""
-    p = Path(path).expanduser()
+    """The file named by ``dataset.path``, relative to the design file's folder: a readable
+    regular file of at most MAX_FILE_BYTES (BadInput naming ``dataset.path`` otherwise)."""
+    try:
+        p = Path(path).expanduser()
+    except RuntimeError:  # "~user" of an unknown user
+        p = Path(path)
     if not p.is_absolute():
         p = Path(base_dir or ".") / p
-    if not p.is_file():
-        raise BadInput(f"file not found: {path} (looked for {p})", "dataset.path")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise BadInput(f"{path} is {size / 2**20:.0f} MiB; at most {MAX_FILE_BYTES // 2**20} MiB",
-                       "dataset.path")
+    try:
+        check_input_file(p, MAX_FILE_BYTES, "dataset.path")
+    except BadInput as err:
+        if "not found" in err.message:
+            raise BadInput(f"file not found: {shown(path)} (looked for {shown(p)})",
+                           "dataset.path") from None
+        raise
     return p
 
 
 def _text(p: Path, name: str) -> str:
-    data = p.read_bytes()
+    data = read_input_file(p, MAX_FILE_BYTES, name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -91,6 +96,9 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], list[list[str]], list[in
             if not any(cells):
                 continue
             if header is None:
+                if len(cells) > MAX_COLUMNS:
+                    raise DataFileError(f"the header has {len(cells):,} columns; at most "
+                                        f"{MAX_COLUMNS:,}", f"{name}: row 1")
                 header = [c or f"column {j + 1}" for j, c in enumerate(cells)]
                 continue
             if len(cells) != len(header):
@@ -98,15 +106,19 @@ def _csv_rows(text: str, name: str) -> tuple[list[str], list[list[str]], list[in
                                     f"columns", f"{name}: row {reader.line_num}")
             rows.append(cells)
             lines.append(reader.line_num)
-            if len(rows) * len(header) > MAX_VALUES:
-                raise DataFileError(f"more than {MAX_VALUES:,} values", name)
+            if len(rows) > MAX_ROWS or len(rows) * len(header) > MAX_VALUES:
+                raise DataFileError(f"more than {MAX_ROWS:,} rows or {MAX_VALUES:,} values",
+                                    name)
     except csv.Error as err:
-        raise DataFileError(f"malformed CSV: {err}", f"{name}: row {reader.line_num}") from None
+        raise DataFileError(f"malformed CSV: {quote(str(err))}", f"{name}: row {reader.line_num}") \
+            from None
     if header is None:
         raise DataFileError("file is empty (no header row)", name)
-    dupes = sorted({h for h in header if header.count(h) > 1})
+    seen: set[str] = set()
+    dupes = {h for h in header if h in seen or seen.add(h)}  # linear in the columns
     if dupes:
-        raise DataFileError(f"duplicate column name {dupes[0]!r} in the header", f"{name}: row 1")
+        raise DataFileError(f"duplicate column name {quote(min(dupes))} in the header",
+                            f"{name}: row 1")
     if not rows:
         raise DataFileError("no data rows after the header", name)
     return header, rows, lines, delim
@@ -136,8 +148,13 @@ def _column(rows: list[list[str]], j: int, decimal_comma: bool) -> tuple[np.ndar
     return out, None
 
 
+def _cut(text: str, limit: int = 80) -> str:
+    """At most ``limit`` characters of a cell (the middle elided)."""
+    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-(limit // 2 - 3):]}"
+
+
 def _where(name: str, line: int, column: str) -> str:
-    return f'{name}: row {line}, column "{column}"'
+    return f'{name}: row {line}, column "{_cut(column, 40)}"'
 
 
 def _feature_columns(header: list[str], j_label: int, features: list[str] | None) -> list[int]:
@@ -184,8 +201,8 @@ def read_csv(p: Path, name: str, label_column: str | None,
         i, j = first_bad
         value = rows[i][j]
         what = "missing value" if value == "" else (
-            f'not a number: "{value}"' if _column([rows[i]], j, dec)[1] is not None
-            else f'not finite: "{value}"')
+            f'not a number: "{_cut(value)}"' if _column([rows[i]], j, dec)[1] is not None
+            else f'not finite: "{_cut(value)}"')
         raise DataFileError(what, _where(name, lines[i], header[j]))
     y = _labels(rows, lines, j_label, header[j_label], name, dec)
     return RawData(x, y, None, None, tuple(header[j] for j in feat_idx), (label,))
@@ -203,7 +220,7 @@ def _labels(rows: list[list[str]], lines: list[int], j: int, label: str, name: s
     nonfinite = np.flatnonzero(~np.isfinite(col))
     if nonfinite.size:
         i = int(nonfinite[0])
-        raise DataFileError(f'not finite: "{rows[i][j]}"', _where(name, lines[i], label))
+        raise DataFileError(f'not finite: "{_cut(rows[i][j])}"', _where(name, lines[i], label))
     return col.reshape(-1, 1)
 
 

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 
 from engine.errors import BadInput
+from engine.limits import quote
 
-MAX_INLINE_VALUES = 1_000_000
+from engine.limits import MAX_INLINE_VALUES  # noqa: E402
 
 
 def _is_number(v: Any) -> bool:
@@ -35,9 +36,9 @@ def _numbers(rows: list[list[Any]], path: str) -> np.ndarray:
     for i, row in enumerate(rows):
         for j, v in enumerate(row):
             if not _is_number(v):
-                raise BadInput(f"not a number: {v!r}", f"{path}[{i}][{j}]")
+                raise BadInput(f"not a number: {quote(v)}", f"{path}[{i}][{j}]")
             if not math.isfinite(float(v)):
-                raise BadInput(f"not finite: {v!r}", f"{path}[{i}][{j}]")
+                raise BadInput(f"not finite: {quote(v)}", f"{path}[{i}][{j}]")
     return np.ascontiguousarray(np.array(rows, dtype=np.float64))
 
 

@@ -26,7 +26,7 @@ import numpy as np
 from engine.errors import BadInput
 
 MAX_AUTO_CLASSES = 20
-MAX_TEXT_CLASSES = 256
+from engine.limits import MAX_TEXT_CLASSES  # noqa: E402,F401
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import BadInput
+from engine.limits import quote
 from engine.data.config import DataConfig
 from engine.data.dataset import DataSet, make_dataset
 from engine.data.digits import DIGITS_CLASSES, DIGITS_FEATURES, load_digits
@@ -65,7 +66,7 @@ def _select(raw: RawData, features: list[str] | None) -> tuple[RawData, list[int
         if name not in names:
             hint = " (feature crosses apply only to generator data)" if name in CROSS_NAMES \
                 else ""
-            raise BadInput(f"unknown feature {name!r}{hint} (columns: {', '.join(names)})",
+            raise BadInput(f"unknown feature {quote(name)}{hint} (columns: {', '.join(names)})",
                            f"features[{i}]")
         idx.append(names.index(name))
     return raw, idx

@@ -1,37 +1,36 @@
 """Reading ``.npz`` data files: ``x_train``, ``y_train`` and optionally ``x_val``, ``y_val``."""
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from engine.data.files import MAX_VALUES, DataFileError, RawData
+from engine.data.files import MAX_ROWS, MAX_VALUES, DataFileError, RawData
+from engine.errors import BadInput
+from engine.input_files import read_npz as read_npz_members
 
 
-def _open(p: Path, name: str) -> dict[str, np.ndarray]:
-    if not zipfile.is_zipfile(p):
-        raise DataFileError("not a valid .npz file (not a zip archive)", name)
+WANTED = ("x_train", "y_train", "x_val", "y_val")
+
+
+def _open(p: Path, name: str, headers_only: bool = False) -> dict:
+    """The wanted arrays of a data .npz (headers checked before any data are read)."""
     try:
-        with np.load(p, allow_pickle=False) as f:
-            if not isinstance(f, np.lib.npyio.NpzFile):
-                raise DataFileError("not an .npz archive", name)
-            keys = list(f.files)
-            wanted = [k for k in ("x_train", "y_train", "x_val", "y_val") if k in keys]
-            for key in ("x_train", "y_train"):
-                if key not in keys:
-                    raise DataFileError(f'no array "{key}" (arrays: {", ".join(keys) or "none"})',
-                                        name)
-            return {k: f[k] for k in wanted}
+        headers = read_npz_members(p, MAX_VALUES, name, headers_only=True)
+        for key in ("x_train", "y_train"):
+            if key not in headers:
+                shown = ", ".join(list(headers)[:8]) + (", ..." if len(headers) > 8 else "")
+                raise DataFileError(f'no array "{key}" (arrays: {shown or "none"})', name)
+        if headers_only:
+            return {k: v for k, v in headers.items() if k in WANTED}
+        return read_npz_members(p, MAX_VALUES, name, keys=WANTED)
     except DataFileError:
         raise
-    except ValueError as err:
-        if "pickle" in str(err).lower() or "object" in str(err).lower():
-            raise DataFileError("holds Python objects; only numeric or text arrays are allowed",
-                                name) from None
-        raise DataFileError(f"not a valid .npz file ({err})", name) from None
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as err:
-        raise DataFileError(f"not a valid .npz file ({err})", name) from None
+    except BadInput as err:
+        message = err.message.removeprefix("is ")
+        if message.startswith("not an .npz file"):
+            message = "not a valid .npz file (not a zip archive)"
+        raise DataFileError(message, name) from None
 
 
 def _features(a: np.ndarray, key: str, name: str) -> np.ndarray:
@@ -40,8 +39,9 @@ def _features(a: np.ndarray, key: str, name: str) -> np.ndarray:
     if a.ndim == 0 or a.shape[0] == 0 or a.size == 0:
         raise DataFileError(f"must have at least one row and column, got shape {a.shape}",
                             f"{name}: {key}")
-    if a.size > MAX_VALUES:
-        raise DataFileError(f"more than {MAX_VALUES:,} values", f"{name}: {key}")
+    if a.size > MAX_VALUES or a.shape[0] > MAX_ROWS:
+        raise DataFileError(f"{a.shape[0]:,} rows, {a.size:,} values: at most {MAX_ROWS:,} rows "
+                            f"and {MAX_VALUES:,} values", f"{name}: {key}")
     x = np.ascontiguousarray(a.reshape(a.shape[0], -1), dtype=np.float64)
     _finite(x, key, name)
     return x
@@ -54,7 +54,11 @@ def _targets(a: np.ndarray, key: str, name: str) -> np.ndarray:
         if a.ndim != 1 or a.shape[0] == 0:
             raise DataFileError(f"text labels must be one column, got shape {a.shape}",
                                 f"{name}: {key}")
-        return a.astype(str)
+        try:
+            return a.astype(str)
+        except UnicodeDecodeError:
+            raise DataFileError("text labels must be ASCII or UTF-8 text", f"{name}: {key}") \
+                from None
     if a.ndim == 1:
         a = a.reshape(-1, 1)
     if a.ndim != 2:
@@ -100,7 +104,6 @@ def _rows_match(x: np.ndarray, y: np.ndarray, xk: str, yk: str, name: str) -> No
 
 
 def npz_feature_count(p: Path, name: str) -> int:
-    """Number of feature columns of ``x_train``."""
-    arrays = _open(p, name)
-    a = arrays["x_train"]
-    return int(np.prod(a.shape[1:])) if a.ndim > 1 else 1
+    """Number of feature columns of ``x_train`` (from its header; no data read)."""
+    _, shape = _open(p, name, headers_only=True)["x_train"]
+    return int(np.prod(shape[1:])) if len(shape) > 1 else 1

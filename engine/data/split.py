@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.errors import BadInput
+from engine.limits import quote
 from engine.data.labels import Targets
 
 
@@ -18,7 +19,7 @@ def class_index(t: Targets, key: str) -> int:
         return t.class_names.index(key)
     if key.isdigit() and int(key) < len(t.class_names):
         return int(key)
-    raise BadInput(f"unknown class {key!r} (classes: {', '.join(t.class_names)})",
+    raise BadInput(f"unknown class {quote(key)} (classes: {', '.join(t.class_names)})",
                    f"class_fractions.{key}")
 
 

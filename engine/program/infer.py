@@ -13,6 +13,7 @@ from numba import njit
 
 from engine.kernels.cpu.monitors import activation_figures, histogram_fixed, output_summary
 from engine.kernels.cpu.losses import loss_correct, loss_forward_backward
+from engine.program.guard import check_evaluate_call, check_monitor_call, check_rows_call
 from engine.program.layer_ops import layer_forward, pview
 from engine.program.plan import (ACTIVATION, C_ACT, C_CODE, C_IN, C_IN_OFF, C_OUT, C_OUT_OFF,
                                  L_CAP, L_GA, L_IN, L_SW, L_X, L_Y)
@@ -51,6 +52,7 @@ def predict_program(ip, fp, lay, params, state, work, x, out, mc, seed, step):
     n = x.shape[0]
     cap = lay[L_CAP]
     n_layers = ip.shape[0]
+    check_rows_call(ip, lay, params, state, work, x, n_layers, out)
     for start in range(0, n, cap):
         nb = min(cap, n - start)
         forward_rows(ip, fp, lay, params, state, work, x, start, nb, n_layers, mc, seed, step)
@@ -66,6 +68,7 @@ def evaluate_program(ip, fp, lay, params, state, work, x, y, loss_code, fused, n
     x (n, F), y (n, T); the loss reads logits when ``fused`` (first n_fwd layers run)."""
     n = x.shape[0]
     cap = lay[L_CAP]
+    check_evaluate_call(ip, lay, params, state, work, x, y, n_fwd, loss_code)
     tot_loss = 0.0
     tot_acc = 0.0
     nt = y.shape[1]
@@ -92,6 +95,7 @@ def monitor_program(ip, fp, lay, params, state, work, xm, edges, hist, amon):
     output with fixed edges (L, 2) into hist (L, n_bins), figures into amon (L, AMON_COLS)."""
     nb = xm.shape[0]
     n_layers = ip.shape[0]
+    check_monitor_call(ip, lay, params, state, work, xm, edges, hist, amon)
     forward_rows(ip, fp, lay, params, state, work, xm, 0, nb, n_layers, False, 0, 0)
     for i in range(n_layers):
         y = mview(work, ip[i, C_OUT_OFF], nb, ip[i, C_OUT])

@@ -14,6 +14,7 @@ from engine.kernels.cpu.layers_dense import max_norm_columns
 from engine.kernels.cpu.layers_norm import bn_update_moving
 from engine.kernels.cpu.losses import loss_correct, loss_forward_backward
 from engine.kernels.cpu.optim import clip_gradients, optimizer_begin_step, optimizer_update
+from engine.program.guard import check_train_call
 from engine.program.layer_ops import bn_training_mode, layer_backward, layer_forward, pview
 from engine.program.plan import (BATCH_NORM, C_CODE, C_FLAGS, C_IN, C_OUT, C_OUT_OFF,
                                  C_S0, C_STATS, F_RENORM, I_APPLY, I_FUSED,
@@ -179,6 +180,8 @@ def train_steps(ip, fp, ptab, lay, params, grads, state, work, slots, wprev, x, 
     apply = icfg[I_APPLY] != 0
     res[R_DONE] = 0
     res[R_STATUS] = 0
+    check_train_call(ip, ptab, lay, params, grads, state, work, slots, wprev, x, y, sw, bidx,
+                     bstart, lrs, moms, losses, accs, pmon, nfwd, icfg[I_LOSS])
     for s in range(n_steps):
         nb = bstart[s + 1] - bstart[s]
         step = icfg[I_STEP0] + s

@@ -16,21 +16,19 @@ import numpy as np
 import engine.program
 from engine.errors import BadInput
 from engine.layers import Dense, Layer
+from engine.limits import MAX_PREDICT_ROWS
 from engine.model import Model
 from engine.monitors import monitor_rows
 from engine.program import plan as P
 from engine.rng import stream
 from engine.session.backend import ProgramMonitors, ProgramSeam
-from engine.session.control import SessionControl
+from engine.session.control import SessionControl, registry_object
+from engine.session.arrays import batch_rows, session_arrays, table
+from engine.session.guard import check_batch, check_count, check_dataset
+from engine.session.history import append_bounded
 from engine.session.inference import InferenceMixin
+from engine.session.restore import RestoreMixin
 from engine.snapshot import LayerStats, StepSnapshot
-
-def _schedule(cfg: Any):
-    from engine import schedules
-    if cfg is None:
-        return schedules.from_config({"type": "constant"})
-    return schedules.from_config(cfg) if isinstance(cfg, dict) else cfg
-
 
 __all__ = ["TrainingSession", "StepSnapshot", "LayerStats"]
 
@@ -38,7 +36,7 @@ MAX_STEPS_PER_CALL = 200_000
 MAX_SAMPLES_PER_CALL = 4_000_000
 
 
-class TrainingSession(ProgramSeam, InferenceMixin, SessionControl):
+class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin):
     """Trains ``model`` on ``data`` (see docs/ARCHITECTURE.md "Session API").
 
     ``program``: the object whose ``train_steps`` / ``evaluate_program`` / ``predict_program`` /
@@ -57,63 +55,44 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl):
                  loss: Any = None, data: Any = None, seed: int = 0, batch_size: int | str = 32,
                  shuffle: bool = True, epochs: int = 200, early_stopping: dict | None = None,
                  monitor_every: int = 1, dtype: Any = None, program: Any = None) -> None:
-        from engine import losses, optimizers
         if program is not None and program is not engine.program:
             self._program = program
+        check_dataset(data)
         if not isinstance(model, Model):
             model = Model(list(model), int(data.x_train.shape[1]), dtype or np.float32, seed)
         self.model = model
-        self.optimizer = optimizers.from_config(optimizer) if isinstance(optimizer, dict) else optimizer
-        self.schedule = _schedule(schedule)
-        self.loss = losses.from_config(loss) if isinstance(loss, dict) else loss
+        self.optimizer = registry_object("engine.optimizers", optimizer, "optimizer")
+        self.schedule = registry_object("engine.schedules", schedule or "constant", "schedule")
+        self.loss = registry_object("engine.losses", loss or "mse", "loss")
         self.data = data
-        self.seed = int(seed)
+        self.seed = check_count(seed, "seed", 0, 2**63 - 1)
         self.shuffle = bool(shuffle)
-        self.epochs = int(epochs)
+        self.epochs = check_count(epochs, "epochs", 0)
         self.early_stopping = dict(early_stopping) if early_stopping else None
-        self.monitor_every = int(monitor_every)
-        self._prepare_data()
-        self._set_batch(batch_size)
+        self.monitor_every = check_count(monitor_every, "monitor_every", 0)
+        self._install_data(self._data_arrays(data, self.loss, model))
+        self.batch_size_option, self.batch_size = self._batch_rows(batch_size, self.n)
+        check_batch(self.model, self.batch_size, self.y.shape[1])
         self._prepare_model()
         self._reset_counters()
 
     # ------------------------------------------------------------------ preparation
-    def _prepare_data(self) -> None:
-        dt = self.model.dtype
-        d = self.data
-        y = np.asarray(d.y_train, np.float64)
-        y = y.reshape(len(y), -1)
-        if d.x_train.shape[0] < 1:
-            raise BadInput("the training set is empty", "data")
-        self.loss.check_targets(y, self.model.output_dim)
-        self.loss.fit_class_weights(y)
-        self.x = np.ascontiguousarray(d.x_train, dt)
-        self.y = np.ascontiguousarray(y, dt)
-        self.sw = np.ascontiguousarray(self.loss.sample_weights(y), dt)
-        yv = np.asarray(d.y_val, np.float64)
-        self.x_val = np.ascontiguousarray(d.x_val, dt)
-        self.y_val = np.ascontiguousarray(yv.reshape(len(yv), self.y.shape[1]), dt)
-        self.n = int(self.x.shape[0])
+    _data_arrays = staticmethod(session_arrays)
 
-    def _set_batch(self, batch_size: int | str) -> None:
-        if batch_size == "full":
-            b = self.n
-        else:
-            if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-                    or batch_size < 1:
-                raise BadInput(f'must be a positive integer or "full", got {batch_size!r}',
-                               "batch_size")
-            b = int(batch_size)
-        self.batch_size_option = batch_size
-        self.batch_size = min(b, self.n)
+    def _install_data(self, arrays: dict[str, Any]) -> None:
+        self.x, self.y, self.sw = arrays["x"], arrays["y"], arrays["sw"]
+        self.x_val, self.y_val, self.n = arrays["x_val"], arrays["y_val"], arrays["n"]
 
-    def _prepare_model(self) -> None:
+    _batch_rows = staticmethod(batch_rows)
+
+    def _prepare_model(self, fresh_optimizer: bool = True) -> None:
         m = self.model
         m.ensure_capacity(self.batch_size, targets=self.y.shape[1])
         self.fused = int(self.loss.fusion(m.output_activation))
         self.n_fwd = len(m.layers) - (1 if self.fused else 0)
         self.monitors = ProgramMonitors(m, self.x[monitor_rows(self.n, self.seed)], self.program)
-        self._fresh_optimizer_state()
+        if fresh_optimizer:
+            self._fresh_optimizer_state()
         self._host_changed()
         if hasattr(self.schedule, "set_total_steps"):
             self.schedule.set_total_steps(max(1, self.epochs * self.steps_per_epoch))
@@ -165,10 +144,6 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl):
     def finished(self) -> bool:
         return self.status != "running"
 
-    def set_monitor_every(self, every: int) -> None:
-        """Monitor-batch pass cadence in steps (0: no monitor passes)."""
-        self.monitor_every = int(every)
-
     # ------------------------------------------------------------------ training
     def step(self) -> StepSnapshot:
         """One optimiser step."""
@@ -182,7 +157,7 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl):
         """Train ``n`` steps (crossing epochs) in as few compiled calls as possible: one per epoch
         segment, or one for many epochs when nothing at an epoch's end can change the training
         (no validation set, no early stopping, a schedule without an epoch-end hook)."""
-        remaining = int(n)
+        remaining = check_count(n, "n", 0)
         before = self.step_count
         while remaining > 0 and not self.finished:
             most = max(1, min(MAX_STEPS_PER_CALL, MAX_SAMPLES_PER_CALL // self.batch_size))
@@ -302,11 +277,21 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl):
         return float(sum(l.penalty() for l in self.model.layers if isinstance(l, Dense)))
 
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float | None]:
-        """(loss incl. penalties, accuracy | None) in inference mode, sample weights 1."""
+        """(loss incl. penalties, accuracy | None) in inference mode, sample weights 1, over
+        inputs ``x`` (n, F) and targets ``y`` (n, T) as the session's data hold them."""
         m = self.model
+        x = np.asarray(x)
+        yt = table(y, "y", self.y.shape[1])
+        if x.ndim != 2 or x.shape[1] != m.input_dim or x.shape[0] != yt.shape[0] \
+                or x.shape[0] > MAX_PREDICT_ROWS or x.dtype.kind not in "biuf":
+            raise BadInput(f"needs inputs (n, {m.input_dim}) and n target rows, got "
+                           f"{x.shape} and {yt.shape}", "x")
+        if x.shape[0]:
+            from engine.session.guard import check_targets, output_layer
+            check_targets(self.loss, yt, m.output_dim, output_layer(m), "evaluation")
         result = np.zeros(2)
         self.program.evaluate_program(m.ip, m.fp, m.lay, m.params, m.state, m.work,
-                         np.ascontiguousarray(x, m.dtype), np.ascontiguousarray(y, m.dtype),
+                         np.ascontiguousarray(x, m.dtype), np.ascontiguousarray(yt, m.dtype),
                          self.loss.code, self.fused, self.n_fwd, result)
         acc = None if math.isnan(result[1]) else float(result[1])
         return float(result[0]) + self.penalty(), acc
@@ -322,8 +307,8 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl):
             self.val_loss, self.val_acc = self.evaluate(self.x_val, self.y_val)
         logs = {"loss": self.epoch_loss, "val_loss": self.val_loss, "accuracy": self.epoch_acc,
                 "val_accuracy": self.val_acc}
-        self.history.append({"epoch": self.epoch, "step": self.step_count, **logs,
-                             "lr": self.last_lr})
+        append_bounded(self.history, {"epoch": self.epoch, "step": self.step_count, **logs,
+                                      "lr": self.last_lr})
         self.schedule.on_epoch_end(self.epoch, {k: v for k, v in logs.items() if v is not None})
         if self.early_stopping:
             self._early_stopping(logs)

@@ -1,5 +1,11 @@
-"""Between-steps controls of a TrainingSession: options, optimiser, schedule, batch size, model
-edits, reset, and state_dict / load_state_dict for bit-identical resumes."""
+"""Between-steps controls of a TrainingSession: options, optimiser, schedule, batch size, model,
+data and loss changes, reset.
+
+Every method validates everything first and changes the session only once nothing can fail any
+more: a refused call (``BadInput``) leaves the session exactly as it was (``state_dict()``
+unchanged). Model, data and loss changes pass the one guard of ``engine.session.guard``.
+Checkpoints (``state_dict`` / ``load_state_dict``) live in ``engine.session.restore``.
+"""
 from __future__ import annotations
 
 import json
@@ -10,22 +16,38 @@ import numpy as np
 
 from engine.errors import BadInput
 from engine.layers import Layer, from_config as layer_from_config
+from engine.limits import MAX_LAYERS, quote
 from engine.model import Model
+from engine.session.guard import check_batch, check_count, check_dataset, check_fit
 
-
-
-def _apply_options(layer: Layer, cfg: dict[str, Any]) -> None:
-    """Give ``layer`` the options of ``cfg`` (its own type's config); weights and state kept."""
-    fresh = type(layer).from_config(cfg)
-    for attr, value in vars(fresh).items():
-        if attr not in ("weights", "grads", "input_dim", "output_dim", "dtype", "_cache",
-                        "stats", "seed", "rng_step", "auto_id"):
-            setattr(layer, attr, value)
+_KEPT = ("weights", "grads", "input_dim", "output_dim", "dtype", "_cache", "stats", "seed",
+         "rng_step", "auto_id")
+MAX_SEED = 2**63 - 1
 
 
 def _plain(cfg: dict[str, Any]) -> dict[str, Any]:
     """A layer config as it reads back from JSON (tuples become lists...)."""
     return json.loads(json.dumps(cfg))
+
+
+def options_layer(layer: Layer, cfg: dict[str, Any], path: str = "") -> Layer:
+    """A fresh layer of ``layer``'s type with the options of ``cfg`` (validated, JSON-safe);
+    BadInput (at ``path``) if ``cfg`` is not a valid config of that type."""
+    try:
+        fresh = type(layer).from_config(cfg)
+        json.dumps(fresh.get_config(), allow_nan=False)
+    except BadInput as err:
+        raise err.at(path) from err
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as err:
+        raise BadInput(f"invalid option value ({quote(str(err))})", path or None) from err
+    return fresh
+
+
+def take_options(layer: Layer, fresh: Layer) -> None:
+    """Give ``layer`` the options of ``fresh`` (same type); weights and state kept."""
+    for attr, value in vars(fresh).items():
+        if attr not in _KEPT:
+            setattr(layer, attr, value)
 
 
 def check_same_structure(saved: list[Any], layers: list[Layer]) -> None:
@@ -40,9 +62,58 @@ def check_same_structure(saved: list[Any], layers: list[Layer]) -> None:
             raise BadInput("not a layer config", f"meta.json.layer_configs[{i}]")
         for key in (k for k in type(layer).config_keys if k not in type(layer).live_keys):
             if cfg.get(key) != mine.get(key):
-                raise BadInput(f"the checkpoint's layer has {key}={cfg.get(key)!r}, the "
-                               f"session's {mine.get(key)!r} (a different design)",
+                raise BadInput(f"the checkpoint's layer has {key}={quote(cfg.get(key))}, the "
+                               f"session's {quote(mine.get(key))} (a different design)",
                                f"meta.json.layer_configs[{i}].{key}")
+
+
+def registry_object(module_name: str, value: Any, path: str) -> Any:
+    """An optimiser / schedule / loss from a config dict, a bare type name (``"adam"``) or an
+    instance (copied through its config); BadInput at ``path`` for anything else."""
+    import importlib
+    module = importlib.import_module(module_name)
+    base = {"engine.optimizers": "Optimizer", "engine.schedules": "Schedule",
+            "engine.losses": "Loss"}[module_name]
+    if isinstance(value, getattr(module, base)):
+        value = value.get_config()
+    if isinstance(value, str):
+        value = {"type": value}
+    if not isinstance(value, dict):
+        raise BadInput(f"must be a config object or a type name, got {quote(value)}", path)
+    try:
+        obj = module.from_config(dict(value))
+        json.dumps(obj.get_config(), allow_nan=False)
+    except BadInput as err:
+        raise err.at(path) from err
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as err:
+        raise BadInput(f"invalid value ({quote(str(err))})", path) from err
+    return obj
+
+
+def layers_from(configs: Any) -> list[Layer]:
+    """Fresh layers from configs or Layer objects (copied: the live layers stay untouched)."""
+    if not isinstance(configs, (list, tuple)):
+        raise BadInput(f"must be a list of layer configs, got {quote(configs)}", "model.layers")
+    if not configs:
+        raise BadInput("must contain at least one layer", "model.layers")
+    if len(configs) > MAX_LAYERS:
+        raise BadInput(f"{len(configs):,} layers exceed the limit of {MAX_LAYERS}", "model.layers")
+    layers = []
+    for i, c in enumerate(configs):
+        path = f"model.layers[{i}]"
+        cfg = c.get_config() if isinstance(c, Layer) else c
+        if isinstance(c, Layer) and c.auto_id:
+            cfg.pop("id", None)
+        if not isinstance(cfg, dict):
+            raise BadInput(f"must be a layer config object, got {quote(cfg)}", path)
+        try:
+            layer = layer_from_config(dict(cfg))
+        except BadInput as err:
+            raise err.at(path) from err
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as err:
+            raise BadInput(f"invalid layer config ({quote(str(err))})", path) from err
+        layers.append(layer)
+    return layers
 
 
 class SessionControl:
@@ -54,164 +125,133 @@ class SessionControl:
 
         Accepted: the layer type's ``live_options()`` (declared as ``live_keys`` on the layer
         class; ``engine.layers.live_options()`` lists them for all types). ``max_norm=False``
-        turns the constraint off.
+        turns the constraint off. Structural keys (units, function, ...) need ``apply_model``.
         """
+        if not isinstance(layer_id, str):
+            raise BadInput(f"must be a layer id (a string), got {quote(layer_id)}", "layer_id")
         i = self.model.layer_index(layer_id)
         layer = self.model.layers[i]
         cfg = layer.get_config()
         for key, value in options.items():
             if value is None:
                 continue
-            outer, inner = type(layer).option_path(key)
+            outer, inner = type(layer).option_path(key)  # BadInput for structural/unknown keys
             if inner is None:
                 cfg[outer] = value
             else:
                 cfg[outer] = dict(cfg[outer] or {})
                 cfg[outer][inner] = None if (key == "max_norm" and value is False) else value
-        _apply_options(layer, cfg)
+        fresh = options_layer(layer, cfg)  # errors name the option, as the inspector shows it
+        take_options(layer, fresh)
         self.model.refresh_plan()
 
     def set_learning_rate(self, lr: float) -> None:
         """Base learning rate (the schedule's lr0)."""
-        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) \
-                or not math.isfinite(lr) or lr <= 0:
-            raise BadInput(f"must be a finite number > 0, got {lr!r}", "learning_rate")
+        try:
+            ok = not isinstance(lr, (bool, np.bool_)) and isinstance(
+                lr, (int, float, np.integer, np.floating)) and math.isfinite(lr) and lr > 0
+        except OverflowError:
+            ok = False
+        if not ok:
+            raise BadInput(f"must be a finite number > 0, got {quote(lr)}", "learning_rate")
         self.optimizer.learning_rate = float(lr)
 
     def set_optimizer(self, cfg: Any) -> None:
-        """New optimiser (config or object); weights kept, slots fresh, iterations from 0."""
-        from engine import optimizers
-        self.optimizer = optimizers.from_config(cfg) if isinstance(cfg, dict) else cfg
+        """New optimiser (config, type name or object); weights kept, slots fresh, iterations
+        from 0."""
+        optimizer = registry_object("engine.optimizers", cfg, "optimizer")
         self._sync_host()  # the weights stay: bring the device's newest before the upload
+        self.optimizer = optimizer
         self._fresh_optimizer_state()
         self._host_changed()
 
     def set_schedule(self, cfg: Any) -> None:
-        """New schedule (config or object)."""
-        from engine import schedules
-        self.schedule = schedules.from_config(cfg) if isinstance(cfg, dict) else cfg
-        if hasattr(self.schedule, "set_total_steps"):
-            self.schedule.set_total_steps(max(1, self.epochs * self.steps_per_epoch))
+        """New schedule (config, type name or object)."""
+        schedule = registry_object("engine.schedules", cfg, "schedule")
+        try:
+            if hasattr(schedule, "set_total_steps"):
+                schedule.set_total_steps(max(1, self.epochs * self.steps_per_epoch))
+            schedule.values(self.step_count, 1, self.optimizer.learning_rate,
+                            self.optimizer.momentum_value())
+        except BadInput as err:
+            raise err.at("schedule") from err
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError) as err:
+            raise BadInput(f"cannot be used here ({quote(str(err))})", "schedule") from err
+        self.schedule = schedule
 
     def set_batch_size(self, batch_size: int | str) -> None:
         """New batch size (int or "full"); takes effect at the next step, samples already seen
         in this epoch stay seen."""
-        self._set_batch(batch_size)
-        self.model.ensure_capacity(self.batch_size, targets=self.y.shape[1])
+        option, rows = self._batch_rows(batch_size, self.n)
+        check_batch(self.model, rows, self.y.shape[1])
+        self.model.ensure_capacity(rows, targets=self.y.shape[1])  # BadInput before any change
+        self.batch_size_option, self.batch_size = option, rows
 
     def set_monitor_every(self, every: int) -> None:
-        self.monitor_every = int(every)
+        """Monitor-batch pass cadence in steps (0: no monitor passes)."""
+        self.monitor_every = check_count(every, "monitor_every", 0)
 
     # ------------------------------------------------------------------ structure
     def apply_model(self, layer_configs: list[Any]) -> None:
         """Replace the layer list (configs or Layer objects); layers whose id survives keep their
-        weights when the shapes still match. Optimiser slots start fresh; counters are kept."""
-        layers = [c if isinstance(c, Layer) else layer_from_config(c) for c in layer_configs]
+        weights when the shapes still match. Optimiser slots start fresh; counters are kept;
+        early stopping's saved best weights (of the old model) are dropped.
+
+        Refused (BadInput naming the layer and both sizes) when the new model does not fit the
+        data or the loss; the session is unchanged then."""
+        layers = layers_from(layer_configs)
         self._sync_host(("params", "state"))
-        keep = self.model.weights_by_id()
-        self.model = Model(layers, self.model.input_dim, self.model.dtype, self.seed,
-                           self.model.capacity, weights=keep)
+        model = Model(layers, self.model.input_dim, self.model.dtype, self.seed,
+                      weights=self.model.weights_by_id())
+        check_fit(model, self.loss, self.x, self.y, self.x_val, self.y_val,
+                  batch_rows=self.batch_size)
+        model.ensure_capacity(self.batch_size, targets=self.y.shape[1])
+        self.model = model
         self._prepare_model()
+        self._forget_best()
+
+    def set_loss(self, cfg: Any, data: Any = None) -> None:
+        """New loss (config, type name or object), and with ``data`` (a DataSet whose targets
+        are encoded for that loss, e.g. ``engine.build.load_design_data``) new data too, in one
+        step. Refused (BadInput) when the model's output does not fit; nothing changes then."""
+        loss = registry_object("engine.losses", cfg, "loss")
+        self._swap_data(self.data if data is None else data, loss)
+
+    def set_data(self, data: Any) -> None:
+        """Train on ``data`` (a DataSet) from now on: weights, optimiser and counters kept, the
+        running epoch starts over on the new rows. Refused (BadInput naming the output layer and
+        both sizes) when the model or the loss does not fit the data; nothing changes then."""
+        loss = registry_object("engine.losses", self.loss, "loss")
+        self._swap_data(data, loss)
+
+    def _swap_data(self, data: Any, loss: Any) -> None:
+        check_dataset(data)
+        arrays = self._data_arrays(data, loss, self.model)
+        n = arrays["n"]
+        option = self.batch_size_option
+        rows = n if option == "full" else min(int(option), n)
+        check_batch(self.model, rows, arrays["y"].shape[1])
+        self.model.ensure_capacity(rows, targets=arrays["y"].shape[1])  # BadInput: no change
+        self.loss, self.data = loss, data
+        self._install_data(arrays)
+        self.batch_size = rows
+        self.pos, self._ep, self._perm_epoch = 0, [0.0, 0.0, 0], None
+        self._prepare_model(fresh_optimizer=False)
 
     def reset(self, seed: int | None = None) -> None:
         """Re-initialise weights, optimiser, schedule and counters from ``seed`` (default: same)."""
         from engine import schedules
-        if seed is not None:
-            self.seed = int(seed)
-        layers = [layer_from_config(l.get_config()) for l in self.model.layers]
-        self.model = Model(layers, self.model.input_dim, self.model.dtype, self.seed,
-                           self.model.capacity)
-        self.schedule = schedules.from_config(self.schedule.get_config())
+        seed = self.seed if seed is None else check_count(seed, "seed", 0, MAX_SEED)
+        layers = [layer_from_config(layer.get_config()) for layer in self.model.layers]
+        model = Model(layers, self.model.input_dim, self.model.dtype, seed, self.model.capacity)
+        model.ensure_capacity(self.batch_size, targets=self.y.shape[1])
+        schedule = schedules.from_config(self.schedule.get_config())
+        self.seed, self.model, self.schedule = seed, model, schedule
         self._perm_epoch = None
         self._prepare_model()
         self._reset_counters()
 
-    # ------------------------------------------------------------------ checkpoints
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """Everything for a bit-identical resume: ``layers.{i}.{name}`` (model dtype),
-        ``optimizer.{param key}.{slot}``, ``optimizer.iterations``, ``optimizer.scalar_state``,
-        ``session.best_params`` / ``session.best_state`` (early stopping's restore copy, when
-        present) and ``meta.json`` (0-d unicode JSON: counters, seed, schedule/early-stopping
-        state, history)."""
-        self._sync_host()
-        m = self.model
-        out = {f"layers.{i}.{n}": np.array(w) for i, layer in enumerate(m.layers)
-               for n, w in layer.weights.items()}
-        for k, name in enumerate(self.optimizer.slot_layout()):
-            if name is None:
-                continue
-            for r, key in enumerate(m.pkeys):
-                off, size = m.ptab[r, 0], m.ptab[r, 1]
-                shape = m.layers[m.ptab[r, 2]].weights[key.rsplit(".", 1)[1]].shape
-                out[f"optimizer.{key}.{name}"] = self.slots[k, off:off + size].reshape(shape).copy()
-        out["optimizer.iterations"] = np.array(self.iterations, np.int64)
-        out["optimizer.scalar_state"] = self.ostate.copy()
-        if self._best is not None:
-            out["session.best_params"], out["session.best_state"] = (a.copy() for a in self._best)
-        meta = {"format": "network-playground/checkpoint", "step": self.step_count,
-                "epoch": self.epoch, "pos": self.pos, "seed": self.seed,
-                "rng": {"shuffle_epoch": self.epoch, "kernel_step": self.step_count},
-                "batch_size": self.batch_size_option, "status": self.status,
-                "diverged_at": self.diverged_at, "history": self.history, "ep": self._ep,
-                "last": [self.last_loss, self.last_acc, self.epoch_loss, self.epoch_acc,
-                         self.val_loss, self.val_acc, self.last_lr, self.last_mom],
-                "learning_rate": self.optimizer.learning_rate,
-                "schedule": self.schedule.state_dict(), "early_stopping": self._es,
-                "edges": self.monitors.edges.tolist(), "optimizer": self.optimizer.get_config(),
-                "layer_configs": [_plain(layer.get_config()) for layer in m.layers]}
-        out["meta.json"] = np.array(json.dumps(meta))
-        return out
-
-    def load_state_dict(self, d: dict[str, np.ndarray]) -> None:
-        """Restore what ``state_dict`` returned (same design); BadInput on missing keys/shapes.
-
-        The layers take the checkpoint's options (``meta.json`` "layer_configs": set_layer_option
-        changes made before saving); a checkpoint of another structure (layer count, types, ids,
-        units, use_bias, ...) is refused with BadInput naming ``meta.json.layer_configs[i].key``."""
-        if "meta.json" not in d:
-            raise BadInput("missing in checkpoint", "meta.json")
-        meta = json.loads(str(np.asarray(d["meta.json"])))
-        self._sync_host()
-        if "layer_configs" in meta:  # the options as they were (set_layer_option changes included)
-            check_same_structure(meta["layer_configs"], self.model.layers)
-        weights = {k: v for k, v in d.items() if k.startswith("layers.")}
-        self.set_weights(weights)
-        if "layer_configs" in meta:
-            for layer, cfg in zip(self.model.layers, meta["layer_configs"]):
-                _apply_options(layer, cfg)
-            self.model.refresh_plan()
-        self._fresh_optimizer_state()
-        m = self.model
-        for k, name in enumerate(self.optimizer.slot_layout()):
-            if name is None:
-                continue
-            for r, key in enumerate(m.pkeys):
-                full = f"optimizer.{key}.{name}"
-                if full not in d:
-                    raise BadInput("missing in checkpoint", full)
-                off, size = m.ptab[r, 0], m.ptab[r, 1]
-                src = np.asarray(d[full]).reshape(-1)
-                if src.size != size:
-                    raise BadInput(f"has {src.size} values, the parameter {size}", full)
-                self.slots[k, off:off + size] = src
-        self.iterations = int(d.get("optimizer.iterations", meta["step"]))
-        if "optimizer.scalar_state" in d:
-            self.ostate[:] = np.asarray(d["optimizer.scalar_state"], np.float64)
-        self._best = (np.array(d["session.best_params"], m.dtype),
-                      np.array(d["session.best_state"], m.dtype)) \
-            if "session.best_params" in d else None
-        self.step_count, self.epoch, self.pos = int(meta["step"]), int(meta["epoch"]), int(meta["pos"])
-        self.seed = int(meta["seed"])
-        self._perm_epoch = None  # the shuffle permutations depend on the seed
-        if meta.get("batch_size", self.batch_size_option) != self.batch_size_option:
-            self.set_batch_size(meta["batch_size"])
-        self.status, self.diverged_at = meta["status"], meta["diverged_at"]
-        self.history, self._ep, self._es = list(meta["history"]), list(meta["ep"]), dict(meta["early_stopping"])
-        (self.last_loss, self.last_acc, self.epoch_loss, self.epoch_acc, self.val_loss,
-         self.val_acc, self.last_lr, self.last_mom) = meta["last"]
-        self.optimizer.learning_rate = float(meta.get("learning_rate", self.optimizer.learning_rate))
-        self.schedule.load_state_dict(meta["schedule"])
-        edges = np.array(meta.get("edges", []), np.float64)
-        if edges.shape == self.monitors.edges.shape:
-            self.monitors.edges[:] = edges
-        self._host_changed()
+    def _forget_best(self) -> None:
+        """Early stopping's best copy belongs to the old model: start watching afresh."""
+        self._best = None
+        self._es = {"best": None, "wait": 0, "best_epoch": self.epoch}

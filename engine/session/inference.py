@@ -2,12 +2,17 @@
 forward pass (batch statistics over consecutive batches) that changes nothing."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
 from engine.errors import BadInput
+from engine.limits import MAX_MC_PASSES, MAX_PREDICT_ROWS, quote
 from engine.program.layer_ops import layer_forward
-from engine.program.plan import BATCH_NORM, C_CODE, C_IN, C_OUT, C_OUT_OFF, C_STATS, L_X
+from engine.session.guard import check_count
+from engine.program.guard import check_rows_call
+from engine.program.plan import BATCH_NORM, C_CODE, C_IN, C_OUT, C_OUT_OFF, C_STATS, L_CAP, L_X
 
 
 @njit(cache=True, nogil=True)
@@ -18,6 +23,9 @@ def train_forward_program(ip, fp, lay, params, state, work, x, out, batch, seed,
     n, nin = x.shape
     n_layers = ip.shape[0]
     k = out.shape[1]
+    check_rows_call(ip, lay, params, state, work, x, n_layers, out)
+    if batch < 1 or batch > lay[L_CAP]:
+        raise ValueError("program: the batch is empty or larger than the work buffer")
     b = 0
     for start in range(0, n, batch):
         nb = min(batch, n - start)
@@ -52,13 +60,11 @@ class InferenceMixin:
         stay as they were. std is None then.
         """
         m = self.model
-        x = np.ascontiguousarray(np.asarray(x, np.float64).reshape(-1, m.input_dim), m.dtype)
-        if not np.all(np.isfinite(x)):
-            raise BadInput("inputs must be finite", "x")
+        x = self._inputs(x)
+        n_mc = check_count(mc_dropout, "mc_dropout", 0, MAX_MC_PASSES)
         out = np.zeros((x.shape[0], m.output_dim), m.dtype)
         if training:
             return self._predict_training(x, out, batch_size), None
-        n_mc = int(mc_dropout)
         run = self.program.predict_program
         if n_mc <= 0:
             run(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, False, 0, 0)
@@ -72,13 +78,36 @@ class InferenceMixin:
         mean = acc / n_mc
         return mean, np.sqrt(np.maximum(acc2 / n_mc - mean ** 2, 0.0))
 
+    def _inputs(self, x: Any) -> np.ndarray:
+        """``x`` as C-contiguous (n, F) rows of the model's dtype (a flat array of n*F values
+        is n rows); BadInput naming both widths when it does not fit."""
+        m = self.model
+        try:
+            a = np.asarray(x)
+            if a.dtype.kind not in "biuf":
+                raise TypeError(f"dtype {a.dtype}")
+            a = a.astype(np.float64)
+        except (TypeError, ValueError) as err:
+            raise BadInput(f"must be an array of numbers ({quote(str(err))})", "x") from None
+        if a.ndim == 1 and a.size % m.input_dim == 0:
+            a = a.reshape(-1, m.input_dim)
+        if a.ndim != 2 or a.shape[1] != m.input_dim:
+            raise BadInput(f"the model takes rows of {m.input_dim} features, got an array of "
+                           f"shape {a.shape}", "x")
+        if a.shape[0] > MAX_PREDICT_ROWS:
+            raise BadInput(f"{a.shape[0]:,} rows exceed the limit of {MAX_PREDICT_ROWS:,} per "
+                           f"call", "x")
+        if not np.all(np.isfinite(a)):
+            raise BadInput("inputs must be finite", "x")
+        return np.ascontiguousarray(a, m.dtype)
+
     def _predict_training(self, x: np.ndarray, out: np.ndarray,
                           batch_size: int | None) -> np.ndarray:
         """Training-mode pass on the host (CPU program) over the current weights; the work
         buffer (batch statistics the monitors show, masks) is restored afterwards."""
         b = self.batch_size if batch_size is None else batch_size
-        if isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 1:
-            raise BadInput(f"must be a positive integer, got {b!r}", "batch_size")
+        if isinstance(b, (bool, np.bool_)) or not isinstance(b, (int, np.integer)) or b < 1:
+            raise BadInput(f"must be a positive integer, got {quote(b)}", "batch_size")
         m = self.model
         b = min(int(b), max(x.shape[0], 1))
         self._sync_host()

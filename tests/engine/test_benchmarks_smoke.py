@@ -122,13 +122,44 @@ def test_engine_rows_train_the_same_net_as_the_numpy_reference(w):
     session = build_session(Design.from_dict(d), base_dir=w.path.parent)
     x, y = training_arrays(d, w.path.parent)
     net = NumpyNet(d, x, y, seed=3)
-    session.set_weights(net.weights_by_key())
-    for _ in range(3):
+    start = net.weights_by_key()
+    session.set_weights(start)
+    steps = 3
+    for _ in range(steps):
         ref = net.train_step(*net.next_batch())
         assert session.step().loss == pytest.approx(ref, rel=1e-4, abs=1e-6)
     mine = session.get_weights()
+    noise = _noise_level_biases(d)
+    lr = float(d["optimizer"]["learning_rate"])
     for key, value in net.weights_by_key().items():
+        if key in noise:
+            # A dense bias right before batch norm has a true gradient of 0 (the mean is
+            # subtracted): what both implementations compute is float rounding noise (~1e-7),
+            # whose sign depends on the summation order of each CPU's arithmetic. SGD turns it
+            # into a noise-sized step, but Adam normalises it into a full step of ~lr: the
+            # values are not comparable, only their bound is (each Adam step moves a weight by
+            # at most lr * (1 - beta_1) / sqrt(1 - beta_2) ~ 3.2 lr; the output does not
+            # depend on them at all).
+            for got in (mine[key], value):
+                assert np.max(np.abs(got - start[key])) <= steps * 3.2 * lr * 1.01, key
+            continue
         np.testing.assert_allclose(mine[key], value, rtol=1e-3, atol=1e-5, err_msg=key)
+
+
+def _noise_level_biases(design: dict) -> set[str]:
+    """``layers.{i}.bias`` of dense layers whose output goes straight into batch norm
+    (through dropout of rate 0 at most): their gradients are rounding noise."""
+    layers = design["model"]["layers"]
+    out = set()
+    for i, cfg in enumerate(layers):
+        if cfg["type"] != "dense" or not cfg.get("use_bias", True):
+            continue
+        nxt = i + 1
+        while nxt < len(layers) and layers[nxt]["type"] == "dropout" and layers[nxt]["rate"] == 0:
+            nxt += 1
+        if nxt < len(layers) and layers[nxt]["type"] == "batch_norm":
+            out.add(f"layers.{i}.bias")
+    return out
 
 
 def test_benchmark_designs_are_complete_design_files():

@@ -750,3 +750,16 @@ def test_any_design_name_gives_a_valid_script(name):
     except BadInput:  # names the engine rejects (e.g. control characters) never reach the export
         return
     compile(source, "named.py", "exec")
+
+
+@pytest.mark.parametrize("stem", ['a"""b', "quote\"\"\"'''\\", "x\udcff"])
+def test_any_script_file_name_gives_a_valid_script(stem, tmp_path):
+    """The file name stands in the script's docstring: quotes, backslashes and lone
+    surrogates (undecodable bytes of a command-line argument) must not break it."""
+    from engine.design import load_design
+    design = load_design(ROOT / "resources" / "designs" / "spiral_relu_batchnorm.json")
+    out = tmp_path / f"{stem}.py"
+    source = export_pytorch(design, out)
+    compile(source, "exported.py", "exec")
+    assert out.read_text(encoding="utf-8") == source
+    assert (tmp_path / f"{stem}_data.npz").exists()

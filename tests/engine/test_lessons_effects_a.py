@@ -96,24 +96,32 @@ def _dead(snap) -> float:
 
 def test_05_high_learning_rate_kills_relus_but_not_leaky_ones() -> None:
     """Reference: lr 0.5 -> ~86 % dead, accuracy 0.5; lr 0.01 -> ~16 %; leaky ReLU at lr 0.5
-    trains to 1.0; ~11 % dead at initialisation. Ours (seeds 0-2, 40 epochs): 63-81 % dead and
-    accuracy ~0.5; 11-14 %; leaky 0.9-1.0."""
+    trains to 1.0; ~11 % dead at initialisation. Ours (seeds 0-7, 40 epochs): 57-80 % dead
+    (median ~0.76) and the accuracy stays between 0.5 and 0.77 in 7 of 8 runs (median ~0.63; one
+    seed escapes and learns); 11-20 % dead at lr 0.01, which learns in every run; leaky
+    0.99-1.0. The lesson's claims are asserted with margins over 8 seeds: most high-rate ReLU
+    nets fail to learn while the same nets at lr 0.01 and the leaky ones learn, and most units
+    die (several times the share at lr 0.01). A single threshold on the high-rate accuracy sat
+    on the edge (0.65 against < 0.65 on some CPUs)."""
     high, low, leaky, at_init = [], [], [], []
-    for seed in range(3):
+    for seed in range(8):
         s = session(5, "ReLU, lr 0.5", seed=seed)
         at_init.append(_dead(s.run(0)))
         high.append((_dead(s.run(s.steps_per_epoch * 40)), s.history[-1]["val_accuracy"]))
         s = session(5, "ReLU, lr 0.01", seed=seed)
-        low.append(_dead(s.run(s.steps_per_epoch * 40)))
+        low.append((_dead(s.run(s.steps_per_epoch * 40)), s.history[-1]["val_accuracy"]))
         s = session(5, "Leaky ReLU, lr 0.5", seed=seed, monitor_every=0)
         run_epochs(s, 40)
         leaky.append(s.history[-1]["val_accuracy"])
+    dead_high = statistics.median(d for d, _ in high)
+    dead_low = statistics.median(d for d, _ in low)
     assert 0.0 < statistics.median(at_init) < 0.3
-    assert statistics.median(d for d, _ in high) > 0.5
-    assert statistics.median(a for _, a in high) < 0.65
-    assert statistics.median(low) < 0.3
-    assert statistics.median(d for d, _ in high) > 3 * statistics.median(low)
-    assert statistics.median(leaky) > 0.85
+    assert dead_high > 0.5 and dead_low < 0.3 and dead_high > 3 * dead_low, (high, low)
+    failed = sum(a < 0.9 for _, a in high)
+    assert failed >= 5, high  # most high-rate ReLU nets do not learn the circle ...
+    assert all(a >= 0.9 for _, a in low) and statistics.median(leaky) > 0.9, (low, leaky)
+    gap = statistics.median(a for _, a in low) - statistics.median(a for _, a in high)
+    assert gap > 0.2, (high, low)  # ... while the same nets at lr 0.01 do
 
 
 def test_06_dropout_shrinks_the_generalisation_gap() -> None:

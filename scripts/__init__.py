@@ -1,0 +1,1 @@
+"""Scripts kept with the repository (fuzzing figures; see each script's docstring)."""
