@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QToolB
 
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
+from playground.widgets.labels import passive_label
 
 KEY_OPTIONS = ("units", "function", "rate", "stddev", "momentum", "renorm", "enabled",
                "kernel_initializer", "trainable")
@@ -51,10 +52,10 @@ class LayerCard(QFrame):
         text = QVBoxLayout()
         text.setSpacing(0)
         title = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
-        self.title = QLabel(f"<b>{title}</b> <span style='color:#8a93a6'>{cfg.get('id')}</span>"
-                            f"<span style='color:#8a93a6'> → {width} · {params:,} params</span>")
-        self.options = QLabel(summarize(cfg) or " ")
-        self.options.setObjectName("cardDescription")
+        self.title = passive_label(f"<b>{title}</b>", "cardTitle", rich=True)
+        detail = f"{cfg.get('id')} → {width} · {params:,} params"
+        summary = summarize(cfg)
+        self.options = passive_label(f"{detail}  {summary}".rstrip(), "cardDescription")
         self.options.setWordWrap(True)
         text.addWidget(self.title)
         text.addWidget(self.options)
@@ -64,14 +65,18 @@ class LayerCard(QFrame):
         self.badge.setVisible(bool(warning))
         self.badge.setToolTip(warning or "")
         lay.addWidget(self.badge)
-        for symbol, signal, tip in (("2×", self.duplicate, "Duplicate this layer"),
-                                    ("✕", self.delete, "Delete this layer (Del)")):
+        self.buttons: dict[str, QToolButton] = {}
+        for name, symbol, signal, tip in (
+                ("duplicate", "⧉ Copy", self.duplicate, "Duplicate this layer (a copy below it)"),
+                ("delete", "✕", self.delete, "Delete this layer (Del)")):
             btn = QToolButton()
             btn.setText(symbol)
             btn.setToolTip(tip)
+            btn.setAccessibleName(tip)
             btn.setAutoRaise(True)
             btn.clicked.connect(lambda _=False, s=signal: s.emit(self.index))
             lay.addWidget(btn)
+            self.buttons[name] = btn
         self._press: QPoint | None = None
 
     def set_selected(self, on: bool) -> None:
@@ -110,7 +115,7 @@ class EndCard(QFrame):
         self.setObjectName("endCard")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 4)
-        self.label = QLabel(text)
+        self.label = passive_label(text, "endCardText", rich=True)
         lay.addWidget(self.label, 1)
         self.badge = QLabel("⚠")
         self.badge.setObjectName("warningBadge")
