@@ -15,6 +15,7 @@ from playground.classroom.details import RunDetails, detail_names
 from playground.classroom.overlay import DEFAULT_PLOTS, BoundaryRow, OverlayPlots, as_dict
 from playground.classroom.presentation import apply_presentation, set_side_docks_visible
 from playground.classroom.shortcuts import ShortcutSheet, make_actions
+from playground.widgets.numbers import commit_on_finish
 
 FRAME_MS = 33
 
@@ -106,7 +107,7 @@ class ComparisonWindow(QMainWindow):
         self.reset_button = QPushButton("⟲ Reset")
         self.reset_button.setToolTip("Every run back to its initial weights (R).")
         self.reset_button.clicked.connect(self.reset)
-        self.speed = QSpinBox()
+        self.speed = commit_on_finish(QSpinBox())
         self.speed.setRange(0, 10000)
         self.speed.setSpecialValueText("auto")
         self.speed.setPrefix("steps/frame ")

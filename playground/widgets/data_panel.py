@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.history import Boundary
+from playground.widgets.numbers import commit_on_finish
 
 GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
 
@@ -78,15 +79,15 @@ class DataPanel(QWidget):
         self.dataset = QComboBox()
         self.dataset.addItems(catalog.DATASETS)
         self.dataset.setToolTip("Generated 2-D problems (TF Playground), 1-D sine, or digits.")
-        self.noise = QDoubleSpinBox()
+        self.noise = commit_on_finish(QDoubleSpinBox())
         self.noise.setRange(0.0, 5.0)
         self.noise.setSingleStep(0.05)
         self.noise.setToolTip("Noise added by the generator.")
-        self.samples = QSpinBox()
+        self.samples = commit_on_finish(QSpinBox())
         self.samples.setRange(10, 100_000)
         self.samples.setSingleStep(100)
         self.samples.setToolTip("How many samples the generator draws.")
-        self.fraction = QDoubleSpinBox()
+        self.fraction = commit_on_finish(QDoubleSpinBox())
         self.fraction.setRange(0.05, 1.0)
         self.fraction.setSingleStep(0.05)
         self.fraction.setToolTip("Fraction used for training; the rest validates (1: none).")

@@ -16,8 +16,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from engine.errors import BadInput
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
+from playground.widgets.numbers import NumberBox, commit_on_finish
 
 HIDDEN = ("id", "type")
+#: options whose arrows walk a 1-2-5 ladder (they span decades)
+LOG_KEYS = ("learning_rate", "epsilon", "l1", "l2", "weight_decay", "min_lr", "max_lr",
+            "initial_accumulator_value")
 
 
 def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any], Any],
@@ -37,23 +41,21 @@ def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any],
         w.setCurrentText(str(value))
         w.currentTextChanged.connect(lambda v, k=key: edit(k, v))
     elif spec.kind == "int":
-        w = QSpinBox()
+        w = commit_on_finish(QSpinBox())
         w.setRange(int(spec.minimum), int(spec.maximum))
         w.setValue(int(value))
         w.valueChanged.connect(lambda v, k=key: edit(k, int(v)))
     elif spec.kind == "float":
-        w = QDoubleSpinBox()
-        w.setDecimals(6)
-        w.setRange(-1e6, 1e6)
+        w = NumberBox(-1e6, 1e6, log_steps=key in LOG_KEYS)
         w.setSingleStep(0.01 if abs(value) < 1 else 0.1)
         w.setValue(float(value))
         w.valueChanged.connect(lambda v, k=key: edit(k, float(v)))
     else:
         w = QLineEdit(value if spec.kind == "str" else json.dumps(value))
         if spec.kind == "str":
-            w.textChanged.connect(lambda v, k=key: edit(k, v))
+            w.editingFinished.connect(lambda w=w, k=key: edit(k, w.text()))
         else:
-            w.textChanged.connect(lambda v, k=key: edit_json(k, v))
+            w.editingFinished.connect(lambda w=w, k=key: edit_json(k, w.text()))
     w.setToolTip(spec.tip)
     return w
 

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QStyle, QWidget)
 
 from playground import catalog
+from playground.widgets.numbers import NumberBox, commit_on_finish
+
+LR_RANGE = (1e-8, 1e6)  # as the optimiser form: any finite rate > 0 the engine accepts
 
 # (label, steps): steps > 0 per frame, 0 auto (paced so that learning can be watched), -1 max
 SPEEDS = (("auto", 0), ("1 step/frame", 1), ("3 steps/frame", 3), ("10 steps/frame", 10),
@@ -99,10 +102,8 @@ class TrainingBar(QWidget):
         self.optimizer = self._combo(catalog.OPTIMIZERS, "optimizer", "The optimisation rule.")
         self.optimizer.currentTextChanged.connect(self.optimizer_changed)
         lay_items = [("speed", self.speed), ("opt", self.optimizer)]
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(5)
-        self.lr.setRange(1e-5, 10.0)
-        self.lr.setSingleStep(0.001)
+        self.lr = NumberBox(LR_RANGE[0], LR_RANGE[1], log_steps=True)
+        self.lr.setObjectName("lr")
         self.lr.setToolTip("Learning rate (applied at the next step).")
         self.lr.valueChanged.connect(self.lr_changed)
         self.schedule = self._combo(catalog.SCHEDULES, "schedule", "Learning-rate schedule.")
@@ -148,7 +149,7 @@ class TrainingBar(QWidget):
 
     @staticmethod
     def _spin(lo: int, hi: int, value: int, name: str, tip: str) -> QSpinBox:
-        w = QSpinBox()
+        w = commit_on_finish(QSpinBox())
         w.setRange(lo, hi)
         w.setValue(value)
         w.setToolTip(tip)
