@@ -23,6 +23,7 @@ from playground.dashboards.training import GradientDashboard, LossDashboard
 from playground.dashboards.uncertainty import UncertaintyDashboard
 from playground.document import DesignDocument, DocEvent
 from playground.file_actions import FileActions
+from playground.run_control import RunControl
 from playground.widgets.data_panel import DataPanel
 from playground.widgets.inspector import Inspector
 from playground.widgets.messages import diverged_dialog, diverged_text, message_box
@@ -189,10 +190,7 @@ class MainWindow(QMainWindow):
         self.stack.selected.connect(self.inspector.show_layer)
         self.palette.activated.connect(lambda cfg: self.doc.insert_layer(len(self.doc.layers), cfg))
         b = self.bar
-        b.play_toggled.connect(lambda on: self.controller.post("play" if on else "pause"))
-        b.step_clicked.connect(lambda: self.controller.post("step", n=1))
-        b.epoch_clicked.connect(lambda: self.controller.post("epoch"))
-        b.reset_clicked.connect(lambda: self.controller.post("reset"))
+        self.run = RunControl(b, self.controller, self)
         b.speed_changed.connect(lambda n: self.controller.post("speed", steps=n))
         b.lr_changed.connect(lambda v: self.doc.set_value("optimizer", "learning_rate", float(v)))
         b.optimizer_changed.connect(self._set_optimizer)
@@ -242,7 +240,7 @@ class MainWindow(QMainWindow):
 
     def rebuild_session(self) -> None:
         """Build a fresh session from the document (in the worker thread)."""
-        self.bar.set_playing(False)
+        self.run.pause()
         self._tab_checked = False
         self.applied = copy.deepcopy(self.doc.design)
         base = os.path.dirname(self.doc.path) if self.doc.path else None
@@ -325,7 +323,7 @@ class MainWindow(QMainWindow):
         self.data_panel.show_points(frame.boundary)
         self._show_useful_tab(frame)
         self.bar.show_progress(frame.snapshot, frame.extra.get("steps_per_s", 0.0))
-        self.bar.set_playing(bool(frame.extra.get("playing")))
+        self.run.show_frame(frame)
 
     def _show_useful_tab(self, frame: Any) -> None:
         """No decision boundary (not 2-D data) but a confusion matrix: bring that tab forward
@@ -362,7 +360,7 @@ class MainWindow(QMainWindow):
     def _diverged(self, info: dict) -> None:
         self.bar.set_playing(False)
         self.statusBar().showMessage(diverged_text(info), 10000)
-        box = diverged_dialog(self, info, lambda: self.controller.post("reset"), self._lower_lr)
+        box = diverged_dialog(self, info, self.run.reset, self._lower_lr)
         self.dialogs.append(box)
         self.diverged_box = box
         box.show()
@@ -371,7 +369,7 @@ class MainWindow(QMainWindow):
         """Divide the learning rate by 10 and reset the weights (after a divergence)."""
         lr = float(self.doc.section("optimizer").get("learning_rate", 0.01))
         self.doc.set_value("optimizer", "learning_rate", lr / 10)
-        self.controller.post("reset")
+        self.run.reset()
 
     # ------------------------------------------------------------------ window chrome
     def _update_undo_actions(self) -> None:

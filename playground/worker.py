@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from playground.boundary import boundary_for, confusion_for
 from playground.dashboards.uncertainty import uncertainty_for
 from playground.history import Frame, History
+from playground.run_end import end_info, ended_text
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
 WarmUp = Callable[[], Any]
@@ -56,6 +57,7 @@ class TrainingWorker(QObject):
         self._stop = False
         self.session: Any = None
         self.playing = False
+        self.play_seq = 0  # the newest play/pause request seen (the UI ignores older frames)
         # > 0: steps per frame; SPEED_AUTO: paced to AUTO_EPOCHS_PER_S; SPEED_MAX: no pacing
         self.steps_per_chunk = SPEED_AUTO
         self.auto_chunk = 8  # the most steps that fit in about CHUNK_TARGET_S (measured)
@@ -237,29 +239,58 @@ class TrainingWorker(QObject):
         snap_fn = getattr(self.session, "snapshot", None)
         return snap_fn() if callable(snap_fn) else None
 
-    def _cmd_play(self) -> None:
+    def _seen(self, seq: int | None) -> None:
+        """Remember the newest play/pause request of the UI (echoed in every frame)."""
+        if seq is not None:
+            self.play_seq = max(self.play_seq, int(seq))
+
+    def _cmd_play(self, seq: int | None = None) -> None:
+        self._seen(seq)
         self.playing = self.session is not None and not self.session.finished
         self._next_chunk_t = 0.0
-        if self.session is not None and not self.playing:
-            self.status.emit("the run is finished: Reset trains again from new weights")
+        if self.session is None:
+            self.status.emit("nothing to train: fix the design problem first")
+        elif not self.playing:
+            self.status.emit(ended_text(end_info(self._last_snap, self.session)) + ": continue, or Reset")
+        if not self.playing:
             self._publish(None)  # the UI shows "not playing" again
 
-    def _cmd_pause(self) -> None:
-        self.playing = False
-
-    def _cmd_step(self, n: int = 1) -> None:
+    def _cmd_pause(self, seq: int | None = None) -> None:
+        self._seen(seq)
         self.playing = False
         if self.session is not None:
-            self._train(n)
+            self._publish(None)  # the frame the UI draws next says "paused"
 
-    def _cmd_epoch(self) -> None:
+    def _cmd_step(self, n: int = 1, seq: int | None = None) -> None:
+        self._seen(seq)
         self.playing = False
-        if self.session is not None:
-            t0 = time.perf_counter()
-            snap = self.session.run_epoch()
-            self._after_chunk(snap, t0)
+        if self._ended_note():
+            return
+        self._train(n)
 
-    def _cmd_reset(self, seed: int | None = None) -> None:
+    def _cmd_epoch(self, seq: int | None = None) -> None:
+        self._seen(seq)
+        self.playing = False
+        if self._ended_note():
+            return
+        t0 = time.perf_counter()
+        snap = self.session.run_epoch()
+        self._after_chunk(snap, t0)
+
+    def _ended_note(self) -> bool:
+        """True (and a status line saying why) when there is nothing to step."""
+        if self.session is None:
+            self.status.emit("nothing to train: fix the design problem first")
+            return True
+        if getattr(self.session, "finished", False):
+            self.status.emit(ended_text(end_info(self._last_snap, self.session))
+                             + ": continue for more epochs, or Reset")
+            self._publish(None)
+            return True
+        return False
+
+    def _cmd_reset(self, seed: int | None = None, seq: int | None = None) -> None:
+        self._seen(seq)
         self.playing = False
         if self.session is not None:
             self.session.reset(seed=seed)
@@ -357,7 +388,7 @@ class TrainingWorker(QObject):
             self.diverged.emit(dict(getattr(snap, "diverged_at", None) or {"step": snap.step}))
         elif self.playing and getattr(self.session, "finished", False):
             self.playing = False
-            self.status.emit(f"stopped: {getattr(snap, 'status', 'finished')}")
+            self.status.emit(ended_text(end_info(snap, self.session)))
         if not self.playing and not self._commands.empty():
             self._dirty = True  # more commands (steps) queued: publish after them
         elif not self.playing:
@@ -406,9 +437,12 @@ class TrainingWorker(QObject):
         self._last_publish = time.perf_counter()
         self._serial += 1
         extra = {"steps_per_s": self.steps_per_second(), "playing": self.playing,
-                 "device": self.device}
+                 "device": self.device, "play_seq": self.play_seq}
         if self._uncertainty is not None:
             extra["uncertainty"] = self._uncertainty
+        ended = end_info(snap, self.session) if snap is not None else None
+        if ended is not None:
+            extra["ended"] = ended
         frame = Frame(snapshot=snap, history=self.history.arrays(), markers=tuple(self.markers),
                       boundary=self._boundary, confusion=self._confusion, serial=self._serial,
                       extra=extra)
