@@ -24,10 +24,12 @@ from playground.dashboards.uncertainty import UncertaintyDashboard
 from playground.document import DesignDocument, DocEvent
 from playground.file_actions import FileActions
 from playground.run_control import RunControl
+from playground.run_end import DEFAULT_EARLY_STOPPING, UNLIMITED_EPOCHS
 from playground.widgets.data_panel import DataPanel
 from playground.widgets.inspector import Inspector
 from playground.widgets.messages import diverged_dialog, diverged_text, message_box
 from playground.widgets.palette import LayerPalette
+from playground.widgets.run_banner import RunBanner
 from playground.widgets.stack import LayerStack
 from playground.widgets.settings_panel import SettingsPanel
 from playground.widgets.summary import ModelSummary
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.worker = self.controller.worker
         self.worker.ui_sync = False
         self.applied: dict | None = None
+        self._early_stopping_config: dict | None = None  # restored when switched on again
         self.device = "cpu"
         self.dialogs: list[QMessageBox] = []
         self.draw_all = False
@@ -135,6 +138,8 @@ class MainWindow(QMainWindow):
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
             DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard(),
             UncertaintyDashboard()]
+        self.banner = RunBanner()
+        self.dashboards[0].add_banner(self.banner)
         docks = [self._dock(d.title, d, right) for d in self.dashboards]
         loss, bound, grad, act, dead, bn, weights, conf, unc = docks
         # the MC-dropout band costs ~30 predictions per refresh: computed only while it shows
@@ -191,6 +196,10 @@ class MainWindow(QMainWindow):
         self.palette.activated.connect(lambda cfg: self.doc.insert_layer(len(self.doc.layers), cfg))
         b = self.bar
         self.run = RunControl(b, self.controller, self)
+        self.banner.continue_clicked.connect(self.continue_run)
+        self.banner.unlimited_clicked.connect(self.train_without_limit)
+        self.banner.reset_clicked.connect(self.run.reset)
+        b.early_stopping_changed.connect(self._set_early_stopping)
         b.speed_changed.connect(lambda n: self.controller.post("speed", steps=n))
         b.lr_changed.connect(lambda v: self.doc.set_value("optimizer", "learning_rate", float(v)))
         b.optimizer_changed.connect(self._set_optimizer)
@@ -250,6 +259,30 @@ class MainWindow(QMainWindow):
     def _set_optimizer(self, name: str) -> None:
         lr = self.doc.section("optimizer").get("learning_rate", 0.01)
         self.doc.set_section("optimizer", {"type": name, "learning_rate": lr})
+
+    def continue_run(self, more: int) -> None:
+        """Raise the epoch limit ``more`` epochs past the end and play on."""
+        info = self.banner.info or {}
+        epochs = int(info.get("epoch", 0)) + int(more)
+        self.doc.set_values([("training", "epochs", epochs)], f"continue for {more} more epochs")
+        self.run.play()
+
+    def train_without_limit(self) -> None:
+        """No epoch limit, no early stopping; play on."""
+        self.doc.set_values([("training", "epochs", UNLIMITED_EPOCHS),
+                             ("training", "early_stopping", None)], "train without limit")
+        self.run.play()
+
+    def _set_early_stopping(self, on: bool) -> None:
+        current = self.doc.section("training").get("early_stopping")
+        if on and not current:
+            value = self._early_stopping_config or dict(DEFAULT_EARLY_STOPPING)
+        elif not on and current:
+            self._early_stopping_config = dict(current)
+            value = None
+        else:
+            return
+        self.doc.set_value("training", "early_stopping", value)
 
     def set_presentation(self, on: bool) -> None:
         """Large fonts and full screen for a projector (and back)."""
@@ -324,6 +357,7 @@ class MainWindow(QMainWindow):
         self._show_useful_tab(frame)
         self.bar.show_progress(frame.snapshot, frame.extra.get("steps_per_s", 0.0))
         self.run.show_frame(frame)
+        self.banner.show_end(frame.extra.get("ended"))
 
     def _show_useful_tab(self, frame: Any) -> None:
         """No decision boundary (not 2-D data) but a confusion matrix: bring that tab forward

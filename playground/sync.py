@@ -8,6 +8,7 @@ from typing import Any
 LIVE_LAYER_KEYS = ("enabled", "renorm", "rate", "trainable", "momentum", "epsilon",
                    "renorm_momentum", "stddev", "alpha", "lower", "upper")
 REBUILD_SECTIONS = ("data", "loss", "seed")
+LIVE_TRAINING_KEYS = ("epochs", "early_stopping")  # the run's length: changed between steps
 
 
 def _layer_live_changes(old: dict, new: dict) -> dict[str, Any] | None:
@@ -54,9 +55,13 @@ def commands_for(old: dict | None, new: dict) -> list[tuple[str, dict]]:
         return [("build", {})]
     ot, nt = dict(old.get("training", {})), dict(new.get("training", {}))
     bs_old, bs_new = ot.pop("batch_size", None), nt.pop("batch_size", None)
+    pairs = {k: (ot.pop(k, None), nt.pop(k, None)) for k in LIVE_TRAINING_KEYS}
+    live = {k: b for k, (a, b) in pairs.items() if a != b}
     if ot != nt:
         return [("build", {})]
     cmds: list[tuple[str, dict]] = []
+    if live:
+        cmds.append(("training", live))
     cmds += _layer_commands(om.get("layers", []), nm.get("layers", []))
     oo, no = old.get("optimizer", {}), new.get("optimizer", {})
     if oo != no:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from playground.boundary import boundary_for, confusion_for
 from playground.dashboards.uncertainty import uncertainty_for
 from playground.history import Frame, History
-from playground.run_end import end_info, ended_text
+from playground.run_end import end_info, ended_text, extend_run
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
 WarmUp = Callable[[], Any]
@@ -325,6 +325,15 @@ class TrainingWorker(QObject):
     def _cmd_schedule(self, config: dict) -> None:
         self.session.set_schedule(config)
         self._mark(f"schedule={config.get('type')}")
+
+    def _cmd_training(self, **changes: Any) -> None:
+        """The run's length (``epochs``) or ``early_stopping`` changed: a run that ended only
+        because of them goes on at the next Play."""
+        extend_run(self.session, **changes)
+        parts = [f"epochs={changes['epochs']}"] if "epochs" in changes else []
+        if "early_stopping" in changes:
+            parts.append("early stopping " + ("on" if changes["early_stopping"] else "off"))
+        self._mark(", ".join(parts))
 
     def _cmd_batch_size(self, value: Any) -> None:
         self.session.set_batch_size(value)

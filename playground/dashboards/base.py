@@ -88,6 +88,10 @@ class Dashboard(QWidget):
     def clear(self) -> None:
         """Forget everything shown (a new design or a reset)."""
 
+    def add_banner(self, widget: QWidget) -> None:
+        """Put ``widget`` (the end-of-run banner) on top of this dashboard's plots."""
+        self._layout.insertWidget(0, widget)
+
 
 class MarkerLayer:
     """Labelled vertical lines at the steps where something changed mid-training."""

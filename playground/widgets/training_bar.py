@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QStyle, QWidget)
 
 from playground import catalog
@@ -66,6 +66,7 @@ class TrainingBar(QWidget):
     schedule_changed = Signal(str)
     batch_changed = Signal(int)
     device_changed = Signal(str)
+    early_stopping_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -118,6 +119,12 @@ class TrainingBar(QWidget):
         item.setToolTip(reason)
         self.device.setToolTip("Where training runs." + ("" if ok else f" cuda: {reason}"))
         self.device.currentTextChanged.connect(self.device_changed)
+        self.early_stopping = QCheckBox("early stop")
+        self.early_stopping.setObjectName("earlyStopping")
+        self.early_stopping.setToolTip(
+            "Stop when the monitored loss has not improved for 'patience' epochs "
+            "(training.early_stopping). Off: the run goes on to its epoch limit.")
+        self.early_stopping.toggled.connect(self.early_stopping_changed)
         lay_items += [("lr", self.lr), ("schedule", self.schedule), ("batch", self.batch),
                       ("device", self.device)]
         self._secondary: list[QWidget] = []
@@ -127,6 +134,8 @@ class TrainingBar(QWidget):
             lay.addWidget(w)
             if name in self.SECONDARY:
                 self._secondary += [label, w]
+        lay.addWidget(self.early_stopping)
+        self._secondary.append(self.early_stopping)
         lay.addStretch(1)
         self.counter = QLabel("epoch 0 · step 0")
         self.counter.setObjectName("counter")
@@ -195,7 +204,7 @@ class TrainingBar(QWidget):
     def show_design(self, design: dict) -> None:
         """Show the design's optimiser, rate, schedule and batch size (no signals)."""
         opt = design.get("optimizer", {})
-        widgets = (self.optimizer, self.lr, self.schedule, self.batch)
+        widgets = (self.optimizer, self.lr, self.schedule, self.batch, self.early_stopping)
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -204,6 +213,12 @@ class TrainingBar(QWidget):
             self.schedule.setCurrentText(str(design.get("schedule", {}).get("type", "constant")))
             bs = design.get("training", {}).get("batch_size", 32)
             self.batch.setValue(int(bs) if isinstance(bs, int) else self.batch.maximum())
+            es = design.get("training", {}).get("early_stopping")
+            self.early_stopping.setChecked(bool(es))
+            if es:
+                self.early_stopping.setToolTip(
+                    f"Early stopping on {es.get('monitor', 'val_loss')}, patience "
+                    f"{es.get('patience')} epochs. Off: the run goes on to its epoch limit.")
         finally:
             for w in widgets:
                 w.blockSignals(False)

@@ -133,3 +133,47 @@ class FakeSession:
 
     def apply_model(self, layers: list) -> None:
         self.calls.append(("apply_model", [l.get("id") for l in layers]))
+
+
+class EpochSession(FakeSession):
+    """A FakeSession with the engine's run length: ``epochs`` (10 steps each), ``status``,
+    early stopping after ``stop_after`` epochs when ``early_stopping`` is set."""
+
+    def __init__(self, design: dict, base_dir: str | None = None, device: str = "cpu",
+                 delay: float = 0.0, stop_after: int = 2):
+        super().__init__(design, base_dir, device, delay)
+        training = design.get("training", {})
+        self.epochs = int(training.get("epochs", 3))
+        self.early_stopping = training.get("early_stopping")
+        self.stop_after = stop_after
+        self.status = "running"
+        self._es = {"best": 1.0, "wait": 0, "best_epoch": 1}
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "running"
+
+    @finished.setter
+    def finished(self, value: bool) -> None:  # FakeSession.__init__ assigns it
+        pass
+
+    @property
+    def epoch(self) -> int:
+        return self.t // 10
+
+    def run(self, n: int) -> FakeSnapshot:
+        n = max(0, min(n, self.epochs * 10 - self.t))
+        if self.status != "running":
+            n = 0
+        snap = super().run(n)
+        if self.early_stopping and self.epoch >= self.stop_after:
+            self._es["wait"] += self.epoch - self._es["best_epoch"]
+            self.status = "early_stopped"
+        elif self.epoch >= self.epochs:
+            self.status = "finished"
+        from dataclasses import replace
+        return replace(snap, status=self.status)
+
+    def snapshot(self) -> FakeSnapshot:
+        from dataclasses import replace
+        return replace(super().run(0), status=self.status)
