@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         self.banner.unlimited_clicked.connect(self.train_without_limit)
         self.banner.reset_clicked.connect(self.run.reset)
         b.early_stopping_changed.connect(self._set_early_stopping)
-        b.speed_changed.connect(lambda n: self.controller.post("speed", steps=n))
+        b.speed_changed.connect(lambda _n: self.controller.post("speed", **b.speed.command()))
         b.lr_changed.connect(lambda v: self.doc.set_value("optimizer", "learning_rate", float(v)))
         b.optimizer_changed.connect(self._set_optimizer)
         b.schedule_changed.connect(lambda t: self.doc.set_section("schedule", {"type": t}))
@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         self.worker.diverged.connect(self._diverged)
         self.worker.status.connect(self._worker_status)
         self.worker.warmed.connect(self._warmed)
-        self.controller.post("speed", steps=b.speed.value())
+        self.controller.post("speed", **b.speed.command())
         if self.worker.ready:
             self._warmed(0.0)
         else:

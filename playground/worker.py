@@ -60,6 +60,7 @@ class TrainingWorker(QObject):
         self.play_seq = 0  # the newest play/pause request seen (the UI ignores older frames)
         # > 0: steps per frame; SPEED_AUTO: paced to AUTO_EPOCHS_PER_S; SPEED_MAX: no pacing
         self.steps_per_chunk = SPEED_AUTO
+        self.per_second: float | None = None  # the watch speeds: steps a second, one at a time
         self.auto_chunk = 8  # the most steps that fit in about CHUNK_TARGET_S (measured)
         self._next_chunk_t = 0.0
         self.chunks_run = 0
@@ -303,9 +304,11 @@ class TrainingWorker(QObject):
             self._update_boundary(force=True)
             self._publish(self._initial_snapshot())
 
-    def _cmd_speed(self, steps: int) -> None:
-        """``steps`` > 0: steps per frame; 0: auto (paced to watch); -1: max (no pacing)."""
-        self.steps_per_chunk = max(SPEED_MAX, int(steps))
+    def _cmd_speed(self, steps: int, per_second: float | None = None) -> None:
+        """``steps`` > 0: steps per frame; 0: auto (paced to watch); -1: max (no pacing);
+        ``per_second``: one step at a time, that many a second (every batch is drawn)."""
+        self.per_second = float(per_second) if per_second else None
+        self.steps_per_chunk = 1 if self.per_second else max(SPEED_MAX, int(steps))
         self._next_chunk_t = 0.0
 
     def _cmd_layer_option(self, layer_id: str, label: str = "", **options: Any) -> None:
@@ -352,6 +355,8 @@ class TrainingWorker(QObject):
     def target_rate(self) -> float | None:
         """Paced steps per second (None: as fast as possible). Auto shows about
         AUTO_EPOCHS_PER_S epochs a second; n steps per frame mean n / FRAME_S steps a second."""
+        if self.per_second:
+            return self.per_second
         if self.steps_per_chunk == SPEED_MAX:
             return None
         if self.steps_per_chunk > 0:

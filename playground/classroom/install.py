@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QDialog, QDockWidget, QMainWindow
 
 from playground.classroom.compare_dialog import CompareDialog
 from playground.classroom.compare_window import ComparisonWindow
-from playground.classroom.lessons_panel import LessonsPanel
+from playground.classroom.lessons_panel import LessonsPanel, lesson_shortcut
 from playground.classroom.presentation import (apply_presentation, is_presenting,
                                                set_side_docks_visible)
 from playground.classroom.shortcuts import TEACHER_KEYS, ShortcutSheet, make_actions
@@ -98,8 +98,9 @@ class Classroom(QObject):
         self.lesson_actions: list[QAction] = []
         for lesson in self.panel.lessons:
             act = QAction(f"{lesson.number}. {lesson.title}", w)
-            if lesson.shortcut:
-                act.setShortcut(QKeySequence(lesson.shortcut))
+            shortcut = lesson_shortcut(lesson)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
             act.triggered.connect(lambda _=False, n=lesson.number: self.open_lesson(n))
             lessons.addAction(act)
             self.lesson_actions.append(act)

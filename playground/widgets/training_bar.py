@@ -7,40 +7,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
 
 from playground import catalog
 from playground.widgets.numbers import NumberBox, commit_on_finish
+from playground.widgets.speed import SPEEDS, SpeedBox  # noqa: F401 - re-exported
 
 LR_RANGE = (1e-8, 1e6)  # as the optimiser form: any finite rate > 0 the engine accepts
-
-# (label, steps): steps > 0 per frame, 0 auto (paced so that learning can be watched), -1 max
-SPEEDS = (("auto", 0), ("1 step/frame", 1), ("3 steps/frame", 3), ("10 steps/frame", 10),
-          ("30 steps/frame", 30), ("100 steps/frame", 100), ("1000 steps/frame", 1000),
-          ("max", -1))
-
-
-class SpeedBox(QComboBox):
-    """The speed choices; ``value()`` is the worker's steps setting (0 auto, -1 max, n per frame).
-
-    ``valueChanged(int)`` is emitted when the choice changes; ``setValue`` accepts any n >= -1
-    (a value not in the list is added to it)."""
-
-    valueChanged = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        for label, steps in SPEEDS:
-            self.addItem(label, steps)
-        self.currentIndexChanged.connect(lambda _i: self.valueChanged.emit(self.value()))
-
-    def value(self) -> int:
-        data = self.currentData()
-        return int(data) if data is not None else 0
-
-    def setValue(self, steps: int) -> None:  # noqa: N802 - the QSpinBox name it replaces
-        index = self.findData(int(steps))
-        if index < 0:
-            self.addItem(f"{int(steps)} steps/frame", int(steps))
-            index = self.count() - 1
-        self.setCurrentIndex(index)
-
 
 def cuda_status() -> tuple[bool, str]:
     """(usable, reason) for numba.cuda on this machine."""
@@ -96,9 +65,6 @@ class TrainingBar(QWidget):
             lay.addWidget(b)
         self.speed = SpeedBox()
         self.speed.setObjectName("speed")
-        self.speed.setToolTip("Training speed. auto: paced so that the curves and the decision "
-                              "boundary evolve visibly (about 20 epochs a second); n steps/frame: "
-                              "n optimiser steps per redraw; max: as fast as the machine can.")
         self.speed.valueChanged.connect(self.speed_changed)
         self.optimizer = self._combo(catalog.OPTIMIZERS, "optimizer", "The optimisation rule.")
         self.optimizer.currentTextChanged.connect(self.optimizer_changed)
