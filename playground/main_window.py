@@ -7,13 +7,13 @@ import time
 from typing import Any, Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox,
-                               QScrollArea, QSplitter, QToolBar, QWidget)
+                               QScrollArea, QSplitter, QWidget)
 
 import pyqtgraph as pg
 
-from playground import engine_bridge, sync
+from playground import engine_bridge, sync, window_layout
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
                                                WeightDashboard)
 from playground.dashboards.base import Dashboard
@@ -34,10 +34,12 @@ from playground.widgets.stack import LayerStack
 from playground.widgets.settings_panel import SettingsPanel
 from playground.widgets.summary import ModelSummary
 from playground.widgets.training_bar import TrainingBar
+from playground.window_menus import build_menus
 from playground.worker import SessionFactory, TrainingController, WarmUp
 
 FRAME_MS = 30  # a little faster than 30 Hz: coarse timers run late
 FRAME_BUDGET_S = 0.008  # dashboard refresh time per frame; the rest of the frame is painting
+CENTRAL_MIN_WIDTH = 240  # the layer stack and the inspector
 
 
 class MainWindow(QMainWindow):
@@ -68,11 +70,12 @@ class MainWindow(QMainWindow):
         self.draw_all = False
         self.on_screen_only = True  # --measure-ui sets False: every dashboard in the dock layout
         self.notify: Callable[[str, str], None] = self._show_message
-        self.resize(1600, 1000)
+        self.resize(*window_layout.DEFAULT_SIZE)
         self._build_widgets()
         self._build_docks()
         self.files = FileActions(self)
-        self._build_menus()
+        build_menus(self)
+        self._update_undo_actions()
         self._connect()
         self.frames = 0
         self._fps_t0, self._fps_n, self.fps = time.perf_counter(), 0, 0.0
@@ -97,11 +100,7 @@ class MainWindow(QMainWindow):
         self.settings_panel = SettingsPanel(self.doc)
         self.bar = TrainingBar()
         self.bar.show_design(self.doc.design)
-        toolbar = QToolBar("Training")
-        toolbar.setObjectName("trainingToolbar")
-        toolbar.setMovable(False)
-        toolbar.addWidget(self.bar)
-        self.addToolBar(Qt.TopToolBarArea, toolbar)
+        self.addToolBar(Qt.TopToolBarArea, self.bar)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)
@@ -109,8 +108,9 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         center = QSplitter(Qt.Vertical)
         center.addWidget(scroll)
-        center.addWidget(self.inspector)
+        center.addWidget(_scrolling(self.inspector))
         center.setSizes([600, 300])
+        center.setMinimumWidth(CENTRAL_MIN_WIDTH)
         self.setCentralWidget(center)
         self.fps_label = QLabel("0 fps")
         self.statusBar().addPermanentWidget(self.fps_label)
@@ -122,73 +122,29 @@ class MainWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                          | QDockWidget.DockWidgetClosable)
         self.addDockWidget(area, dock)
+        dock.hide()  # shown when arranged (first show): nine stacked docks would be ~1600 px tall
         self.docks[title] = dock
         return dock
 
     def _build_docks(self) -> None:
         self.docks: dict[str, QDockWidget] = {}
         left, right = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
-        pal = self._dock("Layers", self.palette, left)
-        data = self._dock("Data", self.data_panel, left)
-        summ = self._dock("Summary", self.summary, left)
-        opt = self._dock("Optimizer", self.settings_panel, left)
-        self.splitDockWidget(pal, data, Qt.Vertical)
-        self._tabs_left = ((data, summ), (data, opt))
+        for title, widget in (("Layers", self.palette), ("Data", _scrolling(self.data_panel)),
+                              ("Summary", self.summary),
+                              ("Optimizer", _scrolling(self.settings_panel))):
+            self._dock(title, widget, left)
         self.dashboards: list[Dashboard] = [
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
             DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard(),
             UncertaintyDashboard()]
         self.banner = RunBanner()
         self.dashboards[0].add_banner(self.banner)
-        docks = [self._dock(d.title, d, right) for d in self.dashboards]
-        loss, bound, grad, act, dead, bn, weights, conf, unc = docks
+        for dash in self.dashboards:
+            self._dock(dash.title, dash, right)
         # the MC-dropout band costs ~30 predictions per refresh: computed only while it shows
-        unc.visibilityChanged.connect(
+        self.docks["Uncertainty"].visibilityChanged.connect(
             lambda shown: self.controller.post("uncertainty", on=bool(shown)))
-        self.splitDockWidget(loss, bound, Qt.Horizontal)
-        self.splitDockWidget(loss, grad, Qt.Vertical)
-        self.splitDockWidget(bound, act, Qt.Vertical)
-        self._tabs = ((grad, dead), (act, bn), (act, weights), (bound, conf), (bound, unc))
-        self.centralWidget().setMinimumWidth(340)
-        self.resizeDocks([pal, loss, bound], [250, 480, 480], Qt.Horizontal)
-
-    def _build_menus(self) -> None:
-        files = self.menuBar().addMenu("&File")
-        for text, key, slot in (("&New", QKeySequence.New, self.files.new),
-                                ("&Open…", QKeySequence.Open, self.files.open_dialog),
-                                ("&Save", QKeySequence.Save, self.files.save),
-                                ("Save &As…", QKeySequence.SaveAs, self.files.save_as)):
-            act = QAction(text, self)
-            act.setShortcut(key)
-            act.triggered.connect(slot)
-            files.addAction(act)
-        self.recent_menu = files.addMenu("Open &Recent")
-        self.files.fill_recent_menu()
-        files.addSeparator()
-        quit_act = QAction("&Quit", self)
-        quit_act.setShortcut(QKeySequence.Quit)
-        quit_act.triggered.connect(self.close)
-        files.addAction(quit_act)
-        edit = self.menuBar().addMenu("&Edit")
-        self.undo_action = QAction("&Undo", self)
-        self.undo_action.setShortcut(QKeySequence.Undo)
-        self.undo_action.triggered.connect(self.doc.undo)
-        self.redo_action = QAction("&Redo", self)
-        self.redo_action.setShortcut(QKeySequence.Redo)
-        self.redo_action.triggered.connect(self.doc.redo)
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        view = self.menuBar().addMenu("&View")
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
-        view.addSeparator()
-        self.presentation_action = QAction("&Presentation mode", self)
-        self.presentation_action.setCheckable(True)
-        self.presentation_action.setShortcut(QKeySequence("F11"))
-        self.presentation_action.setToolTip("Large fonts, full screen: for projectors.")
-        self.presentation_action.toggled.connect(self.set_presentation)
-        view.addAction(self.presentation_action)
-        self._update_undo_actions()
+        self._arranged = False  # the docks are arranged at the first show (see showEvent)
 
     def _connect(self) -> None:
         self._doc_handle = self.doc.subscribe(self._on_doc)
@@ -416,37 +372,32 @@ class MainWindow(QMainWindow):
         name = os.path.basename(self.doc.path) if self.doc.path else self.doc.name
         self.setWindowTitle(f"{name}{' *' if self.doc.dirty else ''} — Network Playground")
 
-    def _restore_settings(self) -> bool:
-        """Geometry and dock layout from QSettings; False when none was saved."""
-        geo = self.settings.value("geometry")
-        state = self.settings.value("windowState")
-        if state is not None:
-            self.restoreState(state)
-        if geo is not None:
-            self.restoreGeometry(geo)
-        return geo is not None
-
     def add_side_dock(self, dock: QDockWidget) -> None:
-        """Add a dock as a tab beside the Data panel (left); queued until the first show."""
+        """Add a dock as a tab beside the Data panel (left); arranged with the others at the
+        first show."""
         self.addDockWidget(Qt.LeftDockWidgetArea, dock)
-        pair = (self.docks["Data"], dock)
-        if getattr(self, "_tabs", None) is not None:
-            self._tabs_left += (pair,)
-        else:
-            self.tabifyDockWidget(*pair)
+        if self._arranged:
+            self.tabifyDockWidget(self.docks["Data"], dock)
             self.docks["Data"].raise_()
+
+    def reset_layout(self) -> None:
+        """View → Reset layout: every panel shown in its place, sized for this screen."""
+        if getattr(self, "presenting", False):
+            self.set_presentation(False)
+        window_layout.arrange(self, window_layout.plan_for(window_layout.available(self)))
+        window_layout.fit_to_screen(self)
+
+    def desk_layout(self) -> tuple:
+        """(geometry, dock state) of the desk layout, saved on quit (presentation mode
+        replaces this with the layout it left)."""
+        return self.saveGeometry(), self.saveState(window_layout.LAYOUT_VERSION)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if getattr(self, "_tabs", None) is not None:
-            # tabified before the first show, Qt leaves stale tab bars painted in the window
-            for first, other in self._tabs_left + self._tabs:
-                self.tabifyDockWidget(first, other)
-            for first, _ in self._tabs_left + self._tabs:
-                first.raise_()
-            self._tabs = None
-            if not self._restore_settings():
-                self.resize(1600, 1000)
+        if not self._arranged:
+            # arranged at the first show: tabified before it, Qt leaves stale tab bars painted
+            self._arranged = True
+            window_layout.start(self, self.settings)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
         urls = event.mimeData().urls()
@@ -465,8 +416,7 @@ class MainWindow(QMainWindow):
         if not self.files.confirm_discard():
             event.ignore()
             return
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("windowState", self.saveState())
+        window_layout.save(self, self.settings, *self.desk_layout())
         self.shutdown()
         event.accept()
 
@@ -477,6 +427,16 @@ class MainWindow(QMainWindow):
         for box in list(self.dialogs):
             box.close()
         self.dialogs.clear()
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a scroll area: a form may be taller than its dock on a small screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
 
 
 def _has_dropout(design: dict | None) -> bool:

@@ -17,6 +17,8 @@ def end_info(snap: Any, session: Any) -> dict | None:
     if session is None:
         return None
     status = getattr(session, "status", None) or getattr(snap, "status", "running")
+    if status == "running" and getattr(session, "finished", False) is True:
+        status = "finished"  # a session that tells only that it has finished
     if status == "running":
         return None
     es = getattr(session, "early_stopping", None) or {}

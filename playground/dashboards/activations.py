@@ -35,7 +35,7 @@ class SmallMultiples(pg.PlotWidget):
         self.getPlotItem().hideAxis("left")
         self.getPlotItem().hideAxis("bottom")
         self.setMouseEnabled(False, False)
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(90)
 
     def ensure(self, layers: list[Any]) -> None:
         sig = tuple((ls.index, ls.id) for ls in layers)

@@ -210,7 +210,7 @@ class TimePlot(pg.PlotWidget):
         self.log_y = log_y
         self.plotItem.setLogMode(y=log_y)
         self._style_log_axis()
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(80)
         quiet_plot(self.plotItem)
         self.ranges = RangeKeeper(self.plotItem, log_y=log_y)
         self._bounds: dict[str, tuple[float, float, float, float]] = {}

@@ -76,7 +76,7 @@ class UncertaintyDashboard(Dashboard):
         self.plot = pg.PlotWidget()
         self.plot.setTitle("MC dropout: mean ± 2 std", size="10pt")
         quiet_plot(self.plot.plotItem)
-        self.plot.setMinimumHeight(120)
+        self.plot.setMinimumHeight(80)
         item = self.plot.plotItem
         self.upper = item.plot([], [], pen=pen("#4cc9f0"))
         self.lower = item.plot([], [], pen=pen("#4cc9f0"))

@@ -6,30 +6,35 @@ import json
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent,
                            QMouseEvent)
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.widgets.labels import passive_label
 
-KEY_OPTIONS = ("units", "function", "rate", "stddev", "momentum", "renorm", "enabled",
-               "kernel_initializer", "trainable")
+KEY_OPTIONS = ("rate", "stddev", "momentum", "renorm", "enabled", "kernel_initializer",
+               "trainable")
 
 
 def summarize(cfg: dict) -> str:
-    """A one-line summary of a layer's key options."""
+    """A short summary of a layer's key options ("he_uniform · rate 0.2 · off")."""
     parts = []
     for key in KEY_OPTIONS:
-        if key not in cfg or key == "function":
+        if key not in cfg:
             continue
         val = cfg[key]
-        if key in ("enabled", "trainable") and val is not False:
-            continue
-        if key == "renorm" and not val:
-            continue
-        parts.append(f"{key}={val}")
-    return "  ".join(parts)
+        if key in ("enabled", "trainable"):
+            if val is False:
+                parts.append("off" if key == "enabled" else "frozen")
+        elif key == "renorm":
+            if val:
+                parts.append("renorm")
+        elif key == "kernel_initializer":
+            parts.append(val if isinstance(val, str) else str(val.get("type", "custom")))
+        else:
+            parts.append(f"{key} {val:g}" if isinstance(val, float) else f"{key} {val}")
+    return " · ".join(parts)
 
 
 class LayerCard(QFrame):
@@ -47,35 +52,37 @@ class LayerCard(QFrame):
         self.setProperty("kind", cfg.get("type"))
         self.setProperty("disabled_layer", cfg.get("enabled") is False)
         self.setFrameShape(QFrame.StyledPanel)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 4, 4, 4)
-        text = QVBoxLayout()
-        text.setSpacing(0)
+        lay = QGridLayout(self)
+        lay.setContentsMargins(8, 3, 4, 4)
+        lay.setHorizontalSpacing(2)
+        lay.setVerticalSpacing(0)
         title = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
         self.title = passive_label(f"<b>{title}</b>", "cardTitle", rich=True)
         detail = f"{cfg.get('id')} → {width} · {params:,} params"
         summary = summarize(cfg)
-        self.options = passive_label(f"{detail}  {summary}".rstrip(), "cardDescription")
+        self.options = passive_label(f"{detail} · {summary}" if summary else detail,
+                                     "cardDescription")
         self.options.setWordWrap(True)
-        text.addWidget(self.title)
-        text.addWidget(self.options)
-        lay.addLayout(text, 1)
+        lay.addWidget(self.title, 0, 0)
+        lay.addWidget(self.options, 1, 0, 1, 4)
+        lay.setColumnStretch(0, 1)
         self.badge = QLabel("⚠")
         self.badge.setObjectName("warningBadge")
         self.badge.setVisible(bool(warning))
         self.badge.setToolTip(warning or "")
-        lay.addWidget(self.badge)
+        lay.addWidget(self.badge, 0, 1)
         self.buttons: dict[str, QToolButton] = {}
-        for name, symbol, signal, tip in (
-                ("duplicate", "⧉ Copy", self.duplicate, "Duplicate this layer (a copy below it)"),
-                ("delete", "✕", self.delete, "Delete this layer (Del)")):
+        for col, (name, text, signal, tip) in enumerate((
+                ("duplicate", "Duplicate", self.duplicate, "A copy of this layer below it"),
+                ("delete", "✕", self.delete, "Delete this layer (Del)")), start=2):
             btn = QToolButton()
-            btn.setText(symbol)
+            btn.setText(text)
+            btn.setObjectName(f"card_{name}")
             btn.setToolTip(tip)
             btn.setAccessibleName(tip)
             btn.setAutoRaise(True)
             btn.clicked.connect(lambda _=False, s=signal: s.emit(self.index))
-            lay.addWidget(btn)
+            lay.addWidget(btn, 0, col)
             self.buttons[name] = btn
         self._press: QPoint | None = None
 

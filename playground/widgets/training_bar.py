@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSpinBox, QStyle, QWidget)
+                               QSpinBox, QStyle, QToolBar, QWidget)
 
 from playground import catalog
 from playground.widgets.numbers import NumberBox, commit_on_finish
@@ -22,8 +23,9 @@ def cuda_status() -> tuple[bool, str]:
         return False, f"numba.cuda is not available: {err}"
 
 
-class TrainingBar(QWidget):
-    """Buttons and settings for the run; emits intents, the main window applies them."""
+class TrainingBar(QToolBar):
+    """Buttons and settings for the run, as a toolbar: what does not fit a narrow window moves
+    behind the toolbar's » button. Emits intents; the main window applies them."""
 
     play_toggled = Signal(bool)
     step_clicked = Signal()
@@ -37,11 +39,42 @@ class TrainingBar(QWidget):
     device_changed = Signal(str)
     early_stopping_changed = Signal(bool)
 
+    # Controls hidden in compact mode (the projector layout); the schedule and the batch size
+    # stay editable in the Optimizer tab.
+    SECONDARY = ("schedule", "batch", "device", "early stop")
+
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__("Training", parent)
         self.setObjectName("trainingBar")
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 2, 6, 2)
+        self.setMovable(False)
+        self._make_buttons()
+        self._make_settings()
+        self.counter = QLabel("epoch 0 · step 0")
+        self.counter.setObjectName("counter")
+        self.rate = QLabel("0 steps/s")
+        self.rate.setObjectName("rate")
+        self.groups: dict[str, QAction] = {}
+        self._add("run", self.play, self.step, self.epoch, self.reset)
+        self._add("counter", self.counter, self.rate)
+        self._add("speed", QLabel("speed"), self.speed)
+        self._add("opt", QLabel("opt"), self.optimizer)
+        self._add("lr", QLabel("lr"), self.lr)
+        self._add("schedule", QLabel("schedule"), self.schedule)
+        self._add("batch", QLabel("batch"), self.batch)
+        self._add("device", QLabel("device"), self.device)
+        self._add("early stop", self.early_stopping)
+
+    def _add(self, name: str, *widgets: QWidget) -> None:
+        group = QWidget()
+        group.setObjectName(f"barGroup_{name.replace(' ', '_')}")
+        lay = QHBoxLayout(group)
+        lay.setContentsMargins(4, 1, 8, 1)
+        lay.setSpacing(4)
+        for w in widgets:
+            lay.addWidget(w)
+        self.groups[name] = self.addWidget(group)
+
+    def _make_buttons(self) -> None:
         self.play = QPushButton("Play")
         self._icons = {on: self.style().standardIcon(QStyle.SP_MediaPause if on
                                                      else QStyle.SP_MediaPlay)
@@ -52,30 +85,29 @@ class TrainingBar(QWidget):
         self.play.setShortcut(Qt.Key_Space)
         self.play.toggled.connect(self._play)
         self.step = QPushButton("Step")
-        self.step.setToolTip("One optimiser step.")
+        self.step.setToolTip("One optimiser step (→).")
         self.step.clicked.connect(self.step_clicked)
         self.epoch = QPushButton("Epoch")
         self.epoch.setToolTip("Train to the end of the current epoch.")
         self.epoch.clicked.connect(self.epoch_clicked)
         self.reset = QPushButton("Reset")
         self.reset.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
-        self.reset.setToolTip("Re-initialise the weights from the seed.")
+        self.reset.setToolTip("Re-initialise the weights from the seed (R).")
         self.reset.clicked.connect(self.reset_clicked)
-        for b in (self.play, self.step, self.epoch, self.reset):
-            lay.addWidget(b)
+
+    def _make_settings(self) -> None:
         self.speed = SpeedBox()
         self.speed.setObjectName("speed")
         self.speed.valueChanged.connect(self.speed_changed)
         self.optimizer = self._combo(catalog.OPTIMIZERS, "optimizer", "The optimisation rule.")
         self.optimizer.currentTextChanged.connect(self.optimizer_changed)
-        lay_items = [("speed", self.speed), ("opt", self.optimizer)]
         self.lr = NumberBox(LR_RANGE[0], LR_RANGE[1], log_steps=True)
         self.lr.setObjectName("lr")
-        self.lr.setToolTip("Learning rate (applied at the next step).")
+        self.lr.setToolTip("Learning rate (applied at the next step; type it, then Enter).")
         self.lr.valueChanged.connect(self.lr_changed)
         self.schedule = self._combo(catalog.SCHEDULES, "schedule", "Learning-rate schedule.")
         self.schedule.currentTextChanged.connect(self.schedule_changed)
-        self.batch = self._spin(1, 100_000, 32, "batch", "Mini-batch size.")
+        self.batch = self._spin(1, 100_000, 32, "batch", "Mini-batch size (type it, then Enter).")
         self.batch.valueChanged.connect(self.batch_changed)
         self.device = QComboBox()
         self.device.addItems(["cpu", "cuda"])
@@ -91,36 +123,24 @@ class TrainingBar(QWidget):
             "Stop when the monitored loss has not improved for 'patience' epochs "
             "(training.early_stopping). Off: the run goes on to its epoch limit.")
         self.early_stopping.toggled.connect(self.early_stopping_changed)
-        lay_items += [("lr", self.lr), ("schedule", self.schedule), ("batch", self.batch),
-                      ("device", self.device)]
-        self._secondary: list[QWidget] = []
-        for name, w in lay_items:
-            label = QLabel(name)
-            lay.addWidget(label)
-            lay.addWidget(w)
-            if name in self.SECONDARY:
-                self._secondary += [label, w]
-        lay.addWidget(self.early_stopping)
-        self._secondary.append(self.early_stopping)
-        lay.addStretch(1)
-        self.counter = QLabel("epoch 0 · step 0")
-        self.counter.setObjectName("counter")
-        self.rate = QLabel("0 steps/s")
-        lay.addWidget(self.counter)
-        lay.addWidget(self.rate)
-
-    # Controls hidden in compact mode (presentation on a 1280-pixel projector); the schedule and the
-    # batch size stay editable in the Optimizer tab.
-    SECONDARY = ("schedule", "batch", "device")
 
     def set_compact(self, on: bool) -> None:
-        """Hide (or show again) the secondary controls so that the bar fits a narrow screen."""
-        for w in self._secondary:
-            w.setVisible(not on)
+        """Hide (or show again) the secondary controls (the projector layout)."""
+        for name in self.SECONDARY:
+            self.groups[name].setVisible(not on)
 
     @property
     def compact(self) -> bool:
-        return bool(self._secondary) and self._secondary[0].isHidden()
+        return not self.groups[self.SECONDARY[0]].isVisible()
+
+    def shown_groups(self) -> list[str]:
+        """Names of the groups on the bar itself (not behind its » button, not hidden)."""
+        out = []
+        for name, act in self.groups.items():
+            w = self.widgetForAction(act)
+            if act.isVisible() and w is not None and w.isVisible():
+                out.append(name)
+        return out
 
     @staticmethod
     def _spin(lo: int, hi: int, value: int, name: str, tip: str) -> QSpinBox:

@@ -1,9 +1,8 @@
 """A dashboard brought forward draws the whole run so far, in the main window and in comparison
 windows, even after training has stopped; the watch speeds show every batch (issue 11, point 5)."""
-import numpy as np
 from PySide6.QtCore import Qt
 
-from tests.playground.test_classroom import activate, classroom, panel  # noqa: F401 - fixtures
+from tests.playground.test_classroom import classroom  # noqa: F401 - fixture
 from tests.playground.test_compare import DESIGN as COMPARE_DESIGN, fake, make_compare  # noqa: F401
 from tests.playground.test_window_fake import DESIGN, _fake, _step_at_least
 

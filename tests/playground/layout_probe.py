@@ -1,0 +1,81 @@
+"""Start the main window the way the app does on a screen of a given size, quit it, and report
+its layout as JSON (run by test_layout.py in a subprocess: a test process has one fixed offscreen
+screen). ``python -m tests.playground.layout_probe WIDTH HEIGHT SETTINGS.ini [--resize W H]
+[--present]``."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+
+
+def _screen(width: int, height: int) -> None:
+    cfg = {"screens": [{"name": "probe", "x": 0, "y": 0, "width": width, "height": height,
+                        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+    fd, path = tempfile.mkstemp(suffix=".json")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(cfg, fh)
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={path}"
+
+
+def _rect(r) -> list[int]:
+    return [r.x(), r.y(), r.width(), r.height()]
+
+
+def report(win, app) -> dict:
+    from PySide6.QtWidgets import QLabel
+    docks = {}
+    for title, dock in win.docks.items():
+        docks[title] = {"rect": _rect(dock.geometry()), "visible": dock.isVisible(),
+                        "on_screen": dock.isVisible() and not dock.visibleRegion().isEmpty(),
+                        "floating": dock.isFloating(), "area": int(win.dockWidgetArea(dock).value)}
+    cards = [c for c in win.palette.cards
+             if not c.visibleRegion().isEmpty() and c.visibleRegion().boundingRect().height()
+             >= c.height() - 1]
+    texts = [lab for lab in win.findChildren(QLabel) if lab.isVisible() and lab.text()]
+    return {"min": list(win.minimumSizeHint().toTuple()), "frame": _rect(win.frameGeometry()),
+            "geometry": _rect(win.geometry()),
+            "screen": _rect(app.primaryScreen().availableGeometry()),
+            "full_screen": win.isFullScreen(), "docks": docks,
+            "whole_palette_cards": len(cards), "bar": win.bar.shown_groups(),
+            "central": _rect(win.centralWidget().geometry()),
+            "central_visible": win.centralWidget().isVisible(),
+            "labels": len(texts)}
+
+
+def main(argv: list[str]) -> int:
+    width, height, ini = int(argv[0]), int(argv[1]), argv[2]
+    _screen(width, height)
+    from PySide6.QtCore import QSettings
+
+    from playground.main import install_extras, make_app
+    from playground.main_window import MainWindow
+    from tests.playground.fakes import FakeSession
+    app = make_app()
+    win = MainWindow(None, None, factory=lambda d, b, dev: FakeSession(d, b, dev),
+                     settings=QSettings(ini, QSettings.IniFormat))
+    install_extras(win)
+    win.files.ask = lambda: "discard"
+    win.show()
+    for _ in range(40):
+        app.processEvents()
+    out = {"start": report(win, app)}
+    if "--resize" in argv:
+        i = argv.index("--resize")
+        win.showNormal()
+        win.resize(int(argv[i + 1]), int(argv[i + 2]))
+        app.processEvents()
+    if "--present" in argv:
+        win.presentation_action.setChecked(True)
+        for _ in range(40):
+            app.processEvents()
+        out["presenting"] = report(win, app)
+    win.close()
+    app.processEvents()
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
