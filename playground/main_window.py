@@ -9,11 +9,10 @@ from typing import Any, Callable
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox,
-                               QScrollArea, QSplitter, QWidget)
+                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
-import pyqtgraph as pg
 
-from playground import engine_bridge, sync, window_layout
+from playground import engine_bridge, projector_layout, sync, window_layout
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
                                                WeightDashboard)
 from playground.dashboards.base import Dashboard
@@ -27,6 +26,7 @@ from playground.run_control import RunControl
 from playground.run_end import DEFAULT_EARLY_STOPPING, UNLIMITED_EPOCHS
 from playground.widgets.data_panel import DataPanel
 from playground.widgets.inspector import Inspector
+from playground.widgets.network_strip import NetworkStrip
 from playground.widgets.messages import diverged_dialog, diverged_text, message_box
 from playground.widgets.palette import LayerPalette
 from playground.widgets.run_banner import RunBanner
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.worker = self.controller.worker
         self.worker.ui_sync = False
         self.applied: dict | None = None
+        self.presentation_zoom = 1.6
         self._early_stopping_config: dict | None = None  # restored when switched on again
         self.device = "cpu"
         self.dialogs: list[QMessageBox] = []
@@ -111,13 +112,24 @@ class MainWindow(QMainWindow):
         center.addWidget(_scrolling(self.inspector))
         center.setSizes([600, 300])
         center.setMinimumWidth(CENTRAL_MIN_WIDTH)
-        self.setCentralWidget(center)
+        self.desk_view = center
+        self.strip = NetworkStrip(self.doc)
+        self.strip.hide()  # the projector layout shows it instead of the stack
+        self.desk_saved: tuple | None = None  # the desk layout while presenting
+        self.pending_state = None  # the desk's dock state, again when leaving full screen
+        host = QWidget()
+        box = QVBoxLayout(host)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.strip)
+        box.addWidget(center, 1)
+        self.setCentralWidget(host)
         self.fps_label = QLabel("0 fps")
         self.statusBar().addPermanentWidget(self.fps_label)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName("dock_" + title.lower().replace(" ", "_"))
+        dock.setProperty("plan_name", title)
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                          | QDockWidget.DockWidgetClosable)
@@ -241,21 +253,27 @@ class MainWindow(QMainWindow):
         self.doc.set_value("training", "early_stopping", value)
 
     def set_presentation(self, on: bool) -> None:
-        """Large fonts and full screen for a projector (and back)."""
-        from PySide6.QtWidgets import QApplication
+        """The projector layout, large text, high contrast, full screen (and back)."""
+        from playground.classroom.presentation import apply_presentation
+        apply_presentation(self, on, self.presentation_zoom)
+        if self.presentation_action.isChecked() != on:
+            self.presentation_action.blockSignals(True)
+            self.presentation_action.setChecked(on)
+            self.presentation_action.blockSignals(False)
 
-        from playground.theme import apply_theme
-        apply_theme(QApplication.instance(), presentation=on)
-        width = 3 if on else 2
-        for dash in self.dashboards:
-            for plot in dash.findChildren(pg.PlotWidget):
-                for item in plot.getPlotItem().listDataItems():
-                    pen = item.opts.get("pen")
-                    if pen is not None and not isinstance(pen, (str, tuple)):
-                        pen = pg.mkPen(pen)
-                        pen.setWidth(width)
-                        item.setPen(pen)
-        self.showFullScreen() if on else self.showNormal()
+    @property
+    def presenting(self) -> bool:
+        return self.desk_saved is not None
+
+    def enter_projector(self) -> None:
+        """Presentation mode's layout (called by playground.classroom.presentation)."""
+        projector_layout.enter(self)
+
+    def leave_projector(self) -> None:
+        projector_layout.leave(self)
+
+    def fit_projector(self) -> None:
+        projector_layout.split(self)
 
     def _set_device(self, device: str) -> None:
         self.device = device
@@ -382,15 +400,22 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         """View → Reset layout: every panel shown in its place, sized for this screen."""
-        if getattr(self, "presenting", False):
+        if self.presenting:
             self.set_presentation(False)
         window_layout.arrange(self, window_layout.plan_for(window_layout.available(self)))
         window_layout.fit_to_screen(self)
 
     def desk_layout(self) -> tuple:
-        """(geometry, dock state) of the desk layout, saved on quit (presentation mode
-        replaces this with the layout it left)."""
+        """(geometry, dock state) of the desk layout, saved on quit: while presenting, the
+        one presentation mode left (a projector layout is never restored at the next start)."""
+        if self.desk_saved is not None:
+            return self.desk_saved
         return self.saveGeometry(), self.saveState(window_layout.LAYOUT_VERSION)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        projector_layout.split(self)
+        projector_layout.settle(self)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

@@ -41,7 +41,10 @@ def plan_for(area: QRect) -> Plan:
 
 
 def _docks(window: QMainWindow) -> dict[str, QDockWidget]:
-    return {d.windowTitle(): d for d in window.findChildren(QDockWidget)}
+    """Docks by the name plans use: their ``plan_name`` property (their first title; the
+    projector shortens titles), else their title."""
+    return {str(d.property("plan_name") or d.windowTitle()): d
+            for d in window.findChildren(QDockWidget)}
 
 
 def arrange(window: QMainWindow, plan: Plan) -> None:

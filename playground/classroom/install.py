@@ -159,7 +159,12 @@ class Classroom(QObject):
         return is_presenting(self.window)
 
     def set_presentation(self, on: bool) -> None:
-        apply_presentation(self.window, on, self.zoom)
+        self.window.presentation_zoom = self.zoom
+        setter = getattr(self.window, "set_presentation", None)
+        if callable(setter):
+            setter(on)
+        else:
+            apply_presentation(self.window, on, self.zoom)
         self.panel.presentation_zoom = self.zoom if on else None
         act = self.actions["presentation"]
         if act.isChecked() != on:
@@ -169,6 +174,7 @@ class Classroom(QObject):
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = float(zoom)
+        self.window.presentation_zoom = self.zoom
         if self.presenting:
             apply_presentation(self.window, True, self.zoom)
             self.panel.presentation_zoom = self.zoom

@@ -1,5 +1,5 @@
-"""Time plots that overlay the runs of a comparison (one Okabe–Ito colour per run, a legend in
-every plot) and the runs' decision boundaries side by side."""
+"""Time plots that overlay the runs of a comparison (one Okabe–Ito colour per run, one legend
+strip above them) and the runs' decision boundaries side by side."""
 from __future__ import annotations
 
 from typing import Any
@@ -25,7 +25,6 @@ PLOTS: dict[str, tuple[str, bool]] = {
     "lr": ("learning rate", True),
 }
 MEAN = -1  # gradient layer choice: the geometric mean over layers
-LEGEND_MAX_RUNS = 3  # more runs: one shared legend strip instead of one legend per plot
 
 
 class LogAxis(pg.AxisItem):
@@ -112,7 +111,6 @@ class OverlayPlot(pg.PlotWidget):
         self.plotItem.showGrid(x=True, y=True, alpha=0.2)
         self.plotItem.setLabel("bottom", "step")
         self.plotItem.setLogMode(y=self.log_y)
-        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
         self.markers = MarkerLayer(self.plotItem)
         self.curves: dict[tuple[int, int], pg.PlotDataItem] = {}
         self.setMinimumSize(140, 100)
@@ -133,12 +131,10 @@ class OverlayPlot(pg.PlotWidget):
         for key in [k for k in self.curves if k[0] == run and k[1] >= len(curves)]:
             item = self.curves.pop(key)
             self.plotItem.removeItem(item)
-            self.legend.removeItem(item)
 
     def clear_runs(self) -> None:
         for item in self.curves.values():
             self.plotItem.removeItem(item)
-            self.legend.removeItem(item)
         self.curves = {}
 
 
@@ -213,17 +209,16 @@ class OverlayPlots(QWidget):
         self._fill_layers(frame)
         layer = self.layer_box.currentData()
         marks = sorted({m for run in frame.runs for m in run.markers})
-        per_plot = len(frame.runs) <= LEGEND_MAX_RUNS
-        self._show_legend_strip(frame.labels, not per_plot)
+        self._show_legend_strip(frame.labels, True)
         for key, plot in self.plots.items():
             plot.markers.update(tuple(marks))
             for r, run in enumerate(frame.runs):
-                label = frame.labels[r] if per_plot else None
-                plot.set_curves(r, label, series_for(key, run.history, layer))
+                plot.set_curves(r, frame.labels[r], series_for(key, run.history, layer))
 
     def _show_legend_strip(self, labels: tuple[str, ...], show: bool) -> None:
-        """One shared legend (coloured run names) above the plots when there are many runs."""
-        html = "&nbsp;&nbsp;".join(f'<span style="color:{run_color(r)}">■</span>&nbsp;{label}'
+        """One shared legend (coloured run names) above the plots, off the curves."""
+        html = "&nbsp;&nbsp; ".join(f'<span style="color:{run_color(r)}"><b>━━</b></span>'
+                                    f'&nbsp;{label}'
                                    for r, label in enumerate(labels)) if show else ""
         if self.legend_strip.text() != html:
             self.legend_strip.setText(html)

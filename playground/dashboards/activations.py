@@ -8,8 +8,10 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from playground.dashboards.base import Dashboard, TimePlot, color, layer_name, pen, quiet_plot
+from playground.dashboards.base import (Dashboard, TimePlot, add_time_plot, color, layer_name,
+                                        pen, quiet_plot)
 from playground.history import Frame
+from playground.theme import LINE_COLORS
 
 RELU_FAMILY = ("relu", "leaky_relu", "prelu", "rrelu", "elu")
 SMALL_FONT = QFont()
@@ -140,13 +142,13 @@ class DeadUnitsDashboard(Dashboard):
         self.bar_plot.setTitle("now: dead (red) / saturated (yellow) fraction", size="9pt")
         quiet_plot(self.bar_plot.getPlotItem())
         self.bar_plot.setYRange(0, 1)
-        self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ef476f")
-        self.sat_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ffd166")
+        self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush=LINE_COLORS[5])
+        self.sat_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush=LINE_COLORS[3])
         self.bar_plot.addItem(self.dead_bars)
         self.bar_plot.addItem(self.sat_bars)
         self.time_plot = TimePlot("dead fraction over time")
         self._layout.addWidget(self.bar_plot, 1)
-        self._layout.addWidget(self.time_plot, 1)
+        add_time_plot(self._layout, self.time_plot, 1)
         self._signature: tuple = ()
 
     def draw(self, frame: Frame) -> bool:

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import functools
+import html
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from playground.dashboards.axes import readable_axes
 from playground.history import Frame
+from playground.theme import LINE_COLORS, MARKER
 
-PALETTE = ["#4cc9f0", "#f72585", "#b8f35b", "#ffb703", "#9d4edd", "#06d6a0", "#ef476f",
-           "#8ecae6", "#fb8500", "#e9c46a", "#90be6d", "#f94144"]
+PALETTE = list(LINE_COLORS)  # Okabe–Ito, readable on the dark plots and on the projector
 pg.setConfigOptions(antialias=False, background="#1b1f27", foreground="#c9d1d9")
 
 
@@ -111,9 +114,9 @@ class MarkerLayer:
             self.lines, self._shown = [], ()
         for step, label in markers[len(self._shown):]:
             line = pg.InfiniteLine(pos=step, angle=90, movable=False,
-                                   pen=pg.mkPen("#ffd166", width=1, style=pg.QtCore.Qt.DashLine),
+                                   pen=pg.mkPen(MARKER, width=1, style=pg.QtCore.Qt.DashLine),
                                    label=label if self.with_labels else None,
-                                   labelOpts={"position": 0.92, "color": "#ffd166",
+                                   labelOpts={"position": 0.92, "color": MARKER,
                                               "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]})
             self.plot.addItem(line)
             self.lines.append(line)
@@ -129,6 +132,7 @@ def quiet_plot(item: pg.PlotItem) -> None:
     these costs time on every frame; ranges are set by :class:`RangeKeeper` instead."""
     item.setMenuEnabled(False)
     item.hideButtons()
+    readable_axes(item)
     for name in ("left", "bottom"):
         item.getAxis(name).enableAutoSIPrefix(False)
     item.disableAutoRange()
@@ -197,6 +201,36 @@ def log_ticks(lo: float, hi: float, most: int = 6) -> list[tuple[float, str]]:
     return [(v, f"{10 ** v:.3g}") for v in inside[::-1][::stride][::-1]]  # keep the top one
 
 
+class LegendStrip(QLabel):
+    """A plot's legend as a line of text above it ("━ train ━ validation", each dash in its
+    curve's colour): it never hides a curve and wraps instead of being cut."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("plotLegend")
+        self.setTextFormat(Qt.RichText)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.NoTextInteraction)
+        self.entries: list[tuple[str, str]] = []
+        self.hide()
+
+    def show_entries(self, entries: list[tuple[str, str]]) -> None:
+        """``[(name, colour), …]``; hidden when empty."""
+        if entries == self.entries:
+            return
+        self.entries = list(entries)
+        self.setText("&nbsp;&nbsp; ".join(
+            f'<span style="color:{col}"><b>━━</b></span>&nbsp;{html.escape(name)}'
+            for name, col in entries))
+        self.setVisible(bool(entries))
+
+
+def add_time_plot(layout: Any, plot: "TimePlot", stretch: int = 1) -> None:
+    """Add ``plot`` with its legend strip above it to a box layout."""
+    layout.addWidget(plot.legend)
+    layout.addWidget(plot, stretch)
+
+
 class TimePlot(pg.PlotWidget):
     """A plot over training steps with named curves (created once) and change markers."""
 
@@ -204,7 +238,7 @@ class TimePlot(pg.PlotWidget):
         super().__init__(parent=parent)
         self.setTitle(title, size="10pt")
         self.plotItem.setLabel("bottom", "step")
-        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.legend = LegendStrip()  # above the plot (add_time_plot): never on the curves
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.markers = MarkerLayer(self.plotItem)
         self.log_y = log_y
@@ -236,13 +270,15 @@ class TimePlot(pg.PlotWidget):
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="peak")
             self.curves[name] = item
+            self.legend.show_entries([(n, pg.mkPen(c.opts["pen"]).color().name())
+                                      for n, c in self.curves.items()])
         return item
 
     def drop_curves(self) -> None:
         for item in self.curves.values():
             self.plotItem.removeItem(item)
-            self.legend.removeItem(item)
         self.curves = {}
+        self.legend.show_entries([])
         self._bounds.clear()
         self.ranges.reset()
 

@@ -7,9 +7,11 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from playground.dashboards.base import Dashboard, RangeKeeper, layer_name, pen, quiet_plot
 from playground.history import Frame
+from playground.theme import CLASS_COLORS as THEME_CLASS_COLORS, LINE_COLORS, contrast_ratio
 
-CLASS_COLORS = ["#4cc9f0", "#f72585", "#b8f35b", "#ffb703", "#9d4edd", "#06d6a0", "#ef476f",
-                "#8ecae6", "#fb8500", "#e9c46a"]
+BATCH, MOVING = LINE_COLORS[0], LINE_COLORS[1]
+
+CLASS_COLORS = list(THEME_CLASS_COLORS)
 
 
 class BatchNormDashboard(Dashboard):
@@ -29,26 +31,27 @@ class BatchNormDashboard(Dashboard):
         self._layout.addLayout(bar)
         self.plots = {}
         self.items = {}
-        for key, title in (("mean", "mean per unit"), ("var", "variance per unit"),
-                           ("rd", "renorm r (cyan) and d (pink)")):
+        key_b, key_m = (f'<span style="color:{c}">●</span>' for c in (BATCH, MOVING))
+        for key, title in (("mean", f"mean per unit: {key_b} batch {key_m} moving"),
+                           ("var", f"variance per unit: {key_b} batch {key_m} moving"),
+                           ("rd", f"renorm: {key_b} r {key_m} d")):
             p = pg.PlotWidget()
             p.setTitle(title, size="9pt")
-            p.addLegend(offset=(-5, 5), labelTextSize="8pt")
             quiet_plot(p.getPlotItem())
             self._layout.addWidget(p, 1)
             self.plots[key] = p
         self.ranges = {k: RangeKeeper(p.getPlotItem(), grow_x=False) for k, p in self.plots.items()}
         sym = dict(symbol="o", symbolSize=6)
-        self.items["batch_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush="#4cc9f0",
+        self.items["batch_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush=BATCH,
                                                            name="batch", **sym)
-        self.items["moving_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush="#f72585",
+        self.items["moving_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush=MOVING,
                                                             name="moving", **sym)
-        self.items["batch_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush="#4cc9f0",
+        self.items["batch_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush=BATCH,
                                                          name="batch", **sym)
-        self.items["moving_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush="#f72585",
+        self.items["moving_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush=MOVING,
                                                           name="moving", **sym)
-        self.items["r"] = self.plots["rd"].plot([], [], pen=None, symbolBrush="#4cc9f0", **sym)
-        self.items["d"] = self.plots["rd"].plot([], [], pen=None, symbolBrush="#f72585", **sym)
+        self.items["r"] = self.plots["rd"].plot([], [], pen=None, symbolBrush=BATCH, **sym)
+        self.items["d"] = self.plots["rd"].plot([], [], pen=None, symbolBrush=MOVING, **sym)
         self._signature: tuple = ()
 
     def draw(self, frame: Frame) -> bool:
@@ -107,7 +110,7 @@ class BoundaryDashboard(Dashboard):
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("CET-D1A"))
         self.plot.addItem(self.image)
-        self.curve = self.plot.plot([], [], pen=pen("#ffd166"))
+        self.curve = self.plot.plot([], [], pen=pen(LINE_COLORS[3]))
         self.train = pg.ScatterPlotItem(size=5, pen=pg.mkPen("#101010", width=0.5))
         self.val = pg.ScatterPlotItem(size=7, brush=None)
         self.plot.addItem(self.train)
@@ -211,6 +214,7 @@ class ConfusionDashboard(Dashboard):
             if n <= 12:
                 for i in range(n * n):
                     t = pg.TextItem("", color="#ffffff", anchor=(0.5, 0.5))
+                    t.keeps_color = True  # black or white, whichever reads on its cell
                     t.setPos(i % n + 0.5, i // n + 0.5)
                     self.plot.addItem(t)
                     self.texts.append(t)
@@ -220,6 +224,16 @@ class ConfusionDashboard(Dashboard):
             for name in ("left", "bottom"):
                 self.plot.getAxis(name).setTicks(ticks)
         self.image.setImage(cm.T.astype(np.float64), autoLevels=True)
+        top = float(cm.max()) or 1.0
+        cmap = self.image.getColorMap()
         for i, t in enumerate(self.texts):
-            t.setText(str(int(cm[i // n, i % n])))
+            count = int(cm[i // n, i % n])
+            t.setText(str(count))
+            t.setColor(cell_text_color(cmap.map(count / top, mode="qcolor").name()))
         return True
+
+
+def cell_text_color(cell: str) -> str:
+    """Black or white, whichever contrasts more with a cell's colour."""
+    return "#000000" if contrast_ratio("#000000", cell) >= contrast_ratio("#ffffff", cell) \
+        else "#ffffff"

@@ -4,8 +4,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
-from playground.dashboards.base import Dashboard, pen, TimePlot, color, layer_name
+from playground.dashboards.base import (Dashboard, TimePlot, add_time_plot, color, layer_name,
+                                        pen)
 from playground.history import Frame
+from playground.theme import LINE_COLORS
+
+TRAIN, EPOCH, VALIDATION = LINE_COLORS[0], LINE_COLORS[1], LINE_COLORS[4]
 
 
 class LossDashboard(Dashboard):
@@ -25,8 +29,8 @@ class LossDashboard(Dashboard):
         self.loss_plot = TimePlot("loss")
         self.acc_plot = TimePlot("accuracy")
         self.acc_plot.setXLink(self.loss_plot)
-        self._layout.addWidget(self.loss_plot, 3)
-        self._layout.addWidget(self.acc_plot, 2)
+        add_time_plot(self._layout, self.loss_plot, 3)
+        add_time_plot(self._layout, self.acc_plot, 2)
         self.plots = (self.loss_plot, self.acc_plot)
 
     def _set_log(self, on: bool) -> None:
@@ -44,12 +48,12 @@ class LossDashboard(Dashboard):
                     c.setData([], [])
             return False
         lp, ap = self.loss_plot, self.acc_plot
-        lp.set_series("train (batch)", steps, h["loss"], pen("#4cc9f0"))
-        lp.set_series("train (epoch)", steps, h["epoch_loss"], pen("#b8f35b"))
-        lp.set_series("validation", steps, h["val_loss"], pen("#f72585"))
+        lp.set_series("train (batch)", steps, h["loss"], pen(TRAIN))
+        lp.set_series("train (epoch)", steps, h["epoch_loss"], pen(EPOCH))
+        lp.set_series("validation", steps, h["val_loss"], pen(VALIDATION))
         if np.isfinite(h["accuracy"]).any() or np.isfinite(h["val_accuracy"]).any():
-            ap.set_series("train", steps, h["accuracy"], pen("#4cc9f0"))
-            ap.set_series("validation", steps, h["val_accuracy"], pen("#f72585"))
+            ap.set_series("train", steps, h["accuracy"], pen(TRAIN))
+            ap.set_series("validation", steps, h["val_accuracy"], pen(VALIDATION))
         lp.fit()
         ap.fit()
         return True
@@ -65,8 +69,8 @@ class GradientDashboard(Dashboard):
         self.grad_plot = TimePlot("gradient norm ‖∇W‖ per layer", log_y=True)
         self.ratio_plot = TimePlot("update / weight ‖ΔW‖/‖W‖", log_y=True)
         self.ratio_plot.setXLink(self.grad_plot)
-        self._layout.addWidget(self.grad_plot, 1)
-        self._layout.addWidget(self.ratio_plot, 1)
+        add_time_plot(self._layout, self.grad_plot, 1)
+        add_time_plot(self._layout, self.ratio_plot, 1)
         self._signature: tuple = ()
 
     def draw(self, frame: Frame) -> bool:

@@ -10,6 +10,8 @@ from playground import catalog
 from playground.widgets.numbers import NumberBox, commit_on_finish
 from playground.widgets.speed import SPEEDS, SpeedBox  # noqa: F401 - re-exported
 
+__all__ = ["SPEEDS", "SpeedBox", "TrainingBar", "cuda_status"]
+
 LR_RANGE = (1e-8, 1e6)  # as the optimiser form: any finite rate > 0 the engine accepts
 
 def cuda_status() -> tuple[bool, str]:

@@ -44,6 +44,48 @@ def report(win, app) -> dict:
             "labels": len(texts)}
 
 
+def _spin(app, seconds: float) -> None:
+    import time
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _train(win, app) -> None:
+    """A few chunks of training, a marker, and time for every plot (and its styling) to draw."""
+    win.draw_all = True
+    for n in range(8):
+        win.controller.post("step", n=25)
+        if n == 3:
+            win.controller.post("lr", value=0.2)
+    _spin(app, 1.5)
+
+
+TABS = ("Gradients", "Dead and saturated units", "Activations", "Batch norm", "Weights",
+        "Confusion matrix")
+
+
+def projector(win, app) -> dict:
+    """Text sizes, tick overlaps and plot colours with each dashboard tab in front in turn."""
+    from tests.playground.projector_checks import (plot_colors, plot_texts, tick_overlaps,
+                                                   widget_texts)
+    texts, overlaps, colors = [], [], []
+    for front in (None,) + TABS:
+        if front is not None:
+            win.docks[front].raise_()
+            _spin(app, 0.7)
+        texts += [t + [front] for t in map(list, widget_texts(win) + plot_texts(win))]
+        overlaps += [f"{front}: {o}" for o in tick_overlaps(win)]
+        colors += [list(c) + [front] for c in plot_colors(win)]
+    win.docks["Loss and accuracy"].raise_()
+    win.docks["Decision boundary"].raise_()
+    _spin(app, 0.3)
+    return {"small_texts": [t for t in texts if t[0] < 18], "texts": len(texts),
+            "tick_overlaps": overlaps, "plot_colors": colors,
+            "strip_visible": win.strip.isVisible(), "stack_visible": win.stack.isVisible()}
+
+
 def main(argv: list[str]) -> int:
     width, height, ini = int(argv[0]), int(argv[1]), argv[2]
     _screen(width, height)
@@ -67,10 +109,15 @@ def main(argv: list[str]) -> int:
         win.resize(int(argv[i + 1]), int(argv[i + 2]))
         app.processEvents()
     if "--present" in argv:
+        _train(win, app)
+        out["before"] = report(win, app)
         win.presentation_action.setChecked(True)
-        for _ in range(40):
-            app.processEvents()
-        out["presenting"] = report(win, app)
+        _spin(app, 1.0)
+        out["presenting"] = {**report(win, app), **projector(win, app)}
+        if "--leave" in argv:
+            win.presentation_action.setChecked(False)
+            _spin(app, 0.5)
+            out["left"] = report(win, app)
     win.close()
     app.processEvents()
     print(json.dumps(out))

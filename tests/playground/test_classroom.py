@@ -2,9 +2,10 @@
 teacher's keyboard shortcuts (real key events), Compare…"""
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QFontInfo, QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from playground.classroom.presentation import text_px
 from tests.playground.test_compare import DESIGN, fake
 
 
@@ -137,9 +138,9 @@ def test_f11_and_ctrl1_and_compare(qtbot, classroom):
     size0 = win.bar.counter.font().pointSizeF()
     qtbot.keyClick(win, Qt.Key_F11)
     assert room.presenting and win.isFullScreen()
-    assert win.bar.counter.font().pointSizeF() == pytest.approx(size0 * room.zoom)
+    assert QFontInfo(win.bar.counter.font()).pixelSize() >= text_px(room.zoom) >= 18
     room.set_zoom(2.0)
-    assert win.bar.counter.font().pointSizeF() == pytest.approx(size0 * 2.0)
+    assert QFontInfo(win.bar.counter.font()).pixelSize() >= text_px(2.0) == 25
     qtbot.keyClick(win, Qt.Key_1, Qt.ControlModifier)
     assert len(room.panel.windows) == 1
     lesson_win = room.panel.windows[0]
