@@ -209,20 +209,22 @@ class MainWindow(QMainWindow):
         new = copy.deepcopy(self.doc.design)
         cmds = sync.commands_for(self.applied, new)
         if any(name == "build" for name, _ in cmds):
-            self.rebuild_session()
+            self.rebuild_session(keep_history=self.applied is not None,
+                                 label=sync.rebuild_label(self.applied, new))
             return
         for name, kw in cmds:
             self.controller.post(name, **kw)
         self.applied = new
 
-    def rebuild_session(self) -> None:
-        """Build a fresh session from the document (in the worker thread)."""
+    def rebuild_session(self, keep_history: bool = False, label: str = "") -> None:
+        """Build a fresh session from the document (in the worker thread); ``keep_history``:
+        the time plots go on in a new segment, marked with ``label``."""
         self.run.pause()
         self._tab_checked = False
         self.applied = copy.deepcopy(self.doc.design)
         base = os.path.dirname(self.doc.path) if self.doc.path else None
         self.controller.post("build", design=copy.deepcopy(self.applied), base_dir=base,
-                             device=self.device)
+                             device=self.device, keep_history=keep_history, label=label)
 
     def _set_optimizer(self, name: str) -> None:
         lr = self.doc.section("optimizer").get("learning_rate", 0.01)
@@ -277,7 +279,7 @@ class MainWindow(QMainWindow):
 
     def _set_device(self, device: str) -> None:
         self.device = device
-        self.rebuild_session()
+        self.rebuild_session(keep_history=True, label=f"device {device}")
 
     # ------------------------------------------------------------------ frames
     def on_timer(self) -> None:

@@ -78,6 +78,30 @@ def commands_for(old: dict | None, new: dict) -> list[tuple[str, dict]]:
     return cmds
 
 
+def rebuild_label(old: dict | None, new: dict) -> str:
+    """What a rebuild changes, for its marker: "data set spiral", "loss mse", "seed 3"."""
+    if old is None:
+        return "new run"
+    parts = []
+    od, nd = old.get("data") or {}, new.get("data") or {}
+    if od.get("dataset") != nd.get("dataset"):
+        ds = nd.get("dataset")
+        parts.append(f"data set {ds if isinstance(ds, str) else 'from a file'}")
+    elif od != nd:
+        keys = sorted(k for k in set(od) | set(nd) if od.get(k) != nd.get(k))
+        parts.append("data " + ", ".join(keys))
+    if old.get("loss") != new.get("loss"):
+        parts.append(f"loss {(new.get('loss') or {}).get('type')}")
+    if old.get("seed") != new.get("seed"):
+        parts.append(f"seed {new.get('seed')}")
+    ot, nt = old.get("training") or {}, new.get("training") or {}
+    changed = sorted(k for k in set(ot) | set(nt) if ot.get(k) != nt.get(k)
+                     and k not in LIVE_TRAINING_KEYS + ("batch_size",))
+    if changed:
+        parts.append("training " + ", ".join(changed))
+    return "; ".join(parts) or "rebuilt"
+
+
 def _layer_commands(old: list[dict], new: list[dict]) -> list[tuple[str, dict]]:
     if [l.get("id") for l in old] != [l.get("id") for l in new]:
         ids_old = {l.get("id") for l in old}

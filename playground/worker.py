@@ -189,8 +189,7 @@ class TrainingWorker(QObject):
         handler(**kw)
 
     def _mark(self, label: str) -> None:
-        step = self._current_step()
-        self.markers.append((step, label))
+        self.markers.append((self.history.x_of(self._current_step()), label))
         self._publish(None)
 
     def _current_step(self) -> int:
@@ -200,21 +199,32 @@ class TrainingWorker(QObject):
     def _cmd_noop(self) -> None:
         pass
 
-    def _cmd_build(self, design: dict, base_dir: str | None = None, device: str = "cpu") -> None:
+    def _cmd_build(self, design: dict, base_dir: str | None = None, device: str = "cpu",
+                   keep_history: bool = False, label: str = "") -> None:
+        """A new session from ``design``. With ``keep_history`` (an edit of the same design:
+        its data, loss, seed, device) the time plots go on in a new segment after the old
+        one, with a marker saying what changed; otherwise (New, Open) they start empty."""
         self.playing = False
         self.session = None
         self.device = device
-        self.history.clear()
         self._epochs_seen = 0
-        self.markers.clear()
+        if keep_history and len(self.history):
+            self.markers.append((self.history.start_segment(), label or "rebuilt"))
+        else:
+            self.history.clear()
+            self.markers.clear()
         self._boundary = self._confusion = self._uncertainty = None
         self._last_snap = None
-        with self._lock:
-            self._frame = None
         self.status.emit("building…")
-        self.session = self._factory(design, base_dir, device)
+        try:
+            self.session = self._factory(design, base_dir, device)
+        except Exception:
+            self.history.clear()  # nothing of the refused design is shown as if it ran
+            self.markers.clear()
+            self._publish(None)
+            raise
         self._update_boundary(force=True)
-        self._publish(self._initial_snapshot())
+        self._publish(self._started())
         self.built.emit({"device": device})
         self.status.emit("ready")
 
@@ -302,7 +312,14 @@ class TrainingWorker(QObject):
             with self._lock:
                 self._frame = None
             self._update_boundary(force=True)
-            self._publish(self._initial_snapshot())
+            self._publish(self._started())
+
+    def _started(self) -> Any:
+        """The untrained state: the first point of the time plots (its layers' columns too)."""
+        snap = self._initial_snapshot()
+        if snap is not None:
+            self.history.add(snap)
+        return snap
 
     def _cmd_speed(self, steps: int, per_second: float | None = None) -> None:
         """``steps`` > 0: steps per frame; 0: auto (paced to watch); -1: max (no pacing);

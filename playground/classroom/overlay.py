@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QSiz
 
 from playground.classroom.compare_worker import CompareFrame
 from playground.classroom.palette import run_color
-from playground.dashboards.base import MarkerLayer, finite_xy, layer_name
+from playground.dashboards.base import MarkerLayer, gap_xy, layer_name
 from playground.dashboards.inspect_plots import BoundaryDashboard
 
 #: key -> (title, log y); the order of the grid.
@@ -62,10 +62,11 @@ def smooth(y: np.ndarray, alpha: float = 0.1) -> np.ndarray:
     return out
 
 
-def series_for(key: str, h: dict, layer: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+def series_for(key: str, h: dict, layer: Any = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """The (x, y) curves of plot ``key`` for one run's history arrays ``h``.
 
-    ``grad`` gives one curve per layer that has gradient figures (or only ``layer``).
+    ``grad`` gives one curve per layer that has gradient figures (or only the layer whose id is
+    ``layer``; :data:`MEAN`: their geometric mean).
     """
     if not len(h.get("steps", ())):
         return []
@@ -96,7 +97,11 @@ def series_for(key: str, h: dict, layer: int | None = None) -> list[tuple[np.nda
         logs = np.where(ok, np.log(np.where(ok, g, 1.0)), 0.0)
         n = ok.sum(axis=1)
         return [(lx, np.where(n > 0, np.exp(logs.sum(axis=1) / np.maximum(n, 1)), np.nan))]
-    cols = [layer] if layer is not None else range(g.shape[1] if g.ndim == 2 else 0)
+    ids = list(h.get("layer_ids", ()))
+    if layer is not None:
+        cols = [ids.index(layer)] if layer in ids else []
+    else:
+        cols = range(g.shape[1] if g.ndim == 2 else 0)
     return [(lx, g[:, c]) for c in cols if c < g.shape[1] and np.isfinite(g[:, c]).any()]
 
 
@@ -127,7 +132,7 @@ class OverlayPlot(pg.PlotWidget):
                 item.setClipToView(True)
                 item.setDownsampling(auto=True, method="peak")
                 self.curves[(run, k)] = item
-            item.setData(*finite_xy(x, y, self.log_y))
+            item.setData(*gap_xy(x, y, self.log_y), connect="finite")
         for key in [k for k in self.curves if k[0] == run and k[1] >= len(curves)]:
             item = self.curves.pop(key)
             self.plotItem.removeItem(item)
@@ -197,7 +202,7 @@ class OverlayPlots(QWidget):
         self.layer_box.addItem("mean over layers", MEAN)
         for ls in layers:
             if ls.grad_norm is not None:
-                self.layer_box.addItem(f"layer {layer_name(ls)}", ls.index)
+                self.layer_box.addItem(f"layer {layer_name(ls)}", ls.id)
         self.layer_box.setCurrentIndex(max(self.layer_box.findData(keep), 0))
         self.layer_box.blockSignals(False)
         if "grad" in self.plots:

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
-from playground.theme import LINE_COLORS, MARKER, PROJECTOR, contrast_ratio
+from playground.theme import LINE_COLORS, MARKER, PROJECTOR
 
 MIN_LINE = 3.0
 FALLBACK_LINE = "#BBBBBB"  # a decoration line too dark for black (a grey baseline)
@@ -16,13 +16,10 @@ _KEEP = {c.lower() for c in LINE_COLORS} | {MARKER.lower()}
 
 
 def line_color(color: Any) -> QColor:
-    """``color`` when it is one of the line colours or readable on the projector's plots, else
-    a light grey."""
-    qc = pg.mkColor(color)
-    name = qc.name().lower()
-    if name in _KEEP or contrast_ratio(name, PROJECTOR["plot"]) >= 4.5:
-        return QColor(name)
-    return QColor(FALLBACK_LINE)
+    """``color`` when it is one of the line colours (Okabe–Ito, white, the marker's), else a
+    light grey (baselines and other decorations)."""
+    name = pg.mkColor(color).name().lower()
+    return QColor(name if name in _KEEP else FALLBACK_LINE)
 
 
 def _thick(pen: Any, factor: float, minimum: float = MIN_LINE) -> Any:

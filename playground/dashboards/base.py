@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.dashboards.axes import readable_axes
+from playground.dashboards.markers import MarkerLayer  # noqa: F401 - re-exported
 from playground.history import Frame
-from playground.theme import LINE_COLORS, MARKER
+from playground.theme import LINE_COLORS
 
 PALETTE = list(LINE_COLORS)  # Okabe–Ito, readable on the dark plots and on the projector
 pg.setConfigOptions(antialias=False, background="#1b1f27", foreground="#c9d1d9")
@@ -37,13 +38,15 @@ def color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def finite_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Drop non-finite (and, for log axes, non-positive) points."""
-    y = np.asarray(y, dtype=np.float64)
-    ok = np.isfinite(y)
+def gap_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` as float arrays with non-finite (and, for log axes, non-positive) values
+    as NaN: drawn with ``connect="finite"`` they leave a gap instead of a bridging line."""
+    y = np.asarray(y, dtype=np.float64).copy()
+    bad = ~np.isfinite(y)
     if log:
-        ok &= y > 0
-    return np.asarray(x, dtype=np.float64)[ok], y[ok]
+        bad |= y <= 0
+    y[bad] = np.nan
+    return np.asarray(x, dtype=np.float64), y
 
 
 def layer_name(ls: Any) -> str:
@@ -64,6 +67,7 @@ class Dashboard(QWidget):
         super().__init__(parent)
         self.frames_drawn = 0
         self._inputs: tuple | None = None
+        self._shows_data = False
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(2, 2, 2, 2)
         self._layout.setSpacing(2)
@@ -78,6 +82,10 @@ class Dashboard(QWidget):
             return  # the same objects as drawn last time: nothing to repaint
         if self.draw(frame):
             self.frames_drawn += 1
+            self._shows_data = True
+        elif self._shows_data:  # nothing of this run for this panel: no stale figures
+            self.clear()
+            self._shows_data = False
         self._inputs = inputs
 
     def inputs(self, frame: Frame) -> tuple | None:
@@ -89,42 +97,12 @@ class Dashboard(QWidget):
         raise NotImplementedError
 
     def clear(self) -> None:
-        """Forget everything shown (a new design or a reset)."""
+        """Forget everything shown (a new design without what this panel shows, a design that
+        could not be built). Subclasses clear their items."""
 
     def add_banner(self, widget: QWidget) -> None:
         """Put ``widget`` (the end-of-run banner) on top of this dashboard's plots."""
         self._layout.insertWidget(0, widget)
-
-
-class MarkerLayer:
-    """Labelled vertical lines at the steps where something changed mid-training."""
-
-    def __init__(self, plot: pg.PlotItem, with_labels: bool = True):
-        self.plot = plot
-        self.with_labels = with_labels
-        self.lines: list[pg.InfiniteLine] = []
-        self._shown: tuple = ()
-
-    def update(self, markers: tuple) -> None:
-        if markers == self._shown:
-            return
-        if markers[: len(self._shown)] != self._shown:
-            for line in self.lines:
-                self.plot.removeItem(line)
-            self.lines, self._shown = [], ()
-        for step, label in markers[len(self._shown):]:
-            line = pg.InfiniteLine(pos=step, angle=90, movable=False,
-                                   pen=pg.mkPen(MARKER, width=1, style=pg.QtCore.Qt.DashLine),
-                                   label=label if self.with_labels else None,
-                                   labelOpts={"position": 0.92, "color": MARKER,
-                                              "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]})
-            self.plot.addItem(line)
-            self.lines.append(line)
-        self._shown = tuple(markers)
-
-    @property
-    def labels(self) -> list[str]:
-        return [str(label) for _, label in self._shown]
 
 
 def quiet_plot(item: pg.PlotItem) -> None:
@@ -231,6 +209,20 @@ def add_time_plot(layout: Any, plot: "TimePlot", stretch: int = 1) -> None:
     layout.addWidget(plot, stretch)
 
 
+def layer_columns(h: dict, key: str) -> list[tuple[int, str, str, np.ndarray]]:
+    """(colour number, layer id, name, series) of each layer column of ``h[key]`` that has
+    figures; colours follow the columns' first appearance, so they stay put when layers are
+    inserted or removed."""
+    out = []
+    values = h.get(key)
+    if values is None or values.ndim != 2:
+        return out
+    for col, (lid, name) in enumerate(zip(h.get("layer_ids", ()), h.get("layer_names", ()))):
+        if col < values.shape[1] and np.isfinite(values[:, col]).any():
+            out.append((len(out), lid, name, values[:, col]))
+    return out
+
+
 class TimePlot(pg.PlotWidget):
     """A plot over training steps with named curves (created once) and change markers."""
 
@@ -240,6 +232,7 @@ class TimePlot(pg.PlotWidget):
         self.plotItem.setLabel("bottom", "step")
         self.legend = LegendStrip()  # above the plot (add_time_plot): never on the curves
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self.labels: dict[str, str] = {}
         self.markers = MarkerLayer(self.plotItem)
         self.log_y = log_y
         self.plotItem.setLogMode(y=log_y)
@@ -248,6 +241,10 @@ class TimePlot(pg.PlotWidget):
         quiet_plot(self.plotItem)
         self.ranges = RangeKeeper(self.plotItem, log_y=log_y)
         self._bounds: dict[str, tuple[float, float, float, float]] = {}
+        self._raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._zeros: set[str] = set()
+        self.setToolTip(title)
+        self.scene().sigMouseMoved.connect(self._hover)
 
     def _style_log_axis(self) -> None:
         """Log axes get their own few ticks (:func:`log_ticks`; pyqtgraph labels every minor
@@ -260,17 +257,23 @@ class TimePlot(pg.PlotWidget):
         self.plotItem.setLogMode(y=self.log_y)
         self._style_log_axis()
         self._bounds.clear()
+        self._zeros.clear()
         self.ranges.log_y = self.log_y
         self.ranges.reset()
 
-    def curve(self, name: str, pen: Any, **kw: Any) -> pg.PlotDataItem:
+    def curve(self, name: str, pen: Any, label: str | None = None, **kw: Any) -> pg.PlotDataItem:
+        """The curve called ``name`` (made at the first call); ``label`` is its legend text
+        (``name`` by default)."""
         item = self.curves.get(name)
         if item is None:
             item = self.plotItem.plot([], [], pen=pen, name=name, **kw)
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="peak")
             self.curves[name] = item
-            self.legend.show_entries([(n, pg.mkPen(c.opts["pen"]).color().name())
+        text = label or name
+        if self.labels.get(name) != text:
+            self.labels[name] = text
+            self.legend.show_entries([(self.labels[n], pg.mkPen(c.opts["pen"]).color().name())
                                       for n, c in self.curves.items()])
         return item
 
@@ -278,29 +281,89 @@ class TimePlot(pg.PlotWidget):
         for item in self.curves.values():
             self.plotItem.removeItem(item)
         self.curves = {}
+        self.labels = {}
         self.legend.show_entries([])
         self._bounds.clear()
+        self._raw.clear()
+        self._zeros.clear()
         self.ranges.reset()
 
-    def set_series(self, name: str, x: np.ndarray, y: np.ndarray, pen: Any) -> None:
-        """Show ``y`` (n,) over steps ``x`` (n,); long series are thinned to about MAX_POINTS
+    def set_series(self, name: str, x: np.ndarray, y: np.ndarray, pen: Any,
+                   label: str | None = None) -> None:
+        """Show ``y`` (n,) over steps ``x`` (n,); NaN leaves a gap (a layer switched off, a
+        layer not there yet), it is never bridged by a line. On a log axis, zeros sit on a
+        floor labelled "0" (set by :meth:`fit`). Long series are thinned to about MAX_POINTS
         (the newest point always kept): a plot is a few hundred pixels wide."""
-        xs, ys = finite_xy(x, y, self.log_y)
+        xs = np.asarray(x, dtype=np.float64)
+        ys = np.asarray(y, dtype=np.float64).copy()
+        ys[~np.isfinite(ys)] = np.nan
+        if self.log_y:
+            ys[ys < 0] = np.nan
         if len(xs) > MAX_POINTS:
             keep = np.arange(len(xs) - 1, -1, -int(np.ceil(len(xs) / MAX_POINTS)))[::-1]
             xs, ys = xs[keep], ys[keep]
-        self.curve(name, pen).setData(xs, ys)
-        if len(xs):
-            yv = np.log10(ys) if self.log_y else ys
+        self._raw[name] = (xs, ys)
+        shown = np.where(ys > 0, ys, np.nan) if self.log_y else ys
+        self.curve(name, pen, label).setData(xs, shown, connect="finite")
+        ok = np.isfinite(ys) & ((ys > 0) if self.log_y else True)
+        if ok.any():
+            yv = np.log10(ys[ok]) if self.log_y else ys[ok]
             self._bounds[name] = (float(xs[0]), float(xs[-1]), float(yv.min()), float(yv.max()))
         else:
             self._bounds.pop(name, None)
+        if self.log_y and np.any(ys == 0):
+            self._zeros.add(name)
+        else:
+            self._zeros.discard(name)
+
+    def _zero_floor(self) -> float | None:
+        """log10 of where zeros are drawn on a log axis: a decade below the smallest positive
+        value shown (all-zero gradients still show, on the "0" line); None: no zeros."""
+        if not self.log_y or not self._zeros:
+            return None
+        lows = [b[2] for b in self._bounds.values()]
+        return float(np.floor(min(lows)) - 1.0) if lows else -6.0
 
     def fit(self) -> None:
         """Adjust the view to the curves (only when needed); call after the frame's set_series."""
-        if self._bounds:
-            b = np.array(list(self._bounds.values()))
+        floor = self._zero_floor()
+        bounds = list(self._bounds.values())
+        if floor is not None:
+            for name in self._zeros:
+                xs, ys = self._raw[name]
+                self.curves[name].setData(xs, np.where(ys == 0, 10.0 ** floor, ys),
+                                          connect="finite")
+                if len(xs):
+                    bounds.append((float(xs[0]), float(xs[-1]), floor, floor))
+        if bounds:
+            b = np.array(bounds)
             self.ranges.fit(b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max())
-            if self.log_y and self.ranges.y != self._ticked:
-                self._ticked = self.ranges.y
-                self.plotItem.getAxis("left").setTicks([log_ticks(*self.ranges.y)])
+            ticked = (self.ranges.y, floor)
+            if self.log_y and ticked != self._ticked:
+                self._ticked = ticked
+                ticks = log_ticks(*self.ranges.y)
+                if floor is not None:
+                    ticks = [(v, t) for v, t in ticks if v > floor + 0.5] + [(floor, "0")]
+                self.plotItem.getAxis("left").setTicks([ticks])
+
+    def describe(self, x: float) -> str:
+        """What the plot shows at step ``x``: each curve's value there and the changes made
+        near it (the plot's tooltip)."""
+        lines = [f"step {int(round(x))}"]
+        for name, item in self.curves.items():
+            raw = self._raw.get(name)
+            if raw is None or not len(raw[0]):
+                continue
+            xs, ys = raw
+            i = int(np.argmin(np.abs(xs - x)))
+            if np.isfinite(ys[i]) and abs(xs[i] - x) <= max(1.0, 0.02 * (xs[-1] - xs[0])):
+                lines.append(f"{self.labels.get(name, name)}: {ys[i]:.4g}")
+        near = self.markers.near(x)
+        lines += [f"▸ {label} (step {step})" for step, label in near]
+        return "\n".join(lines)
+
+    def _hover(self, pos: Any) -> None:
+        vb = self.plotItem.vb
+        if not vb.sceneBoundingRect().contains(pos):
+            return
+        self.setToolTip(self.describe(vb.mapSceneToView(pos).x()))

@@ -54,6 +54,13 @@ class BatchNormDashboard(Dashboard):
         self.items["d"] = self.plots["rd"].plot([], [], pen=None, symbolBrush=MOVING, **sym)
         self._signature: tuple = ()
 
+    def clear(self) -> None:
+        for item in self.items.values():
+            item.setData([], [])
+        self.layer_box.clear()
+        self.info.setText("")
+        self._signature = ()
+
     def draw(self, frame: Frame) -> bool:
         snap = frame.snapshot
         if snap is None:
@@ -120,6 +127,13 @@ class BoundaryDashboard(Dashboard):
 
     def inputs(self, frame: Frame) -> tuple:
         return (frame.boundary,)  # recomputed a few times a second, not every frame
+
+    def clear(self) -> None:
+        self.image.clear()
+        self.curve.setData([], [])
+        for item in (self.train, self.val):
+            item.setData([], [])
+        self._extent, self._shown_points = (), None
 
     def draw(self, frame: Frame) -> bool:
         b = frame.boundary
@@ -201,6 +215,12 @@ class ConfusionDashboard(Dashboard):
 
     def inputs(self, frame: Frame) -> tuple:
         return (frame.confusion,)
+
+    def clear(self) -> None:
+        self.image.clear()
+        for t in self.texts:
+            self.plot.removeItem(t)
+        self.texts, self._n = [], 0
 
     def draw(self, frame: Frame) -> bool:
         cm = frame.confusion

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
-from playground.dashboards.base import (Dashboard, TimePlot, add_time_plot, color, layer_name,
+from playground.dashboards.base import (Dashboard, TimePlot, add_time_plot, color, layer_columns,
                                         pen)
 from playground.history import Frame
 from playground.theme import LINE_COLORS
@@ -32,6 +32,11 @@ class LossDashboard(Dashboard):
         add_time_plot(self._layout, self.loss_plot, 3)
         add_time_plot(self._layout, self.acc_plot, 2)
         self.plots = (self.loss_plot, self.acc_plot)
+
+    def clear(self) -> None:
+        for p in self.plots:
+            p.drop_curves()
+            p.markers.update(())
 
     def _set_log(self, on: bool) -> None:
         self.loss_plot.set_log(on)
@@ -71,31 +76,34 @@ class GradientDashboard(Dashboard):
         self.ratio_plot.setXLink(self.grad_plot)
         add_time_plot(self._layout, self.grad_plot, 1)
         add_time_plot(self._layout, self.ratio_plot, 1)
-        self._signature: tuple = ()
+        self._ids: tuple = ()
+
+    def clear(self) -> None:
+        for p in (self.grad_plot, self.ratio_plot):
+            p.drop_curves()
+            p.markers.update(())
+        self._ids = ()
 
     def draw(self, frame: Frame) -> bool:
-        snap, h = frame.snapshot, frame.history
-        for p in (self.grad_plot, self.ratio_plot):
+        h = frame.history
+        plots = (self.grad_plot, self.ratio_plot)
+        for p in plots:
             p.markers.update(frame.markers)
-        if snap is None or len(h.get("layer_steps", ())) == 0:
-            for p in (self.grad_plot, self.ratio_plot):
-                for curve in p.curves.values():
-                    curve.setData([], [])
+        ids = tuple(h.get("layer_ids", ()))
+        if ids[: len(self._ids)] != self._ids or not len(h.get("layer_steps", ())):
+            for p in plots:  # a new run: the old layers' curves go
+                p.drop_curves()
+        self._ids = ids
+        if not len(h.get("layer_steps", ())):
             return False
-        sig = tuple((ls.index, ls.id) for ls in snap.layers)
-        if sig != self._signature:
-            self.grad_plot.drop_curves()
-            self.ratio_plot.drop_curves()
-            self._signature = sig
         x = h["layer_steps"]
+        ratios = {lid: series for _, lid, _, series in layer_columns(h, "update_ratio")}
         drew = False
-        for ls in snap.layers:
-            col = h["grad_norm"][:, ls.index]
-            if not np.isfinite(col).any():
-                continue
-            line = pen(color(ls.index))
-            self.grad_plot.set_series(layer_name(ls), x, col, line)
-            self.ratio_plot.set_series(layer_name(ls), x, h["update_ratio"][:, ls.index], line)
+        for k, lid, name, series in layer_columns(h, "grad_norm"):
+            line = pen(color(k))
+            self.grad_plot.set_series(lid, x, series, line, label=name)
+            if lid in ratios:
+                self.ratio_plot.set_series(lid, x, ratios[lid], line, label=name)
             drew = True
         self.grad_plot.fit()
         self.ratio_plot.fit()

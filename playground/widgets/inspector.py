@@ -126,8 +126,9 @@ class Inspector(QWidget):
     def _on_doc(self, event: DocEvent) -> None:
         if self._committing:
             return
-        if event.kind in ("option", "undo", "redo") and 0 <= self.index < len(self.doc.layers):
-            self.show_layer(self.index, force=True)
+        if event.kind in ("option", "undo", "redo", "section") \
+                and 0 <= self.index < len(self.doc.layers):
+            self.show_layer(self.index, force=True)  # a data set can change the output head
 
     def _full_config(self, index: int) -> dict:
         cfg = copy.deepcopy(self.doc.layers[index])
@@ -148,13 +149,13 @@ class Inspector(QWidget):
         same = (index == self.index and cfg.get("id") == self._layer_id and keys == self._keys)
         if same and not force:
             return
+        name = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
+        self.title.setText(f"<b>{name}</b> · {cfg.get('id')}")  # also after its function changed
         if same:
             self._set_values(cfg)
             return
         self.index, self._layer_id, self._keys = index, cfg.get("id"), keys
         self._clear()
-        name = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
-        self.title.setText(f"<b>{name}</b> · {cfg.get('id')}")
         for key in keys:
             spec = catalog.option_spec(key, cfg[key])
             editor = self._make_editor(spec, cfg[key])
