@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self._doc_handle = self.doc.subscribe(self._on_doc)
         self.stack.selected.connect(self.inspector.show_layer)
+        self.stack.crawl_warning.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.palette.activated.connect(lambda cfg: self.doc.insert_layer(len(self.doc.layers), cfg))
         b = self.bar
         self.run = RunControl(b, self.controller, self)
@@ -175,6 +176,8 @@ class MainWindow(QMainWindow):
         b.batch_changed.connect(lambda n: self.doc.set_value("training", "batch_size", int(n)))
         b.device_changed.connect(self._set_device)
         self.worker.error.connect(self._worker_error)
+        self.worker.problem.connect(self._worker_problem)
+        self.worker.built.connect(self._built)
         self.worker.diverged.connect(self._diverged)
         self.worker.status.connect(self._worker_status)
         self.worker.warmed.connect(self._warmed)
@@ -364,8 +367,14 @@ class MainWindow(QMainWindow):
         self.bar.set_playing(False)
         if self.worker.session is None:
             self.applied = None  # the build failed: the next edit builds again
+            self.bar.set_runnable(False, "nothing to train: " + text.splitlines()[0])
         self.statusBar().showMessage(text.splitlines()[0], 10000)
-        self.notify("Training problem", text)
+
+    def _built(self, _info: dict) -> None:
+        self.bar.set_runnable(True)
+
+    def _worker_problem(self, title: str, text: str) -> None:
+        self.notify(title, text)
 
     def _diverged(self, info: dict) -> None:
         self.bar.set_playing(False)

@@ -110,7 +110,7 @@ def _layer_commands(old: list[dict], new: list[dict]) -> list[tuple[str, dict]]:
         parts = [f"+{_name(l)}" for l in added] + [f"−{_name(l)}" for l in removed]
         label = " ".join(parts) if parts else "layers reordered"
         return [("apply_model", {"layers": [dict(l) for l in new], "label": label})]
-    cmds: list[tuple[str, dict]] = []
+    changes: list[tuple[str, dict]] = []
     for a, b in zip(old, new):
         if a == b:
             continue
@@ -119,10 +119,17 @@ def _layer_commands(old: list[dict], new: list[dict]) -> list[tuple[str, dict]]:
             return [("apply_model", {"layers": [dict(l) for l in new],
                                      "label": f"{b.get('id')} edited"})]
         if live:
-            text = ", ".join(f"{k}={_short(v)}" for k, v in live.items())
-            cmds.append(("layer_option", {"layer_id": b.get("id"),
-                                          "label": f"{b.get('id')}: {text}", **live}))
-    return cmds
+            changes.append((str(b.get("id")), live))
+    if not changes:
+        return []
+    # one edit, one command: applied at one step, one marker (switching every BN layer off)
+    texts = {", ".join(f"{k}={_short(v)}" for k, v in live.items()) for _, live in changes}
+    if len(texts) == 1:
+        label = f"{', '.join(lid for lid, _ in changes)}: {texts.pop()}"
+    else:
+        label = "; ".join(f"{lid}: " + ", ".join(f"{k}={_short(v)}" for k, v in live.items())
+                          for lid, live in changes)
+    return [("layer_options", {"changes": changes, "label": label})]
 
 
 def _name(layer: dict) -> str:

@@ -35,10 +35,26 @@ LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_
                      "upper")
 
 
+def problem_title(command: str, err: BaseException) -> str:
+    """The title of a problem's message: what failed, in the user's terms."""
+    path = str(getattr(err, "path", "") or "")
+    text = f"{path} {err}".lower()
+    if command == "build":
+        if path.startswith("data") or any(w in text for w in (".csv", ".npz", "file", "column")):
+            return "Cannot load the data"
+        return "Cannot build the design"
+    if command in ("train", "step", "epoch", "play"):
+        return "Training problem"
+    if command == "warm_up":
+        return "Cannot compile the engine"
+    return "Cannot apply the change"
+
+
 class TrainingWorker(QObject):
     """Runs in its own thread; talk to it only through :meth:`post` and :meth:`latest`."""
 
     error = Signal(str)
+    problem = Signal(str, str)  # title, text
     diverged = Signal(dict)
     built = Signal(dict)
     status = Signal(str)
@@ -125,7 +141,7 @@ class TrainingWorker(QObject):
                     self._train(self.chunk_size(), paced=True)
             except Exception as err:  # noqa: BLE001 - reported, never fatal
                 self.playing = False
-                self._report(err)
+                self._report(err, "train")
 
     def _run_warm_up(self) -> None:
         """Compile the engine (or load it from numba's cache) before anything else."""
@@ -138,7 +154,7 @@ class TrainingWorker(QObject):
         try:
             self._warm_up()
         except Exception as err:  # noqa: BLE001 - reported; building compiles on demand
-            self._report(err)
+            self._report(err, "warm_up")
         self.ready = True
         self.warmed.emit(time.perf_counter() - t0)
 
@@ -161,22 +177,27 @@ class TrainingWorker(QObject):
                 self._apply(name, kw)
             except Exception as err:  # noqa: BLE001
                 self.playing = False
-                self._report(err)
+                self._report(err, name)
             try:
                 name, kw = self._commands.get_nowait()
             except queue.Empty:
                 return
 
-    def _report(self, err: BaseException) -> None:
+    def _report(self, err: BaseException, command: str = "") -> None:
+        """``error(text)`` and ``problem(title, text)``: one clear line (a traceback goes to
+        stderr, never to the user), titled by what failed."""
         from engine.errors import BadInput, Diverged
         if isinstance(err, Diverged):
             self.diverged.emit({"step": err.step, "layer_index": err.layer_index,
                                 "layer_id": err.layer_id, "what": err.what})
             return
         if isinstance(err, BadInput):
-            self.error.emit(str(err))
+            text = str(err)
         else:
-            self.error.emit(f"{type(err).__name__}: {err}\n\n{traceback.format_exc(limit=6)}")
+            text = f"{type(err).__name__}: {err}"
+            traceback.print_exc()
+        self.error.emit(text)
+        self.problem.emit(problem_title(command, err), text)
 
     def _apply(self, name: str, kw: dict) -> None:
         handler = getattr(self, f"_cmd_{name}", None)
@@ -328,11 +349,12 @@ class TrainingWorker(QObject):
         self.steps_per_chunk = 1 if self.per_second else max(SPEED_MAX, int(steps))
         self._next_chunk_t = 0.0
 
-    def _cmd_layer_option(self, layer_id: str, label: str = "", **options: Any) -> None:
-        opts = {k: v for k, v in options.items() if k in LAYER_OPTION_KEYS}
-        self.session.set_layer_option(layer_id, **opts)
-        text = ", ".join(f"{k}={v}" for k, v in opts.items())
-        self._mark(label or f"{layer_id}: {text}")
+    def _cmd_layer_options(self, changes: list, label: str = "") -> None:
+        """Live options of several layers, applied at the same step, with one marker."""
+        for layer_id, options in changes:
+            opts = {k: v for k, v in options.items() if k in LAYER_OPTION_KEYS}
+            self.session.set_layer_option(layer_id, **opts)
+        self._mark(label or "layers edited")
 
     def _cmd_lr(self, value: float) -> None:
         self.session.set_learning_rate(float(value))

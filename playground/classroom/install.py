@@ -17,6 +17,7 @@ from playground.classroom.lessons_panel import LessonsPanel, lesson_shortcut
 from playground.classroom.presentation import (apply_presentation, is_presenting,
                                                set_side_docks_visible)
 from playground.classroom.shortcuts import TEACHER_KEYS, ShortcutSheet, make_actions
+from playground.window_menus import FILE_KEYS
 
 ZOOMS = (1.25, 1.6, 2.0, 2.5)
 #: lesson dashboard names -> main-window dashboard class names
@@ -143,8 +144,9 @@ class Classroom(QObject):
             self.window.statusBar().showMessage(f"no {types[0].replace('_', ' ')} layers", 3000)
             return None
         value = not any(doc.layers[i].get("enabled", True) for i in hits)
-        for i in hits:
-            doc.set_layer_option(i, "enabled", value)
+        name = "BN" if types == ("batch_norm",) else "dropout"
+        doc.set_layer_options([(i, "enabled", value) for i in hits],  # one undo step, one marker
+                              f"{name} {'on' if value else 'off'}")
         return value
 
     def toggle_batch_norm(self) -> bool | None:
@@ -180,8 +182,8 @@ class Classroom(QObject):
             self.panel.presentation_zoom = self.zoom
 
     def show_shortcuts(self) -> ShortcutSheet:
-        extra = [(a.shortcut().toString(), a.text()) for a in self.lesson_actions
-                 if not a.shortcut().isEmpty()]
+        extra = list(FILE_KEYS) + [(a.shortcut().toString(), a.text())
+                                   for a in self.lesson_actions if not a.shortcut().isEmpty()]
         sheet = ShortcutSheet(self.window, extra)
         sheet.setAttribute(Qt.WA_DeleteOnClose)
         sheet.show()

@@ -101,14 +101,24 @@ class SmallMultiples(pg.PlotWidget):
         top = float(counts.max()) or 1.0
         self.items[index].setData(x0 + (edges - lo) / span, y0 + 0.95 * counts / top)
         left, mid, right = self.ticks[index]
-        if left.toPlainText() != f"{lo:.3g}" or right.toPlainText() != f"{hi:.3g}":
-            left.setText(f"{lo:.3g}")
-            right.setText(f"{hi:.3g}")
+        lo_text, hi_text = range_texts(lo, hi)
+        if left.toPlainText() != lo_text or right.toPlainText() != hi_text:
+            left.setText(lo_text)
+            right.setText(hi_text)
             left.setPos(x0, y0)
             right.setPos(x0 + 1, y0)
             zero = (0.0 - lo) / span
             mid.setText("0" if 0.2 < zero < 0.8 else "")
             mid.setPos(x0 + zero, y0)
+
+
+def range_texts(lo: float, hi: float) -> tuple[str, str]:
+    """The two ends of a value range, with as many digits as it takes to tell them apart."""
+    for digits in range(3, 8):
+        a, b = f"{lo:.{digits}g}", f"{hi:.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
 
 
 class ActivationDashboard(Dashboard):

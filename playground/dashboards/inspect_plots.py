@@ -156,6 +156,8 @@ class BoundaryDashboard(Dashboard):
         extent = (b.xs[0], b.xs[-1], b.ys[0], b.ys[-1], b.kind)
         if extent != self._extent:
             self._extent = extent
+            # the input plane at 1:1 (a circle stays round); a 1-D curve uses the whole panel
+            self.plot.getViewBox().setAspectLocked(b.kind != "curve", ratio=1.0)
             if b.kind == "curve":
                 y = np.asarray(b.points["y_train"], dtype=np.float64)
                 self.plot.setRange(xRange=(b.xs[0], b.xs[-1]), yRange=(y.min(), y.max()))

@@ -17,6 +17,7 @@ from engine.errors import BadInput
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.widgets.numbers import NumberBox, commit_on_finish
+from playground.widgets.option_editors import structured_editor
 
 HIDDEN = ("id", "type")
 #: options whose arrows walk a 1-2-5 ladder (they span decades)
@@ -29,6 +30,11 @@ def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any],
     """An editor widget for one option; changes call ``edit(key, value)`` (``edit_json(key,
     text)`` for JSON-valued options such as nested dicts and nulls)."""
     key = spec.key
+    structured = structured_editor(spec.kind, key, value)
+    if structured is not None:
+        structured.changed.connect(lambda v, k=key: edit(k, v))
+        structured.setToolTip(spec.tip)
+        return structured
     if spec.kind == "bool":
         w = QCheckBox()
         w.setChecked(bool(value))
@@ -73,6 +79,9 @@ def edit_json_option(key: str, text: str, edit: Callable[[str, Any], Any],
 
 def set_editor_value(w: QWidget, val: Any) -> None:
     """Show ``val`` in an editor made by :func:`make_editor` without emitting."""
+    if hasattr(w, "set_value"):  # a structured editor: shows a value without emitting
+        w.set_value(val)
+        return
     w.blockSignals(True)
     try:
         if isinstance(w, QCheckBox):

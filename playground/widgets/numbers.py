@@ -79,14 +79,22 @@ class NumberBox(QDoubleSpinBox):
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt API
         return f"{value:.6g}"
 
+    def _bare(self, text: str) -> str:
+        """``text`` without the box's prefix and suffix."""
+        if self.prefix() and text.startswith(self.prefix()):
+            text = text[len(self.prefix()):]
+        if self.suffix() and text.endswith(self.suffix()):
+            text = text[: -len(self.suffix())]
+        return text.strip()
+
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API
         try:
-            return float(text.strip())
+            return float(self._bare(text))
         except ValueError:
             return self.value()
 
     def validate(self, text: str, pos: int):  # noqa: D102 - Qt API
-        t = text.strip()
+        t = self._bare(text)
         try:
             v = float(t)
         except ValueError:

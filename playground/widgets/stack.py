@@ -134,6 +134,7 @@ class LayerStack(QWidget):
     """Observes a :class:`DesignDocument`; accepts palette drops and reorders by drag."""
 
     selected = Signal(int)
+    crawl_warning = Signal(str)  # the design just became one that would train very slowly
 
     def __init__(self, doc: DesignDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -145,6 +146,12 @@ class LayerStack(QWidget):
         self._lay.setSpacing(4)
         self.input_card = EndCard("")
         self.loss_card = EndCard("")
+        self.cost = QLabel("")
+        self.cost.setObjectName("costLine")
+        self.cost.setWordWrap(True)
+        self.cost.setToolTip("A rough estimate of the training speed with every monitor on: "
+                             "parameters × batch size decide it.")
+        self.crawls = False
         self.indicator = QFrame(self)
         self.indicator.setObjectName("dropIndicator")
         self.indicator.setFixedHeight(3)
@@ -180,7 +187,7 @@ class LayerStack(QWidget):
         while self._lay.count():
             item = self._lay.takeAt(0)
             w = item.widget()
-            if w is not None and w not in (self.input_card, self.loss_card):
+            if w is not None and w not in (self.input_card, self.loss_card, self.cost):
                 w.deleteLater()
         design = self.doc.design
         dims = catalog.output_dims(design)
@@ -204,6 +211,15 @@ class LayerStack(QWidget):
         self.loss_card.badge.setVisible(-1 in warns)
         self.loss_card.badge.setToolTip(warns.get(-1, ""))
         self._lay.addWidget(self.loss_card)
+        text, crawls = catalog.cost_text(design)
+        self.cost.setText(text)
+        self.cost.setProperty("crawls", crawls)
+        self.cost.style().unpolish(self.cost)
+        self.cost.style().polish(self.cost)
+        if crawls and not self.crawls:
+            self.crawl_warning.emit(text)
+        self.crawls = crawls
+        self._lay.addWidget(self.cost)
         self._lay.addStretch(1)
         if self.current >= len(self.cards):
             self.current = len(self.cards) - 1

@@ -48,6 +48,8 @@ class TrainingBar(QToolBar):
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Training", parent)
         self.setObjectName("trainingBar")
+        self._ready = True
+        self._runnable: tuple[bool, str] = (True, "")
         self.setMovable(False)
         self._make_buttons()
         self._make_settings()
@@ -163,14 +165,30 @@ class TrainingBar(QToolBar):
 
     @property
     def ready(self) -> bool:
-        """Whether the engine is compiled (Play, Step and Epoch enabled)."""
-        return self.play.isEnabled()
+        """Whether the engine is compiled."""
+        return self._ready
 
     def set_ready(self, on: bool) -> None:
         """Enable Play/Step/Epoch once the engine is compiled (disabled while it compiles)."""
+        self._ready = bool(on)
+        self._enable()
+
+    def set_runnable(self, on: bool, why: str = "") -> None:
+        """Enable Play/Step/Epoch only while there is a model to train (a design that could not
+        be built has none: the buttons say why)."""
+        self._runnable = (bool(on), why)
+        self._enable()
+
+    def _enable(self) -> None:
+        ok = self._ready and self._runnable[0]
         for b in (self.play, self.step, self.epoch):
-            b.setEnabled(on)
-        tip = "" if on else " (waiting: compiling the engine…)"
+            b.setEnabled(ok)
+        if not self._ready:
+            tip = " (waiting: compiling the engine…)"
+        elif not self._runnable[0]:
+            tip = f" ({self._runnable[1] or 'nothing to train'})"
+        else:
+            tip = ""
         self.play.setToolTip("Start or pause training (Space)." + tip)
 
     def _show_play_state(self, on: bool) -> None:
