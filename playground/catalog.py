@@ -306,3 +306,10 @@ def cost_text(design: dict) -> tuple[str, bool]:
         text = (f"⚠ {text}: training will crawl ({100 / rate:,.0f} s for 100 steps); "
                 "fewer units or layers train faster")
     return text, crawls
+
+
+def has_dropout(design: dict | None) -> bool:
+    """True when the design has an enabled dropout layer with a rate above zero."""
+    layers = ((design or {}).get("model") or {}).get("layers") or []
+    return any(isinstance(l, dict) and l.get("type") in ("dropout", "alpha_dropout")
+               and l.get("enabled", True) and float(l.get("rate") or 0.0) > 0.0 for l in layers)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox,
                                QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 
-from playground import engine_bridge, projector_layout, sync, window_layout
+from playground import catalog, engine_bridge, projector_layout, sync, window_layout
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
                                                WeightDashboard)
 from playground.dashboards.base import Dashboard
@@ -23,11 +23,9 @@ from playground.dashboards.uncertainty import UncertaintyDashboard
 from playground.document import DesignDocument, DocEvent
 from playground.file_actions import FileActions
 from playground.run_control import RunControl
-from playground.run_end import DEFAULT_EARLY_STOPPING, UNLIMITED_EPOCHS
 from playground.widgets.data_panel import DataPanel
 from playground.widgets.inspector import Inspector
 from playground.widgets.network_strip import NetworkStrip
-from playground.widgets.messages import diverged_dialog, diverged_text, message_box
 from playground.widgets.palette import LayerPalette
 from playground.widgets.run_banner import RunBanner
 from playground.widgets.stack import LayerStack
@@ -35,6 +33,7 @@ from playground.widgets.settings_panel import SettingsPanel
 from playground.widgets.summary import ModelSummary
 from playground.widgets.training_bar import TrainingBar
 from playground.window_menus import build_menus
+from playground.window_messages import WindowMessages
 from playground.worker import SessionFactory, TrainingController, WarmUp
 
 FRAME_MS = 30  # a little faster than 30 Hz: coarse timers run late
@@ -42,7 +41,7 @@ FRAME_BUDGET_S = 0.008  # dashboard refresh time per frame; the rest of the fram
 CENTRAL_MIN_WIDTH = 240  # the layer stack and the inspector
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowMessages, QMainWindow):
     """The app window. ``factory`` builds sessions (the engine's by default; tests may inject one);
     ``settings`` holds geometry, dock state and recent files; ``warm_up`` compiles the engine in
     the worker thread before Play is enabled (the engine's own when ``factory`` is None)."""
@@ -65,7 +64,6 @@ class MainWindow(QMainWindow):
         self.worker.ui_sync = False
         self.applied: dict | None = None
         self.presentation_zoom = 1.6
-        self._early_stopping_config: dict | None = None  # restored when switched on again
         self.device = "cpu"
         self.dialogs: list[QMessageBox] = []
         self.draw_all = False
@@ -109,7 +107,7 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         center = QSplitter(Qt.Vertical)
         center.addWidget(scroll)
-        center.addWidget(_scrolling(self.inspector))
+        center.addWidget(window_layout.scrolling(self.inspector))
         center.setSizes([600, 300])
         center.setMinimumWidth(CENTRAL_MIN_WIDTH)
         self.desk_view = center
@@ -141,9 +139,9 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.docks: dict[str, QDockWidget] = {}
         left, right = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
-        for title, widget in (("Layers", self.palette), ("Data", _scrolling(self.data_panel)),
+        for title, widget in (("Layers", self.palette), ("Data", window_layout.scrolling(self.data_panel)),
                               ("Summary", self.summary),
-                              ("Optimizer", _scrolling(self.settings_panel))):
+                              ("Optimizer", window_layout.scrolling(self.settings_panel))):
             self._dock(title, widget, left)
         self.dashboards: list[Dashboard] = [
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
@@ -164,11 +162,7 @@ class MainWindow(QMainWindow):
         self.stack.crawl_warning.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.palette.activated.connect(lambda cfg: self.doc.insert_layer(len(self.doc.layers), cfg))
         b = self.bar
-        self.run = RunControl(b, self.controller, self)
-        self.banner.continue_clicked.connect(self.continue_run)
-        self.banner.unlimited_clicked.connect(self.train_without_limit)
-        self.banner.reset_clicked.connect(self.run.reset)
-        b.early_stopping_changed.connect(self._set_early_stopping)
+        self.run = RunControl(b, self.controller, self.doc, self.banner, self)
         b.speed_changed.connect(lambda _n: self.controller.post("speed", **b.speed.command()))
         b.lr_changed.connect(lambda v: self.doc.set_value("optimizer", "learning_rate", float(v)))
         b.optimizer_changed.connect(self._set_optimizer)
@@ -232,30 +226,6 @@ class MainWindow(QMainWindow):
     def _set_optimizer(self, name: str) -> None:
         lr = self.doc.section("optimizer").get("learning_rate", 0.01)
         self.doc.set_section("optimizer", {"type": name, "learning_rate": lr})
-
-    def continue_run(self, more: int) -> None:
-        """Raise the epoch limit ``more`` epochs past the end and play on."""
-        info = self.banner.info or {}
-        epochs = int(info.get("epoch", 0)) + int(more)
-        self.doc.set_values([("training", "epochs", epochs)], f"continue for {more} more epochs")
-        self.run.play()
-
-    def train_without_limit(self) -> None:
-        """No epoch limit, no early stopping; play on."""
-        self.doc.set_values([("training", "epochs", UNLIMITED_EPOCHS),
-                             ("training", "early_stopping", None)], "train without limit")
-        self.run.play()
-
-    def _set_early_stopping(self, on: bool) -> None:
-        current = self.doc.section("training").get("early_stopping")
-        if on and not current:
-            value = self._early_stopping_config or dict(DEFAULT_EARLY_STOPPING)
-        elif not on and current:
-            self._early_stopping_config = dict(current)
-            value = None
-        else:
-            return
-        self.doc.set_value("training", "early_stopping", value)
 
     def set_presentation(self, on: bool) -> None:
         """The projector layout, large text, high contrast, full screen (and back)."""
@@ -346,49 +316,11 @@ class MainWindow(QMainWindow):
         self._tab_checked = True
         if frame.boundary is None and frame.confusion is not None:
             self.docks["Confusion matrix"].raise_()
-        elif frame.boundary is not None and frame.boundary.kind == "curve" and _has_dropout(
+        elif frame.boundary is not None and frame.boundary.kind == "curve" and catalog.has_dropout(
                 self.applied):
             self.docks["Uncertainty"].raise_()  # 1-D regression with dropout: MC dropout
         elif frame.boundary is not None:
             self.docks["Decision boundary"].raise_()
-
-    # ------------------------------------------------------------------ errors
-    def _show_message(self, title: str, text: str) -> None:
-        box = message_box(self, title, text)
-        box.finished.connect(lambda _=0, b=box: self.dialogs.remove(b) if b in self.dialogs
-                             else None)
-        self.dialogs.append(box)
-        box.show()
-
-    def _worker_status(self, text: str) -> None:
-        self.statusBar().showMessage(text, 4000)
-
-    def _worker_error(self, text: str) -> None:
-        self.bar.set_playing(False)
-        if self.worker.session is None:
-            self.applied = None  # the build failed: the next edit builds again
-            self.bar.set_runnable(False, "nothing to train: " + text.splitlines()[0])
-        self.statusBar().showMessage(text.splitlines()[0], 10000)
-
-    def _built(self, _info: dict) -> None:
-        self.bar.set_runnable(True)
-
-    def _worker_problem(self, title: str, text: str) -> None:
-        self.notify(title, text)
-
-    def _diverged(self, info: dict) -> None:
-        self.bar.set_playing(False)
-        self.statusBar().showMessage(diverged_text(info), 10000)
-        box = diverged_dialog(self, info, self.run.reset, self._lower_lr)
-        self.dialogs.append(box)
-        self.diverged_box = box
-        box.show()
-
-    def _lower_lr(self) -> None:
-        """Divide the learning rate by 10 and reset the weights (after a divergence)."""
-        lr = float(self.doc.section("optimizer").get("learning_rate", 0.01))
-        self.doc.set_value("optimizer", "learning_rate", lr / 10)
-        self.run.reset()
 
     # ------------------------------------------------------------------ window chrome
     def _update_undo_actions(self) -> None:
@@ -463,20 +395,3 @@ class MainWindow(QMainWindow):
         for box in list(self.dialogs):
             box.close()
         self.dialogs.clear()
-
-
-def _scrolling(widget: QWidget) -> QScrollArea:
-    """``widget`` in a scroll area: a form may be taller than its dock on a small screen."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-    area.setWidget(widget)
-    return area
-
-
-def _has_dropout(design: dict | None) -> bool:
-    """True when the design has an enabled dropout layer with a rate above zero."""
-    layers = ((design or {}).get("model") or {}).get("layers") or []
-    return any(isinstance(l, dict) and l.get("type") in ("dropout", "alpha_dropout")
-               and l.get("enabled", True) and float(l.get("rate") or 0.0) > 0.0 for l in layers)

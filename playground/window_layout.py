@@ -7,7 +7,7 @@ dock titles (tabbed, the first in front). Docks a plan does not name stay where 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea, QWidget
 
 Plan = dict[Qt.DockWidgetArea, list[list[list[str]]]]
 LEFT, RIGHT = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
@@ -174,3 +174,13 @@ def start(window: QMainWindow, settings: QSettings) -> bool:
     if usable and state is not None:
         window.restoreState(state, LAYOUT_VERSION)
     return usable
+
+
+def scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a scroll area: a form may be taller than its dock on a small screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area

@@ -13,12 +13,15 @@ import time
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from playground.boundary import boundary_for, confusion_for
 from playground.dashboards.uncertainty import uncertainty_for
 from playground.history import Frame, History
-from playground.run_end import end_info, ended_text, extend_run
+from playground.run_end import end_info, ended_text
+from playground.threads import ThreadController
+from playground.worker_edits import LiveEdits
+from playground.worker_run import RunCommands
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
 WarmUp = Callable[[], Any]
@@ -30,9 +33,6 @@ AUTO_EPOCHS_PER_S = 20.0  # auto: the default 100-epoch run takes about five sec
 AUTO_MIN_STEPS_PER_S = 30.0
 NO_SESSION_COMMANDS = ("build", "noop", "speed", "pause", "play", "refresh", "step", "epoch",
                        "reset", "uncertainty")
-LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm", "momentum",
-                     "epsilon", "renorm_momentum", "rmax", "dmax", "stddev", "alpha", "lower",
-                     "upper")
 
 
 def problem_title(command: str, err: BaseException) -> str:
@@ -50,7 +50,7 @@ def problem_title(command: str, err: BaseException) -> str:
     return "Cannot apply the change"
 
 
-class TrainingWorker(QObject):
+class TrainingWorker(RunCommands, LiveEdits, QObject):
     """Runs in its own thread; talk to it only through :meth:`post` and :meth:`latest`."""
 
     error = Signal(str)
@@ -271,124 +271,12 @@ class TrainingWorker(QObject):
         snap_fn = getattr(self.session, "snapshot", None)
         return snap_fn() if callable(snap_fn) else None
 
-    def _seen(self, seq: int | None) -> None:
-        """Remember the newest play/pause request of the UI (echoed in every frame)."""
-        if seq is not None:
-            self.play_seq = max(self.play_seq, int(seq))
-
-    def _cmd_play(self, seq: int | None = None) -> None:
-        self._seen(seq)
-        self.playing = self.session is not None and not self.session.finished
-        self._next_chunk_t = 0.0
-        if self.session is None:
-            self.status.emit("nothing to train: fix the design problem first")
-        elif not self.playing:
-            self.status.emit(ended_text(end_info(self._last_snap, self.session)) + ": continue, or Reset")
-        if not self.playing:
-            self._publish(None)  # the UI shows "not playing" again
-
-    def _cmd_pause(self, seq: int | None = None) -> None:
-        self._seen(seq)
-        self.playing = False
-        if self.session is not None:
-            self._publish(None)  # the frame the UI draws next says "paused"
-
-    def _cmd_step(self, n: int = 1, seq: int | None = None) -> None:
-        self._seen(seq)
-        self.playing = False
-        if self._ended_note():
-            return
-        self._train(n)
-
-    def _cmd_epoch(self, seq: int | None = None) -> None:
-        self._seen(seq)
-        self.playing = False
-        if self._ended_note():
-            return
-        t0 = time.perf_counter()
-        snap = self.session.run_epoch()
-        self._after_chunk(snap, t0)
-
-    def _ended_note(self) -> bool:
-        """True (and a status line saying why) when there is nothing to step."""
-        if self.session is None:
-            self.status.emit("nothing to train: fix the design problem first")
-            return True
-        if getattr(self.session, "finished", False):
-            self.status.emit(ended_text(end_info(self._last_snap, self.session))
-                             + ": continue for more epochs, or Reset")
-            self._publish(None)
-            return True
-        return False
-
-    def _cmd_reset(self, seed: int | None = None, seq: int | None = None) -> None:
-        self._seen(seq)
-        self.playing = False
-        if self.session is not None:
-            self.session.reset(seed=seed)
-            self.history.clear()
-            self._epochs_seen = 0
-            self.markers.clear()
-            self._last_snap = None
-            with self._lock:
-                self._frame = None
-            self._update_boundary(force=True)
-            self._publish(self._started())
-
-    def _started(self) -> Any:
-        """The untrained state: the first point of the time plots (its layers' columns too)."""
-        snap = self._initial_snapshot()
-        if snap is not None:
-            self.history.add(snap)
-        return snap
-
     def _cmd_speed(self, steps: int, per_second: float | None = None) -> None:
         """``steps`` > 0: steps per frame; 0: auto (paced to watch); -1: max (no pacing);
         ``per_second``: one step at a time, that many a second (every batch is drawn)."""
         self.per_second = float(per_second) if per_second else None
         self.steps_per_chunk = 1 if self.per_second else max(SPEED_MAX, int(steps))
         self._next_chunk_t = 0.0
-
-    def _cmd_layer_options(self, changes: list, label: str = "") -> None:
-        """Live options of several layers, applied at the same step, with one marker."""
-        for layer_id, options in changes:
-            opts = {k: v for k, v in options.items() if k in LAYER_OPTION_KEYS}
-            self.session.set_layer_option(layer_id, **opts)
-        self._mark(label or "layers edited")
-
-    def _cmd_lr(self, value: float) -> None:
-        self.session.set_learning_rate(float(value))
-        self._mark(f"lr={value:g}")
-
-    def _cmd_optimizer(self, config: dict) -> None:
-        self.session.set_optimizer(config)
-        self._mark(f"optimizer={config.get('type')}")
-
-    def _cmd_schedule(self, config: dict) -> None:
-        self.session.set_schedule(config)
-        self._mark(f"schedule={config.get('type')}")
-
-    def _cmd_training(self, **changes: Any) -> None:
-        """The run's length (``epochs``) or ``early_stopping`` changed: a run that ended only
-        because of them goes on at the next Play."""
-        extend_run(self.session, **changes)
-        parts = [f"epochs={changes['epochs']}"] if "epochs" in changes else []
-        if "early_stopping" in changes:
-            parts.append("early stopping " + ("on" if changes["early_stopping"] else "off"))
-        self._mark(", ".join(parts))
-
-    def _cmd_batch_size(self, value: Any) -> None:
-        self.session.set_batch_size(value)
-        self._mark(f"batch={value}")
-
-    def _cmd_apply_model(self, layers: list, label: str = "model edited") -> None:
-        self.session.apply_model(layers)
-        self._update_boundary(force=True)
-        snap = self._initial_snapshot()
-        if snap is not None:
-            self.history.add(snap)
-        self._publish(snap)
-        self._mark(label)
 
     # ------------------------------------------------------------ training
     def target_rate(self) -> float | None:
@@ -503,52 +391,6 @@ class TrainingWorker(QObject):
             self._frame = frame
         if self.ui_sync and self.playing:
             self.frame_taken.clear()
-
-
-class ThreadController(QObject):
-    """UI-side owner of a worker object running in its own QThread: ``post`` commands to it, read
-    its ``latest`` frame, ``shutdown`` to join it. Subclasses name the thread and build the worker.
-
-    Creating one moves Python's garbage collection onto the GUI thread (:mod:`playground.gui_gc`):
-    the worker allocates constantly, and a collection it triggered would destroy leftover Qt
-    objects from the wrong thread."""
-
-    thread_name = "worker"
-
-    def __init__(self, worker: QObject, parent: QObject | None = None):
-        super().__init__(parent)
-        from playground import gui_gc
-        gui_gc.install()
-        self.thread = QThread()
-        self.thread.setObjectName(self.thread_name)
-        self.worker = worker
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.loop)
-        self.thread.start()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.worker!r})"
-
-    def post(self, name: str, **kwargs: Any) -> None:
-        self.worker.post(name, **kwargs)
-
-    def latest(self):
-        return self.worker.latest()
-
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Stop the loop and join the thread (idempotent); True when it has ended. A thread still
-        busy after ``timeout_ms`` (a long compiled call) is kept referenced until it ends, since
-        destroying a running QThread aborts the process."""
-        if self.thread.isRunning():
-            self.worker.request_stop()
-            self.thread.quit()
-            if not self.thread.wait(timeout_ms):
-                _STILL_RUNNING.append((self.thread, self.worker))
-                return False
-        return True
-
-
-_STILL_RUNNING: list = []
 
 
 class TrainingController(ThreadController):

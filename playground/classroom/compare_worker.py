@@ -22,7 +22,7 @@ from playground.boundary import boundary_for, confusion_for
 from playground.dashboards.uncertainty import uncertainty_for
 from playground.classroom.weights import share_initial_weights
 from playground.history import Frame, History
-from playground.worker import ThreadController
+from playground.threads import ThreadController
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
 CHUNK_TARGET_S = 0.04
