@@ -306,7 +306,10 @@ class MainWindow(WindowMessages, QMainWindow):
         self._show_useful_tab(frame)
         self.bar.show_progress(frame.snapshot, frame.extra.get("steps_per_s", 0.0))
         self.run.show_frame(frame)
-        self.banner.show_end(frame.extra.get("ended"))
+        ended = frame.extra.get("ended")
+        if ended and self.banner.info is None:  # the end of the run: its banner comes forward
+            self.docks["Loss and accuracy"].raise_()
+        self.banner.show_end(ended)
 
     def _show_useful_tab(self, frame: Any) -> None:
         """No decision boundary (not 2-D data) but a confusion matrix: bring that tab forward
@@ -385,6 +388,9 @@ class MainWindow(WindowMessages, QMainWindow):
             event.ignore()
             return
         window_layout.save(self, self.settings, *self.desk_layout())
+        room = getattr(self, "classroom", None)
+        if room is not None:  # lesson and comparison windows go with the main window
+            room.close_windows()
         self.shutdown()
         event.accept()
 

@@ -117,7 +117,7 @@ def _layer_commands(old: list[dict], new: list[dict]) -> list[tuple[str, dict]]:
         live = _layer_live_changes(a, b)
         if live is None:
             return [("apply_model", {"layers": [dict(l) for l in new],
-                                     "label": f"{b.get('id')} edited"})]
+                                     "label": _edit_label(a, b)})]
         if live:
             changes.append((str(b.get("id")), live))
     if not changes:
@@ -130,6 +130,14 @@ def _layer_commands(old: list[dict], new: list[dict]) -> list[tuple[str, dict]]:
         label = "; ".join(f"{lid}: " + ", ".join(f"{k}={_short(v)}" for k, v in live.items())
                           for lid, live in changes)
     return [("layer_options", {"changes": changes, "label": label})]
+
+
+def _edit_label(old: dict, new: dict) -> str:
+    """"d1: units=64" for a structural edit of one layer (key names only for long values)."""
+    keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    parts = [f"{k}={_short(new.get(k))}" if isinstance(new.get(k), (int, float, str, bool))
+             else k for k in keys]
+    return f"{new.get('id')}: {', '.join(parts)}" if parts else f"{new.get('id')} edited"
 
 
 def _name(layer: dict) -> str:

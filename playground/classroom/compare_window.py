@@ -292,6 +292,13 @@ class ComparisonWindow(QMainWindow):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.setFocus()
+        QTimer.singleShot(0, self, self._share_width)
+
+    def _share_width(self) -> None:
+        """The curves and per-run tabs get about three fifths of the width left by the lesson
+        text, the boundaries the rest (a boundary squeezed into a strip shows nothing)."""
+        width = max(self.split.width(), 400)
+        self.split.setSizes([int(width * 0.58), width - int(width * 0.58)])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.shutdown()

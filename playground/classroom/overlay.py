@@ -240,6 +240,8 @@ class BoundaryRow(QWidget):
         self._layout.setSpacing(4)
         self.panels: list[BoundaryDashboard] = []
         self.titles: list[QLabel] = []
+        self.boxes: list[QWidget] = []
+        self._columns = 0
 
     def ensure(self, labels: tuple[str, ...]) -> None:
         """Make one panel per run (rebuilt when the labels change)."""
@@ -249,7 +251,7 @@ class BoundaryRow(QWidget):
             item = self._layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        self.panels, self.titles = [], []
+        self.panels, self.titles, self.boxes = [], [], []
         for r, label in enumerate(labels):
             box = QWidget()
             col = QVBoxLayout(box)
@@ -261,13 +263,37 @@ class BoundaryRow(QWidget):
             title.setStyleSheet(f"color: {run_color(r)}; font-weight: bold;")
             title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
             panel = BoundaryDashboard()
-            panel.setMinimumSize(90, 80)
+            panel.setMinimumSize(160, 140)
             col.addWidget(title)
             col.addWidget(panel, 1)
-            cols = max(1, int(np.ceil(np.sqrt(len(labels)))))
-            self._layout.addWidget(box, r // cols, r % cols)
+            self._layout.addWidget(box, 0, r)  # owned by the layout's widget from here on
             self.panels.append(panel)
             self.titles.append(title)
+            self.boxes.append(box)
+        self._columns = 0
+        self._grid()
+
+    def columns_for(self, n: int) -> int:
+        """Columns that make the panels closest to square in this widget (a tall, narrow
+        area stacks them; a wide one puts them side by side)."""
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        best = min(range(1, n + 1), key=lambda c: abs(np.log((w / c) / (h / -(-n // c)))))
+        return best
+
+    def _grid(self) -> None:
+        n = len(self.panels)
+        cols = self.columns_for(n) if n else 1
+        if cols == self._columns:
+            return
+        self._columns = cols
+        for box in self.boxes:
+            self._layout.removeWidget(box)
+        for r, box in enumerate(self.boxes):
+            self._layout.addWidget(box, r // cols, r % cols)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._grid()
 
     def draw(self, frame: CompareFrame) -> None:
         self.ensure(frame.labels)

@@ -27,8 +27,9 @@ class SmallMultiples(pg.PlotWidget):
     counts scaled to the tallest bin; the title names the layer. As many columns as fit
     (about CELL_PX pixels each); items are rebuilt only when the layers or the columns change."""
 
-    CELL_W, CELL_H = 1.2, 1.9
-    CELL_PX = 150
+    CELL_W = 1.2
+    CELL_PX = 150  # the least width of a column
+    TEXT_PX = 16  # height of one line of cell text (title above, value axis below)
 
     def __init__(self, columns: int = 4, parent: QWidget | None = None):
         super().__init__(parent=parent)
@@ -40,6 +41,8 @@ class SmallMultiples(pg.PlotWidget):
         self.cells: dict[int, tuple[float, float]] = {}
         self.signature: tuple = ()
         self._layers: list[Any] = []
+        self.cell_h = 1.6
+        self.text_lines = 2  # 2: title and value axis, 1: title, 0: none (the tooltip names)
         quiet_plot(self.getPlotItem())
         self.getPlotItem().hideAxis("left")
         self.getPlotItem().hideAxis("bottom")
@@ -57,11 +60,25 @@ class SmallMultiples(pg.PlotWidget):
         if "max_columns" not in vars(self):
             return  # pyqtgraph resizes the view while it is being made
         fit = max(1, min(self.max_columns, self.width() // self.CELL_PX))
-        if fit != self.columns:
+        if fit != self.columns or abs(self._cell_height() - self.cell_h) > 0.05:
             self.columns = fit
             layers, self.signature = self._layers, ()
             if layers:
                 self.ensure(layers)
+
+    def _cell_height(self, n: int | None = None) -> float:
+        """The pitch of a row in data units, so that a cell's title and value axis (two text
+        lines, TEXT_PX each) fit between histograms 1 unit high; texts are hidden (the tooltip
+        names the layers) when the panel is too short for them."""
+        n = len(self._layers) if n is None else n
+        rows = max(1, (n + self.columns - 1) // self.columns)
+        for lines in (2, 1):  # title and value axis; the title only; neither
+            spare = 1.0 - rows * lines * self.TEXT_PX / max(self.height(), 1)
+            if spare > 0.35:
+                self.text_lines = lines
+                return 1.0 / spare
+        self.text_lines = 0
+        return 1.15
 
     def ensure(self, layers: list[Any]) -> None:
         sig = tuple((ls.index, ls.id, layer_name(ls)) for ls in layers)
@@ -69,26 +86,32 @@ class SmallMultiples(pg.PlotWidget):
             return
         self.reset()
         self.signature, self._layers = sig, list(layers)
+        self.cell_h = self._cell_height()
+        self.setToolTip("\n".join(layer_name(ls) for ls in layers))
         for k, ls in enumerate(layers):
             x0 = (k % self.columns) * self.CELL_W
-            y0 = -(k // self.columns) * self.CELL_H
+            y0 = -(k // self.columns) * self.cell_h
             self.cells[ls.index] = (x0, y0)
             base = pg.PlotDataItem([x0, x0 + 1], [y0, y0], pen=pg.mkPen("#8a93a6"))
             item = pg.PlotDataItem([x0, x0 + 1], [y0], stepMode="center",
                                    pen=pen(color(k)))
             label = pg.TextItem(layer_name(ls), color="#c9d1d9", anchor=(0, 1))
             label.setFont(SMALL_FONT)
-            label.setPos(x0, y0 + 1.3)
+            label.setPos(x0, y0 + 1.0)
+            label.setVisible(self.text_lines >= 1)
             ticks = [pg.TextItem("", color="#c9d1d9", anchor=(a, 0)) for a in (0, 0.5, 1)]
             for t in ticks:
                 t.setFont(SMALL_FONT)
+                t.setVisible(self.text_lines >= 2)
             for it in (base, item, label, *ticks):
                 self.addItem(it)
             self.items[ls.index], self.labels[ls.index] = item, label
             self.ticks[ls.index] = ticks
         rows = (len(layers) + self.columns - 1) // self.columns
+        text = (self.cell_h - 1.0) / max(self.text_lines, 1) if self.text_lines else 0.05
+        below = text if self.text_lines == 2 else 0.05
         self.setRange(xRange=(-0.05, min(len(layers), self.columns) * self.CELL_W - 0.1),
-                      yRange=(-(rows - 1) * self.CELL_H - 0.5, 1.35), padding=0)
+                      yRange=(-(rows - 1) * self.cell_h - below, 1.0 + text), padding=0)
 
     def show_hist(self, index: int, counts: np.ndarray, edges: np.ndarray) -> None:
         """Draw one layer's histogram (edges (n+1,), counts (n,)) in its cell, its value range
@@ -99,7 +122,7 @@ class SmallMultiples(pg.PlotWidget):
         lo, hi = float(edges[0]), float(edges[-1])
         span = hi - lo if hi > lo else 1.0
         top = float(counts.max()) or 1.0
-        self.items[index].setData(x0 + (edges - lo) / span, y0 + 0.95 * counts / top)
+        self.items[index].setData(x0 + (edges - lo) / span, y0 + 0.92 * counts / top)
         left, mid, right = self.ticks[index]
         lo_text, hi_text = range_texts(lo, hi)
         if left.toPlainText() != lo_text or right.toPlainText() != hi_text:

@@ -25,10 +25,13 @@ class BatchNormDashboard(Dashboard):
         bar.addWidget(QLabel("layer"))
         self.layer_box = QComboBox()
         self.layer_box.setToolTip("The batch-norm layer whose statistics are shown.")
+        self.layer_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.layer_box.setMinimumContentsLength(8)
         bar.addWidget(self.layer_box, 1)
-        self.info = QLabel("")
-        bar.addWidget(self.info)
         self._layout.addLayout(bar)
+        self.info = QLabel("")  # on/off and renorm's clipping counts, below: never cut off
+        self.info.setWordWrap(True)
+        self._layout.addWidget(self.info)
         self.plots = {}
         self.items = {}
         key_b, key_m = (f'<span style="color:{c}">●</span>' for c in (BATCH, MOVING))

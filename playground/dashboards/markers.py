@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from playground.theme import MARKER
 
 MAX_ROWS = 3
+EDGE_PX = 24
 GAP_PX = 6
 
 
@@ -65,6 +66,8 @@ class MarkerLayer:
         for i in order:
             step, text = self._shown[i][0], self.texts[i]
             at = (step - x0) / px_w
+            if -EDGE_PX < at < 0:  # a change at step 0 just left of the first point
+                at, step = 0.0, x0
             box = text.textItem.boundingRect()
             flip = at + box.width() + GAP_PX > width
             left = at - box.width() - 2 if flip else at + 2

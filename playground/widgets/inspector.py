@@ -117,6 +117,7 @@ class Inspector(QWidget):
         lay.addWidget(self.title)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
+        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # narrow column: editor below
         lay.addWidget(self.form_host)
         self.error = QLabel("")
         self.error.setObjectName("errorText")

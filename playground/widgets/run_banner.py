@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from playground.run_end import continue_epochs, ended_text
 
@@ -18,12 +18,15 @@ class RunBanner(QFrame):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("runBanner")
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 4, 8, 4)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 4, 8, 4)
+        outer.setSpacing(4)
         self.text = QLabel("")
         self.text.setObjectName("runBannerText")
         self.text.setWordWrap(True)
-        lay.addWidget(self.text, 1)
+        outer.addWidget(self.text)
+        lay = QHBoxLayout()
+        outer.addLayout(lay)
         self.more = QPushButton("")
         self.more.setToolTip("Raise the epoch limit and train on from here (one undo step).")
         self.more.clicked.connect(lambda: self.continue_clicked.emit(self.epochs_more))
@@ -35,6 +38,7 @@ class RunBanner(QFrame):
         self.reset.clicked.connect(self.reset_clicked)
         for b in (self.more, self.unlimited, self.reset):
             lay.addWidget(b)
+        lay.addStretch(1)
         self.epochs_more = 10
         self.info: dict | None = None
         self.hide()

@@ -49,6 +49,7 @@ class SectionForm(QGroupBox):
         super().__init__(section.capitalize(), parent)
         self.doc, self.section, self.validate = doc, section, validate
         self.form = QFormLayout(self)
+        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.error = QLabel("")
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)

@@ -189,3 +189,22 @@ def test_one_key_press_is_one_marker_at_one_step(qtbot, classroom):  # noqa: F81
     qtbot.wait(300)
     (step, label), = win.controller.latest().markers
     assert label == "bn1, bn2: enabled=off"
+
+
+def test_comparison_boundaries_stack_in_a_tall_area_and_sit_side_by_side_in_a_wide_one(qtbot):
+    import gc
+
+    from playground.classroom.overlay import BoundaryRow
+    row = BoundaryRow()
+    qtbot.addWidget(row)
+    row.resize(300, 700)
+    row.show()
+    row.ensure(("A", "B"))
+    gc.collect()  # the panels' boxes belong to the row, not to Python names
+    row.ensure(("A", "B"))
+    assert row._columns == 1  # stacked: each about square
+    row.resize(900, 400)
+    qtbot.waitUntil(lambda: row._columns == 2, timeout=3_000)
+    qtbot.waitUntil(lambda: all(p.isVisible() for p in row.panels), timeout=3_000)
+    a, b = (p.mapTo(row, p.rect().topLeft()) for p in row.panels)
+    assert a.y() == b.y() and a.x() < b.x()
