@@ -103,7 +103,8 @@ QTabBar::tab:selected {{ background: {p['highlight']}; color: {p['highlighted_te
 QPushButton, QToolButton, QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit {{ {box}
     border-radius: 4px; padding: 2px 8px; font-size: {px}px; }}
 QPushButton:checked {{ background: {p['highlight']}; color: {p['highlighted_text']}; }}
-QToolButton#qt_toolbar_ext_button {{ border: none; padding: 0px; min-width: {px}px; }}
+QToolButton#qt_toolbar_ext_button {{ border: none; padding: 0px; min-width: {px}px;
+    background: {p['highlight']}; border-radius: 4px; }}
 QComboBox QAbstractItemView {{ background: {p['base']}; color: {p['text']};
     selection-background-color: {p['highlight']}; selection-color: {p['highlighted_text']}; }}
 QLabel, QCheckBox, QStatusBar QLabel {{ color: {p['text']}; font-size: {px}px; }}

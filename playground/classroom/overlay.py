@@ -263,7 +263,7 @@ class BoundaryRow(QWidget):
             title.setStyleSheet(f"color: {run_color(r)}; font-weight: bold;")
             title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
             panel = BoundaryDashboard()
-            panel.setMinimumSize(160, 140)
+            panel.setMinimumSize(100, 90)
             col.addWidget(title)
             col.addWidget(panel, 1)
             self._layout.addWidget(box, 0, r)  # owned by the layout's widget from here on

@@ -8,8 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from playground.dashboards.base import (Dashboard, TimePlot, add_time_plot, color, layer_columns,
-                                        layer_name, pen, quiet_plot)
+from playground.dashboards.base import (Dashboard, LegendStrip, TimePlot, add_time_plot, color,
+                                        layer_columns, layer_name, pen, quiet_plot)
 from playground.history import LEAKY, Frame, dead_fraction, negative_fraction
 from playground.theme import LINE_COLORS
 
@@ -160,6 +160,7 @@ class ActivationDashboard(Dashboard):
         bar.addWidget(self.layer_box, 1)
         self._layout.addLayout(bar)
         self.history_plot = pg.PlotWidget()
+        self.history_plot.setMinimumHeight(60)
         self.history_plot.setTitle("histogram over time (brighter: more samples)", size="9pt")
         self.history_plot.setLabel("bottom", "snapshot")
         self.history_plot.setLabel("left", "bin")
@@ -215,9 +216,11 @@ class DeadUnitsDashboard(Dashboard):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.bar_plot = pg.PlotWidget()
-        dead, neg, sat = (f'<span style="color:{c}">■</span>' for c in BAR_COLORS)
-        self.bar_plot.setTitle(f"now: {dead} dead (no gradient) {neg} negative everywhere "
-                               f"(leaky, elu: still learning) {sat} saturated", size="9pt")
+        self.bar_legend = LegendStrip()
+        self._layout.addWidget(self.bar_legend)
+        self.bar_legend.show_entries(list(zip(("dead", "negative everywhere", "saturated"),
+                                              BAR_COLORS)))
+        self.bar_plot.setTitle("now", size="9pt")
         self.bar_plot.setToolTip(
             "Dead: a ReLU unit whose input is negative for every monitored sample gets no "
             "gradient and cannot recover. Leaky ReLU, PReLU, RReLU and ELU units negative "
@@ -228,7 +231,9 @@ class DeadUnitsDashboard(Dashboard):
         self.bars = [pg.BarGraphItem(x=[], height=[], width=BAR_W, brush=c) for c in BAR_COLORS]
         for bars in self.bars:
             self.bar_plot.addItem(bars)
-        self.time_plot = TimePlot("dead fraction over time (zero gradient)")
+        self.time_plot = TimePlot("dead fraction", y_limits=(0.0, 1.0))
+        self.time_plot.setToolTip("Dead units (no gradient for any monitored sample), per "
+                                  "layer, over the steps.")
         self._layout.addWidget(self.bar_plot, 1)
         add_time_plot(self._layout, self.time_plot, 1)
         self._signature: tuple = ()

@@ -130,8 +130,10 @@ class RangeKeeper:
     """Sets a plot's view range only when the data leave it (or fill only a small part of it),
     so that axes are not regenerated on every frame."""
 
-    def __init__(self, item: pg.PlotItem, grow_x: bool = True, log_y: bool = False):
+    def __init__(self, item: pg.PlotItem, grow_x: bool = True, log_y: bool = False,
+                 y_limits: tuple[float, float] | None = None):
         self.item, self.grow_x, self.log_y = item, grow_x, log_y
+        self.y_limits = y_limits  # a fraction never shows below 0 or above 1
         self.x: tuple[float, float] | None = None
         self.y: tuple[float, float] | None = None
 
@@ -143,6 +145,8 @@ class RangeKeeper:
         point or a flat curve gets readable ticks, not 0.30000001 ...)."""
         if self.log_y:
             return 1.0
+        if self.y_limits is not None:
+            return 0.1 * (self.y_limits[1] - self.y_limits[0])
         return max(0.1 * max(abs(ylo), abs(yhi)), 1e-3)
 
     def fit(self, xlo: float, xhi: float, ylo: float, yhi: float) -> None:
@@ -159,10 +163,17 @@ class RangeKeeper:
         if yhi - ylo < low:
             mid = 0.5 * (ylo + yhi)
             ylo, yhi = mid - 0.5 * low, mid + 0.5 * low
+            if self.y_limits is not None:  # a short span stays inside the limits
+                shift = max(self.y_limits[0] - ylo, 0.0) - max(yhi - self.y_limits[1], 0.0)
+                ylo, yhi = ylo + shift, yhi + shift
         span = yhi - ylo
         if self.y is None or ylo < self.y[0] or yhi > self.y[1] or \
                 span < 0.5 * (self.y[1] - self.y[0]):
             self.y = (ylo - 0.1 * span, yhi + 0.1 * span)
+            if self.y_limits is not None:
+                lo, hi = self.y_limits
+                pad = 0.03 * (hi - lo)
+                self.y = (max(self.y[0], lo - pad), min(self.y[1], hi + pad))
             self.item.setYRange(*self.y, padding=0)
 
 
@@ -190,7 +201,8 @@ class LegendStrip(QLabel):
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.NoTextInteraction)
         self.entries: list[tuple[str, str]] = []
-        self.hide()
+        self.hidden_for_good = False  # a second plot with the same curves shows none
+        self.setVisible(False)
 
     def show_entries(self, entries: list[tuple[str, str]]) -> None:
         """``[(name, colour), …]``; hidden when empty."""
@@ -200,7 +212,8 @@ class LegendStrip(QLabel):
         self.setText("&nbsp;&nbsp; ".join(
             f'<span style="color:{col}"><b>━━</b></span>&nbsp;{html.escape(name)}'
             for name, col in entries))
-        self.setVisible(bool(entries))
+        if self.parentWidget() is not None:  # never a window of its own
+            self.setVisible(bool(entries) and not self.hidden_for_good)
 
 
 def add_time_plot(layout: Any, plot: "TimePlot", stretch: int = 1) -> None:
@@ -226,7 +239,8 @@ def layer_columns(h: dict, key: str) -> list[tuple[int, str, str, np.ndarray]]:
 class TimePlot(pg.PlotWidget):
     """A plot over training steps with named curves (created once) and change markers."""
 
-    def __init__(self, title: str, log_y: bool = False, parent: QWidget | None = None):
+    def __init__(self, title: str, log_y: bool = False, parent: QWidget | None = None,
+                 y_limits: tuple[float, float] | None = None):
         super().__init__(parent=parent)
         self.setTitle(title, size="10pt")
         self.plotItem.setLabel("bottom", "step")
@@ -239,7 +253,7 @@ class TimePlot(pg.PlotWidget):
         self._style_log_axis()
         self.setMinimumHeight(80)
         quiet_plot(self.plotItem)
-        self.ranges = RangeKeeper(self.plotItem, log_y=log_y)
+        self.ranges = RangeKeeper(self.plotItem, log_y=log_y, y_limits=y_limits)
         self._bounds: dict[str, tuple[float, float, float, float]] = {}
         self._raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._zeros: set[str] = set()

@@ -5,7 +5,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from playground.dashboards.base import Dashboard, RangeKeeper, layer_name, pen, quiet_plot
+from playground.dashboards.base import (Dashboard, LegendStrip, RangeKeeper, layer_name, pen,
+                                        quiet_plot)
 from playground.history import Frame
 from playground.theme import CLASS_COLORS as THEME_CLASS_COLORS, LINE_COLORS, contrast_ratio
 
@@ -34,12 +35,15 @@ class BatchNormDashboard(Dashboard):
         self._layout.addWidget(self.info)
         self.plots = {}
         self.items = {}
-        key_b, key_m = (f'<span style="color:{c}">●</span>' for c in (BATCH, MOVING))
-        for key, title in (("mean", f"mean per unit: {key_b} batch {key_m} moving"),
-                           ("var", f"variance per unit: {key_b} batch {key_m} moving"),
-                           ("rd", f"renorm: {key_b} r {key_m} d")):
+        self.legend = LegendStrip()  # off the plots: short titles fit narrow panels
+        self._layout.addWidget(self.legend)
+        self.legend.show_entries([("batch statistic (renorm: r)", BATCH),
+                                  ("moving average (renorm: d)", MOVING)])
+        for key, title in (("mean", "mean per unit"), ("var", "variance per unit"),
+                           ("rd", "renorm r and d")):
             p = pg.PlotWidget()
             p.setTitle(title, size="9pt")
+            p.setMinimumHeight(50)  # a tab below the boundary on a small screen
             quiet_plot(p.getPlotItem())
             self._layout.addWidget(p, 1)
             self.plots[key] = p

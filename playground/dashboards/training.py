@@ -27,7 +27,7 @@ class LossDashboard(Dashboard):
         bar.addStretch(1)
         self._layout.addLayout(bar)
         self.loss_plot = TimePlot("loss")
-        self.acc_plot = TimePlot("accuracy")
+        self.acc_plot = TimePlot("accuracy", y_limits=(0.0, 1.0))
         self.acc_plot.setXLink(self.loss_plot)
         add_time_plot(self._layout, self.loss_plot, 3)
         add_time_plot(self._layout, self.acc_plot, 2)
@@ -72,7 +72,8 @@ class GradientDashboard(Dashboard):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.grad_plot = TimePlot("gradient norm ‖∇W‖ per layer", log_y=True)
-        self.ratio_plot = TimePlot("update / weight ‖ΔW‖/‖W‖", log_y=True)
+        self.ratio_plot = TimePlot("update / weight ‖ΔW‖/‖W‖ (colours as above)", log_y=True)
+        self.ratio_plot.legend.hidden_for_good = True  # the same layers: one legend is enough
         self.ratio_plot.setXLink(self.grad_plot)
         add_time_plot(self._layout, self.grad_plot, 1)
         add_time_plot(self._layout, self.ratio_plot, 1)

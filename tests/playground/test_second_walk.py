@@ -88,11 +88,13 @@ def test_regularizer_constraint_and_clipping_have_their_own_editors(qtbot, make_
                     timeout=10_000)
     con = win.inspector.editors["kernel_constraint"]
     assert isinstance(con, ConstraintEditor) and not con.on.isChecked()
+    qtbot.waitUntil(con.on.isVisible, timeout=5_000)  # the form's rows show after a moment
     qtbot.mouseClick(con.on, Qt.LeftButton)
     assert win.doc.layers[0]["kernel_constraint"] == {"max_norm": 3.0}
     win.stack.select(1)
     clip = win.inspector.editors["renorm_clipping"]
     assert isinstance(clip, ClippingEditor)
+    qtbot.waitUntil(clip.rmax.isVisible, timeout=5_000)
     _type(qtbot, clip.rmax, "2")
     assert win.doc.layers[1]["renorm_clipping"] == {"rmax": 2.0, "dmax": 5.0}
     json_boxes = [w for w in win.inspector.editors.values() if type(w).__name__ == "QLineEdit"]
