@@ -6,12 +6,9 @@ drag-enter/move/drop events (a real drag loop would block the test)."""
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from playground.document import DesignDocument
 from playground.widgets import palette as palette_module
 from playground.widgets import stack as stack_module
-from playground.widgets.palette import LayerPalette
-from playground.widgets.stack import LayerStack
-from tests.playground.test_stack_dnd import _drop
+from tests.playground.test_stack_dnd import _build, _drop
 
 
 class DropOnto:
@@ -49,13 +46,7 @@ def drag_by(widget, title_label, distance=40):
 
 
 def _setup(qtbot, monkeypatch):
-    doc = DesignDocument()
-    palette, stack = LayerPalette(), LayerStack(doc)
-    for w in (palette, stack):
-        qtbot.addWidget(w)
-        w.resize(400, 700)
-        w.show()
-    qtbot.waitExposed(stack)
+    doc, palette, stack = _build(qtbot)
     DropOnto.started, DropOnto.stack = [], stack
     monkeypatch.setattr(palette_module, "QDrag", DropOnto)
     monkeypatch.setattr(stack_module, "QDrag", DropOnto)

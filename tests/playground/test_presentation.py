@@ -85,6 +85,9 @@ def test_main_window_presentation_with_explicit_fonts_and_docks(qtbot, make_wind
     left = [d for d in win.docks.values() if not hasattr(d.widget(), "update_frame")]
     assert any(d.isVisible() for d in left)
     before = widths(win)
+    legend = win.dashboards[0].loss_plot.legend
+    legend_color = legend.palette().color(legend.foregroundRole()).name()
+    background = win.dashboards[0].loss_plot.backgroundBrush().color().name()
     apply_presentation(win, True, 1.6)
     assert all(QFontInfo(l.font()).pixelSize() >= 18 for l in labels)
     assert not any(d.isVisible() for d in left)
@@ -93,6 +96,9 @@ def test_main_window_presentation_with_explicit_fonts_and_docks(qtbot, make_wind
     apply_presentation(win, False)
     assert all(l.font().pointSizeF() == pytest.approx(sizes[id(l)]) for l in labels)
     assert any(d.isVisible() for d in left)
+    # the desk's legend text and plot background come back (not the projector's, not black)
+    assert legend.palette().color(legend.foregroundRole()).name() == legend_color
+    assert win.dashboards[0].loss_plot.backgroundBrush().color().name() == background
     now = widths(win)
     assert {k: now[k] for k in before} == before
 

@@ -208,3 +208,13 @@ def test_comparison_boundaries_stack_in_a_tall_area_and_sit_side_by_side_in_a_wi
     qtbot.waitUntil(lambda: all(p.isVisible() for p in row.panels), timeout=3_000)
     a, b = (p.mapTo(row, p.rect().topLeft()) for p in row.panels)
     assert a.y() == b.y() and a.x() < b.x()
+
+
+def test_a_card_name_is_larger_than_its_detail_line():
+    import re
+
+    from playground.theme import THEME
+    sheet = THEME.read_text(encoding="utf-8")
+    size = {name: float(re.search(rf"QLabel#{name} {{[^}}]*font-size: ([0-9.]+)pt", sheet)
+                        .group(1)) for name in ("cardTitle", "cardDescription")}
+    assert size["cardTitle"] > size["cardDescription"]
