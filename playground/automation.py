@@ -89,6 +89,8 @@ def screenshot(app: Any, win: Any, out: str, steps: int) -> int:
     t_end = time.perf_counter() + 0.5
     _pump(app, lambda: time.perf_counter() > t_end, 1.0, [])
     win.on_timer()
+    from playground.classroom.presentation import restyle_now
+    restyle_now(win)
     app.processEvents()
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     ok = win.grab().save(out, "PNG")

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from engine.errors import BadInput
 
 MIME_LAYER = "application/x-playground-layer"
@@ -78,9 +80,18 @@ OPTION_TIPS: dict[str, str] = {
 }
 
 
+#: options edited with a structured editor (playground.widgets.option_editors)
+STRUCTURED = {"kernel_regularizer": "regularizer", "kernel_constraint": "constraint",
+              "renorm_clipping": "clipping"}
+#: numbers that may be null (off, or "the learning rate")
+OPTIONAL_KEYS = ("clipnorm", "clipvalue", "global_clipnorm", "weight_decay", "max_lr",
+                 "total_steps", "lr_high", "lr_low")
+
+
 @dataclass(frozen=True)
 class OptionSpec:
-    """How the inspector edits one option: ``kind`` is int, float, bool, choice, json or str."""
+    """How the inspector edits one option: ``kind`` is int, float, bool, choice, json, str, or
+    a structured one (optional, regularizer, constraint, clipping)."""
 
     key: str
     kind: str
@@ -168,6 +179,12 @@ def option_spec(key: str, value: Any) -> OptionSpec:
         return OptionSpec(key, "choice", tuple(ACTIVATION_INFO), tip=tip)
     if key.endswith("initializer") and (isinstance(value, str) or value is None):
         return OptionSpec(key, "choice", tuple(INITIALIZERS), tip=tip)
+    structured = STRUCTURED.get(key)
+    if structured is not None and (value is None or isinstance(value, dict)):
+        return OptionSpec(key, structured, tip=tip)
+    if key in OPTIONAL_KEYS and (value is None or (isinstance(value, (int, float))
+                                                   and not isinstance(value, bool))):
+        return OptionSpec(key, "optional", tip=tip)
     if isinstance(value, bool):
         return OptionSpec(key, "bool", tip=tip)
     if isinstance(value, int):
@@ -179,24 +196,51 @@ def option_spec(key: str, value: Any) -> OptionSpec:
     return OptionSpec(key, "json", tip=tip)
 
 
+def layer_params(layer: dict, width: int) -> tuple[int, int, int]:
+    """(width out, parameters, trainable parameters) of one layer on ``width`` inputs, as the
+    engine's layer class counts them (Keras's count_params: BN's moving statistics included,
+    gamma/beta only where ``scale``/``center``); a formula when the config does not validate."""
+    try:
+        from engine.layers import LAYERS
+        layer_obj = LAYERS[layer.get("type")].from_config(copy.deepcopy(layer))
+        shapes = layer_obj.weight_shapes(width)
+        total = int(sum(int(np.prod(s)) for s in shapes.values()))
+        trainable = int(sum(int(np.prod(shapes[n])) for n in layer_obj.param_names))
+        if layer.get("trainable") is False:
+            trainable = 0
+        return int(layer_obj.output_dim_for(width)), total, trainable
+    except Exception:  # noqa: BLE001 - an invalid or incomplete config: count by formula
+        return _formula_params(layer, width)
+
+
+def _formula_params(layer: dict, width: int) -> tuple[int, int, int]:
+    t = layer.get("type")
+    gb = int(layer.get("scale", True) is not False) + int(layer.get("center", True) is not False)
+    if t == "dense":
+        units = int(layer.get("units", 1) or 0)
+        params = width * units + (units if layer.get("use_bias", True) else 0)
+        return units, params, params
+    if t == "batch_norm":
+        return width, (2 + gb) * width, gb * width
+    if t == "layer_norm":
+        return width, gb * width, gb * width
+    if t == "activation" and layer.get("function") == "prelu":
+        return width, width, width
+    return width, 0, 0
+
+
 def output_dims(design: dict) -> list[tuple[int, int]]:
     """(width out, parameter count) per layer, inferred from the stack and ``input_dim``."""
+    return [(w, total) for w, total, _ in layer_counts(design)]
+
+
+def layer_counts(design: dict) -> list[tuple[int, int, int]]:
+    """(width out, parameters, trainable parameters) per layer."""
     width = int(design.get("model", {}).get("input_dim", 2) or 0)
     out = []
     for layer in design.get("model", {}).get("layers", []):
-        t = layer.get("type")
-        params = 0
-        if t == "dense":
-            units = int(layer.get("units", 1) or 0)
-            params = width * units + (units if layer.get("use_bias", True) else 0)
-            width = units
-        elif t == "batch_norm":
-            params = 4 * width
-        elif t == "layer_norm":
-            params = 2 * width
-        elif t == "activation" and layer.get("function") == "prelu":
-            params = width
-        out.append((width, params))
+        width, total, trainable = layer_params(layer, width)
+        out.append((width, total, trainable))
     return out
 
 
@@ -225,3 +269,47 @@ def _engine_warnings(design: dict) -> list[str]:
         return [str(w) for w in design_warnings(design)]
     except Exception:  # noqa: BLE001 - optional engine helper; an incomplete design may confuse it
         return []
+
+
+#: rough cost of one training step with every monitor on (measured on a 2-core laptop CPU,
+#: engine of 2026-12, within about 3x from 500 to 17 million parameters): seconds per step
+STEP_S_FIXED = 1e-5
+STEP_S_PER_PARAM = 5e-8
+STEP_S_PER_PARAM_SAMPLE = 2e-10
+CRAWL_STEPS_PER_S = 5.0  # slower than this: the stack warns before training starts
+
+
+def _batch(design: dict) -> int:
+    batch = design.get("training", {}).get("batch_size", 32)
+    return batch if isinstance(batch, int) and not isinstance(batch, bool) else 256
+
+
+def estimate_steps_per_s(design: dict) -> float:
+    """Training steps a second to expect for ``design`` (a rough figure for the stack's cost
+    line: parameters and batch size decide it)."""
+    params = sum(total for _, total, _ in layer_counts(design))
+    return 1.0 / (STEP_S_FIXED + params * (STEP_S_PER_PARAM
+                                           + STEP_S_PER_PARAM_SAMPLE * _batch(design)))
+
+
+def cost_text(design: dict) -> tuple[str, bool]:
+    """("N parameters · about R steps/s expected", crawls) for the stack's cost line."""
+    params = sum(total for _, total, _ in layer_counts(design))
+    rate = estimate_steps_per_s(design)
+    if rate > 10_000:
+        speed = "over 10,000"
+    else:
+        speed = f"about {rate:,.0f}" if rate >= 10 else f"about {rate:.1f}"
+    text = f"{params:,} parameters · {speed} steps/s expected"
+    crawls = rate < CRAWL_STEPS_PER_S
+    if crawls:
+        text = (f"⚠ {text}: training will crawl ({100 / rate:,.0f} s for 100 steps); "
+                "fewer units or layers train faster")
+    return text, crawls
+
+
+def has_dropout(design: dict | None) -> bool:
+    """True when the design has an enabled dropout layer with a rate above zero."""
+    layers = ((design or {}).get("model") or {}).get("layers") or []
+    return any(isinstance(l, dict) and l.get("type") in ("dropout", "alpha_dropout")
+               and l.get("enabled", True) and float(l.get("rate") or 0.0) > 0.0 for l in layers)

@@ -279,6 +279,15 @@ class DesignDocument:
             d["model"]["layers"][index][key] = copy.deepcopy(value)
         self._edit(label, DocEvent("option", index, label, {"key": key, "value": value}), change)
 
+    def set_layer_options(self, changes: list[tuple[int, str, Any]], label: str) -> None:
+        """Several ``(layer index, key, value)`` changes as one edit (one undo step): one user
+        action, such as switching every batch-norm layer off."""
+        def change(d: dict) -> None:
+            for index, key, value in changes:
+                d["model"]["layers"][index][key] = copy.deepcopy(value)
+        first = changes[0][0] if changes else None
+        self._edit(label, DocEvent("option", first, label, {"changes": list(changes)}), change)
+
     def set_layer_config(self, index: int, config: dict) -> None:
         """Replace the whole config of the layer at ``index`` (keeps its id)."""
         cfg = copy.deepcopy(config)

@@ -33,9 +33,16 @@ class FileActions:
         return f"FileActions(path={self.win.doc.path!r})"
 
     # ------------------------------------------------------------------ prompts
+    def unsaved_question(self) -> str:
+        """The prompt's question, naming the file (or saying that there is none yet)."""
+        path = self.win.doc.path
+        if path:
+            return f"Save the changes to “{os.path.basename(path)}”?\n({path})"
+        return f"Save the design “{self.win.doc.name}”? It has not been saved to a file yet."
+
     def _ask_dialog(self) -> str:
         answer = QMessageBox.question(
-            self.win, "Unsaved changes", f"Save the changes to “{self.win.doc.name}”?",
+            self.win, "Unsaved changes", self.unsaved_question(),
             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
 

@@ -7,7 +7,11 @@ from typing import Any
 import numpy as np
 
 SCALARS = ("loss", "epoch_loss", "val_loss", "accuracy", "val_accuracy", "lr")
-PER_LAYER = ("grad_norm", "update_ratio", "dead_fraction", "saturated_fraction", "weight_norm")
+PER_LAYER = ("grad_norm", "update_ratio", "dead_fraction", "negative_fraction",
+             "saturated_fraction", "weight_norm")
+#: activations whose gradient is never zero: a unit negative for every sample is not dead
+LEAKY = ("leaky_relu", "prelu", "rrelu", "elu")
+_GRADIENTS = ("grad_norm", "update_ratio")
 
 
 def _num(v: Any) -> float:
@@ -17,12 +21,51 @@ def _num(v: Any) -> float:
         return float("nan")
 
 
+def dead_fraction(ls: Any) -> float | None:
+    """The fraction of dead units as the lessons mean it: zero gradient for every monitor
+    sample. The engine's figure counts units negative everywhere (DESIGN.md "Monitors"); for
+    leaky_relu, prelu, rrelu and elu those still pass a gradient, so none of them is dead."""
+    value = getattr(ls, "dead_fraction", None)
+    if value is None:
+        return None
+    return 0.0 if getattr(ls, "function", None) in LEAKY else float(value)
+
+
+def negative_fraction(ls: Any) -> float | None:
+    """Units whose pre-activation is negative for every monitor sample (ReLU family)."""
+    value = getattr(ls, "dead_fraction", None)
+    return None if value is None else float(value)
+
+
+def layer_label(ls: Any) -> str:
+    """``"2 relu"``, ``"0 dense"``: index and what the layer is now."""
+    kind = getattr(ls, "function", None) or getattr(ls, "type", "?")
+    return f"{ls.index} {kind}"
+
+
+def _layer_values(ls: Any) -> list[float]:
+    values = {"dead_fraction": dead_fraction(ls), "negative_fraction": negative_fraction(ls)}
+    out = []
+    for key in PER_LAYER:
+        value = values[key] if key in values else getattr(ls, key, None)
+        if key in _GRADIENTS and getattr(ls, "enabled", None) is False:
+            value = None  # switched off: a gap in its curves, not a line across
+        out.append(_num(value))
+    return out
+
+
 class History:
     """Per-step series in preallocated arrays, halved (every other point kept) when full.
 
-    ``arrays()`` gives ``steps`` int64 (n,), each scalar float64 (n,), ``layer_steps`` (m,) and
-    each per-layer series float64 (m, n_layers) (NaN where not applicable; restarted when the
-    layer ids change), ``hist`` (k, n_layers, n_bins) normalised activation histograms and
+    Points are placed at ``x = offset + step``: a new segment (:meth:`start_segment`, after a
+    rebuild) continues after the old one instead of wiping it. Per-layer series have one column
+    per layer id ever seen, so inserting or removing a layer keeps every other layer's curve
+    (a removed layer's simply ends; a switched-off layer's gradients have a gap).
+
+    ``arrays()`` gives ``steps`` int64 (n,), each scalar float64 (n,), ``layer_steps`` (m,),
+    each per-layer series float64 (m, n_ids) (NaN where not applicable), ``layer_ids`` and
+    ``layer_names`` (n_ids,), ``segments`` (the x where each segment starts), ``hist``
+    (k, n_layers, n_bins) normalised activation histograms of the current layers and
     ``hist_steps`` (k,).
     """
 
@@ -31,69 +74,108 @@ class History:
         self.clear()
 
     def __repr__(self) -> str:
-        return f"History(points={self._n}, layers={self._n_layers})"
+        return f"History(points={self._n}, layers={len(self._ids)}, offset={self.offset})"
 
     def clear(self) -> None:
-        self._n = 0
+        """Forget everything (a new design, a reset)."""
+        self._n = self._m = 0
+        self.offset = 0
+        self.segments: list[int] = [0]
         self._steps = np.zeros(self.capacity, dtype=np.int64)
         self._scalars = np.full((self.capacity, len(SCALARS)), np.nan)
-        self._clear_layers(())
-
-    def _clear_layers(self, signature: tuple) -> None:
-        self._signature = signature
-        self._n_layers = len(signature)
-        self._m = 0
         self._layer_steps = np.zeros(self.capacity, dtype=np.int64)
-        self._layers = np.full((self.capacity, len(PER_LAYER), self._n_layers), np.nan)
+        self._ids: list[str] = []
+        self._names: list[str] = []
+        self._layers = np.full((self.capacity, len(PER_LAYER), 0), np.nan)
+        self._clear_hist(())
+
+    def _clear_hist(self, signature: tuple) -> None:
+        self._signature = signature
         self._hist: list[np.ndarray] = []
         self._hist_steps: list[int] = []
 
     def __len__(self) -> int:
         return self._n
 
+    @property
+    def last_x(self) -> int | None:
+        return int(self._steps[self._n - 1]) if self._n else None
+
+    def x_of(self, step: int) -> int:
+        """Where step ``step`` of the current segment is plotted."""
+        return self.offset + int(step)
+
+    def start_segment(self) -> int:
+        """The next points (a rebuilt session, counting from step 0 again) go after the last
+        one; returns the x where the new segment starts."""
+        if self._n:
+            self.offset = self.last_x + 1
+            self.segments.append(self.offset)
+        self._clear_hist(())
+        return self.offset
+
+    def _column(self, layer_id: str) -> int:
+        if layer_id in self._ids:
+            return self._ids.index(layer_id)
+        self._ids.append(layer_id)
+        self._names.append(layer_id)
+        pad = np.full((self.capacity, len(PER_LAYER), 1), np.nan)
+        self._layers = np.concatenate([self._layers, pad], axis=2)
+        return len(self._ids) - 1
+
     def add(self, snap: Any) -> None:
         """Append one snapshot's figures; the same step again replaces the last point, an
-        earlier step (a reset) starts over."""
-        step = int(snap.step)
-        if self._n and step <= self._steps[self._n - 1]:
-            if step < self._steps[self._n - 1]:
+        earlier step of the same segment (a reset) starts over."""
+        x = self.x_of(snap.step)
+        if self._n and x <= self._steps[self._n - 1]:
+            if x < self._steps[self._n - 1]:
                 self.clear()
+                x = int(snap.step)
             else:
-                self._n -= 1
-                if self._m and self._layer_steps[self._m - 1] == step:
-                    self._m -= 1
-                if self._hist_steps and self._hist_steps[-1] == step:
-                    self._hist.pop()
-                    self._hist_steps.pop()
+                self._drop_last(x)
         layers = tuple(getattr(snap, "layers", ()) or ())
         signature = tuple(getattr(ls, "id", i) for i, ls in enumerate(layers))
         if signature != self._signature:
-            self._clear_layers(signature)
+            self._clear_hist(signature)
         if self._n == self.capacity:
             self._n = self._halve(self._steps, self._scalars, self._n)
         if self._m == self.capacity:
             self._m = self._halve(self._layer_steps, self._layers, self._m)
-        self._steps[self._n] = step
+        self._steps[self._n] = x
         self._scalars[self._n] = [_num(getattr(snap, k, None)) for k in SCALARS]
         self._n += 1
-        self._layer_steps[self._m] = step
-        self._layers[self._m] = [[_num(getattr(ls, k, None)) for ls in layers] for k in PER_LAYER]
+        cols = [self._column(str(getattr(ls, "id", i))) for i, ls in enumerate(layers)]
+        row = np.full((len(PER_LAYER), len(self._ids)), np.nan)
+        for col, ls in zip(cols, layers):
+            row[:, col] = _layer_values(ls)
+            self._names[col] = layer_label(ls)
+        self._layer_steps[self._m] = x
+        self._layers[self._m] = row
         self._m += 1
-        self._add_hist(step, layers)
+        self._add_hist(x, layers)
+
+    def _drop_last(self, x: int) -> None:
+        self._n -= 1
+        if self._m and self._layer_steps[self._m - 1] == x:
+            self._m -= 1
+        if self._hist_steps and self._hist_steps[-1] == x:
+            self._hist.pop()
+            self._hist_steps.pop()
 
     def add_epoch(self, record: dict) -> None:
         """Append an epoch-end record of the session's history (``step``, ``loss``, ``val_loss``,
         ``accuracy``, ``val_accuracy``, ``lr``) as a point of the scalar series only: the epoch
         curves keep their shape when one chunk of training spans many epochs."""
         step = int(record.get("step", -1))
-        if step < 0 or (self._n and step <= self._steps[self._n - 1]):
+        x = self.x_of(step)
+        if step < 0 or (self._n and x <= self._steps[self._n - 1]):
             return
         if self._n == self.capacity:
             self._n = self._halve(self._steps, self._scalars, self._n)
         values = {"epoch_loss": record.get("loss"), "val_loss": record.get("val_loss"),
                   "accuracy": record.get("accuracy"),
                   "val_accuracy": record.get("val_accuracy"), "lr": record.get("lr")}
-        self._steps[self._n] = step
+        self._steps[self._n] = x
         self._scalars[self._n] = [_num(values.get(k)) for k in SCALARS]
         self._n += 1
 
@@ -104,7 +186,7 @@ class History:
         values[:half] = values[:n:2]
         return half
 
-    def _add_hist(self, step: int, layers: tuple) -> None:
+    def _add_hist(self, x: int, layers: tuple) -> None:
         counts = [getattr(ls, "act_hist_counts", None) for ls in layers]
         sizes = {len(c) for c in counts if c is not None}
         if len(sizes) != 1:
@@ -114,24 +196,28 @@ class History:
             if c is not None:
                 arr[i] = np.asarray(c, dtype=np.float64) / max(float(np.sum(c)), 1.0)
         self._hist.append(arr)
-        self._hist_steps.append(step)
+        self._hist_steps.append(x)
         if len(self._hist) > self.hist_capacity:
             self._hist = self._hist[::2]
             self._hist_steps = self._hist_steps[::2]
 
-    def arrays(self) -> dict[str, np.ndarray]:
+    def arrays(self) -> dict[str, Any]:
         """Read-only copies of the series (see the class docstring)."""
         n, m = self._n, self._m
-        out: dict[str, np.ndarray] = {"steps": self._steps[:n].copy(),
-                                      "layer_steps": self._layer_steps[:m].copy()}
+        out: dict[str, Any] = {"steps": self._steps[:n].copy(),
+                               "layer_steps": self._layer_steps[:m].copy(),
+                               "segments": np.asarray(self.segments, dtype=np.int64)}
         for j, k in enumerate(SCALARS):
             out[k] = self._scalars[:n, j].copy()
         for j, k in enumerate(PER_LAYER):
             out[k] = self._layers[:m, j, :].copy()
-        out["hist"] = (np.stack(self._hist) if self._hist else np.zeros((0, self._n_layers, 0)))
+        out["hist"] = (np.stack(self._hist) if self._hist
+                       else np.zeros((0, len(self._signature), 0)))
         out["hist_steps"] = np.asarray(self._hist_steps, dtype=np.int64)
         for v in out.values():
             v.setflags(write=False)
+        out["layer_ids"] = tuple(self._ids)
+        out["layer_names"] = tuple(self._names)
         return out
 
 

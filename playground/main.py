@@ -23,6 +23,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--screenshot", metavar="OUT.png", help="save the main window and exit")
     parser.add_argument("--measure-ui", type=float, metavar="SECONDS",
                         help="train with all dashboards visible, print fps and steps/s, exit")
+    parser.add_argument("--presentation", action="store_true",
+                        help="open in presentation mode (the projector layout); works with "
+                             "--screenshot")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"),
                         help="where training runs (default cpu)")
     parser.add_argument("--install-desktop", action="store_true",
@@ -126,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         win.notify("Cannot open design", error)
     win.show()
+    if args.presentation:
+        win.presentation_action.setChecked(True)
     if args.screenshot:
         from playground.automation import screenshot
         return screenshot(app, win, args.screenshot, args.train_steps)

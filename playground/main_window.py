@@ -7,13 +7,12 @@ import time
 from typing import Any, Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox,
-                               QScrollArea, QSplitter, QToolBar, QWidget)
+                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
-import pyqtgraph as pg
 
-from playground import engine_bridge, paths, sync
+from playground import catalog, engine_bridge, paths, projector_layout, sync, window_layout
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
                                                WeightDashboard)
 from playground.dashboards.base import Dashboard
@@ -23,22 +22,27 @@ from playground.dashboards.training import GradientDashboard, LossDashboard
 from playground.dashboards.uncertainty import UncertaintyDashboard
 from playground.document import DesignDocument, DocEvent
 from playground.file_actions import FileActions
+from playground.run_control import RunControl
 from playground.widgets.compile_progress import CompileProgress, WarmUpCount
 from playground.widgets.data_panel import DataPanel
 from playground.widgets.inspector import Inspector
-from playground.widgets.messages import diverged_dialog, diverged_text, message_box
+from playground.widgets.network_strip import NetworkStrip
 from playground.widgets.palette import LayerPalette
+from playground.widgets.run_banner import RunBanner
 from playground.widgets.stack import LayerStack
 from playground.widgets.settings_panel import SettingsPanel
 from playground.widgets.summary import ModelSummary
 from playground.widgets.training_bar import TrainingBar
+from playground.window_menus import build_menus
+from playground.window_messages import WindowMessages
 from playground.worker import SessionFactory, TrainingController, WarmUp
 
 FRAME_MS = 30  # a little faster than 30 Hz: coarse timers run late
 FRAME_BUDGET_S = 0.008  # dashboard refresh time per frame; the rest of the frame is painting
+CENTRAL_MIN_WIDTH = 240  # the layer stack and the inspector
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowMessages, QMainWindow):
     """The app window. ``factory`` builds sessions (the engine's by default; tests may inject one);
     ``settings`` holds geometry, dock state and recent files; ``warm_up`` compiles the engine in
     the worker thread before Play is enabled (the engine's own when ``factory`` is None)."""
@@ -62,16 +66,18 @@ class MainWindow(QMainWindow):
         self.worker = self.controller.worker
         self.worker.ui_sync = False
         self.applied: dict | None = None
+        self.presentation_zoom = 1.6
         self.device = "cpu"
         self.dialogs: list[QMessageBox] = []
         self.draw_all = False
         self.on_screen_only = True  # --measure-ui sets False: every dashboard in the dock layout
         self.notify: Callable[[str, str], None] = self._show_message
-        self.resize(1600, 1000)
+        self.resize(*window_layout.DEFAULT_SIZE)
         self._build_widgets()
         self._build_docks()
         self.files = FileActions(self)
-        self._build_menus()
+        build_menus(self)
+        self._update_undo_actions()
         self._connect()
         self.frames = 0
         self._fps_t0, self._fps_n, self.fps = time.perf_counter(), 0, 0.0
@@ -96,11 +102,7 @@ class MainWindow(QMainWindow):
         self.settings_panel = SettingsPanel(self.doc)
         self.bar = TrainingBar()
         self.bar.show_design(self.doc.design)
-        toolbar = QToolBar("Training")
-        toolbar.setObjectName("trainingToolbar")
-        toolbar.setMovable(False)
-        toolbar.addWidget(self.bar)
-        self.addToolBar(Qt.TopToolBarArea, toolbar)
+        self.addToolBar(Qt.TopToolBarArea, self.bar)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)
@@ -108,105 +110,75 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         center = QSplitter(Qt.Vertical)
         center.addWidget(scroll)
-        center.addWidget(self.inspector)
+        center.addWidget(window_layout.scrolling(self.inspector))
         center.setSizes([600, 300])
-        self.setCentralWidget(center)
+        center.setMinimumWidth(CENTRAL_MIN_WIDTH)
+        self.desk_view = center
+        self.strip = NetworkStrip(self.doc)
+        self.strip.hide()  # the projector layout shows it instead of the stack
+        self.desk_saved: tuple | None = None  # the desk layout while presenting
+        self.pending_state = None  # the desk's dock state, again when leaving full screen
+        host = QWidget()
+        box = QVBoxLayout(host)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.strip)
+        box.addWidget(center, 1)
+        self.setCentralWidget(host)
         self.fps_label = QLabel("0 fps")
         self.statusBar().addPermanentWidget(self.fps_label)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName("dock_" + title.lower().replace(" ", "_"))
+        dock.setProperty("plan_name", title)
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
                          | QDockWidget.DockWidgetClosable)
         self.addDockWidget(area, dock)
+        dock.hide()  # shown when arranged (first show): nine stacked docks would be ~1600 px tall
         self.docks[title] = dock
         return dock
 
     def _build_docks(self) -> None:
         self.docks: dict[str, QDockWidget] = {}
         left, right = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
-        pal = self._dock("Layers", self.palette, left)
-        data = self._dock("Data", self.data_panel, left)
-        summ = self._dock("Summary", self.summary, left)
-        opt = self._dock("Optimizer", self.settings_panel, left)
-        self.splitDockWidget(pal, data, Qt.Vertical)
-        self._tabs_left = ((data, summ), (data, opt))
+        for title, widget in (("Layers", self.palette), ("Data", window_layout.scrolling(self.data_panel)),
+                              ("Summary", self.summary),
+                              ("Optimizer", window_layout.scrolling(self.settings_panel))):
+            self._dock(title, widget, left)
         self.dashboards: list[Dashboard] = [
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
             DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard(),
             UncertaintyDashboard()]
-        docks = [self._dock(d.title, d, right) for d in self.dashboards]
-        loss, bound, grad, act, dead, bn, weights, conf, unc = docks
+        self.banner = RunBanner()
+        self.dashboards[0].add_banner(self.banner)
+        for dash in self.dashboards:
+            self._dock(dash.title, dash, right)
         # the MC-dropout band costs ~30 predictions per refresh: computed only while it shows
-        unc.visibilityChanged.connect(
+        self.docks["Uncertainty"].visibilityChanged.connect(
             lambda shown: self.controller.post("uncertainty", on=bool(shown)))
-        self.splitDockWidget(loss, bound, Qt.Horizontal)
-        self.splitDockWidget(loss, grad, Qt.Vertical)
-        self.splitDockWidget(bound, act, Qt.Vertical)
-        self._tabs = ((grad, dead), (act, bn), (act, weights), (bound, conf), (bound, unc))
-        self.centralWidget().setMinimumWidth(340)
-        self.resizeDocks([pal, loss, bound], [250, 480, 480], Qt.Horizontal)
-
-    def _build_menus(self) -> None:
-        files = self.menuBar().addMenu("&File")
-        for text, key, slot in (("&New", QKeySequence.New, self.files.new),
-                                ("&Open…", QKeySequence.Open, self.files.open_dialog),
-                                ("&Save", QKeySequence.Save, self.files.save),
-                                ("Save &As…", QKeySequence.SaveAs, self.files.save_as)):
-            act = QAction(text, self)
-            act.setShortcut(key)
-            act.triggered.connect(slot)
-            files.addAction(act)
-        self.recent_menu = files.addMenu("Open &Recent")
-        self.files.fill_recent_menu()
-        files.addSeparator()
-        quit_act = QAction("&Quit", self)
-        quit_act.setShortcut(QKeySequence.Quit)
-        quit_act.triggered.connect(self.close)
-        files.addAction(quit_act)
-        edit = self.menuBar().addMenu("&Edit")
-        self.undo_action = QAction("&Undo", self)
-        self.undo_action.setShortcut(QKeySequence.Undo)
-        self.undo_action.triggered.connect(self.doc.undo)
-        self.redo_action = QAction("&Redo", self)
-        self.redo_action.setShortcut(QKeySequence.Redo)
-        self.redo_action.triggered.connect(self.doc.redo)
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        view = self.menuBar().addMenu("&View")
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
-        view.addSeparator()
-        self.presentation_action = QAction("&Presentation mode", self)
-        self.presentation_action.setCheckable(True)
-        self.presentation_action.setShortcut(QKeySequence("F11"))
-        self.presentation_action.setToolTip("Large fonts, full screen: for projectors.")
-        self.presentation_action.toggled.connect(self.set_presentation)
-        view.addAction(self.presentation_action)
-        self._update_undo_actions()
+        self._arranged = False  # the docks are arranged at the first show (see showEvent)
 
     def _connect(self) -> None:
         self._doc_handle = self.doc.subscribe(self._on_doc)
         self.stack.selected.connect(self.inspector.show_layer)
+        self.stack.crawl_warning.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.palette.activated.connect(lambda cfg: self.doc.insert_layer(len(self.doc.layers), cfg))
         b = self.bar
-        b.play_toggled.connect(lambda on: self.controller.post("play" if on else "pause"))
-        b.step_clicked.connect(lambda: self.controller.post("step", n=1))
-        b.epoch_clicked.connect(lambda: self.controller.post("epoch"))
-        b.reset_clicked.connect(lambda: self.controller.post("reset"))
-        b.speed_changed.connect(lambda n: self.controller.post("speed", steps=n))
+        self.run = RunControl(b, self.controller, self.doc, self.banner, self)
+        b.speed_changed.connect(lambda _n: self.controller.post("speed", **b.speed.command()))
         b.lr_changed.connect(lambda v: self.doc.set_value("optimizer", "learning_rate", float(v)))
         b.optimizer_changed.connect(self._set_optimizer)
         b.schedule_changed.connect(lambda t: self.doc.set_section("schedule", {"type": t}))
         b.batch_changed.connect(lambda n: self.doc.set_value("training", "batch_size", int(n)))
         b.device_changed.connect(self._set_device)
         self.worker.error.connect(self._worker_error)
+        self.worker.problem.connect(self._worker_problem)
+        self.worker.built.connect(self._built)
         self.worker.diverged.connect(self._diverged)
         self.worker.status.connect(self._worker_status)
         self.worker.warmed.connect(self._warmed)
-        self.controller.post("speed", steps=b.speed.value())
+        self.controller.post("speed", **b.speed.command())
         if self.worker.ready:
             self._warmed(0.0)
         else:
@@ -241,45 +213,53 @@ class MainWindow(QMainWindow):
         new = copy.deepcopy(self.doc.design)
         cmds = sync.commands_for(self.applied, new)
         if any(name == "build" for name, _ in cmds):
-            self.rebuild_session()
+            self.rebuild_session(keep_history=self.applied is not None,
+                                 label=sync.rebuild_label(self.applied, new))
             return
         for name, kw in cmds:
             self.controller.post(name, **kw)
         self.applied = new
 
-    def rebuild_session(self) -> None:
-        """Build a fresh session from the document (in the worker thread)."""
-        self.bar.set_playing(False)
+    def rebuild_session(self, keep_history: bool = False, label: str = "") -> None:
+        """Build a fresh session from the document (in the worker thread); ``keep_history``:
+        the time plots go on in a new segment, marked with ``label``."""
+        self.run.pause()
         self._tab_checked = False
         self.applied = copy.deepcopy(self.doc.design)
         base = os.path.dirname(self.doc.path) if self.doc.path else None
         self.controller.post("build", design=copy.deepcopy(self.applied), base_dir=base,
-                             device=self.device)
+                             device=self.device, keep_history=keep_history, label=label)
 
     def _set_optimizer(self, name: str) -> None:
         lr = self.doc.section("optimizer").get("learning_rate", 0.01)
         self.doc.set_section("optimizer", {"type": name, "learning_rate": lr})
 
     def set_presentation(self, on: bool) -> None:
-        """Large fonts and full screen for a projector (and back)."""
-        from PySide6.QtWidgets import QApplication
+        """The projector layout, large text, high contrast, full screen (and back)."""
+        from playground.classroom.presentation import apply_presentation
+        apply_presentation(self, on, self.presentation_zoom)
+        if self.presentation_action.isChecked() != on:
+            self.presentation_action.blockSignals(True)
+            self.presentation_action.setChecked(on)
+            self.presentation_action.blockSignals(False)
 
-        from playground.theme import apply_theme
-        apply_theme(QApplication.instance(), presentation=on)
-        width = 3 if on else 2
-        for dash in self.dashboards:
-            for plot in dash.findChildren(pg.PlotWidget):
-                for item in plot.getPlotItem().listDataItems():
-                    pen = item.opts.get("pen")
-                    if pen is not None and not isinstance(pen, (str, tuple)):
-                        pen = pg.mkPen(pen)
-                        pen.setWidth(width)
-                        item.setPen(pen)
-        self.showFullScreen() if on else self.showNormal()
+    @property
+    def presenting(self) -> bool:
+        return self.desk_saved is not None
+
+    def enter_projector(self) -> None:
+        """Presentation mode's layout (called by playground.classroom.presentation)."""
+        projector_layout.enter(self)
+
+    def leave_projector(self) -> None:
+        projector_layout.leave(self)
+
+    def fit_projector(self) -> None:
+        projector_layout.split(self)
 
     def _set_device(self, device: str) -> None:
         self.device = device
-        self.rebuild_session()
+        self.rebuild_session(keep_history=True, label=f"device {device}")
 
     # ------------------------------------------------------------------ frames
     def on_timer(self) -> None:
@@ -332,7 +312,11 @@ class MainWindow(QMainWindow):
         self.data_panel.show_points(frame.boundary)
         self._show_useful_tab(frame)
         self.bar.show_progress(frame.snapshot, frame.extra.get("steps_per_s", 0.0))
-        self.bar.set_playing(bool(frame.extra.get("playing")))
+        self.run.show_frame(frame)
+        ended = frame.extra.get("ended")
+        if ended and self.banner.info is None:  # the end of the run: its banner comes forward
+            self.docks["Loss and accuracy"].raise_()
+        self.banner.show_end(ended)
 
     def _show_useful_tab(self, frame: Any) -> None:
         """No decision boundary (not 2-D data) but a confusion matrix: bring that tab forward
@@ -342,43 +326,11 @@ class MainWindow(QMainWindow):
         self._tab_checked = True
         if frame.boundary is None and frame.confusion is not None:
             self.docks["Confusion matrix"].raise_()
-        elif frame.boundary is not None and frame.boundary.kind == "curve" and _has_dropout(
+        elif frame.boundary is not None and frame.boundary.kind == "curve" and catalog.has_dropout(
                 self.applied):
             self.docks["Uncertainty"].raise_()  # 1-D regression with dropout: MC dropout
         elif frame.boundary is not None:
             self.docks["Decision boundary"].raise_()
-
-    # ------------------------------------------------------------------ errors
-    def _show_message(self, title: str, text: str) -> None:
-        box = message_box(self, title, text)
-        box.finished.connect(lambda _=0, b=box: self.dialogs.remove(b) if b in self.dialogs
-                             else None)
-        self.dialogs.append(box)
-        box.show()
-
-    def _worker_status(self, text: str) -> None:
-        self.statusBar().showMessage(text, 4000)
-
-    def _worker_error(self, text: str) -> None:
-        self.bar.set_playing(False)
-        if self.worker.session is None:
-            self.applied = None  # the build failed: the next edit builds again
-        self.statusBar().showMessage(text.splitlines()[0], 10000)
-        self.notify("Training problem", text)
-
-    def _diverged(self, info: dict) -> None:
-        self.bar.set_playing(False)
-        self.statusBar().showMessage(diverged_text(info), 10000)
-        box = diverged_dialog(self, info, lambda: self.controller.post("reset"), self._lower_lr)
-        self.dialogs.append(box)
-        self.diverged_box = box
-        box.show()
-
-    def _lower_lr(self) -> None:
-        """Divide the learning rate by 10 and reset the weights (after a divergence)."""
-        lr = float(self.doc.section("optimizer").get("learning_rate", 0.01))
-        self.doc.set_value("optimizer", "learning_rate", lr / 10)
-        self.controller.post("reset")
 
     # ------------------------------------------------------------------ window chrome
     def _update_undo_actions(self) -> None:
@@ -391,37 +343,39 @@ class MainWindow(QMainWindow):
         name = os.path.basename(self.doc.path) if self.doc.path else self.doc.name
         self.setWindowTitle(f"{name}{' *' if self.doc.dirty else ''} — Network Playground")
 
-    def _restore_settings(self) -> bool:
-        """Geometry and dock layout from QSettings; False when none was saved."""
-        geo = self.settings.value("geometry")
-        state = self.settings.value("windowState")
-        if state is not None:
-            self.restoreState(state)
-        if geo is not None:
-            self.restoreGeometry(geo)
-        return geo is not None
-
     def add_side_dock(self, dock: QDockWidget) -> None:
-        """Add a dock as a tab beside the Data panel (left); queued until the first show."""
+        """Add a dock as a tab beside the Data panel (left); arranged with the others at the
+        first show."""
         self.addDockWidget(Qt.LeftDockWidgetArea, dock)
-        pair = (self.docks["Data"], dock)
-        if getattr(self, "_tabs", None) is not None:
-            self._tabs_left += (pair,)
-        else:
-            self.tabifyDockWidget(*pair)
+        if self._arranged:
+            self.tabifyDockWidget(self.docks["Data"], dock)
             self.docks["Data"].raise_()
+
+    def reset_layout(self) -> None:
+        """View → Reset layout: every panel shown in its place, sized for this screen."""
+        if self.presenting:
+            self.set_presentation(False)
+        window_layout.arrange(self, window_layout.plan_for(window_layout.available(self)))
+        window_layout.fit_to_screen(self)
+
+    def desk_layout(self) -> tuple:
+        """(geometry, dock state) of the desk layout, saved on quit: while presenting, the
+        one presentation mode left (a projector layout is never restored at the next start)."""
+        if self.desk_saved is not None:
+            return self.desk_saved
+        return self.saveGeometry(), self.saveState(window_layout.LAYOUT_VERSION)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        projector_layout.split(self)
+        projector_layout.settle(self)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if getattr(self, "_tabs", None) is not None:
-            # tabified before the first show, Qt leaves stale tab bars painted in the window
-            for first, other in self._tabs_left + self._tabs:
-                self.tabifyDockWidget(first, other)
-            for first, _ in self._tabs_left + self._tabs:
-                first.raise_()
-            self._tabs = None
-            if not self._restore_settings():
-                self.resize(1600, 1000)
+        if not self._arranged:
+            # arranged at the first show: tabified before it, Qt leaves stale tab bars painted
+            self._arranged = True
+            window_layout.start(self, self.settings)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
         urls = event.mimeData().urls()
@@ -440,8 +394,10 @@ class MainWindow(QMainWindow):
         if not self.files.confirm_discard():
             event.ignore()
             return
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("windowState", self.saveState())
+        window_layout.save(self, self.settings, *self.desk_layout())
+        room = getattr(self, "classroom", None)
+        if room is not None:  # lesson and comparison windows go with the main window
+            room.close_windows()
         self.shutdown()
         event.accept()
 
@@ -452,10 +408,3 @@ class MainWindow(QMainWindow):
         for box in list(self.dialogs):
             box.close()
         self.dialogs.clear()
-
-
-def _has_dropout(design: dict | None) -> bool:
-    """True when the design has an enabled dropout layer with a rate above zero."""
-    layers = ((design or {}).get("model") or {}).get("layers") or []
-    return any(isinstance(l, dict) and l.get("type") in ("dropout", "alpha_dropout")
-               and l.get("enabled", True) and float(l.get("rate") or 0.0) > 0.0 for l in layers)

@@ -8,6 +8,7 @@ from typing import Any
 LIVE_LAYER_KEYS = ("enabled", "renorm", "rate", "trainable", "momentum", "epsilon",
                    "renorm_momentum", "stddev", "alpha", "lower", "upper")
 REBUILD_SECTIONS = ("data", "loss", "seed")
+LIVE_TRAINING_KEYS = ("epochs", "early_stopping")  # the run's length: changed between steps
 
 
 def _layer_live_changes(old: dict, new: dict) -> dict[str, Any] | None:
@@ -54,9 +55,13 @@ def commands_for(old: dict | None, new: dict) -> list[tuple[str, dict]]:
         return [("build", {})]
     ot, nt = dict(old.get("training", {})), dict(new.get("training", {}))
     bs_old, bs_new = ot.pop("batch_size", None), nt.pop("batch_size", None)
+    pairs = {k: (ot.pop(k, None), nt.pop(k, None)) for k in LIVE_TRAINING_KEYS}
+    live = {k: b for k, (a, b) in pairs.items() if a != b}
     if ot != nt:
         return [("build", {})]
     cmds: list[tuple[str, dict]] = []
+    if live:
+        cmds.append(("training", live))
     cmds += _layer_commands(om.get("layers", []), nm.get("layers", []))
     oo, no = old.get("optimizer", {}), new.get("optimizer", {})
     if oo != no:
@@ -73,6 +78,30 @@ def commands_for(old: dict | None, new: dict) -> list[tuple[str, dict]]:
     return cmds
 
 
+def rebuild_label(old: dict | None, new: dict) -> str:
+    """What a rebuild changes, for its marker: "data set spiral", "loss mse", "seed 3"."""
+    if old is None:
+        return "new run"
+    parts = []
+    od, nd = old.get("data") or {}, new.get("data") or {}
+    if od.get("dataset") != nd.get("dataset"):
+        ds = nd.get("dataset")
+        parts.append(f"data set {ds if isinstance(ds, str) else 'from a file'}")
+    elif od != nd:
+        keys = sorted(k for k in set(od) | set(nd) if od.get(k) != nd.get(k))
+        parts.append("data " + ", ".join(keys))
+    if old.get("loss") != new.get("loss"):
+        parts.append(f"loss {(new.get('loss') or {}).get('type')}")
+    if old.get("seed") != new.get("seed"):
+        parts.append(f"seed {new.get('seed')}")
+    ot, nt = old.get("training") or {}, new.get("training") or {}
+    changed = sorted(k for k in set(ot) | set(nt) if ot.get(k) != nt.get(k)
+                     and k not in LIVE_TRAINING_KEYS + ("batch_size",))
+    if changed:
+        parts.append("training " + ", ".join(changed))
+    return "; ".join(parts) or "rebuilt"
+
+
 def _layer_commands(old: list[dict], new: list[dict]) -> list[tuple[str, dict]]:
     if [l.get("id") for l in old] != [l.get("id") for l in new]:
         ids_old = {l.get("id") for l in old}
@@ -81,19 +110,34 @@ def _layer_commands(old: list[dict], new: list[dict]) -> list[tuple[str, dict]]:
         parts = [f"+{_name(l)}" for l in added] + [f"−{_name(l)}" for l in removed]
         label = " ".join(parts) if parts else "layers reordered"
         return [("apply_model", {"layers": [dict(l) for l in new], "label": label})]
-    cmds: list[tuple[str, dict]] = []
+    changes: list[tuple[str, dict]] = []
     for a, b in zip(old, new):
         if a == b:
             continue
         live = _layer_live_changes(a, b)
         if live is None:
             return [("apply_model", {"layers": [dict(l) for l in new],
-                                     "label": f"{b.get('id')} edited"})]
+                                     "label": _edit_label(a, b)})]
         if live:
-            text = ", ".join(f"{k}={_short(v)}" for k, v in live.items())
-            cmds.append(("layer_option", {"layer_id": b.get("id"),
-                                          "label": f"{b.get('id')}: {text}", **live}))
-    return cmds
+            changes.append((str(b.get("id")), live))
+    if not changes:
+        return []
+    # one edit, one command: applied at one step, one marker (switching every BN layer off)
+    texts = {", ".join(f"{k}={_short(v)}" for k, v in live.items()) for _, live in changes}
+    if len(texts) == 1:
+        label = f"{', '.join(lid for lid, _ in changes)}: {texts.pop()}"
+    else:
+        label = "; ".join(f"{lid}: " + ", ".join(f"{k}={_short(v)}" for k, v in live.items())
+                          for lid, live in changes)
+    return [("layer_options", {"changes": changes, "label": label})]
+
+
+def _edit_label(old: dict, new: dict) -> str:
+    """"d1: units=64" for a structural edit of one layer (key names only for long values)."""
+    keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    parts = [f"{k}={_short(new.get(k))}" if isinstance(new.get(k), (int, float, str, bool))
+             else k for k in keys]
+    return f"{new.get('id')}: {', '.join(parts)}" if parts else f"{new.get('id')} edited"
 
 
 def _name(layer: dict) -> str:

@@ -13,11 +13,15 @@ import time
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from playground.boundary import boundary_for, confusion_for
 from playground.dashboards.uncertainty import uncertainty_for
 from playground.history import Frame, History
+from playground.run_end import end_info, ended_text
+from playground.threads import ThreadController
+from playground.worker_edits import LiveEdits
+from playground.worker_run import RunCommands
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
 WarmUp = Callable[[], Any]
@@ -29,15 +33,28 @@ AUTO_EPOCHS_PER_S = 20.0  # auto: the default 100-epoch run takes about five sec
 AUTO_MIN_STEPS_PER_S = 30.0
 NO_SESSION_COMMANDS = ("build", "noop", "speed", "pause", "play", "refresh", "step", "epoch",
                        "reset", "uncertainty")
-LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm", "momentum",
-                     "epsilon", "renorm_momentum", "rmax", "dmax", "stddev", "alpha", "lower",
-                     "upper")
 
 
-class TrainingWorker(QObject):
+def problem_title(command: str, err: BaseException) -> str:
+    """The title of a problem's message: what failed, in the user's terms."""
+    path = str(getattr(err, "path", "") or "")
+    text = f"{path} {err}".lower()
+    if command == "build":
+        if path.startswith("data") or any(w in text for w in (".csv", ".npz", "file", "column")):
+            return "Cannot load the data"
+        return "Cannot build the design"
+    if command in ("train", "step", "epoch", "play"):
+        return "Training problem"
+    if command == "warm_up":
+        return "Cannot compile the engine"
+    return "Cannot apply the change"
+
+
+class TrainingWorker(RunCommands, LiveEdits, QObject):
     """Runs in its own thread; talk to it only through :meth:`post` and :meth:`latest`."""
 
     error = Signal(str)
+    problem = Signal(str, str)  # title, text
     diverged = Signal(dict)
     built = Signal(dict)
     status = Signal(str)
@@ -56,8 +73,10 @@ class TrainingWorker(QObject):
         self._stop = False
         self.session: Any = None
         self.playing = False
+        self.play_seq = 0  # the newest play/pause request seen (the UI ignores older frames)
         # > 0: steps per frame; SPEED_AUTO: paced to AUTO_EPOCHS_PER_S; SPEED_MAX: no pacing
         self.steps_per_chunk = SPEED_AUTO
+        self.per_second: float | None = None  # the watch speeds: steps a second, one at a time
         self.auto_chunk = 8  # the most steps that fit in about CHUNK_TARGET_S (measured)
         self._next_chunk_t = 0.0
         self.chunks_run = 0
@@ -122,7 +141,7 @@ class TrainingWorker(QObject):
                     self._train(self.chunk_size(), paced=True)
             except Exception as err:  # noqa: BLE001 - reported, never fatal
                 self.playing = False
-                self._report(err)
+                self._report(err, "train")
 
     def _run_warm_up(self) -> None:
         """Compile the engine (or load it from numba's cache) before anything else."""
@@ -135,7 +154,7 @@ class TrainingWorker(QObject):
         try:
             self._warm_up()
         except Exception as err:  # noqa: BLE001 - reported; building compiles on demand
-            self._report(err)
+            self._report(err, "warm_up")
         self.ready = True
         self.warmed.emit(time.perf_counter() - t0)
 
@@ -158,22 +177,27 @@ class TrainingWorker(QObject):
                 self._apply(name, kw)
             except Exception as err:  # noqa: BLE001
                 self.playing = False
-                self._report(err)
+                self._report(err, name)
             try:
                 name, kw = self._commands.get_nowait()
             except queue.Empty:
                 return
 
-    def _report(self, err: BaseException) -> None:
+    def _report(self, err: BaseException, command: str = "") -> None:
+        """``error(text)`` and ``problem(title, text)``: one clear line (a traceback goes to
+        stderr, never to the user), titled by what failed."""
         from engine.errors import BadInput, Diverged
         if isinstance(err, Diverged):
             self.diverged.emit({"step": err.step, "layer_index": err.layer_index,
                                 "layer_id": err.layer_id, "what": err.what})
             return
         if isinstance(err, BadInput):
-            self.error.emit(str(err))
+            text = str(err)
         else:
-            self.error.emit(f"{type(err).__name__}: {err}\n\n{traceback.format_exc(limit=6)}")
+            text = f"{type(err).__name__}: {err}"
+            traceback.print_exc()
+        self.error.emit(text)
+        self.problem.emit(problem_title(command, err), text)
 
     def _apply(self, name: str, kw: dict) -> None:
         handler = getattr(self, f"_cmd_{name}", None)
@@ -186,8 +210,7 @@ class TrainingWorker(QObject):
         handler(**kw)
 
     def _mark(self, label: str) -> None:
-        step = self._current_step()
-        self.markers.append((step, label))
+        self.markers.append((self.history.x_of(self._current_step()), label))
         self._publish(None)
 
     def _current_step(self) -> int:
@@ -197,21 +220,32 @@ class TrainingWorker(QObject):
     def _cmd_noop(self) -> None:
         pass
 
-    def _cmd_build(self, design: dict, base_dir: str | None = None, device: str = "cpu") -> None:
+    def _cmd_build(self, design: dict, base_dir: str | None = None, device: str = "cpu",
+                   keep_history: bool = False, label: str = "") -> None:
+        """A new session from ``design``. With ``keep_history`` (an edit of the same design:
+        its data, loss, seed, device) the time plots go on in a new segment after the old
+        one, with a marker saying what changed; otherwise (New, Open) they start empty."""
         self.playing = False
         self.session = None
         self.device = device
-        self.history.clear()
         self._epochs_seen = 0
-        self.markers.clear()
+        if keep_history and len(self.history):
+            self.markers.append((self.history.start_segment(), label or "rebuilt"))
+        else:
+            self.history.clear()
+            self.markers.clear()
         self._boundary = self._confusion = self._uncertainty = None
         self._last_snap = None
-        with self._lock:
-            self._frame = None
         self.status.emit("building…")
-        self.session = self._factory(design, base_dir, device)
+        try:
+            self.session = self._factory(design, base_dir, device)
+        except Exception:
+            self.history.clear()  # nothing of the refused design is shown as if it ran
+            self.markers.clear()
+            self._publish(None)
+            raise
         self._update_boundary(force=True)
-        self._publish(self._initial_snapshot())
+        self._publish(self._started())
         self.built.emit({"device": device})
         self.status.emit("ready")
 
@@ -237,81 +271,19 @@ class TrainingWorker(QObject):
         snap_fn = getattr(self.session, "snapshot", None)
         return snap_fn() if callable(snap_fn) else None
 
-    def _cmd_play(self) -> None:
-        self.playing = self.session is not None and not self.session.finished
+    def _cmd_speed(self, steps: int, per_second: float | None = None) -> None:
+        """``steps`` > 0: steps per frame; 0: auto (paced to watch); -1: max (no pacing);
+        ``per_second``: one step at a time, that many a second (every batch is drawn)."""
+        self.per_second = float(per_second) if per_second else None
+        self.steps_per_chunk = 1 if self.per_second else max(SPEED_MAX, int(steps))
         self._next_chunk_t = 0.0
-        if self.session is not None and not self.playing:
-            self.status.emit("the run is finished: Reset trains again from new weights")
-            self._publish(None)  # the UI shows "not playing" again
-
-    def _cmd_pause(self) -> None:
-        self.playing = False
-
-    def _cmd_step(self, n: int = 1) -> None:
-        self.playing = False
-        if self.session is not None:
-            self._train(n)
-
-    def _cmd_epoch(self) -> None:
-        self.playing = False
-        if self.session is not None:
-            t0 = time.perf_counter()
-            snap = self.session.run_epoch()
-            self._after_chunk(snap, t0)
-
-    def _cmd_reset(self, seed: int | None = None) -> None:
-        self.playing = False
-        if self.session is not None:
-            self.session.reset(seed=seed)
-            self.history.clear()
-            self._epochs_seen = 0
-            self.markers.clear()
-            self._last_snap = None
-            with self._lock:
-                self._frame = None
-            self._update_boundary(force=True)
-            self._publish(self._initial_snapshot())
-
-    def _cmd_speed(self, steps: int) -> None:
-        """``steps`` > 0: steps per frame; 0: auto (paced to watch); -1: max (no pacing)."""
-        self.steps_per_chunk = max(SPEED_MAX, int(steps))
-        self._next_chunk_t = 0.0
-
-    def _cmd_layer_option(self, layer_id: str, label: str = "", **options: Any) -> None:
-        opts = {k: v for k, v in options.items() if k in LAYER_OPTION_KEYS}
-        self.session.set_layer_option(layer_id, **opts)
-        text = ", ".join(f"{k}={v}" for k, v in opts.items())
-        self._mark(label or f"{layer_id}: {text}")
-
-    def _cmd_lr(self, value: float) -> None:
-        self.session.set_learning_rate(float(value))
-        self._mark(f"lr={value:g}")
-
-    def _cmd_optimizer(self, config: dict) -> None:
-        self.session.set_optimizer(config)
-        self._mark(f"optimizer={config.get('type')}")
-
-    def _cmd_schedule(self, config: dict) -> None:
-        self.session.set_schedule(config)
-        self._mark(f"schedule={config.get('type')}")
-
-    def _cmd_batch_size(self, value: Any) -> None:
-        self.session.set_batch_size(value)
-        self._mark(f"batch={value}")
-
-    def _cmd_apply_model(self, layers: list, label: str = "model edited") -> None:
-        self.session.apply_model(layers)
-        self._update_boundary(force=True)
-        snap = self._initial_snapshot()
-        if snap is not None:
-            self.history.add(snap)
-        self._publish(snap)
-        self._mark(label)
 
     # ------------------------------------------------------------ training
     def target_rate(self) -> float | None:
         """Paced steps per second (None: as fast as possible). Auto shows about
         AUTO_EPOCHS_PER_S epochs a second; n steps per frame mean n / FRAME_S steps a second."""
+        if self.per_second:
+            return self.per_second
         if self.steps_per_chunk == SPEED_MAX:
             return None
         if self.steps_per_chunk > 0:
@@ -357,7 +329,7 @@ class TrainingWorker(QObject):
             self.diverged.emit(dict(getattr(snap, "diverged_at", None) or {"step": snap.step}))
         elif self.playing and getattr(self.session, "finished", False):
             self.playing = False
-            self.status.emit(f"stopped: {getattr(snap, 'status', 'finished')}")
+            self.status.emit(ended_text(end_info(snap, self.session)))
         if not self.playing and not self._commands.empty():
             self._dirty = True  # more commands (steps) queued: publish after them
         elif not self.playing:
@@ -406,9 +378,12 @@ class TrainingWorker(QObject):
         self._last_publish = time.perf_counter()
         self._serial += 1
         extra = {"steps_per_s": self.steps_per_second(), "playing": self.playing,
-                 "device": self.device}
+                 "device": self.device, "play_seq": self.play_seq}
         if self._uncertainty is not None:
             extra["uncertainty"] = self._uncertainty
+        ended = end_info(snap, self.session) if snap is not None else None
+        if ended is not None:
+            extra["ended"] = ended
         frame = Frame(snapshot=snap, history=self.history.arrays(), markers=tuple(self.markers),
                       boundary=self._boundary, confusion=self._confusion, serial=self._serial,
                       extra=extra)
@@ -416,52 +391,6 @@ class TrainingWorker(QObject):
             self._frame = frame
         if self.ui_sync and self.playing:
             self.frame_taken.clear()
-
-
-class ThreadController(QObject):
-    """UI-side owner of a worker object running in its own QThread: ``post`` commands to it, read
-    its ``latest`` frame, ``shutdown`` to join it. Subclasses name the thread and build the worker.
-
-    Creating one moves Python's garbage collection onto the GUI thread (:mod:`playground.gui_gc`):
-    the worker allocates constantly, and a collection it triggered would destroy leftover Qt
-    objects from the wrong thread."""
-
-    thread_name = "worker"
-
-    def __init__(self, worker: QObject, parent: QObject | None = None):
-        super().__init__(parent)
-        from playground import gui_gc
-        gui_gc.install()
-        self.thread = QThread()
-        self.thread.setObjectName(self.thread_name)
-        self.worker = worker
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.loop)
-        self.thread.start()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.worker!r})"
-
-    def post(self, name: str, **kwargs: Any) -> None:
-        self.worker.post(name, **kwargs)
-
-    def latest(self):
-        return self.worker.latest()
-
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Stop the loop and join the thread (idempotent); True when it has ended. A thread still
-        busy after ``timeout_ms`` (a long compiled call) is kept referenced until it ends, since
-        destroying a running QThread aborts the process."""
-        if self.thread.isRunning():
-            self.worker.request_stop()
-            self.thread.quit()
-            if not self.thread.wait(timeout_ms):
-                _STILL_RUNNING.append((self.thread, self.worker))
-                return False
-        return True
-
-
-_STILL_RUNNING: list = []
 
 
 class TrainingController(ThreadController):

@@ -8,13 +8,14 @@ from typing import Any, Callable, Sequence
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QPushButton,
-                               QSpinBox, QSplitter, QTextBrowser, QToolBar, QWidget)
+                               QSplitter, QTextBrowser, QToolBar, QWidget)
 
 from playground.classroom.compare_worker import CompareController, CompareFrame, SessionFactory
 from playground.classroom.details import RunDetails, detail_names
 from playground.classroom.overlay import DEFAULT_PLOTS, BoundaryRow, OverlayPlots, as_dict
 from playground.classroom.presentation import apply_presentation, set_side_docks_visible
 from playground.classroom.shortcuts import ShortcutSheet, make_actions
+from playground.widgets.speed import SpeedBox
 
 FRAME_MS = 33
 
@@ -106,12 +107,10 @@ class ComparisonWindow(QMainWindow):
         self.reset_button = QPushButton("⟲ Reset")
         self.reset_button.setToolTip("Every run back to its initial weights (R).")
         self.reset_button.clicked.connect(self.reset)
-        self.speed = QSpinBox()
-        self.speed.setRange(0, 10000)
-        self.speed.setSpecialValueText("auto")
-        self.speed.setPrefix("steps/frame ")
-        self.speed.setToolTip("Steps each run takes per chunk (auto: as many as fit a frame).")
-        self.speed.valueChanged.connect(lambda n: self.controller.post("speed", steps=n))
+        self.speed = SpeedBox()
+        self.speed.setObjectName("speed")
+        self.speed.valueChanged.connect(
+            lambda _n: self.controller.post("speed", **self.speed.command()))
         self.counter = QLabel("step 0")
         self.counter.setObjectName("counter")
         for w in (self.play_button, self.step_button, self.reset_button, self.speed):
@@ -144,6 +143,9 @@ class ComparisonWindow(QMainWindow):
                                   else ("activations", "bn", "weights"))
         self.details.insertTab(0, self.plots, "Curves")
         self.details.setCurrentIndex(0)
+        first = detail_names(names[:1])
+        if first:  # the lesson names a per-run dashboard first: that is what to watch
+            self.details.setCurrentWidget(self.details.page(first[0]))
         self.split.insertWidget(0, self.details)
         self.split.setStretchFactor(0, 3)
         self.split.setSizes([560, 400])
@@ -177,9 +179,9 @@ class ComparisonWindow(QMainWindow):
     def _lesson_keys(self, open_lesson: Callable[[int], Any] | None) -> None:
         if open_lesson is None:
             return
-        for n in range(1, 10):
+        for n in range(1, 20):
             act = QAction(f"Lesson {n}", self)
-            act.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            act.setShortcut(QKeySequence(f"Ctrl+{n}" if n < 10 else f"Alt+{n - 10}"))
             act.triggered.connect(lambda _=False, n=n: open_lesson(n))
             self.addAction(act)
 
@@ -290,6 +292,13 @@ class ComparisonWindow(QMainWindow):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.setFocus()
+        QTimer.singleShot(0, self, self._share_width)
+
+    def _share_width(self) -> None:
+        """The curves and per-run tabs get about three fifths of the width left by the lesson
+        text, the boundaries the rest (a boundary squeezed into a strip shows nothing)."""
+        width = max(self.split.width(), 400)
+        self.split.setSizes([int(width * 0.58), width - int(width * 0.58)])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.shutdown()

@@ -22,7 +22,7 @@ from playground.boundary import boundary_for, confusion_for
 from playground.dashboards.uncertainty import uncertainty_for
 from playground.classroom.weights import share_initial_weights
 from playground.history import Frame, History
-from playground.worker import ThreadController
+from playground.threads import ThreadController
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
 CHUNK_TARGET_S = 0.04
@@ -66,6 +66,8 @@ class CompareWorker(QObject):
         self.share_weights = True
         self.playing = False
         self.steps_per_chunk = 0  # 0: adaptive
+        self.per_second: float | None = None  # watch speeds: steps a second
+        self._next_t = 0.0
         self.auto_chunk = 4
         self.device = "cpu"
         self._boundaries: list[Any] = []
@@ -102,17 +104,24 @@ class CompareWorker(QObject):
         """The worker thread's main loop."""
         while not self._stop:
             try:
-                self._drain(block=not (self.playing and self.sessions))
+                wait = max(0.0, self._next_t - time.perf_counter()) if self.per_second else 0.0
+                self._drain(block=not (self.playing and self.sessions), timeout=wait)
                 if self.playing and self.sessions and not self._stop:
+                    if self.per_second and time.perf_counter() < self._next_t:
+                        continue  # a watch speed: the next step is not due yet
                     self.ui_idle.wait(0.1)
+                    t0 = time.perf_counter()
                     self._train(self.chunk_size())
+                    if self.per_second:
+                        self._next_t = max(self._next_t, t0 - 0.1) + 1.0 / self.per_second
             except Exception as err:  # noqa: BLE001 - reported, never fatal
                 self.playing = False
                 self._report(err)
 
-    def _drain(self, block: bool) -> None:
+    def _drain(self, block: bool, timeout: float = 0.0) -> None:
         try:
-            item = self._commands.get(timeout=0.05) if block else self._commands.get_nowait()
+            item = self._commands.get(timeout=0.05 if block else timeout) \
+                if block or timeout > 0 else self._commands.get_nowait()
         except queue.Empty:
             return
         while item is not None and not self._stop:
@@ -200,8 +209,12 @@ class CompareWorker(QObject):
         """Also compute each run's MC-dropout band (1-D regression; with the boundaries)."""
         self.want_uncertainty = bool(on)
 
-    def _cmd_speed(self, steps: int) -> None:
-        self.steps_per_chunk = max(0, int(steps))
+    def _cmd_speed(self, steps: int, per_second: float | None = None) -> None:
+        """``steps`` per chunk (0: adaptive, -1 counts as adaptive); ``per_second``: one step
+        at a time, that many a second."""
+        self.per_second = float(per_second) if per_second else None
+        self.steps_per_chunk = 1 if self.per_second else max(0, int(steps))
+        self._next_t = 0.0
 
     def _cmd_toggle(self, layer_type: str, key: str = "enabled") -> None:
         """Flip ``key`` of every layer of ``layer_type`` in every run (all to the same value:

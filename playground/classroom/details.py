@@ -42,12 +42,14 @@ class RunDetails(QTabWidget):
         self.dashboards: dict[str, list[Dashboard]] = {n: [] for n in self.names}
         self._pages: dict[str, QWidget] = {}
         self._labels: tuple[str, ...] = ()
+        self._last: CompareFrame | None = None
         self.draw_all = False
         for name in self.names:
             page = QWidget()
             QGridLayout(page).setContentsMargins(0, 0, 0, 0)
             self._pages[name] = page
             self.addTab(page, DETAILS[name][0])
+        self.currentChanged.connect(self._tab_changed)
 
     def __repr__(self) -> str:
         return f"RunDetails(names={self.names}, runs={len(self._labels)})"
@@ -78,8 +80,19 @@ class RunDetails(QTabWidget):
                 grid.addWidget(box, r // cols, r % cols)
                 self.dashboards[name].append(dash)
 
+    def _tab_changed(self, _index: int) -> None:
+        """A tab brought forward draws the newest frame at once (its history holds the whole
+        run), even when the runs have stopped and no new frame will come."""
+        if self._last is not None:
+            self.draw(self._last)
+
+    def page(self, name: str) -> QWidget:
+        """The tab page of dashboard ``name``."""
+        return self._pages[name]
+
     def draw(self, frame: CompareFrame) -> None:
         """Feed each run's frame to its dashboards (the visible tab, or all with draw_all)."""
+        self._last = frame
         self._ensure(frame.labels)
         current = self.currentWidget()
         for name, dashes in self.dashboards.items():

@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QAbstractButton, QDialog, QDockWidget, QMainWindow
 
 from playground.classroom.compare_dialog import CompareDialog
 from playground.classroom.compare_window import ComparisonWindow
-from playground.classroom.lessons_panel import LessonsPanel
+from playground.classroom.lessons_panel import LessonsPanel, lesson_shortcut
 from playground.classroom.presentation import (apply_presentation, is_presenting,
                                                set_side_docks_visible)
 from playground.classroom.shortcuts import TEACHER_KEYS, ShortcutSheet, make_actions
+from playground.window_menus import FILE_KEYS
 
 ZOOMS = (1.25, 1.6, 2.0, 2.5)
 #: lesson dashboard names -> main-window dashboard class names
@@ -98,8 +99,9 @@ class Classroom(QObject):
         self.lesson_actions: list[QAction] = []
         for lesson in self.panel.lessons:
             act = QAction(f"{lesson.number}. {lesson.title}", w)
-            if lesson.shortcut:
-                act.setShortcut(QKeySequence(lesson.shortcut))
+            shortcut = lesson_shortcut(lesson)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
             act.triggered.connect(lambda _=False, n=lesson.number: self.open_lesson(n))
             lessons.addAction(act)
             self.lesson_actions.append(act)
@@ -142,8 +144,9 @@ class Classroom(QObject):
             self.window.statusBar().showMessage(f"no {types[0].replace('_', ' ')} layers", 3000)
             return None
         value = not any(doc.layers[i].get("enabled", True) for i in hits)
-        for i in hits:
-            doc.set_layer_option(i, "enabled", value)
+        name = "BN" if types == ("batch_norm",) else "dropout"
+        doc.set_layer_options([(i, "enabled", value) for i in hits],  # one undo step, one marker
+                              f"{name} {'on' if value else 'off'}")
         return value
 
     def toggle_batch_norm(self) -> bool | None:
@@ -158,7 +161,12 @@ class Classroom(QObject):
         return is_presenting(self.window)
 
     def set_presentation(self, on: bool) -> None:
-        apply_presentation(self.window, on, self.zoom)
+        self.window.presentation_zoom = self.zoom
+        setter = getattr(self.window, "set_presentation", None)
+        if callable(setter):
+            setter(on)
+        else:
+            apply_presentation(self.window, on, self.zoom)
         self.panel.presentation_zoom = self.zoom if on else None
         act = self.actions["presentation"]
         if act.isChecked() != on:
@@ -168,13 +176,14 @@ class Classroom(QObject):
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = float(zoom)
+        self.window.presentation_zoom = self.zoom
         if self.presenting:
             apply_presentation(self.window, True, self.zoom)
             self.panel.presentation_zoom = self.zoom
 
     def show_shortcuts(self) -> ShortcutSheet:
-        extra = [(a.shortcut().toString(), a.text()) for a in self.lesson_actions
-                 if not a.shortcut().isEmpty()]
+        extra = list(FILE_KEYS) + [(a.shortcut().toString(), a.text())
+                                   for a in self.lesson_actions if not a.shortcut().isEmpty()]
         sheet = ShortcutSheet(self.window, extra)
         sheet.setAttribute(Qt.WA_DeleteOnClose)
         sheet.show()

@@ -15,6 +15,18 @@ from playground.classroom.overlay import DEFAULT_PLOTS
 from playground.classroom.presentation import apply_presentation, is_presenting
 
 OpenDesign = Callable[[str, Any], None]
+#: lessons whose point is per-batch noise open at a watch speed (steps a second), slow enough to
+#: see each batch's statistics jump
+WATCH_SPEEDS: dict[str, float] = {"batch_renorm": 5.0}
+
+
+def lesson_shortcut(lesson: Any) -> str | None:
+    """The lesson's key: its file's ``Ctrl+1`` … ``Ctrl+9``; lessons 10 … 19 get ``Alt+0`` …
+    ``Alt+9`` (the lesson format allows only Ctrl+digit)."""
+    if getattr(lesson, "shortcut", None):
+        return lesson.shortcut
+    number = int(getattr(lesson, "number", 0))
+    return f"Alt+{number - 10}" if 10 <= number <= 19 else None
 
 
 def lesson_plots(lesson: Any) -> tuple[str, ...]:
@@ -83,7 +95,8 @@ class LessonsPanel(QWidget):
             return
         self.error.hide()
         for lesson in self.lessons:
-            key = f"   [{lesson.shortcut}]" if lesson.shortcut else ""
+            shortcut = lesson_shortcut(lesson)
+            key = f"   [{shortcut}]" if shortcut else ""
             item = QListWidgetItem(f"{lesson.number}. {lesson.title}{key}\n{lesson.summary}")
             item.setData(Qt.UserRole, lesson.number)
             item.setToolTip(lesson.summary)
@@ -137,6 +150,8 @@ class LessonsPanel(QWidget):
             plots=lesson_plots(lesson), details=tuple(lesson.dashboards),
             open_lesson=self.open_number)
         self.windows.append(window)
+        if lesson.id in WATCH_SPEEDS:
+            window.speed.set_per_second(WATCH_SPEEDS[lesson.id])
         window.show()
         if self.presentation_zoom is not None:
             apply_presentation(window, True, self.presentation_zoom)
@@ -153,4 +168,4 @@ class LessonsPanel(QWidget):
         self.windows.clear()
 
 
-__all__ = ["LessonsPanel", "lesson_plots", "is_presenting"]
+__all__ = ["LessonsPanel", "lesson_plots", "lesson_shortcut", "is_presenting"]

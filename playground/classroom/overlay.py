@@ -1,5 +1,5 @@
-"""Time plots that overlay the runs of a comparison (one Okabe–Ito colour per run, a legend in
-every plot) and the runs' decision boundaries side by side."""
+"""Time plots that overlay the runs of a comparison (one Okabe–Ito colour per run, one legend
+strip above them) and the runs' decision boundaries side by side."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QSiz
 
 from playground.classroom.compare_worker import CompareFrame
 from playground.classroom.palette import run_color
-from playground.dashboards.base import MarkerLayer, finite_xy, layer_name
+from playground.dashboards.base import MarkerLayer, gap_xy, layer_name
 from playground.dashboards.inspect_plots import BoundaryDashboard
 
 #: key -> (title, log y); the order of the grid.
@@ -25,7 +25,6 @@ PLOTS: dict[str, tuple[str, bool]] = {
     "lr": ("learning rate", True),
 }
 MEAN = -1  # gradient layer choice: the geometric mean over layers
-LEGEND_MAX_RUNS = 3  # more runs: one shared legend strip instead of one legend per plot
 
 
 class LogAxis(pg.AxisItem):
@@ -63,10 +62,11 @@ def smooth(y: np.ndarray, alpha: float = 0.1) -> np.ndarray:
     return out
 
 
-def series_for(key: str, h: dict, layer: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+def series_for(key: str, h: dict, layer: Any = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """The (x, y) curves of plot ``key`` for one run's history arrays ``h``.
 
-    ``grad`` gives one curve per layer that has gradient figures (or only ``layer``).
+    ``grad`` gives one curve per layer that has gradient figures (or only the layer whose id is
+    ``layer``; :data:`MEAN`: their geometric mean).
     """
     if not len(h.get("steps", ())):
         return []
@@ -97,7 +97,11 @@ def series_for(key: str, h: dict, layer: int | None = None) -> list[tuple[np.nda
         logs = np.where(ok, np.log(np.where(ok, g, 1.0)), 0.0)
         n = ok.sum(axis=1)
         return [(lx, np.where(n > 0, np.exp(logs.sum(axis=1) / np.maximum(n, 1)), np.nan))]
-    cols = [layer] if layer is not None else range(g.shape[1] if g.ndim == 2 else 0)
+    ids = list(h.get("layer_ids", ()))
+    if layer is not None:
+        cols = [ids.index(layer)] if layer in ids else []
+    else:
+        cols = range(g.shape[1] if g.ndim == 2 else 0)
     return [(lx, g[:, c]) for c in cols if c < g.shape[1] and np.isfinite(g[:, c]).any()]
 
 
@@ -112,7 +116,6 @@ class OverlayPlot(pg.PlotWidget):
         self.plotItem.showGrid(x=True, y=True, alpha=0.2)
         self.plotItem.setLabel("bottom", "step")
         self.plotItem.setLogMode(y=self.log_y)
-        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
         self.markers = MarkerLayer(self.plotItem)
         self.curves: dict[tuple[int, int], pg.PlotDataItem] = {}
         self.setMinimumSize(140, 100)
@@ -129,16 +132,14 @@ class OverlayPlot(pg.PlotWidget):
                 item.setClipToView(True)
                 item.setDownsampling(auto=True, method="peak")
                 self.curves[(run, k)] = item
-            item.setData(*finite_xy(x, y, self.log_y))
+            item.setData(*gap_xy(x, y, self.log_y), connect="finite")
         for key in [k for k in self.curves if k[0] == run and k[1] >= len(curves)]:
             item = self.curves.pop(key)
             self.plotItem.removeItem(item)
-            self.legend.removeItem(item)
 
     def clear_runs(self) -> None:
         for item in self.curves.values():
             self.plotItem.removeItem(item)
-            self.legend.removeItem(item)
         self.curves = {}
 
 
@@ -201,7 +202,7 @@ class OverlayPlots(QWidget):
         self.layer_box.addItem("mean over layers", MEAN)
         for ls in layers:
             if ls.grad_norm is not None:
-                self.layer_box.addItem(f"layer {layer_name(ls)}", ls.index)
+                self.layer_box.addItem(f"layer {layer_name(ls)}", ls.id)
         self.layer_box.setCurrentIndex(max(self.layer_box.findData(keep), 0))
         self.layer_box.blockSignals(False)
         if "grad" in self.plots:
@@ -213,17 +214,16 @@ class OverlayPlots(QWidget):
         self._fill_layers(frame)
         layer = self.layer_box.currentData()
         marks = sorted({m for run in frame.runs for m in run.markers})
-        per_plot = len(frame.runs) <= LEGEND_MAX_RUNS
-        self._show_legend_strip(frame.labels, not per_plot)
+        self._show_legend_strip(frame.labels, True)
         for key, plot in self.plots.items():
             plot.markers.update(tuple(marks))
             for r, run in enumerate(frame.runs):
-                label = frame.labels[r] if per_plot else None
-                plot.set_curves(r, label, series_for(key, run.history, layer))
+                plot.set_curves(r, frame.labels[r], series_for(key, run.history, layer))
 
     def _show_legend_strip(self, labels: tuple[str, ...], show: bool) -> None:
-        """One shared legend (coloured run names) above the plots when there are many runs."""
-        html = "&nbsp;&nbsp;".join(f'<span style="color:{run_color(r)}">■</span>&nbsp;{label}'
+        """One shared legend (coloured run names) above the plots, off the curves."""
+        html = "&nbsp;&nbsp; ".join(f'<span style="color:{run_color(r)}"><b>━━</b></span>'
+                                    f'&nbsp;{label}'
                                    for r, label in enumerate(labels)) if show else ""
         if self.legend_strip.text() != html:
             self.legend_strip.setText(html)
@@ -240,6 +240,8 @@ class BoundaryRow(QWidget):
         self._layout.setSpacing(4)
         self.panels: list[BoundaryDashboard] = []
         self.titles: list[QLabel] = []
+        self.boxes: list[QWidget] = []
+        self._columns = 0
 
     def ensure(self, labels: tuple[str, ...]) -> None:
         """Make one panel per run (rebuilt when the labels change)."""
@@ -249,7 +251,7 @@ class BoundaryRow(QWidget):
             item = self._layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        self.panels, self.titles = [], []
+        self.panels, self.titles, self.boxes = [], [], []
         for r, label in enumerate(labels):
             box = QWidget()
             col = QVBoxLayout(box)
@@ -261,13 +263,37 @@ class BoundaryRow(QWidget):
             title.setStyleSheet(f"color: {run_color(r)}; font-weight: bold;")
             title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
             panel = BoundaryDashboard()
-            panel.setMinimumSize(90, 80)
+            panel.setMinimumSize(100, 90)
             col.addWidget(title)
             col.addWidget(panel, 1)
-            cols = max(1, int(np.ceil(np.sqrt(len(labels)))))
-            self._layout.addWidget(box, r // cols, r % cols)
+            self._layout.addWidget(box, 0, r)  # owned by the layout's widget from here on
             self.panels.append(panel)
             self.titles.append(title)
+            self.boxes.append(box)
+        self._columns = 0
+        self._grid()
+
+    def columns_for(self, n: int) -> int:
+        """Columns that make the panels closest to square in this widget (a tall, narrow
+        area stacks them; a wide one puts them side by side)."""
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        best = min(range(1, n + 1), key=lambda c: abs(np.log((w / c) / (h / -(-n // c)))))
+        return best
+
+    def _grid(self) -> None:
+        n = len(self.panels)
+        cols = self.columns_for(n) if n else 1
+        if cols == self._columns:
+            return
+        self._columns = cols
+        for box in self.boxes:
+            self._layout.removeWidget(box)
+        for r, box in enumerate(self.boxes):
+            self._layout.addWidget(box, r // cols, r % cols)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._grid()
 
     def draw(self, frame: CompareFrame) -> None:
         self.ensure(frame.labels)

@@ -18,7 +18,8 @@ TEACHER_KEYS: dict[str, tuple[str, str, str]] = {
     "presentation": ("F11", "&Presentation mode", "large fonts, thick lines, full screen"),
     "side_docks": ("F9", "Side &panels", "collapse / expand the side panels"),
 }
-LESSON_KEYS_TEXT = ("Ctrl+1 … Ctrl+9", "open lesson 1 … 9")
+LESSON_KEYS_TEXT = (("Ctrl+1 … Ctrl+9", "open lesson 1 … 9"),
+                    ("Alt+0 … Alt+3", "open lesson 10 … 13"))
 
 
 def make_actions(window: QWidget, handlers: dict[str, Callable[[], None]]) -> dict[str, QAction]:
@@ -48,7 +49,7 @@ def shortcut_rows(extra: list[tuple[str, str]] | None = None) -> list[tuple[str,
     """(key, description) rows of the shortcut sheet."""
     rows = [(QKeySequence(k).toString(QKeySequence.NativeText) or k, tip)
             for k, _, tip in TEACHER_KEYS.values()]
-    rows.append(LESSON_KEYS_TEXT)
+    rows += list(LESSON_KEYS_TEXT)
     return rows + list(extra or [])
 
 

@@ -8,70 +8,140 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from playground.dashboards.base import Dashboard, TimePlot, color, layer_name, pen, quiet_plot
-from playground.history import Frame
+from playground.dashboards.base import (Dashboard, LegendStrip, TimePlot, add_time_plot, color,
+                                        layer_columns, layer_name, pen, quiet_plot)
+from playground.history import LEAKY, Frame, dead_fraction, negative_fraction
+from playground.theme import LINE_COLORS
 
-RELU_FAMILY = ("relu", "leaky_relu", "prelu", "rrelu", "elu")
+BAR_COLORS = (LINE_COLORS[5], LINE_COLORS[0], LINE_COLORS[3])  # dead, negative, saturated
+BAR_W = 0.28
+
 SMALL_FONT = QFont()
 SMALL_FONT.setPointSize(8)
 
 
 class SmallMultiples(pg.PlotWidget):
     """Small step histograms, one cell per layer, all in ONE plot (a PlotItem per layer costs
-    ~0.1 s to create and a full axis set to paint). Each cell is 1 wide and 1 high: x is the
-    layer's bin range scaled to [0, 1], y the counts scaled to the tallest bin; the cell's
-    label names the layer and its value range. Items are rebuilt only when the layers change."""
+    ~0.1 s to create and a full axis set to paint). Each cell is 1 wide: x is the layer's value
+    range scaled to [0, 1], with its own axis (the range's ends and 0 written under it), y the
+    counts scaled to the tallest bin; the title names the layer. As many columns as fit
+    (about CELL_PX pixels each); items are rebuilt only when the layers or the columns change."""
 
-    CELL_W, CELL_H = 1.15, 1.45
+    CELL_W = 1.2
+    CELL_PX = 150  # the least width of a column
+    TEXT_PX = 16  # height of one line of cell text (title above, value axis below)
 
     def __init__(self, columns: int = 4, parent: QWidget | None = None):
         super().__init__(parent=parent)
+        self.max_columns = columns
         self.columns = columns
         self.items: dict[int, pg.PlotDataItem] = {}
         self.labels: dict[int, pg.TextItem] = {}
+        self.ticks: dict[int, list[pg.TextItem]] = {}
         self.cells: dict[int, tuple[float, float]] = {}
         self.signature: tuple = ()
+        self._layers: list[Any] = []
+        self.cell_h = 1.6
+        self.text_lines = 2  # 2: title and value axis, 1: title, 0: none (the tooltip names)
         quiet_plot(self.getPlotItem())
         self.getPlotItem().hideAxis("left")
         self.getPlotItem().hideAxis("bottom")
         self.setMouseEnabled(False, False)
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(90)
+
+    def reset(self) -> None:
+        """No cells (a design without such layers)."""
+        self.clear()
+        self.items, self.labels, self.ticks, self.cells = {}, {}, {}, {}
+        self.signature, self._layers = (), []
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if "max_columns" not in vars(self):
+            return  # pyqtgraph resizes the view while it is being made
+        fit = max(1, min(self.max_columns, self.width() // self.CELL_PX))
+        if fit != self.columns or abs(self._cell_height() - self.cell_h) > 0.05:
+            self.columns = fit
+            layers, self.signature = self._layers, ()
+            if layers:
+                self.ensure(layers)
+
+    def _cell_height(self, n: int | None = None) -> float:
+        """The pitch of a row in data units, so that a cell's title and value axis (two text
+        lines, TEXT_PX each) fit between histograms 1 unit high; texts are hidden (the tooltip
+        names the layers) when the panel is too short for them."""
+        n = len(self._layers) if n is None else n
+        rows = max(1, (n + self.columns - 1) // self.columns)
+        for lines in (2, 1):  # title and value axis; the title only; neither
+            spare = 1.0 - rows * lines * self.TEXT_PX / max(self.height(), 1)
+            if spare > 0.35:
+                self.text_lines = lines
+                return 1.0 / spare
+        self.text_lines = 0
+        return 1.15
 
     def ensure(self, layers: list[Any]) -> None:
-        sig = tuple((ls.index, ls.id) for ls in layers)
+        sig = tuple((ls.index, ls.id, layer_name(ls)) for ls in layers)
         if sig == self.signature:
             return
-        self.clear()
-        self.items, self.labels, self.cells, self.signature = {}, {}, {}, sig
+        self.reset()
+        self.signature, self._layers = sig, list(layers)
+        self.cell_h = self._cell_height()
+        self.setToolTip("\n".join(layer_name(ls) for ls in layers))
         for k, ls in enumerate(layers):
             x0 = (k % self.columns) * self.CELL_W
-            y0 = -(k // self.columns) * self.CELL_H
+            y0 = -(k // self.columns) * self.cell_h
             self.cells[ls.index] = (x0, y0)
-            base = pg.PlotDataItem([x0, x0 + 1], [y0, y0], pen=pg.mkPen("#3a4150"))
-            item = pg.PlotDataItem([x0, x0 + 1], [y0], stepMode="center", pen=pen(color(ls.index)))
-            label = pg.TextItem(layer_name(ls), color="#c9d1d9", anchor=(0, 0))
+            base = pg.PlotDataItem([x0, x0 + 1], [y0, y0], pen=pg.mkPen("#8a93a6"))
+            item = pg.PlotDataItem([x0, x0 + 1], [y0], stepMode="center",
+                                   pen=pen(color(k)))
+            label = pg.TextItem(layer_name(ls), color="#c9d1d9", anchor=(0, 1))
             label.setFont(SMALL_FONT)
-            label.setPos(x0, y0 + 1.42)
-            for it in (base, item, label):
+            label.setPos(x0, y0 + 1.0)
+            label.setVisible(self.text_lines >= 1)
+            ticks = [pg.TextItem("", color="#c9d1d9", anchor=(a, 0)) for a in (0, 0.5, 1)]
+            for t in ticks:
+                t.setFont(SMALL_FONT)
+                t.setVisible(self.text_lines >= 2)
+            for it in (base, item, label, *ticks):
                 self.addItem(it)
             self.items[ls.index], self.labels[ls.index] = item, label
+            self.ticks[ls.index] = ticks
         rows = (len(layers) + self.columns - 1) // self.columns
-        self.setRange(xRange=(-0.05, min(len(layers), self.columns) * self.CELL_W),
-                      yRange=(-(rows - 1) * self.CELL_H - 0.05, 1.45), padding=0)
+        text = (self.cell_h - 1.0) / max(self.text_lines, 1) if self.text_lines else 0.05
+        below = text if self.text_lines == 2 else 0.05
+        self.setRange(xRange=(-0.05, min(len(layers), self.columns) * self.CELL_W - 0.1),
+                      yRange=(-(rows - 1) * self.cell_h - below, 1.0 + text), padding=0)
 
     def show_hist(self, index: int, counts: np.ndarray, edges: np.ndarray) -> None:
-        """Draw one layer's histogram (edges (n+1,), counts (n,)) in its cell."""
+        """Draw one layer's histogram (edges (n+1,), counts (n,)) in its cell, its value range
+        on its axis."""
         if len(edges) != len(counts) + 1 or index not in self.items or not len(counts):
             return
         x0, y0 = self.cells[index]
         lo, hi = float(edges[0]), float(edges[-1])
         span = hi - lo if hi > lo else 1.0
         top = float(counts.max()) or 1.0
-        self.items[index].setData(x0 + (edges - lo) / span, y0 + 0.95 * counts / top)
-        name = self.labels[index].textItem.toPlainText().split("\n")[0]
-        text = f"{name}\n[{lo:.3g}, {hi:.3g}]"
-        if self.labels[index].textItem.toPlainText() != text:
-            self.labels[index].setText(text)
+        self.items[index].setData(x0 + (edges - lo) / span, y0 + 0.92 * counts / top)
+        left, mid, right = self.ticks[index]
+        lo_text, hi_text = range_texts(lo, hi)
+        if left.toPlainText() != lo_text or right.toPlainText() != hi_text:
+            left.setText(lo_text)
+            right.setText(hi_text)
+            left.setPos(x0, y0)
+            right.setPos(x0 + 1, y0)
+            zero = (0.0 - lo) / span
+            mid.setText("0" if 0.2 < zero < 0.8 else "")
+            mid.setPos(x0 + zero, y0)
+
+
+def range_texts(lo: float, hi: float) -> tuple[str, str]:
+    """The two ends of a value range, with as many digits as it takes to tell them apart."""
+    for digits in range(3, 8):
+        a, b = f"{lo:.{digits}g}", f"{hi:.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
 
 
 class ActivationDashboard(Dashboard):
@@ -90,6 +160,7 @@ class ActivationDashboard(Dashboard):
         bar.addWidget(self.layer_box, 1)
         self._layout.addLayout(bar)
         self.history_plot = pg.PlotWidget()
+        self.history_plot.setMinimumHeight(60)
         self.history_plot.setTitle("histogram over time (brighter: more samples)", size="9pt")
         self.history_plot.setLabel("bottom", "snapshot")
         self.history_plot.setLabel("left", "bin")
@@ -100,6 +171,12 @@ class ActivationDashboard(Dashboard):
         self._image_shape: tuple = ()
         self._layout.addWidget(self.history_plot, 2)
 
+    def clear(self) -> None:
+        self.grid.reset()
+        self.layer_box.clear()
+        self.image.clear()
+        self._image_shape = ()
+
     def draw(self, frame: Frame) -> bool:
         snap = frame.snapshot
         if snap is None:
@@ -107,12 +184,14 @@ class ActivationDashboard(Dashboard):
         layers = [ls for ls in snap.layers if getattr(ls, "act_hist_counts", None) is not None]
         if not layers:
             return False
-        if tuple((ls.index, ls.id) for ls in layers) != self.grid.signature:
+        if tuple((ls.index, ls.id, layer_name(ls)) for ls in layers) != self.grid.signature:
             self.grid.ensure(layers)
+            keep = self.layer_box.currentText()
             self.layer_box.blockSignals(True)
             self.layer_box.clear()
             for ls in layers:
                 self.layer_box.addItem(layer_name(ls), ls.index)
+            self.layer_box.setCurrentIndex(max(self.layer_box.findText(keep), 0))
             self.layer_box.blockSignals(False)
         for ls in layers:
             self.grid.show_hist(ls.index, np.asarray(ls.act_hist_counts, dtype=np.float64),
@@ -137,21 +216,44 @@ class DeadUnitsDashboard(Dashboard):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.bar_plot = pg.PlotWidget()
-        self.bar_plot.setTitle("now: dead (red) / saturated (yellow) fraction", size="9pt")
+        self.bar_legend = LegendStrip()
+        self._layout.addWidget(self.bar_legend)
+        self.bar_legend.show_entries(list(zip(("dead", "negative everywhere", "saturated"),
+                                              BAR_COLORS)))
+        self.bar_plot.setTitle("now", size="9pt")
+        self.bar_plot.setToolTip(
+            "Dead: a ReLU unit whose input is negative for every monitored sample gets no "
+            "gradient and cannot recover. Leaky ReLU, PReLU, RReLU and ELU units negative "
+            "everywhere still pass a gradient: shown apart, not counted as dead. Saturated: "
+            "sigmoid outside [0.05, 0.95] or |tanh| > 0.95 (pairs of sample and unit).")
         quiet_plot(self.bar_plot.getPlotItem())
         self.bar_plot.setYRange(0, 1)
-        self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ef476f")
-        self.sat_bars = pg.BarGraphItem(x=[], height=[], width=0.4, brush="#ffd166")
-        self.bar_plot.addItem(self.dead_bars)
-        self.bar_plot.addItem(self.sat_bars)
-        self.time_plot = TimePlot("dead fraction over time")
+        self.bars = [pg.BarGraphItem(x=[], height=[], width=BAR_W, brush=c) for c in BAR_COLORS]
+        for bars in self.bars:
+            self.bar_plot.addItem(bars)
+        self.time_plot = TimePlot("dead fraction", y_limits=(0.0, 1.0))
+        self.time_plot.setToolTip("Dead units (no gradient for any monitored sample), per "
+                                  "layer, over the steps.")
         self._layout.addWidget(self.bar_plot, 1)
-        self._layout.addWidget(self.time_plot, 1)
+        add_time_plot(self._layout, self.time_plot, 1)
         self._signature: tuple = ()
+        self._ids: tuple = ()
+
+    def clear(self) -> None:
+        for bars in self.bars:
+            bars.setOpts(x=[], height=[], width=BAR_W)
+        self.bar_plot.getAxis("bottom").setTicks(None)
+        self.time_plot.drop_curves()
+        self.time_plot.markers.update(())
+        self._signature = self._ids = ()
 
     def draw(self, frame: Frame) -> bool:
         snap, h = frame.snapshot, frame.history
         self.time_plot.markers.update(frame.markers)
+        ids = tuple(h.get("layer_ids", ()))
+        if ids[: len(self._ids)] != self._ids or not len(h.get("layer_steps", ())):
+            self.time_plot.drop_curves()
+        self._ids = ids
         if snap is None:
             return False
         acts = [ls for ls in snap.layers
@@ -159,27 +261,23 @@ class DeadUnitsDashboard(Dashboard):
                 or getattr(ls, "saturated_fraction", None) is not None]
         if not acts:
             return False
-        sig = tuple((ls.index, ls.id) for ls in acts)
+        sig = tuple((ls.index, ls.id, layer_name(ls)) for ls in acts)
         if sig != self._signature:
             self._signature = sig
-            self.time_plot.drop_curves()
             ticks = [(k, layer_name(ls)) for k, ls in enumerate(acts)]
             self.bar_plot.getAxis("bottom").setTicks([ticks])
             self.bar_plot.setXRange(-0.6, len(acts) - 0.4, padding=0)
         xs = np.arange(len(acts), dtype=np.float64)
-        dead = np.array([float(ls.dead_fraction or 0.0) for ls in acts])
-        sat = np.array([float(ls.saturated_fraction or 0.0) for ls in acts])
-        self.dead_bars.setOpts(x=xs - 0.2, height=dead, width=0.4)
-        self.sat_bars.setOpts(x=xs + 0.2, height=sat, width=0.4)
-        if not len(h.get("layer_steps", ())):
-            for curve in self.time_plot.curves.values():
-                curve.setData([], [])
-        else:
-            for ls in acts:
-                col = h["dead_fraction"][:, ls.index]
-                if np.isfinite(col).any():
-                    self.time_plot.set_series(layer_name(ls), h["layer_steps"], col,
-                                              pen(color(ls.index)))
+        neg = [negative_fraction(ls) if getattr(ls, "function", None) in LEAKY else None
+               for ls in acts]
+        for k, values in enumerate(([dead_fraction(ls) for ls in acts], neg,
+                                    [ls.saturated_fraction for ls in acts])):
+            heights = np.array([float(v or 0.0) for v in values])
+            self.bars[k].setOpts(x=xs + (k - 1) * BAR_W, height=heights, width=BAR_W)
+        if len(h.get("layer_steps", ())):
+            for k, lid, name, series in layer_columns(h, "dead_fraction"):
+                self.time_plot.set_series(lid, h["layer_steps"], series, pen(color(k)),
+                                          label=name)
             self.time_plot.fit()
         return True
 
@@ -192,7 +290,13 @@ class WeightDashboard(Dashboard):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.grid = SmallMultiples(columns=3)
+        self.grid.setToolTip("Each weighted layer's kernel values: the axis under a histogram "
+                             "spans its smallest to its largest weight; heights are relative "
+                             "to the fullest bin.")
         self._layout.addWidget(self.grid)
+
+    def clear(self) -> None:
+        self.grid.reset()
 
     def draw(self, frame: Frame) -> bool:
         snap = frame.snapshot

@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import functools
+import html
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from playground.dashboards.axes import readable_axes
+from playground.dashboards.markers import MarkerLayer  # noqa: F401 - re-exported
 from playground.history import Frame
+from playground.theme import LINE_COLORS
 
-PALETTE = ["#4cc9f0", "#f72585", "#b8f35b", "#ffb703", "#9d4edd", "#06d6a0", "#ef476f",
-           "#8ecae6", "#fb8500", "#e9c46a", "#90be6d", "#f94144"]
+PALETTE = list(LINE_COLORS)  # Okabe–Ito, readable on the dark plots and on the projector
 pg.setConfigOptions(antialias=False, background="#1b1f27", foreground="#c9d1d9")
 
 
@@ -34,13 +38,15 @@ def color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def finite_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Drop non-finite (and, for log axes, non-positive) points."""
-    y = np.asarray(y, dtype=np.float64)
-    ok = np.isfinite(y)
+def gap_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` as float arrays with non-finite (and, for log axes, non-positive) values
+    as NaN: drawn with ``connect="finite"`` they leave a gap instead of a bridging line."""
+    y = np.asarray(y, dtype=np.float64).copy()
+    bad = ~np.isfinite(y)
     if log:
-        ok &= y > 0
-    return np.asarray(x, dtype=np.float64)[ok], y[ok]
+        bad |= y <= 0
+    y[bad] = np.nan
+    return np.asarray(x, dtype=np.float64), y
 
 
 def layer_name(ls: Any) -> str:
@@ -61,6 +67,7 @@ class Dashboard(QWidget):
         super().__init__(parent)
         self.frames_drawn = 0
         self._inputs: tuple | None = None
+        self._shows_data = False
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(2, 2, 2, 2)
         self._layout.setSpacing(2)
@@ -75,6 +82,10 @@ class Dashboard(QWidget):
             return  # the same objects as drawn last time: nothing to repaint
         if self.draw(frame):
             self.frames_drawn += 1
+            self._shows_data = True
+        elif self._shows_data:  # nothing of this run for this panel: no stale figures
+            self.clear()
+            self._shows_data = False
         self._inputs = inputs
 
     def inputs(self, frame: Frame) -> tuple | None:
@@ -86,38 +97,12 @@ class Dashboard(QWidget):
         raise NotImplementedError
 
     def clear(self) -> None:
-        """Forget everything shown (a new design or a reset)."""
+        """Forget everything shown (a new design without what this panel shows, a design that
+        could not be built). Subclasses clear their items."""
 
-
-class MarkerLayer:
-    """Labelled vertical lines at the steps where something changed mid-training."""
-
-    def __init__(self, plot: pg.PlotItem, with_labels: bool = True):
-        self.plot = plot
-        self.with_labels = with_labels
-        self.lines: list[pg.InfiniteLine] = []
-        self._shown: tuple = ()
-
-    def update(self, markers: tuple) -> None:
-        if markers == self._shown:
-            return
-        if markers[: len(self._shown)] != self._shown:
-            for line in self.lines:
-                self.plot.removeItem(line)
-            self.lines, self._shown = [], ()
-        for step, label in markers[len(self._shown):]:
-            line = pg.InfiniteLine(pos=step, angle=90, movable=False,
-                                   pen=pg.mkPen("#ffd166", width=1, style=pg.QtCore.Qt.DashLine),
-                                   label=label if self.with_labels else None,
-                                   labelOpts={"position": 0.92, "color": "#ffd166",
-                                              "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]})
-            self.plot.addItem(line)
-            self.lines.append(line)
-        self._shown = tuple(markers)
-
-    @property
-    def labels(self) -> list[str]:
-        return [str(label) for _, label in self._shown]
+    def add_banner(self, widget: QWidget) -> None:
+        """Put ``widget`` (the end-of-run banner) on top of this dashboard's plots."""
+        self._layout.insertWidget(0, widget)
 
 
 def quiet_plot(item: pg.PlotItem) -> None:
@@ -125,6 +110,7 @@ def quiet_plot(item: pg.PlotItem) -> None:
     these costs time on every frame; ranges are set by :class:`RangeKeeper` instead."""
     item.setMenuEnabled(False)
     item.hideButtons()
+    readable_axes(item)
     for name in ("left", "bottom"):
         item.getAxis(name).enableAutoSIPrefix(False)
     item.disableAutoRange()
@@ -144,8 +130,10 @@ class RangeKeeper:
     """Sets a plot's view range only when the data leave it (or fill only a small part of it),
     so that axes are not regenerated on every frame."""
 
-    def __init__(self, item: pg.PlotItem, grow_x: bool = True, log_y: bool = False):
+    def __init__(self, item: pg.PlotItem, grow_x: bool = True, log_y: bool = False,
+                 y_limits: tuple[float, float] | None = None):
         self.item, self.grow_x, self.log_y = item, grow_x, log_y
+        self.y_limits = y_limits  # a fraction never shows below 0 or above 1
         self.x: tuple[float, float] | None = None
         self.y: tuple[float, float] | None = None
 
@@ -157,6 +145,8 @@ class RangeKeeper:
         point or a flat curve gets readable ticks, not 0.30000001 ...)."""
         if self.log_y:
             return 1.0
+        if self.y_limits is not None:
+            return 0.1 * (self.y_limits[1] - self.y_limits[0])
         return max(0.1 * max(abs(ylo), abs(yhi)), 1e-3)
 
     def fit(self, xlo: float, xhi: float, ylo: float, yhi: float) -> None:
@@ -173,10 +163,17 @@ class RangeKeeper:
         if yhi - ylo < low:
             mid = 0.5 * (ylo + yhi)
             ylo, yhi = mid - 0.5 * low, mid + 0.5 * low
+            if self.y_limits is not None:  # a short span stays inside the limits
+                shift = max(self.y_limits[0] - ylo, 0.0) - max(yhi - self.y_limits[1], 0.0)
+                ylo, yhi = ylo + shift, yhi + shift
         span = yhi - ylo
         if self.y is None or ylo < self.y[0] or yhi > self.y[1] or \
                 span < 0.5 * (self.y[1] - self.y[0]):
             self.y = (ylo - 0.1 * span, yhi + 0.1 * span)
+            if self.y_limits is not None:
+                lo, hi = self.y_limits
+                pad = 0.03 * (hi - lo)
+                self.y = (max(self.y[0], lo - pad), min(self.y[1], hi + pad))
             self.item.setYRange(*self.y, padding=0)
 
 
@@ -193,23 +190,75 @@ def log_ticks(lo: float, hi: float, most: int = 6) -> list[tuple[float, str]]:
     return [(v, f"{10 ** v:.3g}") for v in inside[::-1][::stride][::-1]]  # keep the top one
 
 
+class LegendStrip(QLabel):
+    """A plot's legend as a line of text above it ("━ train ━ validation", each dash in its
+    curve's colour): it never hides a curve and wraps instead of being cut."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("plotLegend")
+        self.setTextFormat(Qt.RichText)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.NoTextInteraction)
+        self.entries: list[tuple[str, str]] = []
+        self.hidden_for_good = False  # a second plot with the same curves shows none
+        self.setVisible(False)
+
+    def show_entries(self, entries: list[tuple[str, str]]) -> None:
+        """``[(name, colour), …]``; hidden when empty."""
+        if entries == self.entries:
+            return
+        self.entries = list(entries)
+        self.setText("&nbsp;&nbsp; ".join(
+            f'<span style="color:{col}"><b>━━</b></span>&nbsp;{html.escape(name)}'
+            for name, col in entries))
+        if self.parentWidget() is not None:  # never a window of its own
+            self.setVisible(bool(entries) and not self.hidden_for_good)
+
+
+def add_time_plot(layout: Any, plot: "TimePlot", stretch: int = 1) -> None:
+    """Add ``plot`` with its legend strip above it to a box layout."""
+    layout.addWidget(plot.legend)
+    layout.addWidget(plot, stretch)
+
+
+def layer_columns(h: dict, key: str) -> list[tuple[int, str, str, np.ndarray]]:
+    """(colour number, layer id, name, series) of each layer column of ``h[key]`` that has
+    figures; colours follow the columns' first appearance, so they stay put when layers are
+    inserted or removed."""
+    out = []
+    values = h.get(key)
+    if values is None or values.ndim != 2:
+        return out
+    for col, (lid, name) in enumerate(zip(h.get("layer_ids", ()), h.get("layer_names", ()))):
+        if col < values.shape[1] and np.isfinite(values[:, col]).any():
+            out.append((len(out), lid, name, values[:, col]))
+    return out
+
+
 class TimePlot(pg.PlotWidget):
     """A plot over training steps with named curves (created once) and change markers."""
 
-    def __init__(self, title: str, log_y: bool = False, parent: QWidget | None = None):
+    def __init__(self, title: str, log_y: bool = False, parent: QWidget | None = None,
+                 y_limits: tuple[float, float] | None = None):
         super().__init__(parent=parent)
         self.setTitle(title, size="10pt")
         self.plotItem.setLabel("bottom", "step")
-        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.legend = LegendStrip()  # above the plot (add_time_plot): never on the curves
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self.labels: dict[str, str] = {}
         self.markers = MarkerLayer(self.plotItem)
         self.log_y = log_y
         self.plotItem.setLogMode(y=log_y)
         self._style_log_axis()
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(80)
         quiet_plot(self.plotItem)
-        self.ranges = RangeKeeper(self.plotItem, log_y=log_y)
+        self.ranges = RangeKeeper(self.plotItem, log_y=log_y, y_limits=y_limits)
         self._bounds: dict[str, tuple[float, float, float, float]] = {}
+        self._raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._zeros: set[str] = set()
+        self.setToolTip(title)
+        self.scene().sigMouseMoved.connect(self._hover)
 
     def _style_log_axis(self) -> None:
         """Log axes get their own few ticks (:func:`log_ticks`; pyqtgraph labels every minor
@@ -222,45 +271,113 @@ class TimePlot(pg.PlotWidget):
         self.plotItem.setLogMode(y=self.log_y)
         self._style_log_axis()
         self._bounds.clear()
+        self._zeros.clear()
         self.ranges.log_y = self.log_y
         self.ranges.reset()
 
-    def curve(self, name: str, pen: Any, **kw: Any) -> pg.PlotDataItem:
+    def curve(self, name: str, pen: Any, label: str | None = None, **kw: Any) -> pg.PlotDataItem:
+        """The curve called ``name`` (made at the first call); ``label`` is its legend text
+        (``name`` by default)."""
         item = self.curves.get(name)
         if item is None:
             item = self.plotItem.plot([], [], pen=pen, name=name, **kw)
             item.setClipToView(True)
             item.setDownsampling(auto=True, method="peak")
             self.curves[name] = item
+        text = label or name
+        if self.labels.get(name) != text:
+            self.labels[name] = text
+            self.legend.show_entries([(self.labels[n], pg.mkPen(c.opts["pen"]).color().name())
+                                      for n, c in self.curves.items()])
         return item
 
     def drop_curves(self) -> None:
         for item in self.curves.values():
             self.plotItem.removeItem(item)
-            self.legend.removeItem(item)
         self.curves = {}
+        self.labels = {}
+        self.legend.show_entries([])
         self._bounds.clear()
+        self._raw.clear()
+        self._zeros.clear()
         self.ranges.reset()
 
-    def set_series(self, name: str, x: np.ndarray, y: np.ndarray, pen: Any) -> None:
-        """Show ``y`` (n,) over steps ``x`` (n,); long series are thinned to about MAX_POINTS
+    def set_series(self, name: str, x: np.ndarray, y: np.ndarray, pen: Any,
+                   label: str | None = None) -> None:
+        """Show ``y`` (n,) over steps ``x`` (n,); NaN leaves a gap (a layer switched off, a
+        layer not there yet), it is never bridged by a line. On a log axis, zeros sit on a
+        floor labelled "0" (set by :meth:`fit`). Long series are thinned to about MAX_POINTS
         (the newest point always kept): a plot is a few hundred pixels wide."""
-        xs, ys = finite_xy(x, y, self.log_y)
+        xs = np.asarray(x, dtype=np.float64)
+        ys = np.asarray(y, dtype=np.float64).copy()
+        ys[~np.isfinite(ys)] = np.nan
+        if self.log_y:
+            ys[ys < 0] = np.nan
         if len(xs) > MAX_POINTS:
             keep = np.arange(len(xs) - 1, -1, -int(np.ceil(len(xs) / MAX_POINTS)))[::-1]
             xs, ys = xs[keep], ys[keep]
-        self.curve(name, pen).setData(xs, ys)
-        if len(xs):
-            yv = np.log10(ys) if self.log_y else ys
+        self._raw[name] = (xs, ys)
+        shown = np.where(ys > 0, ys, np.nan) if self.log_y else ys
+        self.curve(name, pen, label).setData(xs, shown, connect="finite")
+        ok = np.isfinite(ys) & ((ys > 0) if self.log_y else True)
+        if ok.any():
+            yv = np.log10(ys[ok]) if self.log_y else ys[ok]
             self._bounds[name] = (float(xs[0]), float(xs[-1]), float(yv.min()), float(yv.max()))
         else:
             self._bounds.pop(name, None)
+        if self.log_y and np.any(ys == 0):
+            self._zeros.add(name)
+        else:
+            self._zeros.discard(name)
+
+    def _zero_floor(self) -> float | None:
+        """log10 of where zeros are drawn on a log axis: a decade below the smallest positive
+        value shown (all-zero gradients still show, on the "0" line); None: no zeros."""
+        if not self.log_y or not self._zeros:
+            return None
+        lows = [b[2] for b in self._bounds.values()]
+        return float(np.floor(min(lows)) - 1.0) if lows else -6.0
 
     def fit(self) -> None:
         """Adjust the view to the curves (only when needed); call after the frame's set_series."""
-        if self._bounds:
-            b = np.array(list(self._bounds.values()))
+        floor = self._zero_floor()
+        bounds = list(self._bounds.values())
+        if floor is not None:
+            for name in self._zeros:
+                xs, ys = self._raw[name]
+                self.curves[name].setData(xs, np.where(ys == 0, 10.0 ** floor, ys),
+                                          connect="finite")
+                if len(xs):
+                    bounds.append((float(xs[0]), float(xs[-1]), floor, floor))
+        if bounds:
+            b = np.array(bounds)
             self.ranges.fit(b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max())
-            if self.log_y and self.ranges.y != self._ticked:
-                self._ticked = self.ranges.y
-                self.plotItem.getAxis("left").setTicks([log_ticks(*self.ranges.y)])
+            ticked = (self.ranges.y, floor)
+            if self.log_y and ticked != self._ticked:
+                self._ticked = ticked
+                ticks = log_ticks(*self.ranges.y)
+                if floor is not None:
+                    ticks = [(v, t) for v, t in ticks if v > floor + 0.5] + [(floor, "0")]
+                self.plotItem.getAxis("left").setTicks([ticks])
+
+    def describe(self, x: float) -> str:
+        """What the plot shows at step ``x``: each curve's value there and the changes made
+        near it (the plot's tooltip)."""
+        lines = [f"step {int(round(x))}"]
+        for name, item in self.curves.items():
+            raw = self._raw.get(name)
+            if raw is None or not len(raw[0]):
+                continue
+            xs, ys = raw
+            i = int(np.argmin(np.abs(xs - x)))
+            if np.isfinite(ys[i]) and abs(xs[i] - x) <= max(1.0, 0.02 * (xs[-1] - xs[0])):
+                lines.append(f"{self.labels.get(name, name)}: {ys[i]:.4g}")
+        near = self.markers.near(x)
+        lines += [f"▸ {label} (step {step})" for step, label in near]
+        return "\n".join(lines)
+
+    def _hover(self, pos: Any) -> None:
+        vb = self.plotItem.vb
+        if not vb.sceneBoundingRect().contains(pos):
+            return
+        self.setToolTip(self.describe(vb.mapSceneToView(pos).x()))

@@ -5,11 +5,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from playground.dashboards.base import Dashboard, RangeKeeper, layer_name, pen, quiet_plot
+from playground.dashboards.base import (Dashboard, LegendStrip, RangeKeeper, layer_name, pen,
+                                        quiet_plot)
 from playground.history import Frame
+from playground.theme import CLASS_COLORS as THEME_CLASS_COLORS, LINE_COLORS, contrast_ratio
 
-CLASS_COLORS = ["#4cc9f0", "#f72585", "#b8f35b", "#ffb703", "#9d4edd", "#06d6a0", "#ef476f",
-                "#8ecae6", "#fb8500", "#e9c46a"]
+BATCH, MOVING = LINE_COLORS[0], LINE_COLORS[1]
+
+CLASS_COLORS = list(THEME_CLASS_COLORS)
 
 
 class BatchNormDashboard(Dashboard):
@@ -23,33 +26,47 @@ class BatchNormDashboard(Dashboard):
         bar.addWidget(QLabel("layer"))
         self.layer_box = QComboBox()
         self.layer_box.setToolTip("The batch-norm layer whose statistics are shown.")
+        self.layer_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.layer_box.setMinimumContentsLength(8)
         bar.addWidget(self.layer_box, 1)
-        self.info = QLabel("")
-        bar.addWidget(self.info)
         self._layout.addLayout(bar)
+        self.info = QLabel("")  # on/off and renorm's clipping counts, below: never cut off
+        self.info.setWordWrap(True)
+        self._layout.addWidget(self.info)
         self.plots = {}
         self.items = {}
+        self.legend = LegendStrip()  # off the plots: short titles fit narrow panels
+        self._layout.addWidget(self.legend)
+        self.legend.show_entries([("batch statistic (renorm: r)", BATCH),
+                                  ("moving average (renorm: d)", MOVING)])
         for key, title in (("mean", "mean per unit"), ("var", "variance per unit"),
-                           ("rd", "renorm r (cyan) and d (pink)")):
+                           ("rd", "renorm r and d")):
             p = pg.PlotWidget()
             p.setTitle(title, size="9pt")
-            p.addLegend(offset=(-5, 5), labelTextSize="8pt")
+            p.setMinimumHeight(50)  # a tab below the boundary on a small screen
             quiet_plot(p.getPlotItem())
             self._layout.addWidget(p, 1)
             self.plots[key] = p
         self.ranges = {k: RangeKeeper(p.getPlotItem(), grow_x=False) for k, p in self.plots.items()}
         sym = dict(symbol="o", symbolSize=6)
-        self.items["batch_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush="#4cc9f0",
+        self.items["batch_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush=BATCH,
                                                            name="batch", **sym)
-        self.items["moving_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush="#f72585",
+        self.items["moving_mean"] = self.plots["mean"].plot([], [], pen=None, symbolBrush=MOVING,
                                                             name="moving", **sym)
-        self.items["batch_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush="#4cc9f0",
+        self.items["batch_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush=BATCH,
                                                          name="batch", **sym)
-        self.items["moving_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush="#f72585",
+        self.items["moving_var"] = self.plots["var"].plot([], [], pen=None, symbolBrush=MOVING,
                                                           name="moving", **sym)
-        self.items["r"] = self.plots["rd"].plot([], [], pen=None, symbolBrush="#4cc9f0", **sym)
-        self.items["d"] = self.plots["rd"].plot([], [], pen=None, symbolBrush="#f72585", **sym)
+        self.items["r"] = self.plots["rd"].plot([], [], pen=None, symbolBrush=BATCH, **sym)
+        self.items["d"] = self.plots["rd"].plot([], [], pen=None, symbolBrush=MOVING, **sym)
         self._signature: tuple = ()
+
+    def clear(self) -> None:
+        for item in self.items.values():
+            item.setData([], [])
+        self.layer_box.clear()
+        self.info.setText("")
+        self._signature = ()
 
     def draw(self, frame: Frame) -> bool:
         snap = frame.snapshot
@@ -107,7 +124,7 @@ class BoundaryDashboard(Dashboard):
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("CET-D1A"))
         self.plot.addItem(self.image)
-        self.curve = self.plot.plot([], [], pen=pen("#ffd166"))
+        self.curve = self.plot.plot([], [], pen=pen(LINE_COLORS[3]))
         self.train = pg.ScatterPlotItem(size=5, pen=pg.mkPen("#101010", width=0.5))
         self.val = pg.ScatterPlotItem(size=7, brush=None)
         self.plot.addItem(self.train)
@@ -117,6 +134,13 @@ class BoundaryDashboard(Dashboard):
 
     def inputs(self, frame: Frame) -> tuple:
         return (frame.boundary,)  # recomputed a few times a second, not every frame
+
+    def clear(self) -> None:
+        self.image.clear()
+        self.curve.setData([], [])
+        for item in (self.train, self.val):
+            item.setData([], [])
+        self._extent, self._shown_points = (), None
 
     def draw(self, frame: Frame) -> bool:
         b = frame.boundary
@@ -139,6 +163,8 @@ class BoundaryDashboard(Dashboard):
         extent = (b.xs[0], b.xs[-1], b.ys[0], b.ys[-1], b.kind)
         if extent != self._extent:
             self._extent = extent
+            # the input plane at 1:1 (a circle stays round); a 1-D curve uses the whole panel
+            self.plot.getViewBox().setAspectLocked(b.kind != "curve", ratio=1.0)
             if b.kind == "curve":
                 y = np.asarray(b.points["y_train"], dtype=np.float64)
                 self.plot.setRange(xRange=(b.xs[0], b.xs[-1]), yRange=(y.min(), y.max()))
@@ -199,6 +225,12 @@ class ConfusionDashboard(Dashboard):
     def inputs(self, frame: Frame) -> tuple:
         return (frame.confusion,)
 
+    def clear(self) -> None:
+        self.image.clear()
+        for t in self.texts:
+            self.plot.removeItem(t)
+        self.texts, self._n = [], 0
+
     def draw(self, frame: Frame) -> bool:
         cm = frame.confusion
         if cm is None:
@@ -211,6 +243,7 @@ class ConfusionDashboard(Dashboard):
             if n <= 12:
                 for i in range(n * n):
                     t = pg.TextItem("", color="#ffffff", anchor=(0.5, 0.5))
+                    t.keeps_color = True  # black or white, whichever reads on its cell
                     t.setPos(i % n + 0.5, i // n + 0.5)
                     self.plot.addItem(t)
                     self.texts.append(t)
@@ -220,6 +253,16 @@ class ConfusionDashboard(Dashboard):
             for name in ("left", "bottom"):
                 self.plot.getAxis(name).setTicks(ticks)
         self.image.setImage(cm.T.astype(np.float64), autoLevels=True)
+        top = float(cm.max()) or 1.0
+        cmap = self.image.getColorMap()
         for i, t in enumerate(self.texts):
-            t.setText(str(int(cm[i // n, i % n])))
+            count = int(cm[i // n, i % n])
+            t.setText(str(count))
+            t.setColor(cell_text_color(cmap.map(count / top, mode="qcolor").name()))
         return True
+
+
+def cell_text_color(cell: str) -> str:
+    """Black or white, whichever contrasts more with a cell's colour."""
+    return "#000000" if contrast_ratio("#000000", cell) >= contrast_ratio("#ffffff", cell) \
+        else "#ffffff"

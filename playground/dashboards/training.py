@@ -4,8 +4,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
-from playground.dashboards.base import Dashboard, pen, TimePlot, color, layer_name
+from playground.dashboards.base import (Dashboard, TimePlot, add_time_plot, color, layer_columns,
+                                        pen)
 from playground.history import Frame
+from playground.theme import LINE_COLORS
+
+TRAIN, EPOCH, VALIDATION = LINE_COLORS[0], LINE_COLORS[1], LINE_COLORS[4]
 
 
 class LossDashboard(Dashboard):
@@ -23,11 +27,16 @@ class LossDashboard(Dashboard):
         bar.addStretch(1)
         self._layout.addLayout(bar)
         self.loss_plot = TimePlot("loss")
-        self.acc_plot = TimePlot("accuracy")
+        self.acc_plot = TimePlot("accuracy", y_limits=(0.0, 1.0))
         self.acc_plot.setXLink(self.loss_plot)
-        self._layout.addWidget(self.loss_plot, 3)
-        self._layout.addWidget(self.acc_plot, 2)
+        add_time_plot(self._layout, self.loss_plot, 3)
+        add_time_plot(self._layout, self.acc_plot, 2)
         self.plots = (self.loss_plot, self.acc_plot)
+
+    def clear(self) -> None:
+        for p in self.plots:
+            p.drop_curves()
+            p.markers.update(())
 
     def _set_log(self, on: bool) -> None:
         self.loss_plot.set_log(on)
@@ -44,12 +53,12 @@ class LossDashboard(Dashboard):
                     c.setData([], [])
             return False
         lp, ap = self.loss_plot, self.acc_plot
-        lp.set_series("train (batch)", steps, h["loss"], pen("#4cc9f0"))
-        lp.set_series("train (epoch)", steps, h["epoch_loss"], pen("#b8f35b"))
-        lp.set_series("validation", steps, h["val_loss"], pen("#f72585"))
+        lp.set_series("train (batch)", steps, h["loss"], pen(TRAIN))
+        lp.set_series("train (epoch)", steps, h["epoch_loss"], pen(EPOCH))
+        lp.set_series("validation", steps, h["val_loss"], pen(VALIDATION))
         if np.isfinite(h["accuracy"]).any() or np.isfinite(h["val_accuracy"]).any():
-            ap.set_series("train", steps, h["accuracy"], pen("#4cc9f0"))
-            ap.set_series("validation", steps, h["val_accuracy"], pen("#f72585"))
+            ap.set_series("train", steps, h["accuracy"], pen(TRAIN))
+            ap.set_series("validation", steps, h["val_accuracy"], pen(VALIDATION))
         lp.fit()
         ap.fit()
         return True
@@ -63,35 +72,39 @@ class GradientDashboard(Dashboard):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.grad_plot = TimePlot("gradient norm ‖∇W‖ per layer", log_y=True)
-        self.ratio_plot = TimePlot("update / weight ‖ΔW‖/‖W‖", log_y=True)
+        self.ratio_plot = TimePlot("update / weight ‖ΔW‖/‖W‖ (colours as above)", log_y=True)
+        self.ratio_plot.legend.hidden_for_good = True  # the same layers: one legend is enough
         self.ratio_plot.setXLink(self.grad_plot)
-        self._layout.addWidget(self.grad_plot, 1)
-        self._layout.addWidget(self.ratio_plot, 1)
-        self._signature: tuple = ()
+        add_time_plot(self._layout, self.grad_plot, 1)
+        add_time_plot(self._layout, self.ratio_plot, 1)
+        self._ids: tuple = ()
+
+    def clear(self) -> None:
+        for p in (self.grad_plot, self.ratio_plot):
+            p.drop_curves()
+            p.markers.update(())
+        self._ids = ()
 
     def draw(self, frame: Frame) -> bool:
-        snap, h = frame.snapshot, frame.history
-        for p in (self.grad_plot, self.ratio_plot):
+        h = frame.history
+        plots = (self.grad_plot, self.ratio_plot)
+        for p in plots:
             p.markers.update(frame.markers)
-        if snap is None or len(h.get("layer_steps", ())) == 0:
-            for p in (self.grad_plot, self.ratio_plot):
-                for curve in p.curves.values():
-                    curve.setData([], [])
+        ids = tuple(h.get("layer_ids", ()))
+        if ids[: len(self._ids)] != self._ids or not len(h.get("layer_steps", ())):
+            for p in plots:  # a new run: the old layers' curves go
+                p.drop_curves()
+        self._ids = ids
+        if not len(h.get("layer_steps", ())):
             return False
-        sig = tuple((ls.index, ls.id) for ls in snap.layers)
-        if sig != self._signature:
-            self.grad_plot.drop_curves()
-            self.ratio_plot.drop_curves()
-            self._signature = sig
         x = h["layer_steps"]
+        ratios = {lid: series for _, lid, _, series in layer_columns(h, "update_ratio")}
         drew = False
-        for ls in snap.layers:
-            col = h["grad_norm"][:, ls.index]
-            if not np.isfinite(col).any():
-                continue
-            line = pen(color(ls.index))
-            self.grad_plot.set_series(layer_name(ls), x, col, line)
-            self.ratio_plot.set_series(layer_name(ls), x, h["update_ratio"][:, ls.index], line)
+        for k, lid, name, series in layer_columns(h, "grad_norm"):
+            line = pen(color(k))
+            self.grad_plot.set_series(lid, x, series, line, label=name)
+            if lid in ratios:
+                self.ratio_plot.set_series(lid, x, ratios[lid], line, label=name)
             drew = True
         self.grad_plot.fit()
         self.ratio_plot.fit()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from playground.dashboards.base import Dashboard, pen, quiet_plot
 from playground.history import Frame
+from playground.theme import LINE_COLORS
 
 GRID = 96
 PASSES = 30
@@ -76,15 +77,15 @@ class UncertaintyDashboard(Dashboard):
         self.plot = pg.PlotWidget()
         self.plot.setTitle("MC dropout: mean ± 2 std", size="10pt")
         quiet_plot(self.plot.plotItem)
-        self.plot.setMinimumHeight(120)
+        self.plot.setMinimumHeight(80)
         item = self.plot.plotItem
-        self.upper = item.plot([], [], pen=pen("#4cc9f0"))
-        self.lower = item.plot([], [], pen=pen("#4cc9f0"))
-        self.band = pg.FillBetweenItem(self.upper, self.lower, brush=pg.mkBrush(76, 201, 240, 70))
+        self.upper = item.plot([], [], pen=pen(LINE_COLORS[0]))
+        self.lower = item.plot([], [], pen=pen(LINE_COLORS[0]))
+        self.band = pg.FillBetweenItem(self.upper, self.lower, brush=pg.mkBrush(86, 180, 233, 70))
         item.addItem(self.band)
-        self.points = pg.ScatterPlotItem([], [], size=4, pen=None, brush=pg.mkBrush("#ffb703"))
+        self.points = pg.ScatterPlotItem([], [], size=4, pen=None, brush=pg.mkBrush(LINE_COLORS[1]))
         item.addItem(self.points)
-        self.mean = item.plot([], [], pen=pg.mkPen("#f72585", width=2))
+        self.mean = item.plot([], [], pen=pg.mkPen(LINE_COLORS[4], width=2))
         self.note = QLabel("MC dropout needs 1-D regression data (sine_1d) and a dropout layer.")
         self.note.setWordWrap(True)
         self._layout.addWidget(self.plot, 1)

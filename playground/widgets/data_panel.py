@@ -13,8 +13,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.history import Boundary
+from playground.widgets.numbers import commit_on_finish
 
 GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
+GENERATED = GENERATORS_2D + ("sine_1d",)  # the data sets that noise and samples apply to
+FILE_ITEM = "__file__"
+NOISE_TIP = "Noise added by the generator."
+SAMPLES_TIP = "How many samples the generator draws."
 
 
 REGRESSION = (1, "linear", "mse")
@@ -78,15 +83,15 @@ class DataPanel(QWidget):
         self.dataset = QComboBox()
         self.dataset.addItems(catalog.DATASETS)
         self.dataset.setToolTip("Generated 2-D problems (TF Playground), 1-D sine, or digits.")
-        self.noise = QDoubleSpinBox()
+        self.noise = commit_on_finish(QDoubleSpinBox())
         self.noise.setRange(0.0, 5.0)
         self.noise.setSingleStep(0.05)
-        self.noise.setToolTip("Noise added by the generator.")
-        self.samples = QSpinBox()
+        self.noise.setToolTip(NOISE_TIP)
+        self.samples = commit_on_finish(QSpinBox())
         self.samples.setRange(10, 100_000)
         self.samples.setSingleStep(100)
-        self.samples.setToolTip("How many samples the generator draws.")
-        self.fraction = QDoubleSpinBox()
+        self.samples.setToolTip(SAMPLES_TIP)
+        self.fraction = commit_on_finish(QDoubleSpinBox())
         self.fraction.setRange(0.05, 1.0)
         self.fraction.setSingleStep(0.05)
         self.fraction.setToolTip("Fraction used for training; the rest validates (1: none).")
@@ -102,14 +107,14 @@ class DataPanel(QWidget):
             box.setToolTip(f"Feed {name} to the network (TF Playground's feature crosses).")
             box.toggled.connect(self._features_changed)
             self.features[name] = box
-            grid.addWidget(box, k // 4, k % 4)
+            grid.addWidget(box, k // 3, k % 3)
         lay.addLayout(grid)
         self.load_button = QPushButton("Load CSV / NPZ…")
         self.load_button.setToolTip("Use your own data: a CSV with a label column or an NPZ.")
         self.load_button.clicked.connect(self.choose_file)
         lay.addWidget(self.load_button)
         self.preview = pg.PlotWidget()
-        self.preview.setMinimumHeight(150)
+        self.preview.setMinimumHeight(90)
         self.preview.setTitle("training data", size="9pt")
         self.scatter = pg.ScatterPlotItem(size=4, pen=None)
         self.preview.addItem(self.scatter)
@@ -140,11 +145,16 @@ class DataPanel(QWidget):
             w.blockSignals(True)
         try:
             ds = data.get("dataset", "circle")
-            if isinstance(ds, str):
-                self.dataset.setCurrentText(ds)
+            self._show_dataset(ds)
             self.noise.setValue(float(data.get("noise", 0.0) or 0.0))
             self.samples.setValue(int(data.get("samples", 500) or 500))
             self.fraction.setValue(float(data.get("train_fraction", 0.5) or 0.5))
+            generated = isinstance(ds, str) and ds in GENERATED
+            why = "" if generated else (" — not for " + (ds if isinstance(ds, str) else
+                                                         "data from a file") + ": fixed data")
+            for box, tip in ((self.noise, NOISE_TIP), (self.samples, SAMPLES_TIP)):
+                box.setEnabled(generated)
+                box.setToolTip(tip + why)
             crossable = isinstance(ds, str) and ds in GENERATORS_2D
             feats = data.get("features") or (["x1", "x2"] if crossable else [])
             for name, box in self.features.items():
@@ -153,6 +163,22 @@ class DataPanel(QWidget):
         finally:
             for w in widgets:
                 w.blockSignals(False)
+
+    def _show_dataset(self, ds: Any) -> None:
+        """Select the data set's name, or a "file: name.csv" entry for data from a file."""
+        file_row = self.dataset.findData(FILE_ITEM)
+        if isinstance(ds, str):
+            if file_row >= 0:
+                self.dataset.removeItem(file_row)
+            self.dataset.setCurrentText(ds)
+            return
+        path = ds.get("path") if isinstance(ds, dict) else None
+        text = f"file: {os.path.basename(str(path))}" if path else "data in the design"
+        if file_row < 0:
+            self.dataset.addItem(text, FILE_ITEM)
+            file_row = self.dataset.count() - 1
+        self.dataset.setItemText(file_row, text)
+        self.dataset.setCurrentIndex(file_row)
 
     def _set(self, key: str, value: Any) -> None:
         self.doc.set_value("data", key, value)
@@ -168,9 +194,14 @@ class DataPanel(QWidget):
             self.doc.set_values(changes, label)
 
     def _dataset_changed(self, name: str) -> None:
+        if self.dataset.currentData() == FILE_ITEM:
+            return
         data = dict(self.doc.section("data"))
+        old = data.get("dataset")
         data["dataset"] = name
-        data["features"] = ["x1", "x2"] if name in GENERATORS_2D else None
+        kept = data.get("features") if isinstance(old, str) and old in GENERATORS_2D else None
+        # another 2-D generator keeps the chosen feature crosses
+        data["features"] = (list(kept or ["x1", "x2"]) if name in GENERATORS_2D else None)
         self._apply_data(data, f"data set {name}", OUTPUT_HEADS.get(name))
 
     def _features_changed(self) -> None:

@@ -16,8 +16,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from engine.errors import BadInput
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
+from playground.widgets.numbers import NumberBox, commit_on_finish
+from playground.widgets.option_editors import structured_editor
 
 HIDDEN = ("id", "type")
+#: options whose arrows walk a 1-2-5 ladder (they span decades)
+LOG_KEYS = ("learning_rate", "epsilon", "l1", "l2", "weight_decay", "min_lr", "max_lr",
+            "initial_accumulator_value")
 
 
 def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any], Any],
@@ -25,6 +30,11 @@ def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any],
     """An editor widget for one option; changes call ``edit(key, value)`` (``edit_json(key,
     text)`` for JSON-valued options such as nested dicts and nulls)."""
     key = spec.key
+    structured = structured_editor(spec.kind, key, value)
+    if structured is not None:
+        structured.changed.connect(lambda v, k=key: edit(k, v))
+        structured.setToolTip(spec.tip)
+        return structured
     if spec.kind == "bool":
         w = QCheckBox()
         w.setChecked(bool(value))
@@ -37,23 +47,21 @@ def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any],
         w.setCurrentText(str(value))
         w.currentTextChanged.connect(lambda v, k=key: edit(k, v))
     elif spec.kind == "int":
-        w = QSpinBox()
+        w = commit_on_finish(QSpinBox())
         w.setRange(int(spec.minimum), int(spec.maximum))
         w.setValue(int(value))
         w.valueChanged.connect(lambda v, k=key: edit(k, int(v)))
     elif spec.kind == "float":
-        w = QDoubleSpinBox()
-        w.setDecimals(6)
-        w.setRange(-1e6, 1e6)
+        w = NumberBox(-1e6, 1e6, log_steps=key in LOG_KEYS)
         w.setSingleStep(0.01 if abs(value) < 1 else 0.1)
         w.setValue(float(value))
         w.valueChanged.connect(lambda v, k=key: edit(k, float(v)))
     else:
         w = QLineEdit(value if spec.kind == "str" else json.dumps(value))
         if spec.kind == "str":
-            w.textChanged.connect(lambda v, k=key: edit(k, v))
+            w.editingFinished.connect(lambda w=w, k=key: edit(k, w.text()))
         else:
-            w.textChanged.connect(lambda v, k=key: edit_json(k, v))
+            w.editingFinished.connect(lambda w=w, k=key: edit_json(k, w.text()))
     w.setToolTip(spec.tip)
     return w
 
@@ -71,6 +79,9 @@ def edit_json_option(key: str, text: str, edit: Callable[[str, Any], Any],
 
 def set_editor_value(w: QWidget, val: Any) -> None:
     """Show ``val`` in an editor made by :func:`make_editor` without emitting."""
+    if hasattr(w, "set_value"):  # a structured editor: shows a value without emitting
+        w.set_value(val)
+        return
     w.blockSignals(True)
     try:
         if isinstance(w, QCheckBox):
@@ -106,6 +117,7 @@ class Inspector(QWidget):
         lay.addWidget(self.title)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
+        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # narrow column: editor below
         lay.addWidget(self.form_host)
         self.error = QLabel("")
         self.error.setObjectName("errorText")
@@ -124,8 +136,9 @@ class Inspector(QWidget):
     def _on_doc(self, event: DocEvent) -> None:
         if self._committing:
             return
-        if event.kind in ("option", "undo", "redo") and 0 <= self.index < len(self.doc.layers):
-            self.show_layer(self.index, force=True)
+        if event.kind in ("option", "undo", "redo", "section") \
+                and 0 <= self.index < len(self.doc.layers):
+            self.show_layer(self.index, force=True)  # a data set can change the output head
 
     def _full_config(self, index: int) -> dict:
         cfg = copy.deepcopy(self.doc.layers[index])
@@ -146,13 +159,13 @@ class Inspector(QWidget):
         same = (index == self.index and cfg.get("id") == self._layer_id and keys == self._keys)
         if same and not force:
             return
+        name = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
+        self.title.setText(f"<b>{name}</b> · {cfg.get('id')}")  # also after its function changed
         if same:
             self._set_values(cfg)
             return
         self.index, self._layer_id, self._keys = index, cfg.get("id"), keys
         self._clear()
-        name = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
-        self.title.setText(f"<b>{name}</b> · {cfg.get('id')}")
         for key in keys:
             spec = catalog.option_spec(key, cfg[key])
             editor = self._make_editor(spec, cfg[key])

@@ -8,6 +8,7 @@ from PySide6.QtGui import QDrag, QMouseEvent
 from PySide6.QtWidgets import (QApplication, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget)
 
 from playground import catalog
+from playground.widgets.labels import ElidedLabel, passive_label
 
 
 def layer_mime(config: dict) -> QMimeData:
@@ -32,10 +33,8 @@ class PaletteCard(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 4)
         lay.setSpacing(0)
-        name = QLabel(f"<b>{title}</b>")
-        desc = QLabel(description)
-        desc.setObjectName("cardDescription")
-        desc.setWordWrap(True)
+        name = passive_label(f"<b>{title}</b>", "cardTitle", rich=True)
+        desc = ElidedLabel(description, "cardDescription")
         lay.addWidget(name)
         lay.addWidget(desc)
         self.setToolTip(f"{title}: {description}\nDrag onto the layer stack (double-click appends).")

@@ -21,10 +21,10 @@ TIPS = {"learning_rate": "Step size of the optimiser (applied at the next step).
         "beta_2": "Decay of the running mean of squared gradients.",
         "momentum": "Fraction of the previous update kept.",
         "nesterov": "Look-ahead (Nesterov) momentum.",
-        "clipnorm": "Rescale each parameter's gradient to at most this norm (null: off).",
-        "clipvalue": "Clip each gradient component to ±this value (null: off).",
-        "global_clipnorm": "Rescale all gradients together to at most this norm (null: off).",
-        "weight_decay": "Decoupled weight decay (AdamW) (null: off).",
+        "clipnorm": "Rescale each parameter's gradient to at most this norm (unchecked: off).",
+        "clipvalue": "Clip each gradient component to ±this value (unchecked: off).",
+        "global_clipnorm": "Rescale all gradients together to at most this norm (unchecked: off).",
+        "weight_decay": "Decoupled weight decay (AdamW) (unchecked: off).",
         "s": "Steps over which the schedule decays.", "c": "Power of the decay.",
         "t_max": "Step at which the linear schedule reaches its low rate.",
         "boundaries": "Steps where the rate changes (JSON list).",
@@ -49,6 +49,7 @@ class SectionForm(QGroupBox):
         super().__init__(section.capitalize(), parent)
         self.doc, self.section, self.validate = doc, section, validate
         self.form = QFormLayout(self)
+        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.error = QLabel("")
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)

@@ -6,29 +6,35 @@ import json
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent,
                            QMouseEvent)
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
+from playground.widgets.labels import passive_label
 
-KEY_OPTIONS = ("units", "function", "rate", "stddev", "momentum", "renorm", "enabled",
-               "kernel_initializer", "trainable")
+KEY_OPTIONS = ("rate", "stddev", "momentum", "renorm", "enabled", "kernel_initializer",
+               "trainable")
 
 
 def summarize(cfg: dict) -> str:
-    """A one-line summary of a layer's key options."""
+    """A short summary of a layer's key options ("he_uniform · rate 0.2 · off")."""
     parts = []
     for key in KEY_OPTIONS:
-        if key not in cfg or key == "function":
+        if key not in cfg:
             continue
         val = cfg[key]
-        if key in ("enabled", "trainable") and val is not False:
-            continue
-        if key == "renorm" and not val:
-            continue
-        parts.append(f"{key}={val}")
-    return "  ".join(parts)
+        if key in ("enabled", "trainable"):
+            if val is False:
+                parts.append("off" if key == "enabled" else "frozen")
+        elif key == "renorm":
+            if val:
+                parts.append("renorm")
+        elif key == "kernel_initializer":
+            parts.append(val if isinstance(val, str) else str(val.get("type", "custom")))
+        else:
+            parts.append(f"{key} {val:g}" if isinstance(val, float) else f"{key} {val}")
+    return " · ".join(parts)
 
 
 class LayerCard(QFrame):
@@ -46,32 +52,38 @@ class LayerCard(QFrame):
         self.setProperty("kind", cfg.get("type"))
         self.setProperty("disabled_layer", cfg.get("enabled") is False)
         self.setFrameShape(QFrame.StyledPanel)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 4, 4, 4)
-        text = QVBoxLayout()
-        text.setSpacing(0)
+        lay = QGridLayout(self)
+        lay.setContentsMargins(8, 3, 4, 4)
+        lay.setHorizontalSpacing(2)
+        lay.setVerticalSpacing(0)
         title = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
-        self.title = QLabel(f"<b>{title}</b> <span style='color:#8a93a6'>{cfg.get('id')}</span>"
-                            f"<span style='color:#8a93a6'> → {width} · {params:,} params</span>")
-        self.options = QLabel(summarize(cfg) or " ")
-        self.options.setObjectName("cardDescription")
+        self.title = passive_label(f"<b>{title}</b>", "cardTitle", rich=True)
+        detail = f"{cfg.get('id')} → {width} · {params:,} params"
+        summary = summarize(cfg)
+        self.options = passive_label(f"{detail} · {summary}" if summary else detail,
+                                     "cardDescription")
         self.options.setWordWrap(True)
-        text.addWidget(self.title)
-        text.addWidget(self.options)
-        lay.addLayout(text, 1)
+        lay.addWidget(self.title, 0, 0)
+        lay.addWidget(self.options, 1, 0, 1, 4)
+        lay.setColumnStretch(0, 1)
         self.badge = QLabel("⚠")
         self.badge.setObjectName("warningBadge")
         self.badge.setVisible(bool(warning))
         self.badge.setToolTip(warning or "")
-        lay.addWidget(self.badge)
-        for symbol, signal, tip in (("2×", self.duplicate, "Duplicate this layer"),
-                                    ("✕", self.delete, "Delete this layer (Del)")):
+        lay.addWidget(self.badge, 0, 1)
+        self.buttons: dict[str, QToolButton] = {}
+        for col, (name, text, signal, tip) in enumerate((
+                ("duplicate", "Duplicate", self.duplicate, "A copy of this layer below it"),
+                ("delete", "✕", self.delete, "Delete this layer (Del)")), start=2):
             btn = QToolButton()
-            btn.setText(symbol)
+            btn.setText(text)
+            btn.setObjectName(f"card_{name}")
             btn.setToolTip(tip)
+            btn.setAccessibleName(tip)
             btn.setAutoRaise(True)
             btn.clicked.connect(lambda _=False, s=signal: s.emit(self.index))
-            lay.addWidget(btn)
+            lay.addWidget(btn, 0, col)
+            self.buttons[name] = btn
         self._press: QPoint | None = None
 
     def set_selected(self, on: bool) -> None:
@@ -110,7 +122,7 @@ class EndCard(QFrame):
         self.setObjectName("endCard")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 4)
-        self.label = QLabel(text)
+        self.label = passive_label(text, "endCardText", rich=True)
         lay.addWidget(self.label, 1)
         self.badge = QLabel("⚠")
         self.badge.setObjectName("warningBadge")
@@ -122,6 +134,7 @@ class LayerStack(QWidget):
     """Observes a :class:`DesignDocument`; accepts palette drops and reorders by drag."""
 
     selected = Signal(int)
+    crawl_warning = Signal(str)  # the design just became one that would train very slowly
 
     def __init__(self, doc: DesignDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -133,6 +146,12 @@ class LayerStack(QWidget):
         self._lay.setSpacing(4)
         self.input_card = EndCard("")
         self.loss_card = EndCard("")
+        self.cost = QLabel("")
+        self.cost.setObjectName("costLine")
+        self.cost.setWordWrap(True)
+        self.cost.setToolTip("A rough estimate of the training speed with every monitor on: "
+                             "parameters × batch size decide it.")
+        self.crawls = False
         self.indicator = QFrame(self)
         self.indicator.setObjectName("dropIndicator")
         self.indicator.setFixedHeight(3)
@@ -168,7 +187,7 @@ class LayerStack(QWidget):
         while self._lay.count():
             item = self._lay.takeAt(0)
             w = item.widget()
-            if w is not None and w not in (self.input_card, self.loss_card):
+            if w is not None and w not in (self.input_card, self.loss_card, self.cost):
                 w.deleteLater()
         design = self.doc.design
         dims = catalog.output_dims(design)
@@ -192,6 +211,15 @@ class LayerStack(QWidget):
         self.loss_card.badge.setVisible(-1 in warns)
         self.loss_card.badge.setToolTip(warns.get(-1, ""))
         self._lay.addWidget(self.loss_card)
+        text, crawls = catalog.cost_text(design)
+        self.cost.setText(text)
+        self.cost.setProperty("crawls", crawls)
+        self.cost.style().unpolish(self.cost)
+        self.cost.style().polish(self.cost)
+        if crawls and not self.crawls:
+            self.crawl_warning.emit(text)
+        self.crawls = crawls
+        self._lay.addWidget(self.cost)
         self._lay.addStretch(1)
         if self.current >= len(self.cards):
             self.current = len(self.cards) - 1

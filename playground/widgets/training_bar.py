@@ -2,42 +2,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
-                               QSpinBox, QStyle, QWidget)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
+                               QSpinBox, QStyle, QToolBar, QWidget)
 
 from playground import catalog
+from playground.widgets.numbers import NumberBox, commit_on_finish
+from playground.widgets.speed import SPEEDS, SpeedBox  # noqa: F401 - re-exported
 
-# (label, steps): steps > 0 per frame, 0 auto (paced so that learning can be watched), -1 max
-SPEEDS = (("auto", 0), ("1 step/frame", 1), ("3 steps/frame", 3), ("10 steps/frame", 10),
-          ("30 steps/frame", 30), ("100 steps/frame", 100), ("1000 steps/frame", 1000),
-          ("max", -1))
+__all__ = ["SPEEDS", "SpeedBox", "TrainingBar", "cuda_status"]
 
-
-class SpeedBox(QComboBox):
-    """The speed choices; ``value()`` is the worker's steps setting (0 auto, -1 max, n per frame).
-
-    ``valueChanged(int)`` is emitted when the choice changes; ``setValue`` accepts any n >= -1
-    (a value not in the list is added to it)."""
-
-    valueChanged = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        for label, steps in SPEEDS:
-            self.addItem(label, steps)
-        self.currentIndexChanged.connect(lambda _i: self.valueChanged.emit(self.value()))
-
-    def value(self) -> int:
-        data = self.currentData()
-        return int(data) if data is not None else 0
-
-    def setValue(self, steps: int) -> None:  # noqa: N802 - the QSpinBox name it replaces
-        index = self.findData(int(steps))
-        if index < 0:
-            self.addItem(f"{int(steps)} steps/frame", int(steps))
-            index = self.count() - 1
-        self.setCurrentIndex(index)
-
+LR_RANGE = (1e-8, 1e6)  # as the optimiser form: any finite rate > 0 the engine accepts
 
 def cuda_status() -> tuple[bool, str]:
     """(usable, reason) for numba.cuda on this machine."""
@@ -50,8 +25,9 @@ def cuda_status() -> tuple[bool, str]:
         return False, f"numba.cuda is not available: {err}"
 
 
-class TrainingBar(QWidget):
-    """Buttons and settings for the run; emits intents, the main window applies them."""
+class TrainingBar(QToolBar):
+    """Buttons and settings for the run, as a toolbar: what does not fit a narrow window moves
+    behind the toolbar's » button. Emits intents; the main window applies them."""
 
     play_toggled = Signal(bool)
     step_clicked = Signal()
@@ -63,12 +39,46 @@ class TrainingBar(QWidget):
     schedule_changed = Signal(str)
     batch_changed = Signal(int)
     device_changed = Signal(str)
+    early_stopping_changed = Signal(bool)
+
+    # Controls hidden in compact mode (the projector layout); the schedule and the batch size
+    # stay editable in the Optimizer tab.
+    SECONDARY = ("schedule", "batch", "device", "early stop")
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__("Training", parent)
         self.setObjectName("trainingBar")
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 2, 6, 2)
+        self._ready = True
+        self._runnable: tuple[bool, str] = (True, "")
+        self.setMovable(False)
+        self._make_buttons()
+        self._make_settings()
+        self.counter = QLabel("epoch 0 · step 0")
+        self.counter.setObjectName("counter")
+        self.rate = QLabel("0 steps/s")
+        self.rate.setObjectName("rate")
+        self.groups: dict[str, QAction] = {}
+        self._add("run", self.play, self.step, self.epoch, self.reset)
+        self._add("counter", self.counter, self.rate)
+        self._add("speed", QLabel("speed"), self.speed)
+        self._add("opt", QLabel("opt"), self.optimizer)
+        self._add("lr", QLabel("lr"), self.lr)
+        self._add("schedule", QLabel("schedule"), self.schedule)
+        self._add("batch", QLabel("batch"), self.batch)
+        self._add("device", QLabel("device"), self.device)
+        self._add("early stop", self.early_stopping)
+
+    def _add(self, name: str, *widgets: QWidget) -> None:
+        group = QWidget()
+        group.setObjectName(f"barGroup_{name.replace(' ', '_')}")
+        lay = QHBoxLayout(group)
+        lay.setContentsMargins(4, 1, 8, 1)
+        lay.setSpacing(4)
+        for w in widgets:
+            lay.addWidget(w)
+        self.groups[name] = self.addWidget(group)
+
+    def _make_buttons(self) -> None:
         self.play = QPushButton("Play")
         self._icons = {on: self.style().standardIcon(QStyle.SP_MediaPause if on
                                                      else QStyle.SP_MediaPlay)
@@ -79,35 +89,29 @@ class TrainingBar(QWidget):
         self.play.setShortcut(Qt.Key_Space)
         self.play.toggled.connect(self._play)
         self.step = QPushButton("Step")
-        self.step.setToolTip("One optimiser step.")
+        self.step.setToolTip("One optimiser step (→).")
         self.step.clicked.connect(self.step_clicked)
         self.epoch = QPushButton("Epoch")
         self.epoch.setToolTip("Train to the end of the current epoch.")
         self.epoch.clicked.connect(self.epoch_clicked)
         self.reset = QPushButton("Reset")
         self.reset.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
-        self.reset.setToolTip("Re-initialise the weights from the seed.")
+        self.reset.setToolTip("Re-initialise the weights from the seed (R).")
         self.reset.clicked.connect(self.reset_clicked)
-        for b in (self.play, self.step, self.epoch, self.reset):
-            lay.addWidget(b)
+
+    def _make_settings(self) -> None:
         self.speed = SpeedBox()
         self.speed.setObjectName("speed")
-        self.speed.setToolTip("Training speed. auto: paced so that the curves and the decision "
-                              "boundary evolve visibly (about 20 epochs a second); n steps/frame: "
-                              "n optimiser steps per redraw; max: as fast as the machine can.")
         self.speed.valueChanged.connect(self.speed_changed)
         self.optimizer = self._combo(catalog.OPTIMIZERS, "optimizer", "The optimisation rule.")
         self.optimizer.currentTextChanged.connect(self.optimizer_changed)
-        lay_items = [("speed", self.speed), ("opt", self.optimizer)]
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(5)
-        self.lr.setRange(1e-5, 10.0)
-        self.lr.setSingleStep(0.001)
-        self.lr.setToolTip("Learning rate (applied at the next step).")
+        self.lr = NumberBox(LR_RANGE[0], LR_RANGE[1], log_steps=True)
+        self.lr.setObjectName("lr")
+        self.lr.setToolTip("Learning rate (applied at the next step; type it, then Enter).")
         self.lr.valueChanged.connect(self.lr_changed)
         self.schedule = self._combo(catalog.SCHEDULES, "schedule", "Learning-rate schedule.")
         self.schedule.currentTextChanged.connect(self.schedule_changed)
-        self.batch = self._spin(1, 100_000, 32, "batch", "Mini-batch size.")
+        self.batch = self._spin(1, 100_000, 32, "batch", "Mini-batch size (type it, then Enter).")
         self.batch.valueChanged.connect(self.batch_changed)
         self.device = QComboBox()
         self.device.addItems(["cpu", "cuda"])
@@ -117,38 +121,34 @@ class TrainingBar(QWidget):
         item.setToolTip(reason)
         self.device.setToolTip("Where training runs." + ("" if ok else f" cuda: {reason}"))
         self.device.currentTextChanged.connect(self.device_changed)
-        lay_items += [("lr", self.lr), ("schedule", self.schedule), ("batch", self.batch),
-                      ("device", self.device)]
-        self._secondary: list[QWidget] = []
-        for name, w in lay_items:
-            label = QLabel(name)
-            lay.addWidget(label)
-            lay.addWidget(w)
-            if name in self.SECONDARY:
-                self._secondary += [label, w]
-        lay.addStretch(1)
-        self.counter = QLabel("epoch 0 · step 0")
-        self.counter.setObjectName("counter")
-        self.rate = QLabel("0 steps/s")
-        lay.addWidget(self.counter)
-        lay.addWidget(self.rate)
-
-    # Controls hidden in compact mode (presentation on a 1280-pixel projector); the schedule and the
-    # batch size stay editable in the Optimizer tab.
-    SECONDARY = ("schedule", "batch", "device")
+        self.early_stopping = QCheckBox("early stop")
+        self.early_stopping.setObjectName("earlyStopping")
+        self.early_stopping.setToolTip(
+            "Stop when the monitored loss has not improved for 'patience' epochs "
+            "(training.early_stopping). Off: the run goes on to its epoch limit.")
+        self.early_stopping.toggled.connect(self.early_stopping_changed)
 
     def set_compact(self, on: bool) -> None:
-        """Hide (or show again) the secondary controls so that the bar fits a narrow screen."""
-        for w in self._secondary:
-            w.setVisible(not on)
+        """Hide (or show again) the secondary controls (the projector layout)."""
+        for name in self.SECONDARY:
+            self.groups[name].setVisible(not on)
 
     @property
     def compact(self) -> bool:
-        return bool(self._secondary) and self._secondary[0].isHidden()
+        return not self.groups[self.SECONDARY[0]].isVisible()
+
+    def shown_groups(self) -> list[str]:
+        """Names of the groups on the bar itself (not behind its » button, not hidden)."""
+        out = []
+        for name, act in self.groups.items():
+            w = self.widgetForAction(act)
+            if act.isVisible() and w is not None and w.isVisible():
+                out.append(name)
+        return out
 
     @staticmethod
     def _spin(lo: int, hi: int, value: int, name: str, tip: str) -> QSpinBox:
-        w = QSpinBox()
+        w = commit_on_finish(QSpinBox())
         w.setRange(lo, hi)
         w.setValue(value)
         w.setToolTip(tip)
@@ -165,14 +165,30 @@ class TrainingBar(QWidget):
 
     @property
     def ready(self) -> bool:
-        """Whether the engine is compiled (Play, Step and Epoch enabled)."""
-        return self.play.isEnabled()
+        """Whether the engine is compiled."""
+        return self._ready
 
     def set_ready(self, on: bool) -> None:
         """Enable Play/Step/Epoch once the engine is compiled (disabled while it compiles)."""
+        self._ready = bool(on)
+        self._enable()
+
+    def set_runnable(self, on: bool, why: str = "") -> None:
+        """Enable Play/Step/Epoch only while there is a model to train (a design that could not
+        be built has none: the buttons say why)."""
+        self._runnable = (bool(on), why)
+        self._enable()
+
+    def _enable(self) -> None:
+        ok = self._ready and self._runnable[0]
         for b in (self.play, self.step, self.epoch):
-            b.setEnabled(on)
-        tip = "" if on else " (waiting: compiling the engine…)"
+            b.setEnabled(ok)
+        if not self._ready:
+            tip = " (waiting: compiling the engine…)"
+        elif not self._runnable[0]:
+            tip = f" ({self._runnable[1] or 'nothing to train'})"
+        else:
+            tip = ""
         self.play.setToolTip("Start or pause training (Space)." + tip)
 
     def _show_play_state(self, on: bool) -> None:
@@ -194,7 +210,7 @@ class TrainingBar(QWidget):
     def show_design(self, design: dict) -> None:
         """Show the design's optimiser, rate, schedule and batch size (no signals)."""
         opt = design.get("optimizer", {})
-        widgets = (self.optimizer, self.lr, self.schedule, self.batch)
+        widgets = (self.optimizer, self.lr, self.schedule, self.batch, self.early_stopping)
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -203,6 +219,12 @@ class TrainingBar(QWidget):
             self.schedule.setCurrentText(str(design.get("schedule", {}).get("type", "constant")))
             bs = design.get("training", {}).get("batch_size", 32)
             self.batch.setValue(int(bs) if isinstance(bs, int) else self.batch.maximum())
+            es = design.get("training", {}).get("early_stopping")
+            self.early_stopping.setChecked(bool(es))
+            if es:
+                self.early_stopping.setToolTip(
+                    f"Early stopping on {es.get('monitor', 'val_loss')}, patience "
+                    f"{es.get('patience')} epochs. Off: the run goes on to its epoch limit.")
         finally:
             for w in widgets:
                 w.blockSignals(False)

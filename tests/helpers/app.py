@@ -51,3 +51,41 @@ def drop(widget, mime, pos, action=Qt.CopyAction):
     drop = QDropEvent(pos, action, mime, Qt.LeftButton, Qt.NoModifier)
     widget.dropEvent(drop)
     return drop
+
+
+def step_at_least(win, n):
+    """True once the window's newest frame has reached step ``n``."""
+    f = win.controller.latest()
+    return f is not None and f.snapshot is not None and f.snapshot.step >= n
+
+
+def type_number(qtbot, box, text, finish=Qt.Key_Enter):
+    """Select a number box's text and type ``text`` one key at a time, then ``finish``."""
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+    if finish is not None:
+        qtbot.keyClick(box.lineEdit(), finish)
+
+
+def palette_and_stack(qtbot):
+    """A design document with a palette and a stack on screen: (doc, palette, stack)."""
+    from playground.document import DesignDocument
+    from playground.widgets.palette import LayerPalette
+    from playground.widgets.stack import LayerStack
+    doc = DesignDocument()
+    palette, stack = LayerPalette(), LayerStack(doc)
+    for w in (palette, stack):
+        qtbot.addWidget(w)
+        w.resize(400, 700)
+        w.show()
+    qtbot.waitExposed(stack)
+    return doc, palette, stack
+
+
+def activate(qtbot, win):
+    """Make ``win`` the active window (window shortcuts only reach the active one)."""
+    from PySide6.QtWidgets import QApplication
+    win.raise_()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=30000)

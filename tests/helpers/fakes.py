@@ -133,3 +133,95 @@ class FakeSession:
 
     def apply_model(self, layers: list) -> None:
         self.calls.append(("apply_model", [l.get("id") for l in layers]))
+
+
+class EpochSession(FakeSession):
+    """A FakeSession with the engine's run length: ``epochs`` (10 steps each), ``status``,
+    early stopping after ``stop_after`` epochs when ``early_stopping`` is set."""
+
+    def __init__(self, design: dict, base_dir: str | None = None, device: str = "cpu",
+                 delay: float = 0.0, stop_after: int = 2):
+        super().__init__(design, base_dir, device, delay)
+        training = design.get("training", {})
+        self.epochs = int(training.get("epochs", 3))
+        self.early_stopping = training.get("early_stopping")
+        self.stop_after = stop_after
+        self.status = "running"
+        self._es = {"best": 1.0, "wait": 0, "best_epoch": 1}
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "running"
+
+    @finished.setter
+    def finished(self, value: bool) -> None:  # FakeSession.__init__ assigns it
+        pass
+
+    @property
+    def epoch(self) -> int:
+        return self.t // 10
+
+    def run(self, n: int) -> FakeSnapshot:
+        n = max(0, min(n, self.epochs * 10 - self.t))
+        if self.status != "running":
+            n = 0
+        snap = super().run(n)
+        if self.early_stopping and self.epoch >= self.stop_after:
+            self._es["wait"] += self.epoch - self._es["best_epoch"]
+            self.status = "early_stopped"
+        elif self.epoch >= self.epochs:
+            self.status = "finished"
+        from dataclasses import replace
+        return replace(snap, status=self.status)
+
+    def snapshot(self) -> FakeSnapshot:
+        from dataclasses import replace
+        return replace(super().run(0), status=self.status)
+
+
+class StructSession(FakeSession):
+    """A FakeSession whose layers follow the design (and ``apply_model``): one LayerStats per
+    layer config, with the config's id, type and function; dense layers get gradient figures
+    (zero with ``zero_grads``), disabled layers none."""
+
+    zero_grads = False
+
+    def __init__(self, design: dict, base_dir: str | None = None, device: str = "cpu",
+                 delay: float = 0.0):
+        super().__init__(design, base_dir, device, delay)
+        self.layers = [dict(layer) for layer in design.get("model", {}).get("layers", [])]
+
+    def apply_model(self, layers: list) -> None:
+        super().apply_model(layers)
+        self.layers = [dict(layer) for layer in layers]
+
+    def set_layer_option(self, layer_id: str, **kw: Any) -> None:
+        super().set_layer_option(layer_id, **kw)
+        for layer in self.layers:
+            if layer.get("id") == layer_id and "enabled" in kw:
+                layer["enabled"] = kw["enabled"]
+
+    def _snap(self, loss: float) -> FakeSnapshot:
+        base = super()._snap(loss)
+        counts, edges = base.layers[0].act_hist_counts, base.layers[0].act_hist_edges
+        stats = []
+        for i, cfg in enumerate(self.layers):
+            on = cfg.get("enabled", True) is not False
+            dense = cfg.get("type") == "dense"
+            grad = (0.0 if self.zero_grads else abs(loss) + 1e-3 * (i + 1)) if dense else None
+            fn = cfg.get("function") if cfg.get("type") == "activation" else None
+            stats.append(FakeLayerStats(
+                i, str(cfg.get("id")), str(cfg.get("type")), function=fn,
+                enabled=on if "enabled" in cfg else None,
+                grad_norm=grad if on else None, update_ratio=1e-3 if dense and on else None,
+                weight_hist=np.histogram(self.w, bins=5) if dense else None,
+                act_hist_counts=counts, act_hist_edges=edges,
+                dead_fraction=0.25 if fn in ("relu", "leaky_relu", "elu") else None,
+                bn={"batch_mean": np.zeros(2), "batch_var": np.ones(2), "moving_mean":
+                    np.zeros(2), "moving_var": np.ones(2)} if cfg.get("type") == "batch_norm"
+                else None))
+        from dataclasses import replace
+        return replace(base, layers=tuple(stats))
+
+    def snapshot(self) -> FakeSnapshot:
+        return self._snap(0.5)

@@ -75,3 +75,18 @@ def make_compare(qtbot):
         win.shutdown()
         assert not win.controller.thread.isRunning()
         win.deleteLater()
+
+
+@pytest.fixture
+def classroom(qtbot, make_window):
+    """A main window with the classroom installed on fake sessions, active: (window, room)."""
+    from playground.classroom import install_classroom
+    from tests.helpers.app import COMPARE_DESIGN, activate, fake
+    win = make_window(COMPARE_DESIGN, factory=fake)
+    room = install_classroom(win, factory=fake)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=30000)
+    activate(qtbot, win)
+    yield win, room
+    room.close_windows()
+    if room.presenting:
+        room.set_presentation(False)

@@ -1,8 +1,13 @@
-"""Presentation mode: fonts scaled by the zoom, thick lines and large markers, a light theme,
-full screen, side docks collapsed — and everything back afterwards; the shortcut sheet."""
+"""Presentation mode: text of the zoom's pixel size (at least 18 px), thick lines and large
+markers, the projector theme, full screen, side docks collapsed — and everything back
+afterwards; the shortcut sheet."""
 import pyqtgraph as pg
 import pytest
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QLabel
+
+from playground.classroom.presentation import text_px
+from playground.theme import PROJECTOR
 
 from tests.helpers.app import COMPARE_DESIGN as DESIGN, fake
 
@@ -33,16 +38,16 @@ def test_comparison_window_presentation_and_back(qtbot, make_compare, zoom):
     assert before
     apply_presentation(win, True, zoom)
     assert is_presenting(win)
-    assert label.font().pointSizeF() == pytest.approx(size0 * zoom)
+    assert QFontInfo(label.font()).pixelSize() >= text_px(zoom) >= 18
     assert win.isFullScreen()
     after = widths(win)
     assert all(after[k] >= 1.5 * before[k] - 1e-9 and after[k] >= 3 for k in before)
     dots = win.boundaries.panels[0].train
     assert dots.opts["size"] == pytest.approx(5 * zoom)  # large markers
     tick = win.plots.plots["loss"].getAxis("left").style["tickFont"]
-    assert tick.pointSizeF() >= 9 * zoom - 1e-6
-    assert win.plots.plots["loss"].backgroundBrush().color().name() == "#ffffff"
-    assert win.palette().window().color().name() == "#ffffff"
+    assert QFontInfo(tick).pixelSize() >= 18
+    assert win.plots.plots["loss"].backgroundBrush().color().name() == PROJECTOR["plot"]
+    assert win.palette().window().color().name() == PROJECTOR["window"]
     assert not win.lesson_dock.isVisible()  # side docks collapse (none shown here anyway)
     apply_presentation(win, False)
     assert not is_presenting(win)
@@ -80,14 +85,20 @@ def test_main_window_presentation_with_explicit_fonts_and_docks(qtbot, make_wind
     left = [d for d in win.docks.values() if not hasattr(d.widget(), "update_frame")]
     assert any(d.isVisible() for d in left)
     before = widths(win)
+    legend = win.dashboards[0].loss_plot.legend
+    legend_color = legend.palette().color(legend.foregroundRole()).name()
+    background = win.dashboards[0].loss_plot.backgroundBrush().color().name()
     apply_presentation(win, True, 1.6)
-    assert all(l.font().pointSizeF() == pytest.approx(sizes[id(l)] * 1.6) for l in labels)
+    assert all(QFontInfo(l.font()).pixelSize() >= 18 for l in labels)
     assert not any(d.isVisible() for d in left)
     after = widths(win)
     assert all(after[k] > before[k] for k in before)
     apply_presentation(win, False)
     assert all(l.font().pointSizeF() == pytest.approx(sizes[id(l)]) for l in labels)
     assert any(d.isVisible() for d in left)
+    # the desk's legend text and plot background come back (not the projector's, not black)
+    assert legend.palette().color(legend.foregroundRole()).name() == legend_color
+    assert win.dashboards[0].loss_plot.backgroundBrush().color().name() == background
     now = widths(win)
     assert {k: now[k] for k in before} == before
 
@@ -111,7 +122,7 @@ def test_screenshot_script_saves_a_presentation_comparison(qtbot, tmp_path):
     out = comparison_shot(QApplication.instance(), 1, 10, tmp_path / "c.png", present=True)
     img = QImage(str(out))
     assert (img.width(), img.height()) == PROJECTOR
-    assert img.pixelColor(img.width() // 2, img.height() - 5).lightness() > 200  # light theme
+    assert img.pixelColor(img.width() // 2, img.height() - 5).lightness() < 60  # projector
 
 
 def test_log_axis_labels_thin_out_to_1_2_5_then_powers_of_ten():
@@ -126,17 +137,17 @@ def test_log_axis_labels_thin_out_to_1_2_5_then_powers_of_ten():
 
 
 def test_main_window_training_bar_fits_a_1280_projector_while_presenting(qtbot, make_window):
-    """Presentation hides the bar's secondary controls (schedule, batch, device) so that the bar
-    fits 1280 px at zoom 1.6; leaving presentation shows them again."""
+    """Presentation hides the bar's secondary controls (schedule, batch, device, early stop);
+    Play … Reset and the counter always show; leaving presentation shows them again."""
     from playground.classroom import apply_presentation
     from tests.helpers.app import MAIN_DESIGN, paced_fake as _fake
     win = make_window(MAIN_DESIGN, factory=_fake)
     bar = win.bar
-    assert not bar.compact and not bar.schedule.isHidden()
+    assert not bar.compact and bar.groups["schedule"].isVisible()
     apply_presentation(win, True, 1.6)
     assert bar.compact
-    assert bar.schedule.isHidden() and bar.batch.isHidden() and bar.device.isHidden()
-    assert not bar.play.isHidden() and not bar.lr.isHidden()
-    assert bar.sizeHint().width() <= 1280
+    assert not any(bar.groups[n].isVisible() for n in ("schedule", "batch", "device"))
+    assert bar.groups["run"].isVisible() and bar.groups["lr"].isVisible()
+    assert bar.shown_groups()[:2] == ["run", "counter"]  # the rest may go behind »
     apply_presentation(win, False)
-    assert not bar.compact and not bar.schedule.isHidden() and not bar.batch.isHidden()
+    assert not bar.compact and bar.groups["schedule"].isVisible()

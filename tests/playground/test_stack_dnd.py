@@ -3,21 +3,12 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
 from playground.document import DesignDocument
-from tests.helpers.app import drop as _drop
+from tests.helpers.app import drop as _drop, palette_and_stack as _build
 from playground.widgets.inspector import Inspector
 from playground.widgets.palette import LayerPalette
 from playground.widgets.stack import LayerStack
 
 
-def _build(qtbot):
-    doc = DesignDocument()
-    palette, stack = LayerPalette(), LayerStack(doc)
-    for w in (palette, stack):
-        qtbot.addWidget(w)
-        w.resize(400, 700)
-        w.show()
-    qtbot.waitExposed(stack)
-    return doc, palette, stack
 
 
 def test_palette_drop_inserts_at_drop_position(qtbot):

@@ -18,10 +18,10 @@ def test_live_changes_become_option_commands_and_structure_apply_model():
     new["training"]["batch_size"] = 8
     cmds = commands_for(old, new)
     names = [c[0] for c in cmds]
-    assert names == ["layer_option", "layer_option", "lr", "batch_size"]
-    assert cmds[0][1]["layer_id"] == "d1" and cmds[0][1]["l2"] == 0.01
-    assert cmds[1][1] == {"layer_id": "bn1", "label": "bn1: enabled=off", "enabled": False}
-    assert cmds[2][1] == {"value": 0.1}
+    assert names == ["layer_options", "lr", "batch_size"]  # one edit: one command, one marker
+    assert cmds[0][1]["changes"] == [("d1", {"l2": 0.01}), ("bn1", {"enabled": False})]
+    assert cmds[0][1]["label"] == "d1: l2=0.01; bn1: enabled=off"
+    assert cmds[1][1] == {"value": 0.1}
     units = copy.deepcopy(old)
     units["model"]["layers"][0]["units"] = 5
     assert [c[0] for c in commands_for(old, units)] == ["apply_model"]

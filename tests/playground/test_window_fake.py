@@ -2,10 +2,7 @@
 from PySide6.QtCore import QPointF, Qt
 
 from tests.helpers.app import MAIN_DESIGN as DESIGN, drop as _drop, paced_fake as _fake
-
-def _step_at_least(win, n):
-    f = win.controller.latest()
-    return f is not None and f.snapshot is not None and f.snapshot.step >= n
+from tests.helpers.app import step_at_least as _step_at_least
 
 
 def test_play_feeds_every_dashboard_and_the_timer_keeps_firing(qtbot, make_window):
@@ -73,12 +70,13 @@ def test_reset_clears_curves_and_markers(qtbot, make_window):
     win.controller.post("lr", value=0.2)
     qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == ["lr=0.2"], timeout=15_000)
     grad = win.dashboards[2].grad_plot
-    qtbot.waitUntil(lambda: "0 dense" in grad.curves and grad.curves["0 dense"].xData is not None
-                    and len(grad.curves["0 dense"].xData) > 0, timeout=15_000)
+    qtbot.waitUntil(lambda: "d1" in grad.curves and grad.curves["d1"].xData is not None
+                    and len(grad.curves["d1"].xData) > 0, timeout=15_000)
+    assert grad.labels["d1"] == "0 dense"
     qtbot.mouseClick(win.bar.reset, Qt.LeftButton)
     qtbot.waitUntil(lambda: win.dashboards[0].loss_plot.markers.labels == [], timeout=15_000)
-    qtbot.waitUntil(lambda: grad.curves["0 dense"].xData is None
-                    or len(grad.curves["0 dense"].xData) == 0, timeout=15_000)
+    qtbot.waitUntil(lambda: "d1" not in grad.curves or grad.curves["d1"].xData is None
+                    or len(grad.curves["d1"].xData) == 0, timeout=15_000)
     assert win.worker.session.t == 0 and not win.bar.play.isChecked()
 
 

@@ -27,12 +27,13 @@ def test_play_publishes_frames_and_markers(qtbot, controller):
     controller.post("play")
     _wait(qtbot, lambda: controller.latest().snapshot is not None
           and controller.latest().snapshot.step >= 50)
-    controller.post("layer_option", layer_id="do1", enabled=False)
+    controller.post("layer_options", changes=[("do1", {"enabled": False})],
+                    label="do1: enabled=off")
     controller.post("lr", value=0.05)
     _wait(qtbot, lambda: len(controller.latest().markers) == 2)
     controller.post("pause")
     frame = controller.latest()
-    assert [m[1] for m in frame.markers] == ["do1: enabled=False", "lr=0.05"]
+    assert [m[1] for m in frame.markers] == ["do1: enabled=off", "lr=0.05"]
     assert frame.history["loss"].shape[0] >= 10
     assert frame.history["grad_norm"].shape[1] == 3
     assert frame.confusion.sum() == 40

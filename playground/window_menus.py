@@ -1,0 +1,59 @@
+"""The main window's File, Edit and View menus."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:
+    from playground.main_window import MainWindow
+
+#: file and edit keys, for the shortcut sheet (key, what it does)
+FILE_KEYS = (("Ctrl+N", "new design"), ("Ctrl+O", "open a design"), ("Ctrl+S", "save"),
+             ("Ctrl+Shift+S", "save as"), ("Ctrl+Z", "undo"),
+             ("Ctrl+Y / Ctrl+Shift+Z", "redo"), ("Ctrl+Q", "quit"))
+
+
+def _action(win: "MainWindow", text: str, keys, slot) -> QAction:
+    act = QAction(text, win)
+    act.setShortcuts(keys if isinstance(keys, list) else QKeySequence.keyBindings(keys))
+    act.triggered.connect(slot)
+    return act
+
+
+def build_menus(win: "MainWindow") -> None:
+    """File (new, open, recent, save, quit), Edit (undo, redo: Ctrl+Z, Ctrl+Y and
+    Ctrl+Shift+Z), View (the docks, Reset layout, presentation mode)."""
+    files = win.menuBar().addMenu("&File")
+    for text, key, slot in (("&New", QKeySequence.New, win.files.new),
+                            ("&Open…", QKeySequence.Open, win.files.open_dialog),
+                            ("&Save", QKeySequence.Save, win.files.save),
+                            ("Save &As…", QKeySequence.SaveAs, win.files.save_as)):
+        files.addAction(_action(win, text, key, slot))
+    win.recent_menu = files.addMenu("Open &Recent")
+    win.files.fill_recent_menu()
+    files.addSeparator()
+    files.addAction(_action(win, "&Quit", [QKeySequence("Ctrl+Q")], win.close))
+    edit = win.menuBar().addMenu("&Edit")
+    win.undo_action = _action(win, "&Undo", QKeySequence.Undo, win.doc.undo)
+    redo_keys = QKeySequence.keyBindings(QKeySequence.Redo)
+    for extra in (QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")):
+        if extra not in redo_keys:
+            redo_keys.append(extra)
+    win.redo_action = _action(win, "&Redo", redo_keys, win.doc.redo)
+    edit.addAction(win.undo_action)
+    edit.addAction(win.redo_action)
+    view = win.menuBar().addMenu("&View")
+    for dock in win.docks.values():
+        view.addAction(dock.toggleViewAction())
+    view.addSeparator()
+    win.reset_layout_action = _action(win, "Reset &layout", [], win.reset_layout)
+    win.reset_layout_action.setToolTip("Every panel back in its place, sized for this screen.")
+    view.addAction(win.reset_layout_action)
+    win.presentation_action = QAction("&Presentation mode", win)
+    win.presentation_action.setCheckable(True)
+    win.presentation_action.setShortcut(QKeySequence("F11"))
+    win.presentation_action.setToolTip("The projector layout: large boundary and loss curve, "
+                                       "large text, high contrast, full screen.")
+    win.presentation_action.toggled.connect(win.set_presentation)
+    view.addAction(win.presentation_action)

@@ -1,0 +1,60 @@
+"""The training worker's live edits: commands that change the running session between steps,
+each leaving one marker on the time plots (a mixin of :class:`playground.worker.TrainingWorker`)."""
+from __future__ import annotations
+
+from typing import Any
+
+from playground.run_end import extend_run
+
+LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm", "momentum",
+                     "epsilon", "renorm_momentum", "rmax", "dmax", "stddev", "alpha", "lower",
+                     "upper")
+
+
+class LiveEdits:
+    """``_cmd_*`` handlers for layer options, learning rate, optimiser, schedule, run length,
+    batch size and structural edits; the worker provides ``session``, ``history``,
+    ``_mark``, ``_publish``, ``_update_boundary`` and ``_initial_snapshot``."""
+
+    session: Any
+
+    def _cmd_layer_options(self, changes: list, label: str = "") -> None:
+        """Live options of several layers, applied at the same step, with one marker."""
+        for layer_id, options in changes:
+            opts = {k: v for k, v in options.items() if k in LAYER_OPTION_KEYS}
+            self.session.set_layer_option(layer_id, **opts)
+        self._mark(label or "layers edited")
+
+    def _cmd_lr(self, value: float) -> None:
+        self.session.set_learning_rate(float(value))
+        self._mark(f"lr={value:g}")
+
+    def _cmd_optimizer(self, config: dict) -> None:
+        self.session.set_optimizer(config)
+        self._mark(f"optimizer={config.get('type')}")
+
+    def _cmd_schedule(self, config: dict) -> None:
+        self.session.set_schedule(config)
+        self._mark(f"schedule={config.get('type')}")
+
+    def _cmd_training(self, **changes: Any) -> None:
+        """The run's length (``epochs``) or ``early_stopping`` changed: a run that ended only
+        because of them goes on at the next Play."""
+        extend_run(self.session, **changes)
+        parts = [f"epochs={changes['epochs']}"] if "epochs" in changes else []
+        if "early_stopping" in changes:
+            parts.append("early stopping " + ("on" if changes["early_stopping"] else "off"))
+        self._mark(", ".join(parts))
+
+    def _cmd_batch_size(self, value: Any) -> None:
+        self.session.set_batch_size(value)
+        self._mark(f"batch={value}")
+
+    def _cmd_apply_model(self, layers: list, label: str = "model edited") -> None:
+        self.session.apply_model(layers)
+        self._update_boundary(force=True)
+        snap = self._initial_snapshot()
+        if snap is not None:
+            self.history.add(snap)
+        self._publish(snap)
+        self._mark(label)
