@@ -79,7 +79,7 @@ def test_finished_run_is_drawn_in_full(qtbot, make_window, monkeypatch, speed):
         assert grads and all(c.getData()[0][-1] == FinishingSession.limit
                              for c in grads.values())
 
-    qtbot.waitUntil(everything_drawn, timeout=5_000)
+    qtbot.waitUntil(everything_drawn, timeout=15_000)  # a loaded 2-core machine
     win.docks["Gradients"].raise_()  # a tab behind the loss on this small screen: drawn when shown
     qtbot.waitUntil(gradients_drawn, timeout=5_000)
     assert not win.bar.play.isChecked()
