@@ -6,6 +6,30 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import gc  # noqa: E402
 
 import pytest  # noqa: E402
+from pytestqt.qtbot import QtBot  # noqa: E402
+
+_wait_until = QtBot.waitUntil
+
+
+def _wait_until_not_yet_drawn(self, callback, *, timeout=5000):
+    """``qtbot.waitUntil`` that also keeps waiting while what it looks at is not there yet.
+
+    pytest-qt retries only on AssertionError; a probe such as ``curve.xData[-1] == 61`` raises
+    TypeError while the curve has no data and ended the wait at once on a loaded machine. Such
+    errors count as "not yet" here; on timeout the last one is raised with the TimeoutError.
+    """
+    __tracebackhide__ = True
+
+    def probe():
+        try:
+            return callback()
+        except (LookupError, TypeError, AttributeError) as exc:
+            raise AssertionError(f"not there yet: {exc!r}") from exc
+
+    return _wait_until(self, probe, timeout=timeout)
+
+
+QtBot.waitUntil = QtBot.wait_until = _wait_until_not_yet_drawn
 
 
 @pytest.fixture(autouse=True)
