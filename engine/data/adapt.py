@@ -70,7 +70,7 @@ def output_head(data: Any) -> tuple[int, str, str]:
 
 def _head_of(design: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
     """(output units, final activation, loss type) of a design dict."""
-    from engine.design_sections import output_dim_and_params
+    from engine.design.sections import output_dim_and_params
     model = design.get("model") or {}
     layers = model.get("layers") or []
     try:
@@ -175,7 +175,7 @@ def adapt_design_to_data(design: Any, data_section: dict[str, Any],
     checked = Design.from_dict(d, base_dir=base_dir)
     final = load_design_data(checked, base_dir)
     from engine import losses
-    from engine.design_sections import output_dim_and_params
+    from engine.design.sections import output_dim_and_params
     units, _ = output_dim_and_params(checked.layers, checked.input_dim)
     check_targets(losses.from_config(checked.loss), final.y_train, units, "the output layer")
     return DataChange(checked.to_dict(), final.summary(), head is not None, head)

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine import design_sections as sec
+from engine.design import sections as sec
 from engine.errors import BadInput
 from engine.limits import MAX_DESIGN_BYTES, MAX_LAYERS, quote
-from engine.migrations import CURRENT_VERSION, FORMAT, MIGRATIONS, migrate
+from engine.design.migrations import CURRENT_VERSION, FORMAT, MIGRATIONS, migrate
 
 __all__ = ["Design", "load_design", "save_design", "parse_design_text", "design_warnings",
-           "build_session", "FORMAT", "CURRENT_VERSION", "MIGRATIONS", "migrate"]
+           "FORMAT", "CURRENT_VERSION", "MIGRATIONS", "migrate"]
 
 TOP_KEYS = ("format", "version", "name", "seed", "data", "model", "loss", "optimizer", "schedule",
             "training")
@@ -314,8 +314,3 @@ def save_design(design: Design, path: str | os.PathLike[str]) -> Path:
     text = json.dumps(design.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     return atomic_write(path, text)
 
-
-def build_session(design: Design | dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-    """Same as :func:`engine.build.build_session` (kept here too, as docs/ARCHITECTURE.md names it)."""
-    from engine.build import build_session as build
-    return build(design, *args, **kwargs)

@@ -6,7 +6,7 @@ needs only numpy and torch; run it as ``python out.py [--steps N] [--weights W.n
 [--print-losses]``. It mirrors DESIGN.md's numerical conventions (Keras 3 where DESIGN.md is
 silent): layers map onto ``torch.nn`` modules where PyTorch agrees and onto small classes of the
 script's own where it does not (batch renorm, Gaussian noise, every optimiser, the losses with
-per-sample class weights). Those classes are copied from ``engine/templates/pytorch_*.py``.
+per-sample class weights). Those classes are copied from ``engine/export/templates/pytorch_*.py``.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ import numpy as np
 
 from engine.atomic import atomic_open, atomic_write
 from engine.errors import BadInput
-from engine.export_pytorch_layers import LayerCode, fused_output, render_layers
-from engine.export_pytorch_settings import (OPTIMIZER_CLASSES, SCHEDULE_CLASSES, class_weight_table,
+from engine.export.pytorch_layers import LayerCode, fused_output, render_layers
+from engine.export.pytorch_settings import (OPTIMIZER_CLASSES, SCHEDULE_CLASSES, class_weight_table,
                                             momentum_value, optimizer_call, schedule_call)
 
 __all__ = ["export_pytorch", "render_pytorch_script", "runtime_source", "data_arrays"]

@@ -1,4 +1,4 @@
-"""PyTorch source for each layer of a design (used by ``engine.export_pytorch``).
+"""PyTorch source for each layer of a design (used by ``engine.export.pytorch``).
 
 Every design layer becomes exactly one module of an ``nn.Sequential``, so ``model[i]`` in the
 generated script is ``model.layers[i]`` of the design and the weights keys ``layers.{i}.{name}``

@@ -18,9 +18,9 @@ from hypothesis import example, given, settings, strategies as st
 from scipy.special import erf
 
 from engine.errors import BadInput
-from engine.export_pytorch import (TEMPLATE_FILES, _template_blocks, data_arrays, export_pytorch,
+from engine.export.pytorch import (TEMPLATE_FILES, _template_blocks, data_arrays, export_pytorch,
                                    render_pytorch_script)
-from engine.export_pytorch_layers import ACTIVATION_MODULES
+from engine.export.pytorch_layers import ACTIVATION_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "resources" / "designs").glob("*.json"))
@@ -176,7 +176,7 @@ def test_export_writes_script_and_standardised_data(tmp_path):
 
 
 def test_categorical_targets_become_one_hot_and_balanced_weights_match_the_engine():
-    from engine.export_pytorch_settings import class_weight_table
+    from engine.export.pytorch_settings import class_weight_table
     y = np.array([[0.0], [2.0], [2.0], [1.0], [2.0], [2.0]])
     design = make_design([_dense(3), _act("softmax")], "categorical_crossentropy")
     arrays = data_arrays(design, data={"x_train": np.zeros((6, 2)), "y_train": y})
@@ -480,7 +480,7 @@ def test_command_line_prints_one_loss_per_step_in_float32(tmp_path):
 
 def template_namespace(names, torch_needed=False):
     """Execute template blocks (as the script would hold them) in a fresh namespace."""
-    from engine.export_pytorch import runtime_source
+    from engine.export.pytorch import runtime_source
     import hashlib
     import math
     ns = {"math": math, "np": np, "hashlib": hashlib}
@@ -499,7 +499,7 @@ def template_namespace(names, torch_needed=False):
     ids=lambda c: c["type"])
 @pytest.mark.parametrize("mom0", [0.0, 0.9])
 def test_schedules_follow_the_engine(cfg, mom0):
-    from engine.export_pytorch_settings import SCHEDULE_CLASSES, schedule_call
+    from engine.export.pytorch_settings import SCHEDULE_CLASSES, schedule_call
     from engine.schedules import from_config
     class_name = SCHEDULE_CLASSES[cfg["type"]]
     ns = template_namespace(["Schedule", class_name])

@@ -12,7 +12,7 @@ import pytest
 from engine import limits
 from engine.build import build_session
 from engine.design import Design, load_design
-from engine.design_sections import generated_id
+from engine.design.sections import generated_id
 from engine.errors import BadInput
 from engine.layers.base import MAX_UNITS
 from engine.session.history import append_bounded, bound_history

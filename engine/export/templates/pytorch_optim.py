@@ -1,7 +1,7 @@
 """Keras 3 optimisers and the playground's learning-rate schedules (PyTorch templates).
 
-A template, not an engine module: ``engine/templates`` is no package and the engine never imports
-it (it needs torch). ``engine.export_pytorch`` copies the classes, functions and constants a design
+A template, not an engine module: ``engine/export/templates`` is no package and the engine never imports
+it (it needs torch). ``engine.export.pytorch`` copies the classes, functions and constants a design
 needs into the generated script by name, so each block must stand on its own: it may use ``math``,
 ``argparse``, ``Path``, ``numpy as np``, ``torch``, ``nn`` and the settings and functions the
 generated script defines (declared below only so that this file reads as code), nothing else.
