@@ -7,8 +7,8 @@
 
 Nothing here builds or imports a session (``engine.build`` does that).
 """
-from engine.design.format import (Design, design_warnings, load_design, parse_design_text,
-                                  save_design)
+from engine.design.advice import design_warnings
+from engine.design.format import Design, load_design, parse_design_text, save_design
 from engine.design.migrations import CURRENT_VERSION, FORMAT, MIGRATIONS, migrate
 
 __all__ = ["Design", "load_design", "save_design", "parse_design_text", "design_warnings",

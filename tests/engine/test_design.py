@@ -1,4 +1,4 @@
-"""Design files: load/validate/save/migrate (DESIGN.md "Design file, format version 1")."""
+"""Design files: load/validate/save/migrate (docs/FORMAT.md "Design files")."""
 from __future__ import annotations
 
 import copy

@@ -1,5 +1,5 @@
 """--export-pytorch: the generated script is valid Python for every design, and (with torch) trains
-exactly as DESIGN.md's conventions say: same losses step by step, from the same initial weights, as
+exactly as docs/NUMERICS.md says: same losses step by step, from the same initial weights, as
 a plain-numpy reference (finite-difference gradients, the engine's optimiser and schedule classes)
 and as the engine's own training session when it is available.
 """
@@ -18,7 +18,7 @@ from hypothesis import example, given, settings, strategies as st
 from scipy.special import erf
 
 from engine.errors import BadInput
-from engine.export.pytorch import (TEMPLATE_FILES, _template_blocks, data_arrays, export_pytorch,
+from engine.export.pytorch import (TEMPLATE_DIR, TEMPLATE_FILES, _template_blocks, data_arrays, export_pytorch,
                                    render_pytorch_script)
 from engine.export.pytorch_layers import ACTIVATION_MODULES
 
@@ -134,7 +134,7 @@ def test_shipped_designs_export_and_train(path, tmp_path):
 def test_templates_parse_and_blocks_are_unique():
     names = []
     for name in TEMPLATE_FILES:
-        text = (Path(__file__).resolve().parents[2] / "engine" / "templates" / name).read_text()
+        text = (TEMPLATE_DIR / name).read_text()
         compile(text, name, "exec")
         names += [line.split()[1].split("(")[0].split(":")[0] for line in text.splitlines()
                   if line.startswith(("def ", "class "))]
@@ -190,7 +190,7 @@ def test_categorical_targets_become_one_hot_and_balanced_weights_match_the_engin
 
 
 # ------------------------------------------------------------------------------ numpy reference
-# Float64 training of a design exactly as DESIGN.md states it: the forward pass in plain numpy,
+# Float64 training of a design exactly as docs/NUMERICS.md states it: the forward pass in plain numpy,
 # gradients by central differences (renorm's r and d frozen per step), the engine's optimiser and
 # schedule classes for the updates, max-norm after each update.
 
@@ -313,7 +313,7 @@ def reference_losses(design, params, state, x, y, sw, steps):
 
 
 def initial_weights(design, rng):
-    """Random weights with DESIGN.md keys (moving statistics away from 0/1, so loading matters)."""
+    """Random weights with docs/FORMAT.md keys (moving statistics away from 0/1, so loading matters)."""
     params, state, width = {}, {}, design["model"]["input_dim"]
     for i, c in enumerate(design["model"]["layers"]):
         k = f"layers.{i}."
@@ -362,7 +362,7 @@ def load_script(path):
 
 
 def torch_weights(model, keys):
-    """The script's model as DESIGN.md weights (only ``keys``), kernels back to (in, out)."""
+    """The script's model as docs/FORMAT.md weights (only ``keys``), kernels back to (in, out)."""
     names = {"kernel": "weight", "bias": "bias", "gamma": "weight", "beta": "bias",
              "moving_mean": "running_mean", "moving_variance": "running_var", "alpha": "weight"}
     out = {}
