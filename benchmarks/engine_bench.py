@@ -28,16 +28,6 @@ def available(probe: Path | None = None) -> tuple[bool, str]:
     return True, ""
 
 
-def set_monitor_every(session, every: int) -> None:
-    """Set the session's monitor cadence (0: monitors off between snapshots; 1: at every step)."""
-    if hasattr(session, "set_monitor_every"):
-        session.set_monitor_every(every)
-    elif hasattr(session, "monitor_every"):
-        session.monitor_every = every
-    else:
-        raise RuntimeError("TrainingSession has no monitor_every")
-
-
 class EngineRunner:
     """A ``TrainingSession`` built from a design dict; ``run(n)`` trains n steps.
 
@@ -64,16 +54,13 @@ class EngineRunner:
         from engine.design import Design
 
         session = build_session(Design.from_dict(self.design), base_dir=self.base_dir)
-        set_monitor_every(session, self.monitor_every)
+        session.set_monitor_every(self.monitor_every)
         return session
 
     def reset(self) -> None:
-        """Back to the initial weights and step 0 (``session.reset()``; a rebuild where it is missing)."""
-        if hasattr(self.session, "reset"):
-            self.session.reset()
-            set_monitor_every(self.session, self.monitor_every)
-        else:
-            self.session = self._build()
+        """Back to the initial weights and step 0 (``session.reset()``)."""
+        self.session.reset()
+        self.session.set_monitor_every(self.monitor_every)
 
     def run(self, n: int):
         """Train ``n`` steps in one ``session.run`` call; rebuilds nothing."""

@@ -2,7 +2,7 @@
 
 Written the way a careful student would write it with numpy: one ``@`` per dense pass, vectorised
 activations, a fused softmax/sigmoid cross-entropy, in-place parameter updates. It follows the design
-file (dense, activation, batch_norm, dropout; sgd/adam; BCE/CE/MSE) and DESIGN.md's conventions, so
+file (dense, activation, batch_norm, dropout; sgd/adam; BCE/CE/MSE) and docs/NUMERICS.md, so
 its losses can be checked against PyTorch on the same weights and batches.
 """
 from __future__ import annotations
@@ -269,7 +269,7 @@ class NumpyNet:
         return [p.copy() for p in self.params]
 
     def weights_by_key(self) -> dict[str, np.ndarray]:
-        """The parameters under DESIGN.md's weights keys (``layers.{i}.kernel``, ...).
+        """The parameters under docs/FORMAT.md's weights keys (``layers.{i}.kernel``, ...).
 
         ``i`` indexes the design's layers (the fused output activation comes last and has none).
         """

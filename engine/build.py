@@ -1,12 +1,13 @@
-"""Design -> TrainingSession: the one way the app, the CLI and the benchmarks build a session.
+"""The one assembler: a design (or configs) -> model, optimiser, loss, schedule, data -> session.
 
-``build_session`` validates first (nothing compiled or allocated for a bad design), loads the data
-(engine.data), builds the layers (LAYERS), loss, optimiser and schedule from their registries and
-hands them with the training options to ``engine.session.TrainingSession``.
+``build_session`` validates the design once (nothing compiled or allocated for a bad one),
+loads the data (engine.data), builds the layers, loss, optimiser and schedule from their
+registries and hands the built objects with the training options to
+``engine.session.TrainingSession``, which takes nothing else. ``session_from_configs`` does the
+same for configs given one by one (tests, the warm-up, benchmarks).
 """
 from __future__ import annotations
 
-import inspect
 import os
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,17 @@ import numpy as np
 
 from engine.design import Design
 from engine.errors import BadInput
+from engine.guard import check_dataset
+from engine.layers import Layer, from_config as layer_from_config
+from engine.losses import LOSSES
+from engine.model import Model
+from engine.optimizers import OPTIMIZERS
+from engine.schedules import SCHEDULES
+from engine.session import TrainingSession
+from engine.validation import config_errors
 
-__all__ = ["build_session", "apply_overrides", "check_device", "load_design_data"]
+__all__ = ["build_session", "session_from_configs", "build_model", "apply_overrides",
+           "check_device", "load_design_data"]
 
 
 def check_device(device: str, layer_widths: list[int] | None = None, batch_size: int = 32) -> str:
@@ -34,7 +44,8 @@ def check_device(device: str, layer_widths: list[int] | None = None, batch_size:
 
 def apply_overrides(design: Design | dict[str, Any], data_override: dict[str, Any] | None = None,
                     seed: int | None = None, epochs: int | None = None) -> Design:
-    """The design with the command line's replacements applied (and validated again).
+    """The design with the command line's replacements applied (a dict is validated here; a
+    Design again only when something is replaced).
 
     ``data_override`` replaces keys of the ``data`` section (``{"dataset": {"path": ...}}`` for
     ``--data FILE``: the features then default to the file's own columns).
@@ -79,14 +90,38 @@ def load_design_data(design: Design, base_dir: str | os.PathLike[str] | None) ->
     return data
 
 
+def build_model(layers: list[Any], input_dim: int, seed: int = 0, dtype: Any = np.float32) -> Model:
+    """A Model of ``layers`` (configs or Layer objects, in order) on ``input_dim`` features,
+    its weights drawn from ``seed``; BadInput at ``model.layers[i]`` for a bad config."""
+    built = []
+    for i, layer in enumerate(layers):
+        with config_errors(f"model.layers[{i}]", "invalid layer config"):
+            built.append(layer if isinstance(layer, Layer) else layer_from_config(dict(layer)))
+    return Model(built, int(input_dim), dtype, seed)
+
+
+def session_from_configs(layers: list[Any], optimizer: Any, schedule: Any = None,
+                         loss: Any = None, data: Any = None, seed: int = 0,
+                         dtype: Any = np.float32, **options: Any) -> TrainingSession:
+    """A TrainingSession of ``layers`` (configs or Layer objects) on ``data`` (a DataSet), the
+    optimiser, schedule and loss built from configs or type names (``None``: constant schedule,
+    mse); ``options``: the session's keyword arguments (batch_size, epochs, program, ...)."""
+    check_dataset(data)
+    model = build_model(layers, int(data.x_train.shape[1]), seed, dtype)
+    return TrainingSession(
+        model, OPTIMIZERS.build(optimizer, "optimizer"),
+        SCHEDULES.build("constant" if schedule is None else schedule, "schedule"),
+        LOSSES.build("mse" if loss is None else loss, "loss"), data, seed=seed, **options)
+
+
 def build_session(design: Design | dict[str, Any], base_dir: str | os.PathLike[str] | None = None,
                   device: str = "cpu", data_override: dict[str, Any] | None = None,
-                  seed: int | None = None, epochs: int | None = None) -> Any:
+                  seed: int | None = None, epochs: int | None = None) -> TrainingSession:
     """Build the TrainingSession of ``design``.
 
     Parameters
     ----------
-    design : Design or a design dict (validated here).
+    design : Design, or a design dict (validated here, once).
     base_dir : folder that relative data paths are resolved against (the design file's folder).
     device : ``cpu``, ``cuda`` or ``auto``; ``cuda`` without a usable GPU is BadInput.
     data_override, seed, epochs : replacements for ``data`` keys, ``seed``, ``training.epochs``.
@@ -96,28 +131,22 @@ def build_session(design: Design | dict[str, Any], base_dir: str | os.PathLike[s
     TrainingSession, with ``design`` (the validated Design it was built from), ``base_dir`` and
     ``device`` attributes set.
     """
-    from engine.layers import from_config as layer_from_config
-    from engine.model import Model
-    from engine.session import TrainingSession
-
     design = apply_overrides(design, data_override, seed, epochs)
     training = design.training
     widths = [design.input_dim] + [int(c["units"]) for c in design.layers if "units" in c]
     batch = training["batch_size"]
     resolved = check_device(device, widths, batch if isinstance(batch, int) else 256)
     data = load_design_data(design, base_dir)
-    layers = [layer_from_config(cfg) for cfg in design.layers]
-    model = Model(layers, design.input_dim, np.float32, design.seed)
-    native = "device" in inspect.signature(TrainingSession).parameters
-    kwargs: dict[str, Any] = {"device": resolved} if native and resolved != "cpu" else {}
+    model = build_model(design.layers, design.input_dim, design.seed)
     try:
         session = TrainingSession(
-            model, design.optimizer, design.schedule, design.loss, data, seed=design.seed,
-            batch_size=batch, shuffle=training["shuffle"], epochs=training["epochs"],
-            early_stopping=training["early_stopping"], **kwargs)
+            model, OPTIMIZERS.build(design.optimizer, "optimizer"),
+            SCHEDULES.build(design.schedule, "schedule"), LOSSES.build(design.loss, "loss"),
+            data, seed=design.seed, batch_size=batch, shuffle=training["shuffle"],
+            epochs=training["epochs"], early_stopping=training["early_stopping"])
     except BadInput as err:
         raise _locate(err) from err
-    if resolved == "cuda" and not native:
+    if resolved == "cuda":
         _use_cuda(session)
     session.design = design
     session.base_dir = Path(base_dir) if base_dir is not None else None
@@ -125,13 +154,9 @@ def build_session(design: Design | dict[str, Any], base_dir: str | os.PathLike[s
     return session
 
 
-def _use_cuda(session: Any) -> None:
+def _use_cuda(session: TrainingSession) -> None:
     """Switch a built session to the GPU program (engine.backends.cuda_session)."""
-    try:
-        from engine.backends.cuda_session import use_cuda
-    except ImportError as err:
-        raise BadInput(f"the GPU backend is not available in this build ({err})",
-                       "--device cuda") from err
+    from engine.backends.cuda_session import use_cuda
     try:
         use_cuda(session)
     except BadInput as err:

@@ -1,4 +1,4 @@
-"""Weights and checkpoint files (.npz; DESIGN.md "Weights and checkpoint files").
+"""Weights and checkpoint files (.npz; docs/FORMAT.md "Weights files", "Checkpoint files").
 
 Weights: ``layers.{i}.{name}`` float32 arrays. A checkpoint adds ``optimizer.{param key}.{slot}``,
 ``optimizer.iterations`` and ``meta.json`` (a 0-d unicode array holding JSON: step, epoch, seed,

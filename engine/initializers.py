@@ -19,7 +19,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from engine.errors import BadInput
-from engine.optimizers import _number, check_keys, positive
+from engine.registry import Configurable, Registry
+from engine.limits import quote
+from engine.validation import check_number, json_type, positive
 
 TRUNC_STD_CORRECTION = 0.87962566103423978  # std of N(0, 1) truncated to [-2, 2]
 MODES = ("fan_in", "fan_out", "fan_avg")
@@ -46,7 +48,7 @@ def truncated_standard_normal(shape: tuple[int, ...], rng: np.random.Generator) 
     return z
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base: ``__call__(shape, rng, dtype) -> array``, config round trip."""
 
     type_name: ClassVar[str] = ""
@@ -60,20 +62,6 @@ class Initializer:
         """New array of ``shape`` and ``dtype`` drawn from ``rng``."""
         shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
         return np.ascontiguousarray(self.sample(shape, rng), dtype=dtype)
-
-    def get_config(self) -> dict:
-        return {"type": self.type_name, **{k: getattr(self, k) for k in self.config_keys}}
-
-    @classmethod
-    def from_config(cls, cfg: dict) -> "Initializer":
-        return cls(**check_keys(cfg, cls.config_keys))
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.config_keys)
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.get_config() == other.get_config()  # type: ignore
 
 
 class Zeros(Initializer):
@@ -94,7 +82,7 @@ class Constant(Initializer):
     type_name, config_keys = "constant", ("value",)
 
     def __init__(self, value: float = 0.0):
-        self.value = _number(value, "value")
+        self.value = check_number(value, "value")
 
     def sample(self, shape, rng):
         return np.full(shape, self.value)
@@ -104,7 +92,7 @@ class RandomNormal(Initializer):
     type_name, config_keys = "random_normal", ("mean", "stddev")
 
     def __init__(self, mean: float = 0.0, stddev: float = 0.05):
-        self.mean = _number(mean, "mean")
+        self.mean = check_number(mean, "mean")
         self.stddev = positive(stddev, "stddev")
 
     def sample(self, shape, rng):
@@ -124,8 +112,8 @@ class RandomUniform(Initializer):
     type_name, config_keys = "random_uniform", ("minval", "maxval")
 
     def __init__(self, minval: float = -0.05, maxval: float = 0.05):
-        self.minval = _number(minval, "minval")
-        self.maxval = _number(maxval, "maxval")
+        self.minval = check_number(minval, "minval")
+        self.maxval = check_number(maxval, "maxval")
         if self.maxval <= self.minval:
             raise BadInput(f"must be greater than minval ({self.minval}), got {maxval!r}", "maxval")
 
@@ -188,19 +176,14 @@ HeNormal = _named("he_normal", 2.0, "fan_in", "truncated_normal")
 LecunUniform = _named("lecun_uniform", 1.0, "fan_in", "uniform")
 LecunNormal = _named("lecun_normal", 1.0, "fan_in", "truncated_normal")
 
-INITIALIZERS: dict[str, type[Initializer]] = {c.type_name: c for c in (
+INITIALIZERS: Registry = Registry("initializer", (
     GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, RandomNormal,
-    RandomUniform, TruncatedNormal, Zeros, Ones, Constant, VarianceScaling)}
+    RandomUniform, TruncatedNormal, Zeros, Ones, Constant, VarianceScaling))
 
 
 def from_config(cfg: dict) -> Initializer:
     """Build an initialiser from ``{"type": name, ...parameters}`` (BadInput naming the key)."""
-    if not isinstance(cfg, dict):
-        raise BadInput(f"must be a name or an object, got {type(cfg).__name__}")
-    name = cfg.get("type")
-    if name not in INITIALIZERS:
-        raise BadInput(f"unknown initializer {name!r} (known: {', '.join(INITIALIZERS)})", "type")
-    return INITIALIZERS[name].from_config(cfg)
+    return INITIALIZERS.from_config(cfg)
 
 
 def get_initializer(name_or_cfg: str | dict | Initializer) -> Initializer:
@@ -209,6 +192,9 @@ def get_initializer(name_or_cfg: str | dict | Initializer) -> Initializer:
         return name_or_cfg
     if isinstance(name_or_cfg, str):
         if name_or_cfg not in INITIALIZERS:
-            raise BadInput(f"unknown initializer {name_or_cfg!r} (known: {', '.join(INITIALIZERS)})")
+            raise BadInput(f"unknown initializer {quote(name_or_cfg, 40)} (known: "
+                           f"{', '.join(INITIALIZERS)})")
         return INITIALIZERS[name_or_cfg]()
+    if not isinstance(name_or_cfg, dict):
+        raise BadInput(f"must be a name or an object, got {json_type(name_or_cfg)}")
     return from_config(name_or_cfg)

@@ -18,7 +18,6 @@ or mse/mae on 0/1 or -1/1 labels: the data keep their own numbers for these loss
 """
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -26,8 +25,8 @@ import numpy as np
 from engine.errors import BadInput
 from engine.kernels.cpu import losses as K
 from engine.limits import MAX_CLASSES, quote
-
-TASKS = ("classification", "regression")
+from engine.registry import Configurable, Registry
+from engine.validation import non_negative
 
 
 def _check_class_weight(value: Any) -> None | str | dict[str, float]:
@@ -45,13 +44,11 @@ def _check_class_weight(value: Any) -> None | str | dict[str, float]:
         if len(skey) > 12 or int(skey) >= MAX_CLASSES:
             raise BadInput(f"class {skey[:40]} is beyond the limit of {MAX_CLASSES} classes "
                            f"(indices 0..{MAX_CLASSES - 1})", f"class_weight.{skey[:40]}")
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
-            raise BadInput(f"must be a finite number >= 0, got {quote(w)}", f"class_weight.{skey}")
-        out[str(int(skey))] = float(w)
+        out[str(int(skey))] = non_negative(w, f"class_weight.{skey}")
     return out
 
 
-class Loss:
+class Loss(Configurable):
     """Base: ``code``, ``task``, class weights, fusion with the output activation, a Python driver."""
 
     type_name: ClassVar[str] = ""
@@ -74,21 +71,6 @@ class Loss:
     def get_config(self) -> dict:
         cw = self.class_weight
         return {"type": self.type_name, "class_weight": dict(cw) if isinstance(cw, dict) else cw}
-
-    @classmethod
-    def from_config(cls, cfg: dict) -> "Loss":
-        if not isinstance(cfg, dict):
-            raise BadInput(f"must be an object, got {type(cfg).__name__}")
-        for key in cfg:
-            if key != "type" and key not in cls.config_keys:
-                raise BadInput(f"unknown key '{key}' (allowed: {', '.join(cls.config_keys)})", key)
-        return cls(**{k: v for k, v in cfg.items() if k != "type"})
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(class_weight={self.class_weight!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.get_config() == other.get_config()  # type: ignore
 
     # ------------------------------------------------------------------ class weights
     def classes_of(self, y: np.ndarray) -> np.ndarray:
@@ -200,16 +182,11 @@ class SparseCategoricalCrossentropy(Loss):
                                          "classification", "softmax")
 
 
-LOSSES: dict[str, type[Loss]] = {c.type_name: c for c in (
+LOSSES: Registry = Registry("loss type", (
     MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy, CategoricalCrossentropy,
-    SparseCategoricalCrossentropy)}
+    SparseCategoricalCrossentropy))
 
 
 def from_config(cfg: dict) -> Loss:
     """Build a loss from a design file's ``loss`` section (BadInput naming the key)."""
-    if not isinstance(cfg, dict):
-        raise BadInput(f"must be an object, got {type(cfg).__name__}")
-    name = cfg.get("type")
-    if name not in LOSSES:
-        raise BadInput(f"unknown loss type {name!r} (known: {', '.join(LOSSES)})", "type")
-    return LOSSES[name].from_config(cfg)
+    return LOSSES.from_config(cfg)

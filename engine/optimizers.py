@@ -8,71 +8,17 @@ before the update, on every trainable parameter), ``clipnorm``, ``clipvalue``, `
 """
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 import numpy as np
 
 from engine.errors import BadInput
 from engine.kernels.cpu import optim as K
+from engine.registry import Configurable, Registry
+from engine.validation import check_bool, non_negative, optional_positive, positive, rate
 
 _DEFAULT: Any = object()  # "use the class default" (adamw: 0.004, others: None)
 BASE_KEYS = ("learning_rate", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm")
-
-
-def _number(value: Any, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise BadInput(f"must be a number, got {value!r}", key)
-    value = float(value)
-    if not math.isfinite(value):
-        raise BadInput(f"must be finite, got {value!r}", key)
-    return value
-
-
-def positive(value: Any, key: str) -> float:
-    """Validate a finite number > 0."""
-    v = _number(value, key)
-    if v <= 0:
-        raise BadInput(f"must be > 0, got {value!r}", key)
-    return v
-
-
-def non_negative(value: Any, key: str) -> float:
-    """Validate a finite number >= 0."""
-    v = _number(value, key)
-    if v < 0:
-        raise BadInput(f"must be >= 0, got {value!r}", key)
-    return v
-
-
-def rate(value: Any, key: str) -> float:
-    """Validate a rate in [0, 1)."""
-    v = _number(value, key)
-    if not 0.0 <= v < 1.0:
-        raise BadInput(f"must be in [0, 1), got {value!r}", key)
-    return v
-
-
-def boolean(value: Any, key: str) -> bool:
-    """Validate a JSON boolean."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise BadInput(f"must be true or false, got {value!r}", key)
-    return bool(value)
-
-
-def optional_positive(value: Any, key: str) -> float | None:
-    """None (off) or a finite number > 0."""
-    return None if value is None else positive(value, key)
-
-
-def check_keys(cfg: dict, allowed: tuple[str, ...]) -> dict:
-    """Return ``cfg`` without ``type``; raise BadInput naming the first unknown key."""
-    if not isinstance(cfg, dict):
-        raise BadInput(f"must be an object, got {type(cfg).__name__}")
-    for key in cfg:
-        if key != "type" and key not in allowed:
-            raise BadInput(f"unknown key '{key}' (allowed: {', '.join(allowed)})", key)
-    return {k: v for k, v in cfg.items() if k != "type"}
 
 
 class OptimizerState:
@@ -87,7 +33,7 @@ class OptimizerState:
         return f"OptimizerState(params={len(self.slots)}, iterations={self.iterations})"
 
 
-class Optimizer:
+class Optimizer(Configurable):
     """Base class: validation, config round trip, clipping, and a Python driver over the kernels."""
 
     type_name: ClassVar[str] = ""
@@ -159,25 +105,6 @@ class Optimizer:
         nan = float("nan")
         return tuple(nan if v is None else float(v)
                      for v in (self.clipvalue, self.clipnorm, self.global_clipnorm))  # type: ignore
-
-    # ------------------------------------------------------------------ config
-    def get_config(self) -> dict:
-        """Every key of the design file's optimizer section, including ``type``."""
-        cfg: dict[str, Any] = {"type": self.type_name}
-        for key in self.config_keys:
-            cfg[key] = getattr(self, key)
-        return cfg
-
-    @classmethod
-    def from_config(cls, cfg: dict) -> "Optimizer":
-        return cls(**check_keys(cfg, cls.config_keys))
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.config_keys)
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.get_config() == other.get_config()  # type: ignore
 
     # ------------------------------------------------------------------ python driver
     def init_state(self, params: dict[str, np.ndarray]) -> OptimizerState:
@@ -275,7 +202,7 @@ class SGD(Optimizer):
                  **base: Any):
         super().__init__(learning_rate, **base)
         self.momentum = rate(momentum, "momentum")
-        self.nesterov = boolean(nesterov, "nesterov")
+        self.nesterov = check_bool(nesterov, "nesterov")
 
     def _flag(self) -> float:
         return 1.0 if self.nesterov else 0.0
@@ -316,7 +243,7 @@ class RMSprop(Optimizer):
         super().__init__(learning_rate, epsilon=epsilon, **base)
         self.rho = rate(rho, "rho")
         self.momentum = rate(momentum, "momentum")
-        self.centered = boolean(centered, "centered")
+        self.centered = check_bool(centered, "centered")
 
     def _beta_2(self) -> float:
         return self.rho
@@ -342,7 +269,7 @@ class Adam(Optimizer):
         super().__init__(learning_rate, epsilon=epsilon, **base)
         self.beta_1 = rate(beta_1, "beta_1")
         self.beta_2 = rate(beta_2, "beta_2")
-        self.amsgrad = boolean(amsgrad, "amsgrad")
+        self.amsgrad = check_bool(amsgrad, "amsgrad")
 
     def _beta_2(self) -> float:
         return self.beta_2
@@ -395,15 +322,10 @@ class Nadam(Adamax):
         return ("m", "v", None)
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {c.type_name: c for c in
-                                          (SGD, Adagrad, RMSprop, Adam, Adamax, Nadam, AdamW)}
+OPTIMIZERS: Registry = Registry("optimizer type", (
+    SGD, Adagrad, RMSprop, Adam, Adamax, Nadam, AdamW))
 
 
 def from_config(cfg: dict) -> Optimizer:
     """Build an optimiser from a design file's ``optimizer`` section (BadInput naming the key)."""
-    if not isinstance(cfg, dict):
-        raise BadInput(f"must be an object, got {type(cfg).__name__}")
-    name = cfg.get("type")
-    if name not in OPTIMIZERS:
-        raise BadInput(f"unknown optimizer type {name!r} (known: {', '.join(OPTIMIZERS)})", "type")
-    return OPTIMIZERS[name].from_config(cfg)
+    return OPTIMIZERS.from_config(cfg)

@@ -29,18 +29,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from engine.errors import BadInput
-from engine.optimizers import check_keys, non_negative, optional_positive, positive
+from engine.registry import Configurable, Registry
+from engine.validation import check_count, non_negative, optional_positive, positive
 
 
-def _int(value: Any, key: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or value != int(value):
-        raise BadInput(f"must be an integer, got {value!r}", key)
-    if int(value) < low:
-        raise BadInput(f"must be >= {low}, got {value!r}", key)
-    return int(value)
-
-
-class Schedule:
+class Schedule(Configurable):
     """Base: config round trip, constant momentum, no state."""
 
     type_name: ClassVar[str] = ""
@@ -75,20 +68,6 @@ class Schedule:
 
     def load_state_dict(self, d: dict) -> None:
         """Restore what ``state_dict`` returned."""
-
-    def get_config(self) -> dict:
-        return {"type": self.type_name, **{k: self._cfg(k) for k in self.config_keys}}
-
-    @classmethod
-    def from_config(cls, cfg: dict) -> "Schedule":
-        return cls(**check_keys(cfg, cls.config_keys))
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={self._cfg(k)!r}" for k in self.config_keys)
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.get_config() == other.get_config()  # type: ignore
 
 
 class Constant(Schedule):
@@ -136,7 +115,7 @@ class PiecewiseConstant(Schedule):
             raise BadInput(f"must be a list of step numbers, got {boundaries!r}", "boundaries")
         if not isinstance(values, (list, tuple)):
             raise BadInput(f"must be a list of learning rates, got {values!r}", "values")
-        self.boundaries = [_int(b, f"boundaries[{i}]", 0) for i, b in enumerate(boundaries)]
+        self.boundaries = [check_count(b, f"boundaries[{i}]", 0) for i, b in enumerate(boundaries)]
         if any(b2 <= b1 for b1, b2 in zip(self.boundaries, self.boundaries[1:])):
             raise BadInput(f"must be strictly increasing, got {self.boundaries}", "boundaries")
         self.rates = [positive(v, f"values[{i}]") for i, v in enumerate(values)]
@@ -166,13 +145,13 @@ class ReduceOnPlateau(Schedule):
         self.factor = positive(factor, "factor")
         if self.factor >= 1.0:
             raise BadInput(f"must be in (0, 1), got {factor!r}", "factor")
-        self.patience = _int(patience, "patience", 0)
+        self.patience = check_count(patience, "patience", 0)
         self.min_lr = non_negative(min_lr, "min_lr")
         if monitor not in ("val_loss", "loss"):
             raise BadInput(f"must be 'val_loss' or 'loss', got {monitor!r}", "monitor")
         self.monitor = monitor
         self.min_delta = non_negative(min_delta, "min_delta")
-        self.cooldown = _int(cooldown, "cooldown", 0)
+        self.cooldown = check_count(cooldown, "cooldown", 0)
         self.scale = 1.0          # product of the factors applied so far
         self.best: float | None = None
         self.wait = 0
@@ -234,7 +213,7 @@ class OneCycle(Schedule):
                  start_factor: float = 10.0, final_factor: float = 1000.0,
                  max_momentum: float = 0.95, min_momentum: float = 0.85):
         self.max_lr = optional_positive(max_lr, "max_lr")
-        self.total_steps = None if total_steps is None else _int(total_steps, "total_steps", 1)
+        self.total_steps = None if total_steps is None else check_count(total_steps, "total_steps", 1)
         self.start_factor = positive(start_factor, "start_factor")
         self.final_factor = positive(final_factor, "final_factor")
         self.max_momentum = non_negative(max_momentum, "max_momentum")
@@ -246,7 +225,7 @@ class OneCycle(Schedule):
 
     def set_total_steps(self, n: int) -> None:
         """Total optimiser steps of the run, used when the config's ``total_steps`` is null."""
-        self.bound_total_steps = _int(n, "total_steps", 1)
+        self.bound_total_steps = check_count(n, "total_steps", 1)
 
     def _total(self) -> int:
         total = self.total_steps if self.total_steps is not None else self.bound_total_steps
@@ -292,7 +271,7 @@ class Linear(Schedule):
     def __init__(self, lr_high: float | None = None, lr_low: float | None = None, t_max: int = 1000):
         self.lr_high = optional_positive(lr_high, "lr_high")
         self.lr_low = optional_positive(lr_low, "lr_low")
-        self.t_max = _int(t_max, "t_max", 1)
+        self.t_max = check_count(t_max, "t_max", 1)
 
     def lr_array(self, t, lr0):
         high = float(lr0) if self.lr_high is None else self.lr_high
@@ -301,15 +280,10 @@ class Linear(Schedule):
         return (1.0 - a) * high + a * low
 
 
-SCHEDULES: dict[str, type[Schedule]] = {c.type_name: c for c in (
-    Constant, Power, Exponential, PiecewiseConstant, ReduceOnPlateau, OneCycle, Linear)}
+SCHEDULES: Registry = Registry("schedule type", (
+    Constant, Power, Exponential, PiecewiseConstant, ReduceOnPlateau, OneCycle, Linear))
 
 
 def from_config(cfg: dict) -> Schedule:
     """Build a schedule from a design file's ``schedule`` section (BadInput naming the key)."""
-    if not isinstance(cfg, dict):
-        raise BadInput(f"must be an object, got {type(cfg).__name__}")
-    name = cfg.get("type")
-    if name not in SCHEDULES:
-        raise BadInput(f"unknown schedule type {name!r} (known: {', '.join(SCHEDULES)})", "type")
-    return SCHEDULES[name].from_config(cfg)
+    return SCHEDULES.from_config(cfg)

@@ -10,8 +10,8 @@ import numpy as np
 
 def warm_up(dtypes: tuple = (np.float32,)) -> float:
     """Run a few steps, an evaluation, predictions and a monitor pass per dtype; returns seconds."""
-    from engine.layers import ACTIVATION_CODES, from_config
-    from engine.session import TrainingSession
+    from engine.build import session_from_configs
+    from engine.layers import ACTIVATION_CODES
     t0 = time.perf_counter()
     rng = np.random.default_rng(0)
     x = rng.standard_normal((12, 2))
@@ -29,9 +29,8 @@ def warm_up(dtypes: tuple = (np.float32,)) -> float:
                            ([{"type": "dense", "units": 2},
                              {"type": "activation", "function": "softmax"}],
                             "sparse_categorical_crossentropy")):
-            s = TrainingSession([from_config(c) for c in body + head],
-                                {"type": "adam", "learning_rate": 0.01}, None, {"type": loss},
-                                data, batch_size=4, epochs=2, dtype=dtype)
+            s = session_from_configs(body + head, {"type": "adam", "learning_rate": 0.01},
+                                     None, loss, data, batch_size=4, epochs=2, dtype=dtype)
             s.run(3)
             s.predict(x, mc_dropout=2)
     return time.perf_counter() - t0

@@ -301,7 +301,7 @@ def _export(session: Any, path: str) -> None:
     """--export-pytorch: the design, its data as trained on and the trained weights."""
     from engine.errors import BadInput
     try:
-        from engine.export_pytorch import export_pytorch
+        from engine.export.pytorch import export_pytorch
     except ImportError:
         raise BadInput("not available in this build", "--export-pytorch") from None
     export_pytorch(session.design, path, weights=session.get_weights(), base_dir=session.base_dir,

@@ -1,4 +1,4 @@
-"""DataConfig: the ``data`` section of a design (DESIGN.md "Design file" -> data keys).
+"""DataConfig: the ``data`` section of a design (docs/FORMAT.md "Design files" -> ``data``).
 
 ``dataset`` is one of
 - a built-in name: ``circle``, ``xor``, ``gaussian``, ``spiral``, ``moons``, ``plane``,
@@ -15,17 +15,17 @@ Defaults follow TF Playground (samples 500, noise 0, train_fraction 0.5) except 
 from __future__ import annotations
 
 import copy
-import math
 from typing import Any
 
 from engine.errors import BadInput
-from engine.limits import quote
+from engine.limits import MAX_SAMPLES, quote
 from engine.data.features import CROSSES
 from engine.data.generators import GENERATORS
 from engine.data.inline import parse_inline
+from engine.validation import (check_bool, check_int, check_keys, check_number, json_type,
+                               require_object)
 
 BUILTIN_NAMES: tuple[str, ...] = (*GENERATORS, "digits")
-from engine.limits import MAX_SAMPLES  # noqa: E402,F401 - re-exported
 FILE_KEYS = ("path", "label_column")
 INLINE_KEYS = ("x_train", "y_train", "x_val", "y_val")
 
@@ -40,23 +40,6 @@ def describe_builtin(name: str) -> dict[str, Any]:
             "description": info.description}
 
 
-def _type_name(v: Any) -> str:
-    return "null" if v is None else type(v).__name__
-
-
-def _number(value: Any, key: str, lo: float, hi: float, hi_open: bool = False,
-            lo_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BadInput(f"must be a number, got {_type_name(value)}", key)
-    v = float(value)
-    below = v <= lo if lo_open else v < lo
-    above = v >= hi if hi_open else v > hi
-    if not math.isfinite(v) or below or above:
-        rng = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
-        raise BadInput(f"must be in {rng}, got {quote(value)}", key)
-    return v
-
-
 def _check_dataset(value: Any) -> str | dict[str, Any]:
     """Normalise ``dataset`` to a built-in name or a file/inline dict (deep-copied)."""
     if isinstance(value, str):
@@ -67,7 +50,7 @@ def _check_dataset(value: Any) -> str | dict[str, Any]:
                            f".csv/.npz file)", "dataset")
         return value
     if not isinstance(value, dict):
-        raise BadInput(f"must be a name or an object, got {_type_name(value)}", "dataset")
+        raise BadInput(f"must be a name or an object, got {json_type(value)}", "dataset")
     if "path" in value:
         for key in value:
             if key not in FILE_KEYS:
@@ -75,7 +58,7 @@ def _check_dataset(value: Any) -> str | dict[str, Any]:
                                f"dataset.{key}")
         path, label = value["path"], value.get("label_column")
         if not isinstance(path, str) or not path.strip():
-            raise BadInput(f"must be a non-empty string, got {_type_name(path)}", "dataset.path")
+            raise BadInput(f"must be a non-empty string, got {json_type(path)}", "dataset.path")
         if not path.lower().endswith((".csv", ".npz")):
             raise BadInput(f"must name a .csv or .npz file, got {quote(path)}", "dataset.path")
         if label is not None and (not isinstance(label, str) or not label):
@@ -110,20 +93,13 @@ class DataConfig:
                  features: list[str] | None = None,
                  class_fractions: dict[str, float] | None = None, label_flip: float = 0.0):
         self.dataset = _check_dataset(dataset)
-        if isinstance(samples, bool) or not isinstance(samples, int) and not (
-                isinstance(samples, float) and samples.is_integer()):
-            raise BadInput(f"must be an integer, got {quote(samples)}", "samples")
-        if not 1 <= samples <= MAX_SAMPLES:
-            raise BadInput(f"must be in [1, {MAX_SAMPLES}], got {quote(samples)}", "samples")
-        self.samples = int(samples)
-        self.noise = _number(noise, "noise", 0.0, 1.0)
-        self.train_fraction = _number(train_fraction, "train_fraction", 0.0, 1.0, lo_open=True)
-        if not isinstance(standardize, bool):
-            raise BadInput(f"must be true or false, got {quote(standardize)}", "standardize")
-        self.standardize = standardize
+        self.samples = check_int(samples, "samples", 1, MAX_SAMPLES, whole_floats=True)
+        self.noise = check_number(noise, "noise", 0.0, 1.0)
+        self.train_fraction = check_number(train_fraction, "train_fraction", 0.0, 1.0, lo_open=True)
+        self.standardize = check_bool(standardize, "standardize")
         self.features = self._check_features(features)
         self.class_fractions = self._check_class_fractions(class_fractions)
-        self.label_flip = _number(label_flip, "label_flip", 0.0, 1.0, hi_open=True)
+        self.label_flip = check_number(label_flip, "label_flip", 0.0, 1.0, hi_open=True)
         if self.label_flip > 0 and self.generator_task == "regression":
             raise BadInput(f"needs class labels; {quote(self.dataset)} is a regression data set",
                            "label_flip")
@@ -169,12 +145,12 @@ class DataConfig:
             return None
         if not isinstance(value, dict):
             raise BadInput(f"must be an object like {{\"1\": 0.05}} or null, got "
-                           f"{_type_name(value)}", "class_fractions")
+                           f"{json_type(value)}", "class_fractions")
         out: dict[str, float] = {}
         for key, frac in value.items():
             if not isinstance(key, str) or not key:
                 raise BadInput(f"keys must be class names, got {quote(key)}", "class_fractions")
-            out[key] = _number(frac, f"class_fractions.{key}", 0.0, 1.0, lo_open=True)
+            out[key] = check_number(frac, f"class_fractions.{key}", 0.0, 1.0, lo_open=True)
         if self.kind == "generator" and GENERATORS[self.dataset].task == "binary":
             for key in out:
                 if key not in ("0", "1"):
@@ -195,15 +171,10 @@ class DataConfig:
     @classmethod
     def from_config(cls, cfg: dict[str, Any]) -> "DataConfig":
         """Build from a ``data`` dict; unknown keys are errors, missing keys take defaults."""
-        if not isinstance(cfg, dict):
-            raise BadInput(f"must be an object, got {_type_name(cfg)}")
-        cfg = dict(cfg)
+        cfg = dict(require_object(cfg, None))
         top_file = {k: cfg.pop(k) for k in FILE_KEYS if k in cfg}
         top_inline = {k: cfg.pop(k) for k in INLINE_KEYS if k in cfg}
-        for key in cfg:
-            if key not in cls.config_keys:
-                allowed = ", ".join(cls.config_keys + FILE_KEYS + INLINE_KEYS)
-                raise BadInput(f"unknown key {quote(key)} (allowed: {allowed})", key)
+        check_keys(cfg, cls.config_keys + FILE_KEYS + INLINE_KEYS)
         if top_file or top_inline:
             if "dataset" in cfg:
                 where = next(iter(top_file or top_inline))

@@ -1,19 +1,13 @@
 """Inline data: ``{"x_train": [[...]], "y_train": [[...]], "x_val": ..., "y_val": ...}``."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from engine.errors import BadInput
-from engine.limits import quote
-
-from engine.limits import MAX_INLINE_VALUES  # noqa: E402
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+from engine.limits import MAX_INLINE_VALUES
+from engine.validation import check_number
 
 
 def _rows(value: Any, path: str) -> list[list[Any]]:
@@ -35,10 +29,7 @@ def _rows(value: Any, path: str) -> list[list[Any]]:
 def _numbers(rows: list[list[Any]], path: str) -> np.ndarray:
     for i, row in enumerate(rows):
         for j, v in enumerate(row):
-            if not _is_number(v):
-                raise BadInput(f"not a number: {quote(v)}", f"{path}[{i}][{j}]")
-            if not math.isfinite(float(v)):
-                raise BadInput(f"not finite: {quote(v)}", f"{path}[{i}][{j}]")
+            check_number(v, f"{path}[{i}][{j}]")
     return np.ascontiguousarray(np.array(rows, dtype=np.float64))
 
 

@@ -10,7 +10,7 @@ Rule (file and inline data):
 - anything else -> regression (targets kept as given, one column per target).
 Two classes are ``binary``, more ``multiclass``. Class targets are (n, 1) float class indices
 while the data are prepared (subsampled, split, flipped); ``encode_targets`` then gives the loss
-its targets (DESIGN.md: the loss the design names decides):
+its targets (docs/FORMAT.md: the loss the design names decides):
 - ``sparse_categorical_crossentropy`` (and no loss given): the class indices;
 - ``categorical_crossentropy``: one-hot rows (n, n_classes);
 - ``mse``, ``mae``, ``binary_crossentropy``: the targets as given (a -1/1 column stays -1/1, one-hot

@@ -9,19 +9,15 @@ from engine.layers.base import LIVE_NESTED, Layer
 from engine.layers.dense import Dense
 from engine.layers.noise import AlphaDropout, Dropout, GaussianNoise
 from engine.layers.normalization import BatchNorm, LayerNorm
+from engine.registry import Registry
 
-LAYERS: dict[str, type[Layer]] = {cls.type_name: cls for cls in (
-    Dense, Activation, BatchNorm, LayerNorm, Dropout, AlphaDropout, GaussianNoise)}
+LAYERS: Registry = Registry("layer type", (
+    Dense, Activation, BatchNorm, LayerNorm, Dropout, AlphaDropout, GaussianNoise))
 
 
 def from_config(cfg: Any) -> Layer:
     """Layer from its JSON config; unknown ``type`` -> BadInput at ``type``."""
-    if not isinstance(cfg, dict):
-        raise BadInput(f"a layer must be an object, got {type(cfg).__name__}")
-    kind = cfg.get("type")
-    if kind not in LAYERS:
-        raise BadInput(f"unknown layer type {kind!r} (known: {', '.join(LAYERS)})", "type")
-    return LAYERS[kind].from_config(cfg)
+    return LAYERS.from_config(cfg)
 
 
 def live_keys() -> tuple[str, ...]:
@@ -35,22 +31,35 @@ def live_options() -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for cls in LAYERS.values() for k in cls.live_options()))
 
 
-def output_dims_and_params(configs: list[Any], input_dim: int) -> list[tuple[int, int]]:
-    """(output width, parameter count) of each layer config in a stack fed ``input_dim`` features,
-    from the layer classes (``Layer.count_params``, Keras's count: moving statistics included).
-    BadInput (path ``[i]...``) for an invalid config."""
-    out: list[tuple[int, int]] = []
+def layer_counts(configs: list[Any], input_dim: int) -> list[tuple[int, int, int]]:
+    """(output width, parameters, trainable parameters) of each layer (config or Layer) in a
+    stack fed ``input_dim`` features: the layer classes' own counts (``Layer.count_params``,
+    Keras's count with moving statistics; ``Layer.count_trainable``). The one parameter count
+    of the engine and the app. BadInput (path ``[i]...``) for an invalid config."""
+    out: list[tuple[int, int, int]] = []
     dim = int(input_dim)
     for i, cfg in enumerate(configs):
         try:
             layer = cfg if isinstance(cfg, Layer) else from_config(cfg)
         except BadInput as err:
             raise err.at(f"[{i}]") from err
-        out.append((layer.output_dim_for(dim), layer.count_params(dim)))
+        out.append((layer.output_dim_for(dim), layer.count_params(dim), layer.count_trainable(dim)))
         dim = out[-1][0]
     return out
 
 
-__all__ = ["LAYERS", "from_config", "live_keys", "live_options", "output_dims_and_params",
+def output_dims_and_params(configs: list[Any], input_dim: int) -> list[tuple[int, int]]:
+    """(output width, parameter count) of each layer of the stack (see ``layer_counts``)."""
+    return [(width, params) for width, params, _ in layer_counts(configs, input_dim)]
+
+
+def output_dim_and_params(configs: list[Any], input_dim: int) -> tuple[int, int]:
+    """Width of the stack's output and its parameter count (see ``layer_counts``)."""
+    counts = layer_counts(configs, input_dim)
+    return (counts[-1][0] if counts else int(input_dim)), sum(c[1] for c in counts)
+
+
+__all__ = ["LAYERS", "from_config", "live_keys", "live_options", "layer_counts",
+           "output_dims_and_params", "output_dim_and_params",
            "LIVE_NESTED", "Layer", "Dense", "Activation", "BatchNorm", "LayerNorm",
            "Dropout", "AlphaDropout", "GaussianNoise", "ACTIVATION_CODES", "RELU_FAMILY"]

@@ -8,7 +8,8 @@ import numpy as np
 from engine.errors import BadInput
 from engine.kernels.cpu import layers_act as K
 from engine.kernels.scalar import activations as A
-from engine.layers.base import Layer, check_bool, check_float
+from engine.layers.base import Layer
+from engine.validation import check_bool, check_number
 
 ACTIVATION_CODES: dict[str, int] = {
     "linear": A.LINEAR, "relu": A.RELU, "leaky_relu": A.LEAKY_RELU, "prelu": A.PRELU,
@@ -43,9 +44,9 @@ class Activation(Layer):
                 raise BadInput(f"unknown key {key!r} for function {function!r} (allowed: {allowed})",
                                key)
         p = {**defaults, **params}
-        self.alpha = check_float(p["alpha"], "alpha", 0.0) if "alpha" in p else 0.0
-        self.lower = check_float(p["lower"], "lower", 0.0, 1.0) if "lower" in p else 0.0
-        self.upper = check_float(p["upper"], "upper", 0.0, 1.0) if "upper" in p else 0.0
+        self.alpha = check_number(p["alpha"], "alpha", 0.0) if "alpha" in p else 0.0
+        self.lower = check_number(p["lower"], "lower", 0.0, 1.0) if "lower" in p else 0.0
+        self.upper = check_number(p["upper"], "upper", 0.0, 1.0) if "upper" in p else 0.0
         if function == "rrelu" and self.upper < self.lower:
             raise BadInput(f"must be >= lower ({self.lower:g}), got {self.upper:g}", "upper")
         self.trainable = check_bool(p.get("trainable", True), "trainable")

@@ -7,83 +7,19 @@ Settings are stored under their docs/FORMAT.md JSON keys; ``get_config`` writes 
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from typing import Any, ClassVar
 
 import numpy as np
 
 from engine.errors import BadInput
+from engine.validation import config_kwargs
 
 MAX_UNITS = 4096
 # Live config keys holding an object: the flat option names set_layer_option takes for its entries.
 LIVE_NESTED: dict[str, tuple[str, ...]] = {"kernel_regularizer": ("l1", "l2"),
                                            "kernel_constraint": ("max_norm",),
                                            "renorm_clipping": ("rmax", "dmax")}
-
-
-def type_label(value: Any) -> str:
-    """JSON name of a value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-def check_bool(value: Any, path: str) -> bool:
-    """``value`` if it is a boolean, else BadInput."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise BadInput(f"must be true or false, got {type_label(value)} {value!r}", path)
-    return bool(value)
-
-
-def check_int(value: Any, path: str, lo: int, hi: int) -> int:
-    """An integer in [lo, hi] (booleans and non-integral numbers refused)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        if not (isinstance(value, float) and value.is_integer()):
-            raise BadInput(f"must be an integer in [{lo}, {hi}], got {type_label(value)} {value!r}",
-                           path)
-    value = int(value)
-    if not lo <= value <= hi:
-        raise BadInput(f"must be in [{lo}, {hi}], got {value}", path)
-    return value
-
-
-def check_float(value: Any, path: str, lo: float = -math.inf, hi: float = math.inf,
-                hi_open: bool = False, lo_open: bool = False) -> float:
-    """A finite number in the interval (brackets as given), returned as float."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
-                                                                     np.floating)):
-        raise BadInput(f"must be a number, got {type_label(value)} {value!r}", path)
-    value = float(value)
-    left = "(" if lo_open else "["
-    right = ")" if hi_open else "]"
-    ok = math.isfinite(value) and (value > lo if lo_open else value >= lo) and (
-        value < hi if hi_open else value <= hi)
-    if not ok:
-        raise BadInput(f"must be in {left}{lo:g}, {hi:g}{right}, got {value:g}", path)
-    return value
-
-
-def check_object(value: Any, path: str, defaults: dict[str, Any]) -> dict[str, Any]:
-    """A JSON object with keys from ``defaults`` (missing ones filled); null gives the defaults."""
-    if value is None:
-        return dict(defaults)
-    if not isinstance(value, dict):
-        raise BadInput(f"must be an object, got {type_label(value)}", path)
-    for key in value:
-        if key not in defaults:
-            raise BadInput(f"unknown key {key!r} (allowed: {', '.join(defaults)})", f"{path}.{key}")
-    return {**defaults, **value}
 
 
 def check_id(value: Any) -> str | None:
@@ -163,13 +99,7 @@ class Layer:
     @classmethod
     def from_config(cls, cfg: dict[str, Any]) -> "Layer":
         """Build from a config dict; unknown keys are BadInput naming them."""
-        if not isinstance(cfg, dict):
-            raise BadInput(f"must be an object, got {type_label(cfg)}")
-        allowed = cls.allowed_keys(cfg)
-        for key in cfg:
-            if key not in allowed:
-                raise BadInput(f"unknown key {key!r} (allowed: {', '.join(allowed)})", str(key))
-        kwargs = {k: v for k, v in cfg.items() if k != "type"}
+        kwargs = config_kwargs(cfg, cls.allowed_keys(cfg) if isinstance(cfg, dict) else ())
         if cfg.get("type", cls.type_name) != cls.type_name:
             raise BadInput(f"expected type {cls.type_name!r}, got {cfg.get('type')!r}", "type")
         return cls(**kwargs)
@@ -205,8 +135,16 @@ class Layer:
         return self
 
     def count_params(self, input_dim: int) -> int:
-        """Number of weights (state included, as Keras's count_params)."""
+        """Number of weights (state included, as Keras's count_params): batch norm
+        (2 + scale + center) x width, layer norm (scale + center) x width."""
         return int(sum(int(np.prod(s)) for s in self.weight_shapes(input_dim).values()))
+
+    def count_trainable(self, input_dim: int) -> int:
+        """Number of weights the optimiser updates (0 for a layer that is not trainable)."""
+        if not self.trainable_flag:
+            return 0
+        shapes = self.weight_shapes(input_dim)
+        return int(sum(int(np.prod(shapes[n])) for n in self.param_names))
 
     @property
     def trainable_flag(self) -> bool:

@@ -7,7 +7,8 @@ import numpy as np
 
 from engine.errors import BadInput
 from engine.kernels.cpu.layers_dense import dense_backward, dense_forward
-from engine.layers.base import MAX_UNITS, Layer, check_bool, check_float, check_int, check_object
+from engine.layers.base import MAX_UNITS, Layer
+from engine.validation import check_bool, check_int, check_number, check_object
 from engine.initializers import Initializer, get_initializer
 
 
@@ -42,7 +43,7 @@ class Dense(Layer):
         super().__init__(id)
         if units is None:
             raise BadInput("is required (an integer in [1, 4096])", "units")
-        self.units = check_int(units, "units", 1, MAX_UNITS)
+        self.units = check_int(units, "units", 1, MAX_UNITS, whole_floats=True)
         self.use_bias = check_bool(use_bias, "use_bias")
         self._kernel_init = get_init(kernel_initializer, "kernel_initializer")
         self._bias_init = get_init(bias_initializer, "bias_initializer")
@@ -50,10 +51,10 @@ class Dense(Layer):
         self.kernel_initializer = _full_init_config(kernel_initializer, self._kernel_init)
         self.bias_initializer = _full_init_config(bias_initializer, self._bias_init)
         reg = check_object(kernel_regularizer, "kernel_regularizer", {"l1": 0.0, "l2": 0.0})
-        self.l1 = check_float(0.0 if reg["l1"] is None else reg["l1"], "kernel_regularizer.l1", 0.0)
-        self.l2 = check_float(0.0 if reg["l2"] is None else reg["l2"], "kernel_regularizer.l2", 0.0)
+        self.l1 = check_number(0.0 if reg["l1"] is None else reg["l1"], "kernel_regularizer.l1", 0.0)
+        self.l2 = check_number(0.0 if reg["l2"] is None else reg["l2"], "kernel_regularizer.l2", 0.0)
         con = check_object(kernel_constraint, "kernel_constraint", {"max_norm": None})
-        self.max_norm = None if con["max_norm"] is None else check_float(
+        self.max_norm = None if con["max_norm"] is None else check_number(
             con["max_norm"], "kernel_constraint.max_norm", 0.0, lo_open=True)
         self.trainable = check_bool(trainable, "trainable")
 

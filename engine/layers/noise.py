@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from engine.kernels.cpu import layers_noise as K
-from engine.layers.base import Layer, check_bool, check_float
+from engine.layers.base import Layer
+from engine.validation import check_bool, check_number
 from engine.rng import layer_key
 
 
@@ -60,7 +61,7 @@ class Dropout(_NoiseLayer):
 
     def __init__(self, rate: float = 0.5, enabled: bool = True, id: str | None = None) -> None:
         super().__init__(id)
-        self.rate = check_float(rate, "rate", 0.0, 1.0, hi_open=True)
+        self.rate = check_number(rate, "rate", 0.0, 1.0, hi_open=True)
         self.enabled = check_bool(enabled, "enabled")
 
     def settings(self) -> dict[str, Any]:
@@ -90,7 +91,7 @@ class GaussianNoise(_NoiseLayer):
 
     def __init__(self, stddev: float = 0.1, enabled: bool = True, id: str | None = None) -> None:
         super().__init__(id)
-        self.stddev = check_float(stddev, "stddev", 0.0)
+        self.stddev = check_number(stddev, "stddev", 0.0)
         self.enabled = check_bool(enabled, "enabled")
 
     def _amount(self) -> float:

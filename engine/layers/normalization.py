@@ -7,7 +7,8 @@ import numpy as np
 
 from engine.kernels.cpu import layers_norm as K
 from engine.kernels.cpu.layers_noise import copy_flat, fill_flat
-from engine.layers.base import Layer, check_bool, check_float, check_object
+from engine.layers.base import Layer
+from engine.validation import check_bool, check_number, check_object
 
 
 def _empty(dtype) -> np.ndarray:
@@ -34,15 +35,15 @@ class BatchNorm(Layer):
                  renorm_momentum: float = 0.99, enabled: bool = True, trainable: bool = True,
                  id: str | None = None) -> None:
         super().__init__(id)
-        self.momentum = check_float(momentum, "momentum", 0.0, 1.0)
-        self.epsilon = check_float(epsilon, "epsilon", 0.0, lo_open=True)
+        self.momentum = check_number(momentum, "momentum", 0.0, 1.0)
+        self.epsilon = check_number(epsilon, "epsilon", 0.0, lo_open=True)
         self.center = check_bool(center, "center")
         self.scale = check_bool(scale, "scale")
         self.renorm = check_bool(renorm, "renorm")
         clip = check_object(renorm_clipping, "renorm_clipping", {"rmax": 3.0, "dmax": 5.0})
-        self.rmax = check_float(clip["rmax"], "renorm_clipping.rmax", 1.0)
-        self.dmax = check_float(clip["dmax"], "renorm_clipping.dmax", 0.0)
-        self.renorm_momentum = check_float(renorm_momentum, "renorm_momentum", 0.0, 1.0)
+        self.rmax = check_number(clip["rmax"], "renorm_clipping.rmax", 1.0)
+        self.dmax = check_number(clip["dmax"], "renorm_clipping.dmax", 0.0)
+        self.renorm_momentum = check_number(renorm_momentum, "renorm_momentum", 0.0, 1.0)
         self.enabled = check_bool(enabled, "enabled")
         self.trainable = check_bool(trainable, "trainable")
         self.stats: np.ndarray | None = None
@@ -135,7 +136,7 @@ class LayerNorm(Layer):
     def __init__(self, epsilon: float = 0.001, center: bool = True, scale: bool = True,
                  trainable: bool = True, id: str | None = None) -> None:
         super().__init__(id)
-        self.epsilon = check_float(epsilon, "epsilon", 0.0, lo_open=True)
+        self.epsilon = check_number(epsilon, "epsilon", 0.0, lo_open=True)
         self.center = check_bool(center, "center")
         self.scale = check_bool(scale, "scale")
         self.trainable = check_bool(trainable, "trainable")

@@ -1,6 +1,6 @@
 """Entry checks of the compiled program: the shapes and offsets it relies on, once per call.
 
-The session validates everything before it calls the program (engine.session.guard); these checks
+The session validates everything before it calls the program (engine.guard); these checks
 are the last line: no caller, present or future, can make the interpreter read or write outside
 its buffers. Cost: O(layers + rows of the call), nothing per element of a layer. A failed check
 raises ValueError("program: ...") naming what does not fit.

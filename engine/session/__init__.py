@@ -15,20 +15,24 @@ import numpy as np
 
 import engine.program
 from engine.errors import BadInput
-from engine.layers import Dense, Layer
+from engine.layers import Dense
+from engine.losses import Loss, MeanSquaredError
 from engine.limits import MAX_PREDICT_ROWS
 from engine.model import Model
 from engine.monitors import monitor_rows
+from engine.optimizers import Optimizer
 from engine.program import plan as P
 from engine.rng import stream
+from engine.schedules import Constant, Schedule
 from engine.session.backend import ProgramMonitors, ProgramSeam
-from engine.session.control import SessionControl, registry_object
+from engine.session.control import SessionControl
 from engine.session.arrays import batch_rows, session_arrays, table
-from engine.session.guard import check_batch, check_count, check_dataset
+from engine.guard import check_batch, check_dataset
 from engine.session.history import append_bounded
 from engine.session.inference import InferenceMixin
 from engine.session.restore import RestoreMixin
 from engine.snapshot import LayerStats, StepSnapshot
+from engine.validation import check_count
 
 __all__ = ["TrainingSession", "StepSnapshot", "LayerStats"]
 
@@ -36,8 +40,19 @@ MAX_STEPS_PER_CALL = 200_000
 MAX_SAMPLES_PER_CALL = 4_000_000
 
 
+def built(value: Any, cls: type, name: str) -> Any:
+    """``value`` if it is a ``cls``; a TypeError otherwise (a config dict is engine.build's)."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a built {cls.__name__} (engine.build makes one from a "
+                        f"config), got {type(value).__name__}")
+    return value
+
+
 class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin):
     """Trains ``model`` on ``data`` (see docs/ARCHITECTURE.md "Session API").
+
+    Takes built objects only: a Model, an Optimizer, a Schedule and a Loss (engine.build makes
+    them from a design or from configs: ``build_session``, ``session_from_configs``) and a DataSet.
 
     ``program``: the object whose ``train_steps`` / ``evaluate_program`` / ``predict_program`` /
     ``monitor_program`` run the work (default: the CPU program, the engine.program module; the GPU
@@ -51,26 +66,25 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
     (engine.schedules) does the same with the epoch logs it is given.
     """
 
-    def __init__(self, model: Model | list[Layer], optimizer: Any, schedule: Any = None,
-                 loss: Any = None, data: Any = None, seed: int = 0, batch_size: int | str = 32,
-                 shuffle: bool = True, epochs: int = 200, early_stopping: dict | None = None,
-                 monitor_every: int = 1, dtype: Any = None, program: Any = None) -> None:
+    def __init__(self, model: Model, optimizer: Optimizer, schedule: Schedule | None = None,
+                 loss: Loss | None = None, data: Any = None, seed: int = 0,
+                 batch_size: int | str = 32, shuffle: bool = True, epochs: int = 200,
+                 early_stopping: dict | None = None, monitor_every: int = 1,
+                 program: Any = None) -> None:
         if program is not None and program is not engine.program:
             self._program = program
         check_dataset(data)
-        if not isinstance(model, Model):
-            model = Model(list(model), int(data.x_train.shape[1]), dtype or np.float32, seed)
-        self.model = model
-        self.optimizer = registry_object("engine.optimizers", optimizer, "optimizer")
-        self.schedule = registry_object("engine.schedules", schedule or "constant", "schedule")
-        self.loss = registry_object("engine.losses", loss or "mse", "loss")
+        self.model = built(model, Model, "model")
+        self.optimizer = built(optimizer, Optimizer, "optimizer")
+        self.schedule = Constant() if schedule is None else built(schedule, Schedule, "schedule")
+        self.loss = MeanSquaredError() if loss is None else built(loss, Loss, "loss")
         self.data = data
         self.seed = check_count(seed, "seed", 0, 2**63 - 1)
         self.shuffle = bool(shuffle)
         self.epochs = check_count(epochs, "epochs", 0)
         self.early_stopping = dict(early_stopping) if early_stopping else None
         self.monitor_every = check_count(monitor_every, "monitor_every", 0)
-        self._install_data(self._data_arrays(data, self.loss, model))
+        self._install_data(self._data_arrays(data, self.loss, self.model))
         self.batch_size_option, self.batch_size = self._batch_rows(batch_size, self.n)
         check_batch(self.model, self.batch_size, self.y.shape[1])
         self._prepare_model()
@@ -287,7 +301,7 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
             raise BadInput(f"needs inputs (n, {m.input_dim}) and n target rows, got "
                            f"{x.shape} and {yt.shape}", "x")
         if x.shape[0]:
-            from engine.session.guard import check_targets, output_layer
+            from engine.guard import check_targets, output_layer
             check_targets(self.loss, yt, m.output_dim, output_layer(m), "evaluation")
         result = np.zeros(2)
         self.program.evaluate_program(m.ip, m.fp, m.lay, m.params, m.state, m.work,

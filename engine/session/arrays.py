@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from engine.errors import BadInput
-from engine.limits import quote
-from engine.session.guard import check_fit
+from engine.guard import check_fit
+from engine.validation import check_batch_size
 
 
 def table(y: Any, name: str, cols: int | None = None) -> np.ndarray:
@@ -54,10 +54,5 @@ def session_arrays(data: Any, loss: Any, model: Any) -> dict[str, Any]:
 
 def batch_rows(batch_size: Any, n: int) -> tuple[int | str, int]:
     """(the option as given, rows per batch) for ``batch_size`` (int or "full")."""
-    if isinstance(batch_size, str) and batch_size == "full":
-        return "full", n
-    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(
-            batch_size, (int, np.integer)) or batch_size < 1:
-        raise BadInput(f'must be a positive integer or "full", got {quote(batch_size)}',
-                       "batch_size")
-    return int(batch_size), min(int(batch_size), n)
+    option = check_batch_size(batch_size, "batch_size")
+    return option, n if option == "full" else min(int(option), n)

@@ -16,7 +16,9 @@ import numpy as np
 
 from engine.errors import BadInput
 from engine.limits import MAX_META_BYTES, MAX_STEP, quote
+from engine.optimizers import OPTIMIZERS
 from engine.session.history import bound_history
+from engine.validation import check_batch_size, check_int, check_number, optional, positive
 
 P = "meta.json."
 STATUSES = ("running", "diverged", "early_stopped", "finished")
@@ -26,37 +28,9 @@ MAX_BATCH = 1_000_000
 MAX_EDGE = 1e30
 HISTORY_KEYS = {"epoch", "step", "loss", "val_loss", "accuracy", "val_accuracy", "lr", "event"}
 # schedule state keys (engine.schedules ... state_dict) -> (kind, low, high)
-SCHEDULE_STATE = {"scale": ("float", 0.0, 1.0), "best": ("float?", 0.0, None),
+SCHEDULE_STATE = {"scale": ("float", 0.0, 1.0), "best": ("float?", 0.0, math.inf),
                   "wait": ("int", 0, MAX_EPOCHS), "cooldown_counter": ("int", 0, MAX_EPOCHS),
-                  "lr0": ("positive?", None, None), "bound_total_steps": ("int?", 1, MAX_STEP)}
-
-
-def as_int(value: Any, path: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadInput(f"must be an integer, got {quote(value)}", path)
-    if not lo <= value <= hi:
-        raise BadInput(f"must be in [{lo:,}, {hi:,}], got {quote(value)}", path)
-    return value
-
-
-def as_num(value: Any, path: str, optional: bool = False, finite: bool = True,
-           positive: bool = False, lo: float | None = None, hi: float | None = None) -> float | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BadInput(f"must be a number{' or null' if optional else ''}, got {quote(value)}",
-                       path)
-    try:
-        value = float(value)
-    except OverflowError:
-        value = math.inf
-    if (finite and not math.isfinite(value)) or (positive and not value > 0) or (
-            lo is not None and value < lo) or (hi is not None and value > hi):
-        bounds = f" in [{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]" \
-            if lo is not None or hi is not None else ""
-        raise BadInput(f"must be a {'positive ' if positive else ''}"
-                       f"{'finite ' if finite else ''}number{bounds}, got {quote(value)}", path)
-    return value
+                  "lr0": ("positive?", 0.0, math.inf), "bound_total_steps": ("int?", 1, MAX_STEP)}
 
 
 def parse_meta(d: dict[str, Any]) -> dict[str, Any]:
@@ -83,8 +57,8 @@ def _diverged_at(s: Any, at: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(at, dict):
         raise BadInput(f"must be an object or null, got {quote(at)}", P + "diverged_at")
-    as_int(at.get("step"), P + "diverged_at.step", 0, MAX_STEP)
-    as_int(at.get("layer_index"), P + "diverged_at.layer_index", 0, len(s.model.layers) - 1)
+    check_int(at.get("step"), P + "diverged_at.step", 0, MAX_STEP)
+    check_int(at.get("layer_index"), P + "diverged_at.layer_index", 0, len(s.model.layers) - 1)
     if not isinstance(at.get("layer_id"), str) or at.get("what", "loss") not in (
             "loss", "gradient", "weights"):
         raise BadInput("needs layer_id (text) and what (loss, gradient or weights)",
@@ -101,11 +75,11 @@ def _last(meta: dict[str, Any], diverged: bool) -> list[float | None]:
     for i, v in enumerate(last):
         path = f"{P}last[{i}]"
         if i < 6 and i % 2 == 1:  # accuracies
-            out.append(as_num(v, path, optional=True, lo=0.0, hi=1.0))
+            out.append(optional(check_number, v, path, 0.0, 1.0))
         elif i < 6:  # losses: not negative; non-finite only where the run diverged
-            out.append(as_num(v, path, optional=True, finite=not diverged, lo=0.0))
+            out.append(optional(check_number, v, path, 0.0, finite=not diverged))
         else:  # the learning rate (> 0) and the momentum / beta_1 (in [0, 1])
-            out.append(as_num(v, path, positive=i == 6, lo=0.0, hi=None if i == 6 else 1.0))
+            out.append(positive(v, path) if i == 6 else check_number(v, path, 0.0, 1.0))
     return out
 
 
@@ -121,14 +95,14 @@ def _history(meta: dict[str, Any], epoch: int, step: int) -> list[dict[str, Any]
         if not isinstance(row, dict) or not set(row) <= HISTORY_KEYS or not {"epoch", "step"} <= set(row):
             raise BadInput(f"must be an object of {', '.join(sorted(HISTORY_KEYS))} with epoch "
                            f"and step, got {quote(row)}", path)
-        e = as_int(row["epoch"], path + ".epoch", last_epoch + 1, epoch)
-        as_int(row["step"], path + ".step", 0, step)
+        e = check_int(row["epoch"], path + ".epoch", last_epoch + 1, epoch)
+        check_int(row["step"], path + ".step", 0, step)
         last_epoch = e
         for key in ("loss", "val_loss"):
-            as_num(row.get(key), f"{path}.{key}", optional=True, lo=0.0)
+            optional(check_number, row.get(key), f"{path}.{key}", 0.0)
         for key in ("accuracy", "val_accuracy"):
-            as_num(row.get(key), f"{path}.{key}", optional=True, lo=0.0, hi=1.0)
-        as_num(row.get("lr"), path + ".lr", optional=True, positive=True)
+            optional(check_number, row.get(key), f"{path}.{key}", 0.0, 1.0)
+        optional(positive, row.get("lr"), path + ".lr")
         if "event" in row and not isinstance(row["event"], str):
             raise BadInput(f"must be text, got {quote(row['event'])}", path + ".event")
     return bound_history([dict(r) for r in history])
@@ -136,22 +110,22 @@ def _history(meta: dict[str, Any], epoch: int, step: int) -> list[dict[str, Any]
 
 def counters(s: Any, meta: dict[str, Any]) -> dict[str, Any]:
     """The counters and figures of meta.json, each checked against session ``s``."""
-    step = as_int(meta.get("step"), P + "step", 0, MAX_STEP)
-    epoch = as_int(meta.get("epoch"), P + "epoch", 0, min(step, MAX_EPOCHS))
+    step = check_int(meta.get("step"), P + "step", 0, MAX_STEP)
+    epoch = check_int(meta.get("epoch"), P + "epoch", 0, min(step, MAX_EPOCHS))
     if step > (epoch + 1) * s.n:  # every epoch has at most n steps (batches of >= 1 row)
         raise BadInput(f"is {step:,}, more than {epoch + 1:,} epochs of at most {s.n:,} steps "
                        f"can hold", P + "step")
-    pos = as_int(meta.get("pos"), P + "pos", 0, s.n - 1)
-    seed = as_int(meta.get("seed"), P + "seed", 0, MAX_SEED)
+    pos = check_int(meta.get("pos"), P + "pos", 0, s.n - 1)
+    seed = check_int(meta.get("seed"), P + "seed", 0, MAX_SEED)
     status = meta.get("status")
     if status not in STATUSES:
         raise BadInput(f"must be one of {', '.join(STATUSES)}, got {quote(status)}", P + "status")
     ep = meta.get("ep")
     if not isinstance(ep, list) or len(ep) != 3:
         raise BadInput(f"must be [loss sum, accuracy sum, samples], got {quote(ep)}", P + "ep")
-    samples = as_int(ep[2], P + "ep[2]", pos, pos)  # the running epoch's samples are pos
-    ep = [as_num(ep[0], P + "ep[0]", lo=0.0, finite=status != "diverged"),
-          as_num(ep[1], P + "ep[1]", lo=0.0, hi=float(samples)), samples]
+    samples = check_int(ep[2], P + "ep[2]", pos, pos)  # the running epoch's samples are pos
+    ep = [check_number(ep[0], P + "ep[0]", 0.0, finite=status != "diverged"),
+          check_number(ep[1], P + "ep[1]", 0.0, float(samples)), samples]
     rng = meta.get("rng", {"shuffle_epoch": epoch, "kernel_step": step})
     if rng != {"shuffle_epoch": epoch, "kernel_step": step}:
         raise BadInput(f"must be {{shuffle_epoch: {epoch}, kernel_step: {step}}} (derived from "
@@ -159,11 +133,10 @@ def counters(s: Any, meta: dict[str, Any]) -> dict[str, Any]:
     es = meta.get("early_stopping")
     if not isinstance(es, dict) or set(es) != {"best", "wait", "best_epoch"}:
         raise BadInput(f"must be {{best, wait, best_epoch}}, got {quote(es)}", P + "early_stopping")
-    es = {"best": as_num(es["best"], P + "early_stopping.best", optional=True),
-          "wait": as_int(es["wait"], P + "early_stopping.wait", 0, epoch),
-          "best_epoch": as_int(es["best_epoch"], P + "early_stopping.best_epoch", 0, epoch)}
-    lr = as_num(meta.get("learning_rate", s.optimizer.learning_rate), P + "learning_rate",
-                positive=True)
+    es = {"best": optional(check_number, es["best"], P + "early_stopping.best"),
+          "wait": check_int(es["wait"], P + "early_stopping.wait", 0, epoch),
+          "best_epoch": check_int(es["best_epoch"], P + "early_stopping.best_epoch", 0, epoch)}
+    lr = positive(meta.get("learning_rate", s.optimizer.learning_rate), P + "learning_rate")
     return {"step_count": step, "epoch": epoch, "pos": pos, "seed": seed, "status": status,
             "diverged_at": _diverged_at(s, meta.get("diverged_at")), "_ep": ep,
             "last": _last(meta, status == "diverged"), "learning_rate": lr, "_es": es,
@@ -175,11 +148,7 @@ def check_optimizer(s: Any, meta: dict[str, Any]) -> None:
     cfg = meta.get("optimizer")
     if cfg is None and "optimizer" not in meta:
         return
-    from engine.session.control import registry_object
-    try:
-        opt = registry_object("engine.optimizers", cfg, P + "optimizer")
-    except BadInput as err:
-        raise BadInput(err.message, P + "optimizer" if not err.path else err.path) from None
+    opt = OPTIMIZERS.build(cfg, P + "optimizer")
     if opt.type_name != s.optimizer.type_name:
         raise BadInput(f"the checkpoint was written with {opt.type_name}, the session trains "
                        f"with {s.optimizer.type_name}", P + "optimizer.type")
@@ -190,8 +159,7 @@ def batch(s: Any, meta: dict[str, Any]) -> tuple[Any, int] | None:
     value = meta.get("batch_size", s.batch_size_option)
     if value == s.batch_size_option and type(value) is type(s.batch_size_option):
         return None
-    if value != "full":
-        as_int(value, P + "batch_size", 1, MAX_BATCH)
+    check_batch_size(value, P + "batch_size", MAX_BATCH)
     return s._batch_rows(value, s.n)
 
 
@@ -203,13 +171,14 @@ def schedule_state(s: Any, meta: dict[str, Any]) -> dict[str, Any]:
         raise BadInput(f"must hold {', '.join(mine) or 'nothing'} for a {s.schedule.type_name} "
                        f"schedule, got {quote(state)}", path)
     for key, value in state.items():
-        kind, lo, hi = SCHEDULE_STATE.get(key, ("float?", None, None))
+        kind, lo, hi = SCHEDULE_STATE.get(key, ("float?", -math.inf, math.inf))
+        if value is None and kind.endswith("?"):
+            continue
         if kind.startswith("int"):
-            if not (value is None and kind.endswith("?")):
-                as_int(value, f"{path}.{key}", lo, hi)
+            check_int(value, f"{path}.{key}", lo, hi)
         else:
-            as_num(value, f"{path}.{key}", optional=kind.endswith("?"),
-                   positive=kind.startswith("positive") or key == "scale", lo=lo, hi=hi)
+            check_number(value, f"{path}.{key}", lo, hi, lo_open=kind.startswith("positive")
+                         or key == "scale")
     return state
 
 

@@ -3,22 +3,23 @@ data and loss changes, reset.
 
 Every method validates everything first and changes the session only once nothing can fail any
 more: a refused call (``BadInput``) leaves the session exactly as it was (``state_dict()``
-unchanged). Model, data and loss changes pass the one guard of ``engine.session.guard``.
+unchanged). Model, data and loss changes pass the one guard of ``engine.guard``.
 Checkpoints (``state_dict`` / ``load_state_dict``) live in ``engine.session.restore``.
 """
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
-
-import numpy as np
 
 from engine.errors import BadInput
 from engine.layers import Layer, from_config as layer_from_config
 from engine.limits import MAX_LAYERS, quote
 from engine.model import Model
-from engine.session.guard import check_batch, check_count, check_dataset, check_fit
+from engine.guard import check_batch, check_dataset, check_fit
+from engine.losses import LOSSES
+from engine.optimizers import OPTIMIZERS
+from engine.schedules import SCHEDULES
+from engine.validation import check_count, config_errors, positive
 
 _KEPT = ("weights", "grads", "input_dim", "output_dim", "dtype", "_cache", "stats", "seed",
          "rng_step", "auto_id")
@@ -33,13 +34,9 @@ def _plain(cfg: dict[str, Any]) -> dict[str, Any]:
 def options_layer(layer: Layer, cfg: dict[str, Any], path: str = "") -> Layer:
     """A fresh layer of ``layer``'s type with the options of ``cfg`` (validated, JSON-safe);
     BadInput (at ``path``) if ``cfg`` is not a valid config of that type."""
-    try:
+    with config_errors(path, "invalid option value"):
         fresh = type(layer).from_config(cfg)
         json.dumps(fresh.get_config(), allow_nan=False)
-    except BadInput as err:
-        raise err.at(path) from err
-    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as err:
-        raise BadInput(f"invalid option value ({quote(str(err))})", path or None) from err
     return fresh
 
 
@@ -67,29 +64,6 @@ def check_same_structure(saved: list[Any], layers: list[Layer]) -> None:
                                f"meta.json.layer_configs[{i}].{key}")
 
 
-def registry_object(module_name: str, value: Any, path: str) -> Any:
-    """An optimiser / schedule / loss from a config dict, a bare type name (``"adam"``) or an
-    instance (copied through its config); BadInput at ``path`` for anything else."""
-    import importlib
-    module = importlib.import_module(module_name)
-    base = {"engine.optimizers": "Optimizer", "engine.schedules": "Schedule",
-            "engine.losses": "Loss"}[module_name]
-    if isinstance(value, getattr(module, base)):
-        value = value.get_config()
-    if isinstance(value, str):
-        value = {"type": value}
-    if not isinstance(value, dict):
-        raise BadInput(f"must be a config object or a type name, got {quote(value)}", path)
-    try:
-        obj = module.from_config(dict(value))
-        json.dumps(obj.get_config(), allow_nan=False)
-    except BadInput as err:
-        raise err.at(path) from err
-    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as err:
-        raise BadInput(f"invalid value ({quote(str(err))})", path) from err
-    return obj
-
-
 def layers_from(configs: Any) -> list[Layer]:
     """Fresh layers from configs or Layer objects (copied: the live layers stay untouched)."""
     if not isinstance(configs, (list, tuple)):
@@ -106,13 +80,8 @@ def layers_from(configs: Any) -> list[Layer]:
             cfg.pop("id", None)
         if not isinstance(cfg, dict):
             raise BadInput(f"must be a layer config object, got {quote(cfg)}", path)
-        try:
-            layer = layer_from_config(dict(cfg))
-        except BadInput as err:
-            raise err.at(path) from err
-        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as err:
-            raise BadInput(f"invalid layer config ({quote(str(err))})", path) from err
-        layers.append(layer)
+        with config_errors(path, "invalid layer config"):
+            layers.append(layer_from_config(dict(cfg)))
     return layers
 
 
@@ -147,19 +116,12 @@ class SessionControl:
 
     def set_learning_rate(self, lr: float) -> None:
         """Base learning rate (the schedule's lr0)."""
-        try:
-            ok = not isinstance(lr, (bool, np.bool_)) and isinstance(
-                lr, (int, float, np.integer, np.floating)) and math.isfinite(lr) and lr > 0
-        except OverflowError:
-            ok = False
-        if not ok:
-            raise BadInput(f"must be a finite number > 0, got {quote(lr)}", "learning_rate")
-        self.optimizer.learning_rate = float(lr)
+        self.optimizer.learning_rate = positive(lr, "learning_rate")
 
     def set_optimizer(self, cfg: Any) -> None:
         """New optimiser (config, type name or object); weights kept, slots fresh, iterations
         from 0."""
-        optimizer = registry_object("engine.optimizers", cfg, "optimizer")
+        optimizer = OPTIMIZERS.build(cfg, "optimizer")
         self._sync_host()  # the weights stay: bring the device's newest before the upload
         self.optimizer = optimizer
         self._fresh_optimizer_state()
@@ -167,7 +129,7 @@ class SessionControl:
 
     def set_schedule(self, cfg: Any) -> None:
         """New schedule (config, type name or object)."""
-        schedule = registry_object("engine.schedules", cfg, "schedule")
+        schedule = SCHEDULES.build(cfg, "schedule")
         try:
             if hasattr(schedule, "set_total_steps"):
                 schedule.set_total_steps(max(1, self.epochs * self.steps_per_epoch))
@@ -214,14 +176,14 @@ class SessionControl:
         """New loss (config, type name or object), and with ``data`` (a DataSet whose targets
         are encoded for that loss, e.g. ``engine.build.load_design_data``) new data too, in one
         step. Refused (BadInput) when the model's output does not fit; nothing changes then."""
-        loss = registry_object("engine.losses", cfg, "loss")
+        loss = LOSSES.build(cfg, "loss")
         self._swap_data(self.data if data is None else data, loss)
 
     def set_data(self, data: Any) -> None:
         """Train on ``data`` (a DataSet) from now on: weights, optimiser and counters kept, the
         running epoch starts over on the new rows. Refused (BadInput naming the output layer and
         both sizes) when the model or the loss does not fit the data; nothing changes then."""
-        loss = registry_object("engine.losses", self.loss, "loss")
+        loss = LOSSES.build(self.loss, "loss")
         self._swap_data(data, loss)
 
     def _swap_data(self, data: Any, loss: Any) -> None:
@@ -240,12 +202,11 @@ class SessionControl:
 
     def reset(self, seed: int | None = None) -> None:
         """Re-initialise weights, optimiser, schedule and counters from ``seed`` (default: same)."""
-        from engine import schedules
         seed = self.seed if seed is None else check_count(seed, "seed", 0, MAX_SEED)
         layers = [layer_from_config(layer.get_config()) for layer in self.model.layers]
         model = Model(layers, self.model.input_dim, self.model.dtype, seed, self.model.capacity)
         model.ensure_capacity(self.batch_size, targets=self.y.shape[1])
-        schedule = schedules.from_config(self.schedule.get_config())
+        schedule = SCHEDULES.build(self.schedule, "schedule")
         self.seed, self.model, self.schedule = seed, model, schedule
         self._perm_epoch = None
         self._prepare_model()

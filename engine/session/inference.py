@@ -10,9 +10,9 @@ from numba import njit
 from engine.errors import BadInput
 from engine.limits import MAX_MC_PASSES, MAX_PREDICT_ROWS, quote
 from engine.program.layer_ops import layer_forward
-from engine.session.guard import check_count
+from engine.validation import check_count, check_int
 from engine.program.guard import check_rows_call
-from engine.program.plan import BATCH_NORM, C_CODE, C_IN, C_OUT, C_OUT_OFF, C_STATS, L_CAP, L_X
+from engine.program.plan import BATCH_NORM, C_CODE, C_IN, C_OUT_OFF, C_STATS, L_CAP, L_X
 
 
 @njit(cache=True, nogil=True)
@@ -106,8 +106,7 @@ class InferenceMixin:
         """Training-mode pass on the host (CPU program) over the current weights; the work
         buffer (batch statistics the monitors show, masks) is restored afterwards."""
         b = self.batch_size if batch_size is None else batch_size
-        if isinstance(b, (bool, np.bool_)) or not isinstance(b, (int, np.integer)) or b < 1:
-            raise BadInput(f"must be a positive integer, got {quote(b)}", "batch_size")
+        b = check_int(b, "batch_size", 1)
         m = self.model
         b = min(int(b), max(x.shape[0], 1))
         self._sync_host()

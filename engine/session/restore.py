@@ -17,8 +17,9 @@ import numpy as np
 from engine.errors import BadInput
 from engine.limits import quote
 from engine.session import checkpoint_meta as cm
-from engine.session.guard import check_batch
+from engine.guard import check_batch
 from engine.session.control import _plain, check_same_structure, options_layer, take_options
+from engine.validation import check_int
 SQUARES = ("v", "vhat", "acc", "s", "u")  # optimiser slots that are never negative
 
 
@@ -82,7 +83,7 @@ def _optimizer_arrays(s: Any, d: dict[str, Any], step: int) -> tuple[np.ndarray,
         if it.shape != () or it.dtype.kind not in "iu":
             raise BadInput(f"must be a 0-d integer, got {it.dtype} {it.shape}",
                            "optimizer.iterations")
-        iterations = cm.as_int(int(it), "optimizer.iterations", 0, step)
+        iterations = check_int(int(it), "optimizer.iterations", 0, step)
     ostate = s.ostate.copy()
     if "optimizer.scalar_state" in d:
         ostate = _array(d, "optimizer.scalar_state", s.ostate.shape, np.float64)

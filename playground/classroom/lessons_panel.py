@@ -84,7 +84,7 @@ class LessonsPanel(QWidget):
 
     def reload(self) -> None:
         """Read the catalogue again (a broken lesson shows its error instead of the list)."""
-        from engine.lessons import list_lessons
+        from engine.design.lessons import list_lessons
         self.list.clear()
         try:
             self.lessons = list_lessons(self.root)

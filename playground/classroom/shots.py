@@ -43,7 +43,7 @@ def _projector(win) -> None:
 
 
 def comparison_shot(app, lesson_number: int, steps: int, out: Path, present: bool) -> Path:
-    from engine.lessons import load_lesson
+    from engine.design.lessons import load_lesson
     from playground.classroom.compare_window import ComparisonWindow
     from playground.classroom.lessons_panel import lesson_plots
     lesson = load_lesson(lesson_number)

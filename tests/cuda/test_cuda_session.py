@@ -16,7 +16,7 @@ import engine.program
 
 from engine.backends.cuda import CudaProgram
 from engine.layers import from_config as layer_from_config
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 from tests.helpers.cuda_program import SMALL_DESIGN_LAYERS, make_cuda_session, make_data
 
 pytestmark = [pytest.mark.cudasim, pytest.mark.timeout(300)]
@@ -26,12 +26,12 @@ def _args():
     x, y, _ = make_data(20)
     data = SimpleNamespace(x_train=x[:16], y_train=y[:16], x_val=x[16:], y_val=y[16:])
     layers = [layer_from_config(copy.deepcopy(c)) for c in SMALL_DESIGN_LAYERS]
-    return dict(model=layers, optimizer={"type": "adam", "learning_rate": 0.01},
+    return dict(layers=layers, optimizer={"type": "adam", "learning_rate": 0.01},
                 loss={"type": "binary_crossentropy"}, data=data, seed=0, batch_size=8, epochs=3)
 
 
 def test_two_steps_on_cuda_give_the_cpu_loss():
-    cpu = TrainingSession(**_args())
+    cpu = session_from_configs(**_args())
     gpu = make_cuda_session(**_args())
     assert isinstance(gpu.program, CudaProgram)
     assert cpu.program is engine.program
@@ -59,7 +59,7 @@ def test_two_steps_on_cuda_give_the_cpu_loss():
 
 
 def test_layer_option_changes_reach_the_device():
-    cpu = TrainingSession(**_args())
+    cpu = session_from_configs(**_args())
     gpu = make_cuda_session(**_args())
     for s in (cpu, gpu):
         s.step()
@@ -71,7 +71,7 @@ def test_layer_option_changes_reach_the_device():
 
 def test_monte_carlo_dropout_prediction_matches_cpu():
     """MC dropout draws with negative steps (-1, -2, ...): the counters wrap as uint64 like the CPU's."""
-    cpu = TrainingSession(**_args())
+    cpu = session_from_configs(**_args())
     gpu = make_cuda_session(**_args())
     x = np.linspace(-1, 1, 8).reshape(4, 2)
     (m_c, s_c), (m_g, s_g) = cpu.predict(x, mc_dropout=3), gpu.predict(x, mc_dropout=3)
@@ -83,7 +83,7 @@ def test_monte_carlo_dropout_prediction_matches_cpu():
 def test_structure_changes_and_checkpoints_follow_the_cpu():
     """apply_model (a layer inserted), set_batch_size, reset and a state_dict round trip on the
     GPU session give the CPU session's losses; the monitors stay on the device after rebuilds."""
-    cpu = TrainingSession(**_args())
+    cpu = session_from_configs(**_args())
     gpu = make_cuda_session(**_args())
     layers = [dict(c) for c in SMALL_DESIGN_LAYERS]
     layers.insert(3, {"type": "layer_norm", "id": "ln1"})

@@ -12,7 +12,7 @@ import pytest
 from engine.backends.cuda import CudaProgram
 from engine.backends.cuda_session import use_cuda
 from engine.layers import from_config as layer_from_config
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 from tests.helpers.cuda_program import SMALL_DESIGN_LAYERS, make_cuda_session, make_data
 
 pytestmark = [pytest.mark.cudasim, pytest.mark.timeout(300)]
@@ -22,7 +22,7 @@ def _args(**kw):
     x, y, _ = make_data(20)
     data = SimpleNamespace(x_train=x[:16], y_train=y[:16], x_val=x[16:], y_val=y[16:])
     layers = [layer_from_config(copy.deepcopy(c)) for c in SMALL_DESIGN_LAYERS]
-    args = dict(model=layers, optimizer={"type": "adam", "learning_rate": 0.01},
+    args = dict(layers=layers, optimizer={"type": "adam", "learning_rate": 0.01},
                 loss={"type": "binary_crossentropy"}, data=data, seed=0, batch_size=8, epochs=6)
     args.update(kw)
     return args
@@ -81,8 +81,8 @@ def test_resident_early_stopping_restores_best_weights():
 
 
 def test_use_cuda_switches_an_existing_session_and_keeps_its_weights():
-    cpu = TrainingSession(**_args())
-    other = TrainingSession(**_args())
+    cpu = session_from_configs(**_args())
+    other = session_from_configs(**_args())
     for s in (cpu, other):
         s.step()
     use_cuda(other, resident=True)

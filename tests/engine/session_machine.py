@@ -97,11 +97,10 @@ class SessionMachine(RuleBasedStateMachine):
 
     @initialize(seed=st.integers(0, 3), batch=st.sampled_from([4, 16, "full"]))
     def build(self, seed: int, batch: Any) -> None:
-        from engine.layers import from_config
-        from engine.session import TrainingSession
+        from engine.build import session_from_configs
         self.layers = [dict(c) for c in START]
-        self.session = TrainingSession(
-            [from_config(c) for c in self.layers], {"type": "adam", "learning_rate": 0.01}, None,
+        self.session = session_from_configs(
+            self.layers, {"type": "adam", "learning_rate": 0.01}, None,
             {"type": "binary_crossentropy"}, DATASETS["binary"], seed=seed, batch_size=batch,
             epochs=400, early_stopping={"monitor": "val_loss", "patience": 1,
                                         "restore_best": True})

@@ -1,4 +1,4 @@
-"""Weights and checkpoint files (DESIGN.md "Weights and checkpoint files")."""
+"""Weights and checkpoint files (docs/FORMAT.md "Weights files", "Checkpoint files")."""
 from __future__ import annotations
 
 import json

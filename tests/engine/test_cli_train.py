@@ -1,4 +1,4 @@
-"""`playground-train` (DESIGN.md "Command line"): runs via main(argv) and in a subprocess; no Qt."""
+"""`playground-train` (docs/CLI.md): runs via main(argv) and in a subprocess; no Qt."""
 from __future__ import annotations
 
 import csv

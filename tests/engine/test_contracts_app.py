@@ -1,4 +1,4 @@
-"""Contract audit (DESIGN.md "Command line": the app's automation flags), run as subprocesses
+"""Contract audit (docs/CLI.md: the app's automation flags), run as subprocesses
 of the installed `playground` script, offscreen (this module imports no Qt itself)."""
 from __future__ import annotations
 

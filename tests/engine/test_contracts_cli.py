@@ -1,4 +1,4 @@
-"""Contract audit (DESIGN.md "Command line": playground-train options, exit codes, metrics CSV),
+"""Contract audit (docs/CLI.md: playground-train options, exit codes, metrics CSV),
 through the installed console script and playground.cli_train.main(argv)."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contract audit (DESIGN.md "Engine"): compiled code is specialised on dtypes only; opening
+"""Contract audit (docs/ARCHITECTURE.md "Dtypes and shapes"): compiled code is specialised on dtypes only; opening
 another design (other sizes, layer sequence, loss, optimiser, schedule) compiles nothing new."""
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Contract audit (DESIGN.md data keys, limits and standardisation) through build_session."""
+"""Contract audit (docs/FORMAT.md data keys, docs/LIMITS.md limits, standardisation) through
+build_session."""
 from __future__ import annotations
 
 import json

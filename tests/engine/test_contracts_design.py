@@ -1,4 +1,4 @@
-"""Contract audit (DESIGN.md "Design file, format version 1"): black-box checks through
+"""Contract audit (docs/FORMAT.md "Design files"): black-box checks through
 engine.design / engine.build only."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from engine.errors import BadInput
 
 FORMAT = "network-playground/design"
 
-# The example of DESIGN.md, verbatim.
+# The design contract's full example (every key of a layer as the original contract wrote it).
 EXAMPLE = json.loads("""
 {
   "format": "network-playground/design", "version": 1, "name": "Spiral, ReLU + BN",

@@ -1,4 +1,4 @@
-"""Contract audit (DESIGN.md / Keras): layer options (trainable, use_bias, center/scale, prelu,
+"""Contract audit (docs/FORMAT.md, docs/NUMERICS.md / Keras): layer options (trainable, use_bias, center/scale, prelu,
 alpha dropout, weight_decay) and the monitor batch's inference mode, through build_session."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contract audit (DESIGN.md "Numerical conventions": losses, class weights, batch norm, renorm,
+"""Contract audit (docs/NUMERICS.md: losses, class weights, batch norm, renorm,
 enabled, dropout, activations, layer norm, initialisers) through build_session / predict."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contract audit (DESIGN.md "Numerical conventions": optimisers, clipping, schedules): two steps
+"""Contract audit (docs/NUMERICS.md: optimisers, clipping, schedules): two steps
 of every optimiser on a one-layer net through the real session, against numpy."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contract audit (DESIGN.md "Randomness", "Monitors", "Weights and checkpoint files") through
+"""Contract audit (docs/NUMERICS.md "Randomness", "Monitors"; docs/FORMAT.md weights and checkpoints) through
 build_session, the session API and engine.checkpoint."""
 from __future__ import annotations
 

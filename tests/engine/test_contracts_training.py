@@ -1,5 +1,5 @@
-"""Contract audit (DESIGN.md: one_cycle, reduce_on_plateau, early stopping, noise layers,
-rrelu, MC dropout, softmax placement, format/version, layer-id keyed randomness)."""
+"""Contract audit (docs/FORMAT.md, docs/NUMERICS.md: one_cycle, reduce_on_plateau, early stopping,
+noise layers, rrelu, MC dropout, softmax placement, format/version, layer-id keyed randomness)."""
 from __future__ import annotations
 
 import json

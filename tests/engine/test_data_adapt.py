@@ -1,4 +1,4 @@
-"""engine.data.adapt: data outside the design's folder is detected; new data adapt the output head
+"""engine.design.adapt: data outside the design's folder is detected; new data adapt the output head
 and loss as choosing the digits set does; a refused file leaves the design untouched."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.build import build_session
-from engine.data.adapt import (adapt_design_to_data, data_outside_folder, head_fits,
+from engine.design.adapt import (adapt_design_to_data, data_outside_folder, head_fits,
                                output_head, read_data_section, with_output_head)
 from engine.design import Design
 from engine.errors import BadInput

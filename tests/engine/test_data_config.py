@@ -70,7 +70,7 @@ def test_top_level_file_and_inline_keys_move_under_dataset() -> None:
     ({"dataset": {"x_train": [[1, 2], [3]], "y_train": [[0], [1]]}}, "dataset.x_train[1]",
      "has 1 values"),
     ({"dataset": {"x_train": [[1, "a"]], "y_train": [[0]]}}, "dataset.x_train[0][1]",
-     "not a number"),
+     "must be a number, got string 'a'"),
     ({"dataset": {"x_train": [[1, 2]], "y_train": [[0], [1]]}}, "dataset.y_train", "2 rows"),
     ({"features": ["x1", "x3"]}, "features[1]", "unknown feature 'x3'"),
     ({"features": ["x1", "x1"]}, "features[1]", "duplicate"),

@@ -1,4 +1,4 @@
-"""The loss decides the form of class targets (load_dataset's ``loss``, DESIGN.md loss.type):
+"""The loss decides the form of class targets (load_dataset's ``loss``, docs/FORMAT.md loss.type):
 indices for sparse CE, one-hot rows for categorical CE, the data's own numbers for mse/mae/bce.
 Task, classes and class balance stay the same whatever the loss."""
 from __future__ import annotations

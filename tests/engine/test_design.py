@@ -1,4 +1,4 @@
-"""Design files: load/validate/save/migrate (DESIGN.md "Design file, format version 1")."""
+"""Design files: load/validate/save/migrate (docs/FORMAT.md "Design files")."""
 from __future__ import annotations
 
 import copy
@@ -268,8 +268,8 @@ def test_there_are_shipped_designs():
     assert len(names) >= 5
 
 
-def test_from_dict_accepts_a_design_and_build_session_is_reachable_from_here():
+def test_from_dict_accepts_a_design_and_the_builder_takes_it():
     design = Design.from_dict(base())
     assert Design.from_dict(design) == design
-    from engine.design import build_session
+    from engine.build import build_session
     assert build_session(design, epochs=2).epochs == 2

@@ -151,3 +151,46 @@ def test_device_cuda_switches_the_session_to_the_gpu_program(monkeypatch):
     session = build_session(small(), device="cuda")
     assert calls == [session] and session.device == "cuda"
     assert build_session(small(), device="cpu").device == "cpu" and len(calls) == 1
+
+
+def _counting(monkeypatch, owner, name):
+    """Count the calls of ``owner.name`` (still calling it)."""
+    calls = []
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def test_a_design_is_validated_once_per_build(monkeypatch):
+    """The builder takes a validated Design as it is and validates a dict exactly once
+    (engine.design.Design.from_dict is the validation)."""
+    design = Design.from_dict(small())
+    validations = _counting(monkeypatch, Design, "from_dict")
+    assert build_session(design).design is design
+    assert validations == []
+    assert build_session(small()).design == design
+    assert len(validations) == 1
+
+
+def test_the_session_takes_built_objects_only():
+    """TrainingSession builds nothing from configs: engine.build makes the objects."""
+    from engine.build import build_model, session_from_configs
+    from engine.optimizers import SGD
+    from engine.session import TrainingSession
+    from tests.helpers.sessions import LAYERS, make_data
+    data = make_data()
+    model = build_model(LAYERS, 2, seed=1)
+    with pytest.raises(TypeError, match="optimizer must be a built Optimizer"):
+        TrainingSession(model, {"type": "sgd"}, data=data)
+    with pytest.raises(TypeError, match="model must be a built Model"):
+        TrainingSession(list(model.layers), SGD(), data=data)
+    optimizer = SGD(learning_rate=0.1)
+    session = TrainingSession(model, optimizer, data=data, seed=1, batch_size=8)
+    assert session.optimizer is optimizer and session.model is model
+    a = session_from_configs(LAYERS, {"type": "sgd", "learning_rate": 0.1}, data=data, seed=1,
+                             batch_size=8)
+    assert a.step().loss == session.step().loss

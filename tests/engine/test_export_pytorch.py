@@ -1,5 +1,5 @@
 """--export-pytorch: the generated script is valid Python for every design, and (with torch) trains
-exactly as DESIGN.md's conventions say: same losses step by step, from the same initial weights, as
+exactly as docs/NUMERICS.md says: same losses step by step, from the same initial weights, as
 a plain-numpy reference (finite-difference gradients, the engine's optimiser and schedule classes)
 and as the engine's own training session when it is available.
 """
@@ -18,9 +18,9 @@ from hypothesis import example, given, settings, strategies as st
 from scipy.special import erf
 
 from engine.errors import BadInput
-from engine.export_pytorch import (TEMPLATE_FILES, _template_blocks, data_arrays, export_pytorch,
+from engine.export.pytorch import (TEMPLATE_DIR, TEMPLATE_FILES, _template_blocks, data_arrays, export_pytorch,
                                    render_pytorch_script)
-from engine.export_pytorch_layers import ACTIVATION_MODULES
+from engine.export.pytorch_layers import ACTIVATION_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "resources" / "designs").glob("*.json"))
@@ -134,7 +134,7 @@ def test_shipped_designs_export_and_train(path, tmp_path):
 def test_templates_parse_and_blocks_are_unique():
     names = []
     for name in TEMPLATE_FILES:
-        text = (Path(__file__).resolve().parents[2] / "engine" / "templates" / name).read_text()
+        text = (TEMPLATE_DIR / name).read_text()
         compile(text, name, "exec")
         names += [line.split()[1].split("(")[0].split(":")[0] for line in text.splitlines()
                   if line.startswith(("def ", "class "))]
@@ -176,7 +176,7 @@ def test_export_writes_script_and_standardised_data(tmp_path):
 
 
 def test_categorical_targets_become_one_hot_and_balanced_weights_match_the_engine():
-    from engine.export_pytorch_settings import class_weight_table
+    from engine.export.pytorch_settings import class_weight_table
     y = np.array([[0.0], [2.0], [2.0], [1.0], [2.0], [2.0]])
     design = make_design([_dense(3), _act("softmax")], "categorical_crossentropy")
     arrays = data_arrays(design, data={"x_train": np.zeros((6, 2)), "y_train": y})
@@ -190,7 +190,7 @@ def test_categorical_targets_become_one_hot_and_balanced_weights_match_the_engin
 
 
 # ------------------------------------------------------------------------------ numpy reference
-# Float64 training of a design exactly as DESIGN.md states it: the forward pass in plain numpy,
+# Float64 training of a design exactly as docs/NUMERICS.md states it: the forward pass in plain numpy,
 # gradients by central differences (renorm's r and d frozen per step), the engine's optimiser and
 # schedule classes for the updates, max-norm after each update.
 
@@ -313,7 +313,7 @@ def reference_losses(design, params, state, x, y, sw, steps):
 
 
 def initial_weights(design, rng):
-    """Random weights with DESIGN.md keys (moving statistics away from 0/1, so loading matters)."""
+    """Random weights with docs/FORMAT.md keys (moving statistics away from 0/1, so loading matters)."""
     params, state, width = {}, {}, design["model"]["input_dim"]
     for i, c in enumerate(design["model"]["layers"]):
         k = f"layers.{i}."
@@ -362,7 +362,7 @@ def load_script(path):
 
 
 def torch_weights(model, keys):
-    """The script's model as DESIGN.md weights (only ``keys``), kernels back to (in, out)."""
+    """The script's model as docs/FORMAT.md weights (only ``keys``), kernels back to (in, out)."""
     names = {"kernel": "weight", "bias": "bias", "gamma": "weight", "beta": "bias",
              "moving_mean": "running_mean", "moving_variance": "running_var", "alpha": "weight"}
     out = {}
@@ -480,7 +480,7 @@ def test_command_line_prints_one_loss_per_step_in_float32(tmp_path):
 
 def template_namespace(names, torch_needed=False):
     """Execute template blocks (as the script would hold them) in a fresh namespace."""
-    from engine.export_pytorch import runtime_source
+    from engine.export.pytorch import runtime_source
     import hashlib
     import math
     ns = {"math": math, "np": np, "hashlib": hashlib}
@@ -499,7 +499,7 @@ def template_namespace(names, torch_needed=False):
     ids=lambda c: c["type"])
 @pytest.mark.parametrize("mom0", [0.0, 0.9])
 def test_schedules_follow_the_engine(cfg, mom0):
-    from engine.export_pytorch_settings import SCHEDULE_CLASSES, schedule_call
+    from engine.export.pytorch_settings import SCHEDULE_CLASSES, schedule_call
     from engine.schedules import from_config
     class_name = SCHEDULE_CLASSES[cfg["type"]]
     ns = template_namespace(["Schedule", class_name])

@@ -1,7 +1,7 @@
 """The layering of docs/ARCHITECTURE.md, enforced: the import-linter contracts in pyproject.toml
 (the engine imports no Qt, pyqtgraph or playground; engine.kernels imports nothing of the engine
 outside itself; the lower engine is layered session > backends, monitors > model > program >
-kernels) hold for the code as it is."""
+kernels; formats and data import no session; no import cycles) hold for the code as it is."""
 from __future__ import annotations
 
 import tomllib
@@ -10,7 +10,8 @@ from pathlib import Path
 from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parents[2]
-EXPECTED = {"engine-screen-free", "kernels-are-leaves", "lower-engine-layers"}
+EXPECTED = {"engine-screen-free", "kernels-are-leaves", "lower-engine-layers", "formats-no-session",
+            "no-cycles"}
 
 
 def _contracts() -> list[dict]:

@@ -70,3 +70,27 @@ def test_one_parameter_count_for_the_model_and_the_accessor():
     with pytest.raises(BadInput) as info:
         output_dims_and_params([{"type": "dense", "units": 0}], 2)
     assert info.value.path == "[0].units"
+
+
+def test_normalisation_counts_follow_scale_and_center_everywhere():
+    """Batch norm holds (2 + scale + center) x width weights, layer norm (scale + center) x width;
+    the stack totals, the trainable counts and the design's parameter limit all use these."""
+    from engine.design import Design
+    from engine.layers import layer_counts, output_dim_and_params
+    # Keras: BatchNormalization(width) shows 4 x width params, 2 x width non-trainable
+    assert layer_counts([{"type": "batch_norm"}], 5) == [(5, 20, 10)]
+    assert layer_counts([{"type": "batch_norm", "trainable": False}], 5) == [(5, 20, 0)]
+    bare = {"scale": False, "center": False}
+    stack = [{"type": "dense", "units": 4}, {"type": "batch_norm", **bare},
+             {"type": "layer_norm", "scale": False}, {"type": "batch_norm", "center": False},
+             {"type": "dense", "units": 2, "trainable": False}]
+    assert layer_counts(stack, 3) == [(4, 16, 16), (4, 8, 0), (4, 4, 4), (4, 12, 4), (2, 10, 0)]
+    assert output_dim_and_params(stack, 3) == (2, 50)
+    wide = [{"type": "dense", "units": 4096}, {"type": "batch_norm", **bare},
+            {"type": "dense", "units": 4096}, {"type": "dense", "units": 4096}]
+    design = {"format": "network-playground/design", "version": 1,
+              "model": {"input_dim": 2, "layers": wide}}
+    with pytest.raises(BadInput) as info:
+        Design.from_dict(design)
+    expected = 2 * 4096 + 4096 + 2 * 4096 + 2 * (4096 * 4096 + 4096)
+    assert info.value.message.startswith(f"{expected:,} parameters exceed the limit")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from engine.design import Design, load_design
 from engine.errors import BadInput
-from engine.lessons import DASHBOARDS, LESSONS_DIR, Lesson, list_lessons, load_lesson
+from engine.design.lessons import DASHBOARDS, LESSONS_DIR, Lesson, list_lessons, load_lesson
 
 DESIGNS_DIR = LESSONS_DIR.parent / "designs"
 

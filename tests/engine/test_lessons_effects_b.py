@@ -182,7 +182,7 @@ def test_default_configurations_train_the_spiral() -> None:
     accuracy 0.97 for He + ELU + BN, 0.98 for LeCun + SELU + alpha dropout after 200 epochs)."""
     from engine.build import build_session
     from engine.design import load_design
-    from engine.lessons import LESSONS_DIR
+    from engine.design.lessons import LESSONS_DIR
     folder = LESSONS_DIR.parent / "designs"
     for name in ("default_config_elu_bn.json", "default_config_selu.json"):
         s = build_session(load_design(folder / name), folder)

@@ -12,7 +12,7 @@ import pytest
 from engine import limits
 from engine.build import build_session
 from engine.design import Design, load_design
-from engine.design_sections import generated_id
+from engine.design.sections import generated_id
 from engine.errors import BadInput
 from engine.layers.base import MAX_UNITS
 from engine.session.history import append_bounded, bound_history
@@ -145,10 +145,10 @@ def test_a_long_run_keeps_the_session_history_bounded():
     data = SimpleNamespace(x_train=x, y_train=(x[:, :1] > 0).astype(float),
                            x_val=np.zeros((0, 2)), y_val=np.zeros((0, 1)))
     from engine.layers import from_config
-    from engine.session import TrainingSession
-    s = TrainingSession([from_config({"type": "dense", "units": 1})], {"type": "sgd"}, None,
-                        {"type": "mse"}, data, batch_size="full", epochs=3 * limits.MAX_HISTORY,
-                        monitor_every=0)
+    from engine.build import session_from_configs
+    s = session_from_configs([from_config({"type": "dense", "units": 1})], {"type": "sgd"}, None,
+                             {"type": "mse"}, data, batch_size="full", epochs=3 * limits.MAX_HISTORY,
+                             monitor_every=0)
     s.run(3 * limits.MAX_HISTORY)
     assert s.epoch == 3 * limits.MAX_HISTORY
     assert len(s.history) <= limits.MAX_HISTORY and s.snapshot().history_len <= limits.MAX_HISTORY

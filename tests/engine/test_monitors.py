@@ -7,9 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from engine.layers import from_config
 from engine.monitors import monitor_rows
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 from engine.snapshot import N_BINS, edges_for
 
 
@@ -19,9 +18,9 @@ def make(layers, n=40, batch=40, **kw):
     x = rng.standard_normal((n, 3))
     y = rng.standard_normal((n, 1))
     data = SimpleNamespace(x_train=x, y_train=y, x_val=x[:0], y_val=y[:0])
-    return TrainingSession([from_config(c) for c in layers], {"type": "sgd", "learning_rate": 0.1},
-                           None, {"type": "mse"}, data, seed=0, batch_size=batch, shuffle=False,
-                           dtype=np.float64, **kw)
+    return session_from_configs(layers, {"type": "sgd", "learning_rate": 0.1},
+                                None, {"type": "mse"}, data, seed=0, batch_size=batch, shuffle=False,
+                                dtype=np.float64, **kw)
 
 
 def test_gradient_figures_match_per_layer_path():

@@ -12,7 +12,7 @@ from engine.layers import from_config
 from engine.model import Model
 from engine.program import plan as P
 from engine.program import train_steps
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 
 
 def loss_and_grads(model: Model, loss, x, y, seed=3, step=7):
@@ -125,9 +125,9 @@ def test_batch_norm_statistics_against_numpy(renorm):
     layers = [from_config({"type": "dense", "units": 2}),
               from_config({"type": "batch_norm", "renorm": renorm, "momentum": 0.9,
                            "renorm_momentum": 0.8, "renorm_clipping": {"rmax": 1.2, "dmax": 0.1}})]
-    s = TrainingSession(layers, {"type": "sgd", "learning_rate": 0.1}, None, {"type": "mse"},
-                        _data(x, y), batch_size=12, shuffle=False, dtype=np.float64,
-                        monitor_every=0)
+    s = session_from_configs(layers, {"type": "sgd", "learning_rate": 0.1}, None, {"type": "mse"},
+                             _data(x, y), batch_size=12, shuffle=False, dtype=np.float64,
+                             monitor_every=0)
     bn = s.model.layers[1]
     bn.weights["moving_mean"][:] = [0.5, -0.5]
     bn.weights["moving_variance"][:] = [2.0, 0.3]
@@ -161,8 +161,8 @@ def test_divergence_reports_step_and_layer():
     layers = [from_config({"type": "dense", "units": 4}),
               from_config({"type": "activation", "function": "relu"}),
               from_config({"type": "dense", "units": 1})]
-    s = TrainingSession(layers, {"type": "sgd", "learning_rate": 0.01}, None, {"type": "mse"},
-                        _data(x, y), batch_size=5)
+    s = session_from_configs(layers, {"type": "sgd", "learning_rate": 0.01}, None, {"type": "mse"},
+                             _data(x, y), batch_size=5)
     s.run(3)
     w = s.get_weights()
     w["layers.2.kernel"][:] = 3e38
@@ -182,8 +182,8 @@ def test_exploding_learning_rate_keeps_last_finite_weights():
     x = rng.standard_normal((40, 3)) * 10
     y = rng.standard_normal((40, 1)) * 10
     layers = [from_config({"type": "dense", "units": 8}), from_config({"type": "dense", "units": 1})]
-    s = TrainingSession(layers, {"type": "sgd", "learning_rate": 5.0}, None, {"type": "mse"},
-                        _data(x, y), batch_size=8)
+    s = session_from_configs(layers, {"type": "sgd", "learning_rate": 5.0}, None, {"type": "mse"},
+                             _data(x, y), batch_size=8)
     snap = s.run(500)
     assert snap.status == "diverged"
     assert snap.diverged_at["what"] in ("loss", "gradient", "weights")
@@ -197,9 +197,9 @@ def test_sparse_targets_loss_matches_numpy():
     y = rng.integers(0, 5, (30, 1)).astype(float)
     layers = [from_config({"type": "dense", "units": 5}),
               from_config({"type": "activation", "function": "softmax"})]
-    s = TrainingSession(layers, {"type": "sgd", "learning_rate": 0.1}, None,
-                        {"type": "sparse_categorical_crossentropy"}, _data(x, y), batch_size=30,
-                        shuffle=False, dtype=np.float64)
+    s = session_from_configs(layers, {"type": "sgd", "learning_rate": 0.1}, None,
+                             {"type": "sparse_categorical_crossentropy"}, _data(x, y), batch_size=30,
+                             shuffle=False, dtype=np.float64)
     w, b = (s.model.layers[0].weights[k].copy() for k in ("kernel", "bias"))
     z = x @ w + b
     z -= z.max(1, keepdims=True)
@@ -213,8 +213,8 @@ def test_overflowing_update_names_the_layer_and_keeps_weights():
     x = rng.standard_normal((10, 2))
     y = rng.standard_normal((10, 1)) * 1e30
     layers = [from_config({"type": "dense", "units": 3}), from_config({"type": "dense", "units": 1})]
-    s = TrainingSession(layers, {"type": "sgd", "learning_rate": 1e10}, None, {"type": "mse"},
-                        _data(x.astype(np.float32), y), batch_size=10)
+    s = session_from_configs(layers, {"type": "sgd", "learning_rate": 1e10}, None, {"type": "mse"},
+                             _data(x.astype(np.float32), y), batch_size=10)
     before = s.get_weights()
     snap = s.step()
     assert snap.status == "diverged" and snap.diverged_at["step"] == 1

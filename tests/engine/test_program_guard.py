@@ -9,7 +9,7 @@ import pytest
 
 from engine.program import evaluate_program, monitor_program, predict_program, train_steps
 from engine.program import plan as P
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +20,8 @@ def session():
     data = SimpleNamespace(x_train=x[:32], y_train=y[:32], x_val=x[32:], y_val=y[32:])
     layers = [{"type": "dense", "units": 8}, {"type": "batch_norm"}, {"type": "dropout", "rate": 0.2},
               {"type": "dense", "units": 3}, {"type": "activation", "function": "softmax"}]
-    from engine.layers import from_config
-    return TrainingSession([from_config(c) for c in layers], {"type": "adam"}, None,
-                           {"type": "sparse_categorical_crossentropy"}, data, batch_size=8)
+    return session_from_configs(layers, {"type": "adam"}, None,
+                                {"type": "sparse_categorical_crossentropy"}, data, batch_size=8)
 
 
 def _train_args(s, **over):

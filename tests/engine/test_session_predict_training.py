@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from engine.errors import BadInput
-from engine.layers import from_config
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 
 
 def make(layers, n=40, batch_size=8, seed=0):
@@ -17,10 +16,10 @@ def make(layers, n=40, batch_size=8, seed=0):
     x = rng.standard_normal((n, 3)) * [1.0, 2.0, 0.5] + [0.5, -1.0, 2.0]
     y = np.tanh(x @ rng.standard_normal((3, 2)))
     data = SimpleNamespace(x_train=x, y_train=y, x_val=x[:0], y_val=y[:0])
-    return TrainingSession([from_config(dict(c)) for c in layers],
-                           {"type": "adam", "learning_rate": 0.05}, None,
-                           {"type": "mse"}, data, seed=seed,
-                           batch_size=batch_size, epochs=50, dtype=np.float64)
+    return session_from_configs(layers,
+                                {"type": "adam", "learning_rate": 0.05}, None,
+                                {"type": "mse"}, data, seed=seed,
+                                batch_size=batch_size, epochs=50, dtype=np.float64)
 
 
 BN = [{"type": "dense", "units": 2, "id": "d1"},

@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 import engine.program
-from engine.layers import from_config
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 from tests.helpers.sessions import LAYERS, make_data
 
 
@@ -37,9 +36,9 @@ class Recording:
 
 def make(program=None, **kw):
     kw.setdefault("epochs", 10)
-    return TrainingSession([from_config(c) for c in LAYERS], {"type": "adam", "learning_rate": 0.01},
-                           None, {"type": "binary_crossentropy"}, make_data(), seed=3,
-                           batch_size=8, program=program, **kw)
+    return session_from_configs(LAYERS, {"type": "adam", "learning_rate": 0.01},
+                                None, {"type": "binary_crossentropy"}, make_data(), seed=3,
+                                batch_size=8, program=program, **kw)
 
 
 def test_default_program_is_the_cpu_module_and_a_given_one_runs_everything():
@@ -125,9 +124,9 @@ def test_val_loss_early_stopping_without_validation_set_watches_loss():
     runs = {}
     for monitor in ("val_loss", "loss"):
         es = {"monitor": monitor, "patience": 1, "min_delta": 10.0}
-        s = TrainingSession([from_config(c) for c in LAYERS], {"type": "sgd", "learning_rate": 0.1},
-                            None, {"type": "binary_crossentropy"}, no_val, seed=3, batch_size=8,
-                            epochs=10, early_stopping=es)
+        s = session_from_configs(LAYERS, {"type": "sgd", "learning_rate": 0.1},
+                                 None, {"type": "binary_crossentropy"}, no_val, seed=3, batch_size=8,
+                                 epochs=10, early_stopping=es)
         s.run(100)
         runs[monitor] = (s.status, s.epoch)
     assert runs["val_loss"] == runs["loss"] == ("early_stopped", 2)

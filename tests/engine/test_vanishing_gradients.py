@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from engine.data import DataConfig, load_dataset
-from engine.layers import from_config
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +25,9 @@ def bias_grad_norms(data, function, kernel_init, bias_init, seed=0):
         layers.append({"type": "activation", "function": function})
     layers += [{"type": "dense", "units": 10, "kernel_initializer": kernel_init},
                {"type": "activation", "function": "softmax"}]
-    s = TrainingSession([from_config(c) for c in layers], {"type": "sgd", "learning_rate": 1e-9},
-                        None, {"type": "sparse_categorical_crossentropy"}, data, seed=seed,
-                        batch_size=256, monitor_every=1)
+    s = session_from_configs(layers, {"type": "sgd", "learning_rate": 1e-9},
+                             None, {"type": "sparse_categorical_crossentropy"}, data, seed=seed,
+                             batch_size=256, monitor_every=1)
     snap = s.step()
     return [snap.layers[2 * i].bias_grad_norm for i in range(4)]
 

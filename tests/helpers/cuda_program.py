@@ -81,7 +81,7 @@ class ProgramArgs:
 
 
 def make_cuda_session(*args, resident: bool = False, **kwargs):
-    """``TrainingSession(*args, **kwargs)`` on a drop-in or resident CudaProgram."""
+    """``session_from_configs(*args, **kwargs)`` on a drop-in or resident CudaProgram."""
     from engine.backends.cuda import make_cuda_program
-    from engine.session import TrainingSession
-    return TrainingSession(*args, program=make_cuda_program(resident=resident), **kwargs)
+    from engine.build import session_from_configs
+    return session_from_configs(*args, program=make_cuda_program(resident=resident), **kwargs)

@@ -7,7 +7,7 @@ import numpy as np
 
 from engine.build import build_session
 from engine.design import Design
-from engine.lessons import Lesson, load_lesson
+from engine.design.lessons import Lesson, load_lesson
 
 _CACHE: dict[int, Lesson] = {}
 

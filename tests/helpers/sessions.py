@@ -5,8 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from engine.layers import from_config
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 
 LAYERS = [{"type": "dense", "units": 6, "id": "d1"},
           {"type": "batch_norm", "id": "bn1", "renorm": True},
@@ -26,10 +25,10 @@ def make_data(n=53, seed=0):
 
 def make(layers=LAYERS, optimizer=None, seed=1, batch_size=8, **kw):
     kw.setdefault("epochs", 100)
-    return TrainingSession([from_config(c) for c in layers],
-                           optimizer or {"type": "adam", "learning_rate": 0.01}, None,
-                           {"type": "binary_crossentropy"}, kw.pop("data", None) or make_data(),
-                           seed=seed, batch_size=batch_size, **kw)
+    return session_from_configs(layers, optimizer or {"type": "adam", "learning_rate": 0.01},
+                                None, {"type": "binary_crossentropy"},
+                                kw.pop("data", None) or make_data(), seed=seed,
+                                batch_size=batch_size, **kw)
 
 
 def same_weights(a, b):

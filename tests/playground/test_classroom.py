@@ -31,7 +31,7 @@ def menu_texts(win, title):
 
 
 def test_panel_lists_every_lesson_and_opens_one_in_one_click(qtbot, panel):
-    from engine.lessons import list_lessons
+    from engine.design.lessons import list_lessons
     lessons = list_lessons()
     assert panel.list.count() == len(lessons) >= 2
     first = panel.list.item(0)
@@ -53,7 +53,7 @@ def test_one_design_lesson_goes_to_the_main_window_callback(qtbot, panel, tmp_pa
     import json
     import shutil
 
-    from engine.lessons import LESSONS_DIR, list_lessons
+    from engine.design.lessons import LESSONS_DIR, list_lessons
     src = LESSONS_DIR / "01_glorot_vs_he"
     dst = tmp_path / "01_single"
     shutil.copytree(src, dst)

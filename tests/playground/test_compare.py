@@ -99,7 +99,7 @@ def test_real_engine_ab_shares_initial_weights_and_batches(qtbot, make_compare):
 
 
 def test_lesson_initialiser_comparison_keeps_its_difference(qtbot, make_compare):
-    from engine.lessons import load_lesson
+    from engine.design.lessons import load_lesson
     lesson = load_lesson(1)
     win = make_compare([(d.label, d.design) for d in lesson.designs], lesson.base_dir)
     qtbot.waitUntil(lambda: built(win, 2), timeout=60000)

@@ -4,13 +4,10 @@ the text quotes is checked against it."""
 import re
 
 import numpy as np
-import pytest
-
-pytest.importorskip("engine.session")
 
 
 def test_lesson_5_text_quotes_what_its_comparison_shows(qapp):
-    from engine.lessons import load_lesson
+    from engine.design.lessons import load_lesson
     from playground import engine_bridge
     from playground.classroom.compare_worker import CompareWorker
     lesson = load_lesson(5)

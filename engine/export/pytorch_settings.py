@@ -1,6 +1,6 @@
 """Optimiser, schedule and class-weight settings of an exported PyTorch script.
 
-The generated script's optimiser and schedule classes (``engine/templates/pytorch_optim.py``) take
+The generated script's optimiser and schedule classes (``engine/export/templates/pytorch_optim.py``) take
 the design file's keys as keyword arguments, so the design's sections are written out as calls.
 """
 from __future__ import annotations

@@ -3,10 +3,10 @@
 ``export_pytorch(design, "out.py")`` writes ``out.py`` and ``out_data.npz`` beside it (the design's
 data, already split and standardised: ``x_train``, ``y_train``, ``x_val``, ``y_val``). The script
 needs only numpy and torch; run it as ``python out.py [--steps N] [--weights W.npz]
-[--print-losses]``. It mirrors DESIGN.md's numerical conventions (Keras 3 where DESIGN.md is
+[--print-losses]``. It mirrors docs/NUMERICS.md (Keras 3 where it is
 silent): layers map onto ``torch.nn`` modules where PyTorch agrees and onto small classes of the
 script's own where it does not (batch renorm, Gaussian noise, every optimiser, the losses with
-per-sample class weights). Those classes are copied from ``engine/templates/pytorch_*.py``.
+per-sample class weights). Those classes are copied from ``engine/export/templates/pytorch_*.py``.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ import numpy as np
 
 from engine.atomic import atomic_open, atomic_write
 from engine.errors import BadInput
-from engine.export_pytorch_layers import LayerCode, fused_output, render_layers
-from engine.export_pytorch_settings import (OPTIMIZER_CLASSES, SCHEDULE_CLASSES, class_weight_table,
+from engine.export.pytorch_layers import LayerCode, fused_output, render_layers
+from engine.export.pytorch_settings import (OPTIMIZER_CLASSES, SCHEDULE_CLASSES, class_weight_table,
                                             momentum_value, optimizer_call, schedule_call)
 
 __all__ = ["export_pytorch", "render_pytorch_script", "runtime_source", "data_arrays"]
@@ -285,7 +285,7 @@ def export_pytorch(design: Any, path: str | os.PathLike[str],
     ----------
     design : a ``Design`` or its plain normalised dict (``Design.to_dict()``).
     path : the script to write; ``<stem>_data.npz`` is written in the same folder.
-    weights_path : initial weights (.npz, DESIGN.md keys) the script loads unless ``--weights``
+    weights_path : initial weights (.npz, docs/FORMAT.md keys) the script loads unless ``--weights``
         says otherwise; stored relative to the script's folder when it lies below it.
     weights : initial weights as arrays (``session.get_weights()``): written to
         ``<stem>_weights.npz`` beside the script, which then loads them by default.

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine import losses
+from engine.data.config import DataConfig
+from engine.data.load import load_dataset
+from engine.design.format import Design
 from engine.errors import BadInput
+from engine.guard import check_targets
+from engine.layers import output_dim_and_params
 
 PASSIVE = ("activation", "dropout", "alpha_dropout", "gaussian_noise")
 REGRESSION_LOSSES = ("mse", "mae")
@@ -70,7 +76,6 @@ def output_head(data: Any) -> tuple[int, str, str]:
 
 def _head_of(design: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
     """(output units, final activation, loss type) of a design dict."""
-    from engine.design_sections import output_dim_and_params
     model = design.get("model") or {}
     layers = model.get("layers") or []
     try:
@@ -138,8 +143,6 @@ def read_data_section(data_section: dict[str, Any], base_dir: str | os.PathLike[
                       seed: int = 0, loss: str | None = "binary_crossentropy") -> Any:
     """The DataSet of a ``data`` section, fully read and validated (targets as ``loss`` takes
     them; the default keeps the numbers as the file gives them). BadInput at ``data...``."""
-    from engine.data.config import DataConfig
-    from engine.data.load import load_dataset
     try:
         cfg = DataConfig.from_config(dict(data_section))
         return load_dataset(cfg, Path(base_dir) if base_dir is not None else None, seed,
@@ -158,9 +161,6 @@ def adapt_design_to_data(design: Any, data_section: dict[str, Any],
     a whole (``Design.from_dict``) and checked against the data under its loss (the session's
     guard). Raises BadInput (naming the field or the file) and changes nothing otherwise.
     """
-    from engine.build import load_design_data
-    from engine.design import Design
-    from engine.session.guard import check_targets
     d = design.to_dict() if hasattr(design, "to_dict") else copy.deepcopy(design)
     if not isinstance(d, dict) or not isinstance(d.get("model", {}), dict):
         raise BadInput("must be a design object with a model object", "design")
@@ -173,9 +173,7 @@ def adapt_design_to_data(design: Any, data_section: dict[str, Any],
         head = output_head(data)
         d = with_output_head(d, *head)
     checked = Design.from_dict(d, base_dir=base_dir)
-    final = load_design_data(checked, base_dir)
-    from engine import losses
-    from engine.design_sections import output_dim_and_params
+    final = read_data_section(checked.data, base_dir, checked.seed, loss=checked.loss["type"])
     units, _ = output_dim_and_params(checked.layers, checked.input_dim)
     check_targets(losses.from_config(checked.loss), final.y_train, units, "the output layer")
     return DataChange(checked.to_dict(), final.summary(), head is not None, head)

@@ -1,11 +1,6 @@
 """Keras 3 optimisers and the playground's learning-rate schedules (PyTorch templates).
 
-A template, not an engine module: ``engine/templates`` is no package and the engine never imports
-it (it needs torch). ``engine.export_pytorch`` copies the classes, functions and constants a design
-needs into the generated script by name, so each block must stand on its own: it may use ``math``,
-``argparse``, ``Path``, ``numpy as np``, ``torch``, ``nn`` and the settings and functions the
-generated script defines (declared below only so that this file reads as code), nothing else.
-Conventions: DESIGN.md's "Numerical conventions", Keras 3 where DESIGN.md is silent.
+Copied block by block into the generated script (the rules: README.md in this folder).
 """
 from __future__ import annotations
 
@@ -18,7 +13,7 @@ import torch
 from torch import nn
 
 # --------------------------------------------------------------------------------------------
-# Optimisers, as Keras 3 and DESIGN.md define them (torch.optim differs in several details)
+# Optimisers, as Keras 3 and docs/NUMERICS.md define them (torch.optim differs in several details)
 # --------------------------------------------------------------------------------------------
 
 class KerasOptimizer:

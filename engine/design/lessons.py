@@ -25,6 +25,7 @@ from typing import Any
 import engine
 from engine.design import Design, load_design, parse_design_text
 from engine.errors import BadInput
+from engine.validation import check_int
 
 __all__ = ["DASHBOARDS", "LESSONS_DIR", "Lesson", "LessonDesign", "list_lessons", "load_lesson"]
 
@@ -112,12 +113,6 @@ def _strings(meta: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _positive_int(value: Any, path: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise BadInput(f"must be an integer >= 1, got {json.dumps(value)}", path)
-    return value
-
-
 def _run_length(value: Any, where: str) -> tuple[int | None, int | None]:
     """``{"epochs": n}`` or ``{"steps": n}`` -> (epochs, steps)."""
     if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in ("epochs",
@@ -125,7 +120,7 @@ def _run_length(value: Any, where: str) -> tuple[int | None, int | None]:
         raise BadInput(f'must be {{"epochs": n}} or {{"steps": n}}, got {json.dumps(value)}',
                        f"{where}: steps")
     key, n = next(iter(value.items()))
-    n = _positive_int(n, f"{where}: steps.{key}")
+    n = check_int(n, f"{where}: steps.{key}", 1)
     return (n, None) if key == "epochs" else (None, n)
 
 
@@ -208,7 +203,7 @@ def _lesson_from_folder(folder: Path) -> Lesson:
         raise BadInput("lesson.md is missing", str(folder))
     epochs, steps = _run_length(meta.get("steps"), where)
     return Lesson(
-        id=lesson_id, number=_positive_int(meta.get("number"), f"{where}: number"),
+        id=lesson_id, number=check_int(meta.get("number"), f"{where}: number", 1),
         title=_string(meta, "title", where), summary=summary,
         text=md_path.read_text(encoding="utf-8"), designs=_designs(meta, folder, where),
         dashboards=_dashboards(meta, where), watch=_strings(meta, "watch", where),

@@ -7,13 +7,12 @@ sizes, and changes nothing: callers validate first, then change (every refusal i
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from engine.errors import BadInput
-from engine.limits import MAX_STEP_FLOPS
+from engine.limits import MAX_STEP_FLOPS, quote
 
 SPARSE = "sparse_categorical_crossentropy"
 CROSS_ENTROPIES = ("binary_crossentropy", "categorical_crossentropy")
@@ -119,20 +118,5 @@ def check_dataset(data: Any) -> None:
     """BadInput unless ``data`` has the DataSet arrays the session reads."""
     for key in ("x_train", "y_train", "x_val", "y_val"):
         if not hasattr(data, key):
-            from engine.limits import quote
             raise BadInput(f"must be a DataSet (x_train, y_train, x_val, y_val), got "
                            f"{quote(data)}", "data")
-
-
-def check_count(value: Any, path: str, lo: int = 0, hi: int | None = None) -> int:
-    """An integer (Python or numpy, not bool) in [lo, hi] as int, else BadInput at ``path``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        if not (isinstance(value, (float, np.floating)) and math.isfinite(value)
-                and float(value).is_integer()):
-            from engine.limits import quote
-            raise BadInput(f"must be an integer, got {quote(value)}", path)
-    value = int(value)
-    if value < lo or (hi is not None and value > hi):
-        bound = f"[{lo}, {hi:,}]" if hi is not None else f">= {lo}"
-        raise BadInput(f"must be in {bound}, got {value}", path)
-    return value

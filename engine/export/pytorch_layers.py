@@ -1,4 +1,4 @@
-"""PyTorch source for each layer of a design (used by ``engine.export_pytorch``).
+"""PyTorch source for each layer of a design (used by ``engine.export.pytorch``).
 
 Every design layer becomes exactly one module of an ``nn.Sequential``, so ``model[i]`` in the
 generated script is ``model.layers[i]`` of the design and the weights keys ``layers.{i}.{name}``
@@ -11,7 +11,7 @@ from typing import Any
 
 from engine.errors import BadInput
 
-# Activation function -> (PyTorch module expression, parameter defaults as in DESIGN.md).
+# Activation function -> (PyTorch module expression, parameter defaults as in docs/NUMERICS.md).
 ACTIVATION_MODULES: dict[str, tuple[str, dict[str, float]]] = {
     "linear": ("nn.Identity()", {}),
     "relu": ("nn.ReLU()", {}),
@@ -203,7 +203,7 @@ def render_layers(layers: list[dict[str, Any]], input_dim: int) -> list[LayerCod
 
 def fused_output(layers: list[dict[str, Any]], loss_type: str) -> bool:
     """True when the loss is computed from logits: a sigmoid output with binary cross-entropy or a
-    softmax output with a categorical cross-entropy (DESIGN.md: fused, no clipping)."""
+    softmax output with a categorical cross-entropy (docs/NUMERICS.md: fused, no clipping)."""
     if not layers or layers[-1].get("type") != "activation":
         return False
     function = layers[-1].get("function")

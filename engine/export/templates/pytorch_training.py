@@ -1,11 +1,6 @@
 """Penalties, data and weights loading, the training loop and the command line (PyTorch templates).
 
-A template, not an engine module: ``engine/templates`` is no package and the engine never imports
-it (it needs torch). ``engine.export_pytorch`` copies the classes, functions and constants a design
-needs into the generated script by name, so each block must stand on its own: it may use ``math``,
-``argparse``, ``Path``, ``numpy as np``, ``torch``, ``nn`` and the settings and functions the
-generated script defines (declared below only so that this file reads as code), nothing else.
-Conventions: DESIGN.md's "Numerical conventions", Keras 3 where DESIGN.md is silent.
+Copied block by block into the generated script (the rules: README.md in this folder).
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from engine.errors import BadInput
 from engine.limits import quote
+from engine.validation import check_int
 
 FORMAT = "network-playground/design"
 CURRENT_VERSION = 1
@@ -73,11 +74,7 @@ def file_version(d: dict[str, Any]) -> int:
     """The ``version`` of a design dict, checked: a non-negative integer not newer than supported."""
     if "version" not in d:
         raise BadInput("missing (this program writes version %d)" % CURRENT_VERSION, "version")
-    version = d["version"]
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise BadInput(f"must be an integer, got {quote(version)}", "version")
-    if version < 0:
-        raise BadInput(f"must be >= 0, got {version}", "version")
+    version = check_int(d["version"], "version", 0)
     if version > CURRENT_VERSION:
         raise BadInput(
             f"the file has format version {version}, newer than this program supports "
