@@ -1,39 +1,47 @@
-"""The compiled training program: N optimiser steps in one call, specialised on dtype only."""
+"""One optimiser step of the compiled training program, and its parts (engine/program/train.py runs
+them in its loops).
+
+The parts called once per step are inlined into the loop (``inline="always"``, numba IR inlining):
+a separately compiled function would carry its own copy of every kernel below it, compiled and
+optimised again (docs/PERF_NOTES.md, "Compile time"). Flags passed to compiled callees are run-time
+values (``np.bool_``): a constant would make numba compile the callee once per literal value.
+"""
 from __future__ import annotations
 
 # numba's on-disk cache keys a function on the text of its own file only, and a cached caller
 # holds its callees' code: after changing a kernel in engine/kernels/cpu, bump this revision in
 # every engine/program module, or callers keep running the old kernel (docs/PERF_NOTES.md).
-KERNELS_REVISION = 12
+KERNELS_REVISION = 14
 
 import math
 
+import numpy as np
 from numba import njit
 
 from engine.kernels.cpu.layers_dense import max_norm_columns
 from engine.kernels.cpu.layers_norm import bn_update_moving
 from engine.kernels.cpu.losses import loss_correct, loss_forward_backward
+from engine.kernels.cpu.monitors import diff_sumsq, sumsq
 from engine.kernels.cpu.optim import clip_gradients, optimizer_begin_step, optimizer_update
-from engine.program.guard import check_train_call
 from engine.program.layer_ops import bn_training_mode, layer_backward, layer_forward, pview
-from engine.program.plan import (BATCH_NORM, C_CODE, C_FLAGS, C_IN, C_OUT, C_OUT_OFF,
-                                 C_S0, C_STATS, F_RENORM, I_APPLY, I_FUSED,
-                                 I_LOSS, I_MONITOR, I_NFWD, I_OPT, I_SEED, I_STEP0, I_T0, L_GA, L_IN,
-                                 L_GB, L_SW, L_T, L_X, L_Y, P_L1, P_L2, P_MAXNORM, P_MOM, P_RMOM,
-                                 PT_KERNEL, PT_TRAINABLE, R_DONE, R_LAYER, R_STATUS, R_WHAT,
-                                 WHAT_GRAD, WHAT_LOSS, WHAT_WEIGHTS)
+from engine.program.plan import (BATCH_NORM, C_CODE, C_FLAGS, C_IN, C_OUT, C_OUT_OFF, C_S0,
+                                 C_STATS, F_RENORM, G_GRAD2, G_UPD2, G_W2, I_APPLY, I_FUSED,
+                                 I_LOSS, I_NFWD, I_OPT, I_SEED, I_T0, L_GA, L_GB, L_IN, L_SW, L_T,
+                                 L_X, L_Y, P_L1, P_L2, P_MAXNORM, P_MOM, P_RMOM, PT_KERNEL,
+                                 PT_TRAINABLE, R_LAYER, R_STATUS, R_WHAT, WHAT_GRAD, WHAT_LOSS,
+                                 WHAT_WEIGHTS)
 
 
 @njit(cache=True, nogil=True)
-def gather_batch(lay, work, x, y, sw, bidx, start, nb):
-    """Copy rows bidx[start:start+nb] of x, y, sw into the work buffer's batch area."""
+def gather_batch(lay, work, x, y, sw, rows, start, nb):
+    """Copy rows rows[start:start+nb] of x, y, sw into the work buffer's batch area."""
     nin = x.shape[1]
     nt = y.shape[1]
     xo = lay[L_X]
     yo = lay[L_Y]
     so = lay[L_SW]
     for r in range(nb):
-        k = bidx[start + r]
+        k = rows[start + r]
         for c in range(nin):
             work[xo + r * nin + c] = x[k, c]
         for c in range(nt):
@@ -64,7 +72,7 @@ def first_nonfinite_output(ip, work, nb, n_layers):
     return -1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def penalty_and_grad(ip, fp, ptab, params, grads, add_grad):
     """Sum of l1|w| + l2 w^2 over kernels; adds l1 sign(w) + 2 l2 w into grads when asked."""
     total = 0.0
@@ -86,13 +94,14 @@ def penalty_and_grad(ip, fp, ptab, params, grads, add_grad):
     return total
 
 
-@njit(cache=True, nogil=True)
-def forward_loss(ip, fp, ptab, lay, params, grads, state, work, nb, icfg, step, want_grad):
+@njit(cache=True, nogil=True, inline="always")
+def forward_loss(ip, fp, lay, params, state, work, nb, icfg, step):
     """Training forward through the first icfg[I_NFWD] layers, then the (fused) loss and its
     gradient into the GA buffer. Returns (loss without penalties, accuracy or NaN)."""
     nfwd = icfg[I_NFWD]
+    on = np.bool_(True)
     for i in range(nfwd):
-        layer_forward(ip, fp, i, params, state, work, nb, True, True, icfg[I_SEED], step)
+        layer_forward(ip, fp, i, params, state, work, nb, on, on, icfg[I_SEED], step)
     last = nfwd - 1
     k = ip[last, C_OUT] if nfwd > 0 else lay[L_IN]
     out_off = ip[last, C_OUT_OFF] if nfwd > 0 else lay[L_X]
@@ -100,12 +109,12 @@ def forward_loss(ip, fp, ptab, lay, params, grads, state, work, nb, icfg, step, 
     yb = work[lay[L_Y]:lay[L_Y] + nb * lay[L_T]].reshape((nb, lay[L_T]))
     swb = pview(work, lay[L_SW], nb)
     gout = work[lay[L_GA]:lay[L_GA] + nb * k].reshape((nb, k))
-    loss = loss_forward_backward(icfg[I_LOSS], icfg[I_FUSED], out, yb, swb, gout, want_grad)
+    loss = loss_forward_backward(icfg[I_LOSS], icfg[I_FUSED], out, yb, swb, gout, on)
     acc = loss_correct(icfg[I_LOSS], icfg[I_FUSED], out, yb)
     return loss, acc
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def backward_all(ip, fp, lay, params, grads, state, work, nb, nfwd):
     """Backward from the GA buffer through layers nfwd-1 .. 0 (ping-pong GA/GB)."""
     ga = lay[L_GA]
@@ -117,20 +126,7 @@ def backward_all(ip, fp, lay, params, grads, state, work, nb, nfwd):
         ga, gb = gb, ga
 
 
-@njit(cache=True, nogil=True)
-def grad_sums(ptab, grads, params, pmon, col):
-    """pmon[r, col] = sum of squares of the grads (col 0) or of the params (col 3) of each row."""
-    for r in range(ptab.shape[0]):
-        off = ptab[r, 0]
-        s = 0.0
-        for k in range(off, off + ptab[r, 1]):
-            v = float(grads[k]) if col == 0 else float(params[k])
-            s += v * v
-        pmon[r, col] = s
-        pmon[r, 1] = ptab[r, 1]
-
-
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def update_params(ptab, ip, fp, params, grads, slots, hp, ostate, opt, t, lr, mom):
     """Optimiser update of every trainable parameter, then max-norm on constrained kernels."""
     optimizer_begin_step(opt, hp, ostate, t, mom)
@@ -151,7 +147,7 @@ def update_params(ptab, ip, fp, params, grads, slots, hp, ostate, opt, t, lr, mo
 def update_moving_stats(ip, fp, state, work, nb, n_layers):
     """Batch-norm moving statistics from this batch (momentum, or renorm_momentum under renorm)."""
     for i in range(n_layers):
-        if ip[i, C_CODE] != BATCH_NORM or not bn_training_mode(ip[i, C_FLAGS], True):
+        if ip[i, C_CODE] != BATCH_NORM or not bn_training_mode(ip[i, C_FLAGS], nb > 0):
             continue
         d = ip[i, C_IN]
         mom = fp[i, P_RMOM] if (ip[i, C_FLAGS] & F_RENORM) != 0 else fp[i, P_MOM]
@@ -171,64 +167,71 @@ def grad_culprit(ip, ptab, grads):
 
 
 @njit(cache=True, nogil=True)
-def train_steps(ip, fp, ptab, lay, params, grads, state, work, slots, wprev, x, y, sw, bidx,
-                bstart, lrs, moms, hp, ostate, icfg, fcfg, losses, accs, pmon, res):
-    """Run len(lrs) training steps (or stop at divergence); see engine/program/__init__.py."""
-    n_steps = lrs.shape[0]
-    n_layers = ip.shape[0]
+def grad_figures(ptab, grads, pmon):
+    """pmon[r] = (gradient sum of squares, size, -, -) of every parameter row (before clipping)."""
+    for r in range(ptab.shape[0]):
+        pmon[r, 0] = sumsq(grads, ptab[r, 0], ptab[r, 1])
+        pmon[r, 1] = ptab[r, 1]
+
+
+@njit(cache=True, nogil=True)
+def update_figures(ptab, params, wprev, pmon):
+    """pmon[r, 2:4] = (update sum of squares, sum of squares of the weights before the update)."""
+    for r in range(ptab.shape[0]):
+        pmon[r, 2] = diff_sumsq(params, wprev, ptab[r, 0], ptab[r, 1])
+        pmon[r, 3] = sumsq(wprev, ptab[r, 0], ptab[r, 1])
+
+
+@njit(cache=True, nogil=True)
+def record_figures(pmon, n_rows, gring, row):
+    """Copy the step's figures (pmon columns 0, 2, 3) into row ``row`` of the ring gring."""
+    for r in range(n_rows):
+        gring[row, r, G_GRAD2] = pmon[r, 0]
+        gring[row, r, G_UPD2] = pmon[r, 2]
+        gring[row, r, G_W2] = pmon[r, 3]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def diverged(res, layer, what):
+    """Mark the call as stopped by a non-finite loss, gradient or weight of ``layer``."""
+    res[R_STATUS] = 1
+    res[R_LAYER] = layer
+    res[R_WHAT] = what
+
+
+@njit(cache=True, nogil=True, inline="always")
+def train_one(ip, fp, ptab, lay, params, grads, state, work, slots, wprev, x, y, sw, rows, r0,
+              nb, lr, mom, hp, ostate, icfg, fcfg, step, t, figures, pmon, res):
+    """One training step on rows rows[r0:r0+nb]: forward, loss (+ penalties), backward, gradient
+    figures into pmon when ``figures``, clipping, update (icfg[I_APPLY]), max-norm, moving
+    statistics, update figures. Returns (loss incl. penalties, accuracy, ok); a non-finite loss,
+    gradient or weight stops before the update is kept (``res`` says which, ok False)."""
     nfwd = icfg[I_NFWD]
-    apply = icfg[I_APPLY] != 0
-    res[R_DONE] = 0
-    res[R_STATUS] = 0
-    check_train_call(ip, ptab, lay, params, grads, state, work, slots, wprev, x, y, sw, bidx,
-                     bstart, lrs, moms, losses, accs, pmon, nfwd, icfg[I_LOSS])
-    for s in range(n_steps):
-        nb = bstart[s + 1] - bstart[s]
-        step = icfg[I_STEP0] + s
-        gather_batch(lay, work, x, y, sw, bidx, bstart[s], nb)
-        loss, acc = forward_loss(ip, fp, ptab, lay, params, grads, state, work, nb, icfg, step, True)
-        penalty = penalty_and_grad(ip, fp, ptab, params, grads, False)
-        losses[s] = loss + penalty
-        accs[s] = acc
-        if not math.isfinite(losses[s]):
-            layer = first_nonfinite_output(ip, work, nb, nfwd)
-            res[R_STATUS] = 1
-            res[R_LAYER] = layer if layer >= 0 else n_layers - 1
-            res[R_WHAT] = WHAT_LOSS
-            return
-        backward_all(ip, fp, lay, params, grads, state, work, nb, nfwd)
-        penalty_and_grad(ip, fp, ptab, params, grads, True)
-        if not all_finite(grads):
-            res[R_STATUS] = 1
-            res[R_LAYER] = grad_culprit(ip, ptab, grads)
-            res[R_WHAT] = WHAT_GRAD
-            return
-        last = s == n_steps - 1
-        if last and icfg[I_MONITOR] != 0:
-            grad_sums(ptab, grads, params, pmon, 0)
-        if not apply:
-            res[R_DONE] = s + 1
-            continue
-        clip_gradients(grads, ptab, fcfg[0], fcfg[1], fcfg[2])
-        wprev[:] = params
-        update_params(ptab, ip, fp, params, grads, slots, hp, ostate, icfg[I_OPT],
-                      icfg[I_T0] + s + 1, lrs[s], moms[s])
-        if not all_finite(params):
-            res[R_LAYER] = grad_culprit(ip, ptab, params)
-            params[:] = wprev
-            res[R_STATUS] = 1
-            res[R_WHAT] = WHAT_WEIGHTS
-            return
-        update_moving_stats(ip, fp, state, work, nb, n_layers)
-        if last and icfg[I_MONITOR] != 0:
-            for r in range(ptab.shape[0]):
-                off = ptab[r, 0]
-                d2 = 0.0
-                w2 = 0.0
-                for k in range(off, off + ptab[r, 1]):
-                    dv = float(params[k]) - float(wprev[k])
-                    d2 += dv * dv
-                    w2 += float(wprev[k]) * float(wprev[k])
-                pmon[r, 2] = d2
-                pmon[r, 3] = w2
-        res[R_DONE] = s + 1
+    gather_batch(lay, work, x, y, sw, rows, r0, nb)
+    loss, acc = forward_loss(ip, fp, lay, params, state, work, nb, icfg, step)
+    total = loss + penalty_and_grad(ip, fp, ptab, params, grads, False)
+    if not math.isfinite(total):
+        layer = first_nonfinite_output(ip, work, nb, nfwd)
+        diverged(res, layer if layer >= 0 else ip.shape[0] - 1, WHAT_LOSS)
+        return total, acc, False
+    backward_all(ip, fp, lay, params, grads, state, work, nb, nfwd)
+    penalty_and_grad(ip, fp, ptab, params, grads, True)
+    if not all_finite(grads):
+        diverged(res, grad_culprit(ip, ptab, grads), WHAT_GRAD)
+        return total, acc, False
+    if figures:
+        grad_figures(ptab, grads, pmon)
+    if icfg[I_APPLY] == 0:
+        return total, acc, True
+    clip_gradients(grads, ptab, fcfg[0], fcfg[1], fcfg[2])
+    wprev[:] = params
+    update_params(ptab, ip, fp, params, grads, slots, hp, ostate, icfg[I_OPT], t, lr, mom)
+    if not all_finite(params):
+        layer = grad_culprit(ip, ptab, params)
+        params[:] = wprev
+        diverged(res, layer, WHAT_WEIGHTS)
+        return total, acc, False
+    update_moving_stats(ip, fp, state, work, nb, ip.shape[0])
+    if figures:
+        update_figures(ptab, params, wprev, pmon)
+    return total, acc, True
