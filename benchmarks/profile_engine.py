@@ -1,7 +1,7 @@
 """Where the engine's training step spends its time: ``python -m benchmarks.profile_engine [A D-adam ...]``.
 
 numba code is opaque to cProfile, so this times the engine's own compiled pieces (the same kernels
-``train_steps`` calls) in small compiled drivers, over the session's real buffers, and compares them
+``train_run`` calls) in small compiled drivers, over the session's real buffers, and compares them
 with the whole ``session.run(n)``:
 
 - ``full``: ``session.run(n)`` (the benchmark's engine row);
@@ -9,7 +9,7 @@ with the whole ``session.run(n)``:
   checks, no weight backup, no penalty passes);
 - ``optimizer update``: ``update_params`` alone (the optimiser over every parameter);
 - ``checks``: the per-step finiteness scans over all gradients and all weights plus the weight backup
-  (``wprev[:] = params``) that ``train_steps`` does for divergence reporting;
+  (``wprev[:] = params``) that ``train_run`` does for divergence reporting;
 - ``dense matmuls``: the three products per dense layer alone (``dense_forward``/``dense_backward``).
 
 Figures are CPU microseconds per step (process time, all threads: run it with
@@ -29,8 +29,8 @@ from benchmarks.data import ensure_design_data
 from benchmarks.workloads import Workload
 from engine.kernels.cpu.layers_dense import dense_backward, dense_forward
 from engine.program import plan as P
-from engine.program.train import (all_finite, backward_all, forward_loss, gather_batch,
-                                  update_params)
+from engine.program.step import (all_finite, backward_all, forward_loss, gather_batch,
+                                 update_params)
 
 
 @njit(cache=True, nogil=True)
@@ -43,7 +43,7 @@ def core_steps(ip, fp, ptab, lay, params, grads, state, work, slots, x, y, sw, b
         b = s % nbatches
         nb = bstart[b + 1] - bstart[b]
         gather_batch(lay, work, x, y, sw, bidx, bstart[b], nb)
-        loss, acc = forward_loss(ip, fp, ptab, lay, params, grads, state, work, nb, icfg, s, True)
+        loss, acc = forward_loss(ip, fp, lay, params, state, work, nb, icfg, s)
         backward_all(ip, fp, lay, params, grads, state, work, nb, icfg[P.I_NFWD])
         update_params(ptab, ip, fp, params, grads, slots, hp, ostate, icfg[P.I_OPT], s + 1, lr, mom)
         total += loss

@@ -12,7 +12,12 @@ from engine.model import MONITOR_ROWS, Model
 from engine.program import monitor_program
 from engine.program import plan as P
 from engine.rng import stream
-from engine.snapshot import N_BINS, LayerStats, bn_figures, edges_for, frozen, gradient_figures
+from engine.snapshot import (N_BINS, LayerStats, MonitorSeries, bn_figures, edges_for, frozen,
+                             gradient_figures)
+
+#: Gradient-figure steps and monitor passes a snapshot's series can hold (ring buffers).
+SERIES_STEPS = 4096
+SERIES_PASSES = 256
 
 
 def monitor_rows(n_train: int, seed: int) -> np.ndarray:
@@ -42,6 +47,88 @@ class Monitors:
         self.have_pass = False
         self.have_grads = False
         self._edge_cache: dict[int, tuple[float, float, np.ndarray]] = {}
+        self.grows = self.prows = 0  # gradient-figure rows and passes written to the rings
+        self._rings: dict[str, np.ndarray] = {}
+        self._mark = (0, 0)
+        self._calls: list[tuple[int, np.ndarray]] = []
+
+    # ------------------------------------------------------------------ per-step rings
+    def rings(self, grads: bool, passes: bool) -> tuple[np.ndarray, ...]:
+        """(gring, gstep, phist, pamon, pstep) for a training call: the session's rings where
+        recorded (allocated on first use), 1-row stand-ins otherwise."""
+        m = self.model
+        r, n = max(m.ptab.shape[0], 1), len(m.layers)
+        want = {"gring": ((SERIES_STEPS, r, 3), np.float64, grads),
+                "gstep": ((SERIES_STEPS,), np.int64, grads),
+                "phist": ((SERIES_PASSES, n, N_BINS), np.int64, passes),
+                "pamon": ((SERIES_PASSES, n, AMON_COLS), np.float64, passes),
+                "pstep": ((SERIES_PASSES,), np.int64, passes)}
+        out = []
+        for name, (shape, dtype, on) in want.items():
+            if not on:
+                out.append(np.zeros((1,) + shape[1:], dtype))
+                continue
+            if name not in self._rings:
+                self._rings[name] = np.zeros(shape, dtype)
+            out.append(self._rings[name])
+        return tuple(out)
+
+    def mark(self) -> None:
+        """Start a run: the series of the next snapshot begins here."""
+        self._mark = (self.grows, self.prows)
+        self._calls = []
+
+    def note_call(self, step0: int, losses: np.ndarray) -> None:
+        """The losses of a call's steps step0+1 .. (for the series' loss column)."""
+        if self.grows != self._mark[0] and losses.shape[0]:
+            self._calls.append((step0, losses.copy()))
+
+    def series(self) -> MonitorSeries | None:
+        """The figures recorded since ``mark()`` (None when nothing was recorded)."""
+        g0, p0 = self._mark
+        ng = min(self.grows - g0, SERIES_STEPS)
+        npass = min(self.prows - p0, SERIES_PASSES)
+        if ng <= 0 and npass <= 0:
+            return None
+        m = self.model
+        n = len(m.layers)
+        gi = np.arange(self.grows - max(ng, 0), self.grows) % SERIES_STEPS
+        pi = np.arange(self.prows - max(npass, 0), self.prows) % SERIES_PASSES
+        g = self._rings["gring"][gi] if ng > 0 else np.zeros((0, max(m.ptab.shape[0], 1), 3))
+        steps = self._rings["gstep"][gi] if ng > 0 else np.zeros(0, np.int64)
+        r0, r1 = m.ip[:, P.C_PROW0], m.ip[:, P.C_PROW1]
+
+        def per_layer(rows: np.ndarray, col: int) -> np.ndarray:
+            out = np.full((steps.shape[0], n), np.nan)
+            have = rows >= 0
+            out[:, have] = g[:, rows[have], col]
+            return out
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g2, d2, w2 = (per_layer(r0, c) for c in (P.G_GRAD2, P.G_UPD2, P.G_W2))
+            size = np.where(r0 >= 0, m.ptab[np.maximum(r0, 0), 1], 1).astype(np.float64)
+            ratio = np.where(w2 > 0, np.sqrt(d2) / np.sqrt(w2), np.nan)
+            hist = self._rings["phist"][pi] if npass > 0 else np.zeros((0, n, N_BINS), np.int64)
+            amon = self._rings["pamon"][pi] if npass > 0 else np.zeros((0, n, AMON_COLS))
+            dims = np.maximum(np.asarray(m.dims[1:], np.float64), 1.0)
+            arrays = dict(
+                steps=steps, loss=self._series_loss(steps), grad_norm=np.sqrt(g2),
+                bias_grad_norm=np.sqrt(per_layer(r1, P.G_GRAD2)),
+                grad_rms=np.sqrt(g2 / np.maximum(size, 1.0)), update_ratio=ratio,
+                pass_steps=self._rings["pstep"][pi] if npass > 0 else np.zeros(0, np.int64),
+                act_hist_counts=hist, dead_units=amon[:, :, 2], dead_fraction=amon[:, :, 2] / dims,
+                saturated_fraction=amon[:, :, 3])
+        for a in arrays.values():
+            a.setflags(write=False)
+        return MonitorSeries(**arrays)
+
+    def _series_loss(self, steps: np.ndarray) -> np.ndarray:
+        out = np.full(steps.shape[0], np.nan)
+        for step0, losses in self._calls:
+            k = steps - step0 - 1
+            inside = (k >= 0) & (k < losses.shape[0])
+            out[inside] = losses[k[inside]]
+        return out
 
     def run_pass(self) -> None:
         """Inference pass over the monitor batch (fixes the edges on the first pass)."""

@@ -50,6 +50,32 @@ class LayerStats:
 
 
 @dataclass(frozen=True)
+class MonitorSeries:
+    """Monitor figures of every recorded step of one ``run`` call (read-only arrays; NaN where a
+    figure does not apply to a layer). Gradient figures come from the compiled loop at every
+    ``monitor_every``-th step (the last ``SERIES_STEPS`` of the call), the monitor-batch figures
+    from its in-loop passes every ``monitor_pass_every``-th step (the last ``SERIES_PASSES``).
+
+    steps (k,) global step counts; loss (k,) training loss of those steps (penalties incl.);
+    grad_norm, bias_grad_norm, grad_rms, update_ratio (k, L) as LayerStats' fields per step;
+    pass_steps (m,); act_hist_counts (m, L, N_BINS) over each layer's fixed edges (the
+    snapshot's act_hist_edges); dead_units, dead_fraction, saturated_fraction (m, L).
+    """
+
+    steps: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    bias_grad_norm: np.ndarray
+    grad_rms: np.ndarray
+    update_ratio: np.ndarray
+    pass_steps: np.ndarray
+    act_hist_counts: np.ndarray
+    dead_units: np.ndarray
+    dead_fraction: np.ndarray
+    saturated_fraction: np.ndarray
+
+
+@dataclass(frozen=True)
 class StepSnapshot:
     """State of a training session after a step/run call."""
 
@@ -69,6 +95,7 @@ class StepSnapshot:
     layers: tuple[LayerStats, ...]
     history_len: int
     wall_time: float
+    series: MonitorSeries | None = None
 
 
 def edges_for(function: str | None, amin: float, amax: float) -> tuple[float, float]:

@@ -114,7 +114,6 @@ the mean of per-sample losses times class weights, plus the L1/L2 penalties on t
 from __future__ import annotations
 
 import argparse
-import hashlib
 import math
 from pathlib import Path
 

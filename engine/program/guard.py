@@ -15,9 +15,12 @@ import numpy as np
 from numba import njit
 
 from engine.kernels.cpu.losses import SPARSE_CCE
+from engine.kernels.cpu.monitors import AMON_COLS
 from engine.program.plan import (BATCH_NORM, C_CODE, C_IN, C_IN_OFF, C_CACHE, C_OUT, C_OUT_OFF,
-                                 C_P0, C_P1, C_S0, C_STATS, DENSE, L_CAP, L_GA, L_GB, L_IN, L_SW,
-                                 L_T, L_X, L_Y)
+                                 C_P0, C_P1, C_S0, C_STATS, CNT_LEN, DENSE, EPOUT_COLS, I_BATCH,
+                                 I_EXPLICIT, I_LOSS, I_MON_EVERY, I_N, I_NFWD, I_PASS_END,
+                                 I_PASS_EVERY, ICFG_LEN, K_EPOCH, K_PERM_EPOCH, K_POS, L_CAP, L_GA,
+                                 L_GB, L_IN, L_SW, L_T, L_X, L_Y, PERM_NONE, RES_LEN)
 
 
 @njit(cache=True, nogil=True)
@@ -88,26 +91,26 @@ def check_targets(y, rows, n_rows, loss_code, k):
 
 
 @njit(cache=True, nogil=True)
-def check_train_call(ip, ptab, lay, params, grads, state, work, slots, wprev, x, y, sw, bidx,
-                     bstart, lrs, moms, losses, accs, pmon, icfg_nfwd, loss_code):
-    """Everything train_steps indexes: plan, parameter table, optimiser slots, data rows, the
-    batches (1..capacity rows each, indices inside the data) and the targets the loss reads."""
-    check_plan(ip, lay, params, state, work, icfg_nfwd)
+def check_params(ip, ptab, params, grads, slots, wprev, pmon):
+    """Gradients, optimiser slots, weight backup and monitor rows match the parameters; the
+    parameter table points inside them."""
     n_p = params.shape[0]
     if grads.shape[0] != n_p or wprev.shape[0] != n_p or slots.shape[0] < 3 \
-            or slots.shape[1] < n_p or pmon.shape[0] < ptab.shape[0]:
+            or slots.shape[1] < n_p or pmon.shape[0] < ptab.shape[0] or pmon.shape[1] < 4:
         raise ValueError("program: gradient, slot or monitor buffers do not match the parameters")
     for r in range(ptab.shape[0]):
         if not _inside(ptab[r, 0], ptab[r, 1], n_p) or ptab[r, 2] < 0 \
                 or ptab[r, 2] >= ip.shape[0]:
             raise ValueError("program: the parameter table points outside the parameters")
-    n = x.shape[0]
-    if x.shape[1] != lay[L_IN] or y.shape[0] != n or sw.shape[0] != n or y.shape[1] != lay[L_T]:
-        raise ValueError("program: the data do not match the plan (features or target columns)")
-    k = lrs.shape[0]
-    if bstart.shape[0] != k + 1 or moms.shape[0] < k or losses.shape[0] < k or accs.shape[0] < k:
-        raise ValueError("program: per-step arrays are shorter than the steps")
+
+
+@njit(cache=True, nogil=True)
+def check_batches(ip, lay, y, bidx, bstart, k, loss_code, nfwd):
+    """Explicit batches: 1..capacity rows each, sample indices inside the data, their targets."""
     cap = lay[L_CAP]
+    n = y.shape[0]
+    if bstart.shape[0] != k + 1:
+        raise ValueError("program: per-step arrays are shorter than the steps")
     if k > 0 and (bstart[0] < 0 or bstart[k] > bidx.shape[0]):
         raise ValueError("program: batch starts lie outside the sample indices")
     for s in range(k):
@@ -119,7 +122,74 @@ def check_train_call(ip, ptab, lay, params, grads, state, work, slots, wprev, x,
             if bidx[j] < 0 or bidx[j] >= n:
                 raise ValueError("program: a sample index lies outside the data")
         check_targets(y, bidx[bstart[0]:bstart[k]], bstart[k] - bstart[0], loss_code,
-                      output_width(ip, lay, icfg_nfwd))
+                      output_width(ip, lay, nfwd))
+
+
+@njit(cache=True, nogil=True)
+def check_epochs(ip, lay, y, perm, icfg, cnt, ep, epout, k):
+    """Epoch mode: rows, batch size, position, the permutation kept from an earlier call, the
+    epoch sums and per-epoch rows, every target (any row may come)."""
+    n = icfg[I_N]
+    if n != y.shape[0] or n < 1 or n >= 2**32 or perm.shape[0] < n:
+        raise ValueError("program: the training rows do not match the data or the permutation")
+    if icfg[I_BATCH] < 1 or icfg[I_BATCH] > lay[L_CAP]:
+        raise ValueError("program: a batch is empty or larger than the work buffer")
+    if cnt[K_POS] < 0 or cnt[K_POS] >= n or cnt[K_EPOCH] < 0 or ep.shape[0] < 3:
+        raise ValueError("program: the epoch position lies outside the training rows")
+    if k > 0 and (epout.shape[0] < 1 or epout.shape[1] < EPOUT_COLS):
+        raise ValueError("program: no room for the epochs' figures")
+    if cnt[K_PERM_EPOCH] != PERM_NONE:
+        bad = 0
+        for i in range(n):
+            bad |= (perm[i] < 0) | (perm[i] >= n)
+        if bad:
+            raise ValueError("program: a sample index lies outside the data")
+    check_targets(y, bstart_none(), 0, icfg[I_LOSS], output_width(ip, lay, icfg[I_NFWD]))
+
+
+@njit(cache=True, nogil=True)
+def check_rings(ip, lay, params, state, work, ptab, icfg, gring, gstep, xm, edges, hist, amon,
+                phist, pamon, pstep):
+    """The monitor buffers a call writes: gradient-figure rings, the monitor batch and figures of
+    a monitor pass, the pass rings."""
+    if icfg[I_MON_EVERY] > 0 and (gstep.shape[0] < 1 or gring.shape[0] < gstep.shape[0]
+                                  or gring.shape[1] < ptab.shape[0] or gring.shape[2] < 3):
+        raise ValueError("program: the gradient-figure ring does not match the parameters")
+    if icfg[I_PASS_EVERY] > 0 or icfg[I_PASS_END] != 0:
+        check_monitor_call(ip, lay, params, state, work, xm, edges, hist, amon)
+    if icfg[I_PASS_EVERY] > 0 and (pstep.shape[0] < 1 or phist.shape[0] < pstep.shape[0]
+                                   or pamon.shape[0] < pstep.shape[0]
+                                   or phist.shape[1] < hist.shape[0]
+                                   or phist.shape[2] < hist.shape[1]
+                                   or pamon.shape[1] < amon.shape[0]
+                                   or pamon.shape[2] < amon.shape[1]):
+        raise ValueError("program: the monitor-pass rings do not match the monitor figures")
+
+
+@njit(cache=True, nogil=True)
+def check_run_call(ip, ptab, lay, params, grads, state, work, slots, wprev, x, y, sw, perm, bidx,
+                   bstart, lrs, moms, icfg, cnt, ep, losses, accs, epout, pmon, gring, gstep, xm,
+                   edges, hist, amon, phist, pamon, pstep, res):
+    """Everything train_run indexes: plan, parameter table, optimiser slots, data rows, the
+    batches (explicit, or the epoch position and permutation), per-step and per-epoch arrays,
+    the monitor buffers and the targets the loss reads."""
+    if icfg.shape[0] < ICFG_LEN or cnt.shape[0] < CNT_LEN or res.shape[0] < RES_LEN:
+        raise ValueError("program: the call's settings or counters are too short")
+    nfwd = icfg[I_NFWD]
+    check_plan(ip, lay, params, state, work, nfwd)
+    check_params(ip, ptab, params, grads, slots, wprev, pmon)
+    n = x.shape[0]
+    if x.shape[1] != lay[L_IN] or y.shape[0] != n or sw.shape[0] != n or y.shape[1] != lay[L_T]:
+        raise ValueError("program: the data do not match the plan (features or target columns)")
+    k = lrs.shape[0]
+    if moms.shape[0] < k or losses.shape[0] < k or accs.shape[0] < k:
+        raise ValueError("program: per-step arrays are shorter than the steps")
+    if icfg[I_EXPLICIT] != 0:
+        check_batches(ip, lay, y, bidx, bstart, k, icfg[I_LOSS], nfwd)
+    elif k > 0:
+        check_epochs(ip, lay, y, perm, icfg, cnt, ep, epout, k)
+    check_rings(ip, lay, params, state, work, ptab, icfg, gring, gstep, xm, edges, hist, amon,
+                phist, pamon, pstep)
 
 
 @njit(cache=True, nogil=True)
@@ -156,5 +226,6 @@ def check_monitor_call(ip, lay, params, state, work, xm, edges, hist, amon):
     n_layers = ip.shape[0]
     check_plan(ip, lay, params, state, work, n_layers)
     if xm.shape[1] != lay[L_IN] or xm.shape[0] > lay[L_CAP] or edges.shape[0] < n_layers \
-            or edges.shape[1] < 2 or hist.shape[0] < n_layers or amon.shape[0] < n_layers:
+            or edges.shape[1] < 2 or hist.shape[0] < n_layers or amon.shape[0] < n_layers \
+            or amon.shape[1] < AMON_COLS:
         raise ValueError("program: the monitor batch or its figures do not match the plan")

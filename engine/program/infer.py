@@ -5,18 +5,25 @@ from __future__ import annotations
 # numba's on-disk cache keys a function on the text of its own file only, and a cached caller
 # holds its callees' code: after changing a kernel in engine/kernels/cpu, bump this revision in
 # every engine/program module, or callers keep running the old kernel (docs/PERF_NOTES.md).
-KERNELS_REVISION = 12
+KERNELS_REVISION = 14
 
 import math
 
+import numpy as np
 from numba import njit
 
-from engine.kernels.cpu.monitors import activation_figures, histogram_fixed, output_summary
+from engine.kernels.cpu.monitors import (NOT_ACTIVATION, activation_figures, fixed_edges,
+                                         histogram_fixed, output_summary)
 from engine.kernels.cpu.losses import loss_correct, loss_forward_backward
 from engine.program.guard import check_evaluate_call, check_monitor_call, check_rows_call
 from engine.program.layer_ops import layer_forward, pview
 from engine.program.plan import (ACTIVATION, C_ACT, C_CODE, C_IN, C_IN_OFF, C_OUT, C_OUT_OFF,
                                  L_CAP, L_GA, L_IN, L_SW, L_X, L_Y)
+
+# Constant arguments of compiled callees are typed as literals, and numba compiles a callee once
+# per literal value it meets (layer_forward once with training=True, again with False ...): the
+# program passes such flags as run-time values (np.bool_(...), np.int64(...)) so that every callee
+# has one signature per dtype (docs/PERF_NOTES.md, "Compile time").
 
 
 @njit(cache=True, nogil=True)
@@ -35,7 +42,7 @@ def forward_rows(ip, fp, lay, params, state, work, x, start, nb, n_layers, mc, s
         for c in range(nin):
             xb[r, c] = x[start + r, c]
     for i in range(n_layers):
-        layer_forward(ip, fp, i, params, state, work, nb, False, mc, seed, step)
+        layer_forward(ip, fp, i, params, state, work, nb, np.bool_(False), mc, seed, step)
 
 
 @njit(cache=True, nogil=True)
@@ -74,7 +81,8 @@ def evaluate_program(ip, fp, lay, params, state, work, x, y, loss_code, fused, n
     nt = y.shape[1]
     for start in range(0, n, cap):
         nb = min(cap, n - start)
-        forward_rows(ip, fp, lay, params, state, work, x, start, nb, n_fwd, False, 0, 0)
+        forward_rows(ip, fp, lay, params, state, work, x, start, nb, n_fwd, np.bool_(False),
+                     np.int64(0), np.int64(0))
         yb = mview(work, lay[L_Y], nb, nt)
         swb = pview(work, lay[L_SW], nb)
         for r in range(nb):
@@ -89,21 +97,34 @@ def evaluate_program(ip, fp, lay, params, state, work, x, y, loss_code, fused, n
     result[1] = tot_acc / max(n, 1)
 
 
-@njit(cache=True, nogil=True)
-def monitor_program(ip, fp, lay, params, state, work, xm, edges, hist, amon):
-    """Inference pass over the monitor batch xm (m, F), m <= capacity; per layer: histogram of the
-    output with fixed edges (L, 2) into hist (L, n_bins), figures into amon (L, AMON_COLS)."""
+@njit(cache=True, nogil=True, inline="always")
+def monitor_pass(ip, fp, lay, params, state, work, xm, edges, hist, amon):
+    """Inference pass over the monitor batch xm (m, F); per layer: the output's figures into amon
+    (L, AMON_COLS), its edges fixed where edges (L, 2) is NaN (the first pass of a model), the
+    histogram of the output over the edges into hist (L, n_bins)."""
     nb = xm.shape[0]
     n_layers = ip.shape[0]
-    check_monitor_call(ip, lay, params, state, work, xm, edges, hist, amon)
-    forward_rows(ip, fp, lay, params, state, work, xm, 0, nb, n_layers, False, 0, 0)
+    forward_rows(ip, fp, lay, params, state, work, xm, 0, nb, n_layers, np.bool_(False),
+                 np.int64(0), np.int64(0))
     for i in range(n_layers):
         y = mview(work, ip[i, C_OUT_OFF], nb, ip[i, C_OUT])
         x = mview(work, ip[i, C_IN_OFF], nb, ip[i, C_IN])
-        histogram_fixed(y, edges[i, 0], edges[i, 1], hist[i])
         output_summary(y, amon[i])
+        if math.isnan(edges[i, 0]) or math.isnan(edges[i, 1]):
+            fixed_edges(ip[i, C_ACT] if ip[i, C_CODE] == ACTIVATION else NOT_ACTIVATION,
+                        amon[i, 0], amon[i, 1], edges[i])
+        histogram_fixed(y, edges[i, 0], edges[i, 1], hist[i])
         if ip[i, C_CODE] == ACTIVATION:
             activation_figures(ip[i, C_ACT], x, y, amon[i])
         else:
             amon[i, 2] = math.nan
             amon[i, 3] = math.nan
+
+
+@njit(cache=True, nogil=True)
+def monitor_program(ip, fp, lay, params, state, work, xm, edges, hist, amon):
+    """Inference pass over the monitor batch xm (m, F), m <= capacity; per layer: histogram of the
+    output with fixed edges (L, 2) into hist (L, n_bins), figures into amon (L, AMON_COLS). Edges
+    that are NaN are fixed from this pass's outputs first (engine.snapshot.edges_for)."""
+    check_monitor_call(ip, lay, params, state, work, xm, edges, hist, amon)
+    monitor_pass(ip, fp, lay, params, state, work, xm, edges, hist, amon)

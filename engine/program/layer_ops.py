@@ -5,7 +5,7 @@ from __future__ import annotations
 # numba's on-disk cache keys a function on the text of its own file only, and a cached caller
 # holds its callees' code: after changing a kernel in engine/kernels/cpu, bump this revision in
 # every engine/program module, or callers keep running the old kernel (docs/PERF_NOTES.md).
-KERNELS_REVISION = 12
+KERNELS_REVISION = 14
 
 from numba import njit
 

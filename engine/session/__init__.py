@@ -1,9 +1,10 @@
 """TrainingSession: the one training code path (app worker, CLI, benchmarks).
 
-Steps run in the compiled program (engine.program.train_steps), as few calls as possible: one per
-epoch segment. Shuffling: epoch e's permutation comes from ``rng.stream(seed, "shuffle", e)``; kernel
-randomness from (seed, global step, layer key, index). So the same seed gives the same run bit for
-bit whether driven by ``step()``, ``run(n)`` or ``run_epoch()``, and after ``load_state_dict``.
+Steps run in the compiled program (engine.program.train_run), as few calls as possible
+(engine/session/stepping.py). Shuffling: epoch e's order is the counter-based shuffle of (seed, e)
+(docs/NUMERICS.md "Shuffling"); kernel randomness comes from (seed, global step, layer key, index).
+So the same seed gives the same run bit for bit whether driven by ``step()``, ``run(n)`` or
+``run_epoch()``, and after ``load_state_dict``.
 """
 from __future__ import annotations
 
@@ -22,22 +23,18 @@ from engine.model import Model
 from engine.monitors import monitor_rows
 from engine.optimizers import Optimizer
 from engine.program import plan as P
-from engine.rng import stream
 from engine.schedules import Constant, Schedule
 from engine.session.backend import ProgramMonitors, ProgramSeam
 from engine.session.control import SessionControl
 from engine.session.arrays import batch_rows, session_arrays, table
 from engine.guard import check_batch, check_dataset
-from engine.session.history import append_bounded
 from engine.session.inference import InferenceMixin
 from engine.session.restore import RestoreMixin
-from engine.snapshot import LayerStats, StepSnapshot
+from engine.session.stepping import SteppingMixin
+from engine.snapshot import LayerStats, MonitorSeries, StepSnapshot
 from engine.validation import check_count
 
-__all__ = ["TrainingSession", "StepSnapshot", "LayerStats"]
-
-MAX_STEPS_PER_CALL = 200_000
-MAX_SAMPLES_PER_CALL = 4_000_000
+__all__ = ["TrainingSession", "StepSnapshot", "LayerStats", "MonitorSeries"]
 
 
 def built(value: Any, cls: type, name: str) -> Any:
@@ -48,7 +45,7 @@ def built(value: Any, cls: type, name: str) -> Any:
     return value
 
 
-class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin):
+class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin, SteppingMixin):
     """Trains ``model`` on ``data`` (see docs/ARCHITECTURE.md "Session API").
 
     Takes built objects only: a Model, an Optimizer, a Schedule and a Loss (engine.build makes
@@ -159,115 +156,6 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
         return self.status != "running"
 
     # ------------------------------------------------------------------ training
-    def step(self) -> StepSnapshot:
-        """One optimiser step."""
-        return self.run(1)
-
-    def run_epoch(self) -> StepSnapshot:
-        """Train to the end of the current epoch."""
-        return self.run(self.steps_per_epoch - self.batch_in_epoch)
-
-    def run(self, n: int) -> StepSnapshot:
-        """Train ``n`` steps (crossing epochs) in as few compiled calls as possible: one per epoch
-        segment, or one for many epochs when nothing at an epoch's end can change the training
-        (no validation set, no early stopping, a schedule without an epoch-end hook)."""
-        remaining = check_count(n, "n", 0)
-        before = self.step_count
-        while remaining > 0 and not self.finished:
-            most = max(1, min(MAX_STEPS_PER_CALL, MAX_SAMPLES_PER_CALL // self.batch_size))
-            span = min(remaining, most) if self._epochs_batchable() else \
-                min(remaining, -(-(self.n - self.pos) // self.batch_size))
-            done = self._call(self._segments(span))
-            remaining -= done
-        if self.step_count > before or not self.monitors.have_pass:
-            self._maybe_monitor(before)
-        return self.snapshot()
-
-    def _epochs_batchable(self) -> bool:
-        from engine.schedules import Schedule
-        return (self.x_val.shape[0] == 0 and not self.early_stopping
-                and type(self.schedule).on_epoch_end is Schedule.on_epoch_end)
-
-    def _segments(self, k: int) -> list[tuple[int, int, int]]:
-        """(epoch, first sample position, steps) for the next ``k`` steps, ending at the last epoch."""
-        segs = []
-        epoch, pos = self.epoch, self.pos
-        while k > 0 and epoch < self.epochs:
-            steps = min(k, -(-(self.n - pos) // self.batch_size))
-            segs.append((epoch, pos, steps))
-            k -= steps
-            pos = min(pos + steps * self.batch_size, self.n)
-            if pos >= self.n:
-                epoch, pos = epoch + 1, 0
-        return segs
-
-    def _permutation(self, epoch: int) -> np.ndarray:
-        if getattr(self, "_perm_epoch", None) != epoch:
-            self._perm = (stream(self.seed, "shuffle", epoch).permutation(self.n) if self.shuffle
-                          else np.arange(self.n)).astype(np.int64)
-            self._perm_epoch = epoch
-        return self._perm
-
-    def _batches(self, segs: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
-        """Sample indices of all batches and each batch's start in them (int64)."""
-        B = self.batch_size
-        idx, starts, base = [], [np.zeros(1, np.int64)], 0
-        for epoch, pos, steps in segs:
-            ends = np.minimum(pos + np.arange(1, steps + 1, dtype=np.int64) * B, self.n)
-            idx.append(self._permutation(epoch)[pos:int(ends[-1])])
-            starts.append(ends - pos + base)
-            base += int(ends[-1]) - pos
-        return np.concatenate(idx), np.concatenate(starts)
-
-    def _call(self, segs: list[tuple[int, int, int]]) -> int:
-        m, opt = self.model, self.optimizer
-        k = sum(s[2] for s in segs)
-        bidx, bstart = self._batches(segs)
-        lrs, moms = self.schedule.values(self.step_count, k, opt.learning_rate, opt.momentum_value())
-        icfg = np.zeros(P.ICFG_LEN, np.int64)
-        icfg[[P.I_SEED, P.I_STEP0, P.I_LOSS, P.I_FUSED, P.I_OPT, P.I_T0, P.I_NFWD, P.I_APPLY,
-              P.I_MONITOR]] = [self.seed, self.step_count, self.loss.code, self.fused, opt.code,
-                               self.iterations, self.n_fwd, 1, 1 if self.monitor_every > 0 else 0]
-        losses, accs = np.zeros(k), np.zeros(k)
-        res = np.zeros(P.RES_LEN, np.int64)
-        self.program.train_steps(m.ip, m.fp, m.ptab, m.lay, m.params, m.grads, m.state, m.work, self.slots,
-                    self.wprev, self.x, self.y, self.sw, bidx, bstart, np.ascontiguousarray(lrs),
-                    np.ascontiguousarray(moms), opt.hparams(), self.ostate, icfg,
-                    np.array(opt.clip_values(), np.float64), losses, accs, self.monitors.pmon, res)
-        done = int(res[P.R_DONE])
-        diverged = res[P.R_STATUS] != 0
-        self._account(segs, done, bstart, losses, accs)
-        last = done if diverged else done - 1
-        if last >= 0:
-            self.last_loss = float(losses[last])
-            self.last_acc = None if math.isnan(accs[last]) else float(accs[last])
-            self.last_lr, self.last_mom = float(lrs[last]), float(moms[last])
-        self.monitors.have_grads = self.monitor_every > 0 and done == k
-        if diverged:
-            self._diverged(int(res[P.R_LAYER]), int(res[P.R_WHAT]))
-        return done
-
-    def _account(self, segs, done: int, bstart: np.ndarray, losses: np.ndarray,
-                 accs: np.ndarray) -> None:
-        """Counters and epoch sums for the ``done`` steps of ``segs``; epoch ends as they come."""
-        first = 0
-        sizes = np.diff(bstart).astype(np.float64)
-        accs0 = np.where(np.isnan(accs), 0.0, accs)
-        for _, _, steps in segs:
-            d = min(steps, done - first)
-            if d <= 0:
-                break
-            sz = sizes[first:first + d]
-            self._ep[0] += float(np.dot(losses[first:first + d], sz))
-            self._ep[1] += float(np.dot(accs0[first:first + d], sz))
-            self._ep[2] += int(sz.sum())
-            self.pos += int(sz.sum())
-            self.step_count += d
-            self.iterations += d
-            first += d
-            if self.pos >= self.n:
-                self._end_epoch()
-
     def _diverged(self, layer: int, what: int) -> None:
         self.status = "diverged"
         layer = max(0, min(layer, len(self.model.layers) - 1))
@@ -275,14 +163,6 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
                             "layer_id": self.model.layers[layer].id,
                             "what": {P.WHAT_LOSS: "loss", P.WHAT_GRAD: "gradient",
                                      P.WHAT_WEIGHTS: "weights"}.get(what, "loss")}
-
-    def _maybe_monitor(self, before: int) -> None:
-        every = self.monitor_every
-        if every <= 0:
-            return
-        if not self.monitors.have_pass or self.step_count // every != before // every \
-                or self.step_count - before >= every:
-            self.monitors.run_pass()
 
     # ------------------------------------------------------------------ epochs
     def penalty(self) -> float:
@@ -309,25 +189,6 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
                          self.loss.code, self.fused, self.n_fwd, result)
         acc = None if math.isnan(result[1]) else float(result[1])
         return float(result[0]) + self.penalty(), acc
-
-    def _end_epoch(self) -> None:
-        self.epoch += 1
-        self.pos = 0
-        ls, acs, cnt = self._ep
-        self.epoch_loss = ls / max(cnt, 1)
-        self.epoch_acc = acs / max(cnt, 1) if self._classifies else None
-        self._ep = [0.0, 0.0, 0]
-        if self.x_val.shape[0] > 0:
-            self.val_loss, self.val_acc = self.evaluate(self.x_val, self.y_val)
-        logs = {"loss": self.epoch_loss, "val_loss": self.val_loss, "accuracy": self.epoch_acc,
-                "val_accuracy": self.val_acc}
-        append_bounded(self.history, {"epoch": self.epoch, "step": self.step_count, **logs,
-                                      "lr": self.last_lr})
-        self.schedule.on_epoch_end(self.epoch, {k: v for k, v in logs.items() if v is not None})
-        if self.early_stopping:
-            self._early_stopping(logs)
-        if self.status == "running" and self.epoch >= self.epochs:
-            self.status = "finished"
 
     def _early_stopping(self, logs: dict[str, Any]) -> None:
         """Keras 3 EarlyStopping (mode from the monitor's name)."""
@@ -370,8 +231,8 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
         return {"epoch": self.epoch, "loss": self.epoch_loss, "accuracy": self.epoch_acc}
 
     # ------------------------------------------------------------------ snapshots
-    def snapshot(self) -> StepSnapshot:
-        """Frozen snapshot of the current state."""
+    def snapshot(self, series: MonitorSeries | None = None) -> StepSnapshot:
+        """Frozen snapshot of the current state (with ``series``: the figures of a run's steps)."""
         self._sync_host(("params", "state", "work"))  # the weight and batch-norm figures
         return StepSnapshot(
             step=self.step_count, epoch=self.epoch, batch_in_epoch=self.batch_in_epoch,
@@ -380,7 +241,7 @@ class TrainingSession(ProgramSeam, InferenceMixin, SessionControl, RestoreMixin)
             lr=self.last_lr, momentum=self.last_mom, status=self.status,
             diverged_at=dict(self.diverged_at) if self.diverged_at else None,
             layers=self.monitors.layer_stats(), history_len=len(self.history),
-            wall_time=time.time())
+            wall_time=time.time(), series=series)
 
     # ------------------------------------------------------------------ weights
     def get_weights(self) -> dict[str, np.ndarray]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# numba keys a cached function on its own file's text: bump after changing a kernel or
+# engine/program code that train_forward_program calls (docs/PERF_NOTES.md).
+KERNELS_REVISION = 14
+
 import numpy as np
 from numba import njit
 
@@ -34,7 +38,8 @@ def train_forward_program(ip, fp, lay, params, state, work, x, out, batch, seed,
             for c in range(nin):
                 xb[r, c] = x[start + r, c]
         for i in range(n_layers):
-            layer_forward(ip, fp, i, params, state, work, nb, True, True, seed, step0 + b)
+            layer_forward(ip, fp, i, params, state, work, nb, np.bool_(True), np.bool_(True),
+                          seed, step0 + b)
         off = ip[n_layers - 1, C_OUT_OFF] if n_layers > 0 else lay[L_X]
         o = work[off:off + nb * k].reshape((nb, k))
         for r in range(nb):

@@ -665,12 +665,12 @@ def test_minibatches_and_schedules_match_the_engine_session(sched, tmp_path):
 
 
 def test_shuffle_order_is_the_engines():
-    from engine.rng import stream
+    from engine.session.stepping import epoch_order
     ns = template_namespace(["epoch_order"])
-    ns.update(SEED=7, SHUFFLE=True)
-    for epoch in range(3):
-        np.testing.assert_array_equal(ns["epoch_order"](25, epoch),
-                                      stream(7, "shuffle", epoch).permutation(25))
+    for seed, n in ((7, 25), (2**63 - 1, 1000), (0, 1)):
+        ns.update(SEED=seed, SHUFFLE=True)
+        for epoch in range(3):
+            np.testing.assert_array_equal(ns["epoch_order"](n, epoch), epoch_order(seed, epoch, n))
     ns["SHUFFLE"] = False
     np.testing.assert_array_equal(ns["epoch_order"](5, 1), np.arange(5))
 

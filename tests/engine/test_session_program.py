@@ -36,8 +36,9 @@ class Recording:
 
 def make(program=None, **kw):
     kw.setdefault("epochs", 10)
+    data = kw.pop("data", None) or make_data()
     return session_from_configs(LAYERS, {"type": "adam", "learning_rate": 0.01},
-                                None, {"type": "binary_crossentropy"}, make_data(), seed=3,
+                                None, {"type": "binary_crossentropy"}, data, seed=3,
                                 batch_size=8, program=program, **kw)
 
 
@@ -49,7 +50,7 @@ def test_default_program_is_the_cpu_module_and_a_given_one_runs_everything():
     a, b = plain.run(9), s.run(9)            # crosses an epoch end: validation loss evaluated
     assert a.loss == b.loss and a.val_loss == b.val_loss
     np.testing.assert_array_equal(plain.model.params, s.model.params)
-    for name in ("train_steps", "evaluate_program", "monitor_program"):
+    for name in ("train_run", "evaluate_program"):
         assert rec.count(name) >= 1, name
     x = s.x[:5]
     np.testing.assert_array_equal(plain.predict(x)[0], s.predict(x)[0])
@@ -90,9 +91,40 @@ def test_setting_the_program_later_reaches_the_monitors():
     s.program = rec
     assert s.monitors.program is rec and "mark" in rec.calls
     s.step()
-    assert rec.count("train_steps") == 1 and rec.count("monitor_program") >= 1
+    assert rec.count("train_run") >= 1  # the steps, and a monitor pass
     s.program = None
     assert s.program is engine.program and s.monitors.program is engine.program
+
+
+class StepsOnly(Recording):
+    """A program with the per-step interface only (as the GPU program): no ``train_run``."""
+
+    def __getattr__(self, name):
+        if name == "train_run":
+            raise AttributeError(name)
+        return super().__getattr__(name)
+
+
+def test_a_program_without_train_run_trains_the_same_run():
+    """The session's Python loop over train_steps (the GPU program's interface) gives the same
+    batches, epoch figures, history and monitor figures as the compiled epoch loop, bit for bit."""
+    from types import SimpleNamespace
+    d = make_data()
+    nov = SimpleNamespace(x_train=d.x_train, y_train=d.y_train, x_val=d.x_val[:0],
+                          y_val=d.y_val[:0])
+    for data in (d, nov):
+        a, steps = make(data=data), StepsOnly()
+        b = make(steps, data=data)
+        for n in (3, 9, 1, 20):
+            sa, sb = a.run(n), b.run(n)
+            assert (sa.step, sa.epoch, sa.loss, sa.epoch_loss, sa.val_loss) == \
+                (sb.step, sb.epoch, sb.loss, sb.epoch_loss, sb.val_loss)
+            for la, lb in zip(sa.layers, sb.layers):
+                assert la.grad_norm == lb.grad_norm and la.update_ratio == lb.update_ratio
+                np.testing.assert_array_equal(la.act_hist_counts, lb.act_hist_counts)
+        np.testing.assert_array_equal(a.model.params, b.model.params)
+        assert a.history == b.history and a._ep == b._ep
+        assert steps.count("train_steps") >= 1 and steps.count("train_run") == 0
 
 
 def test_early_stopping_restore_marks_the_host_changed():

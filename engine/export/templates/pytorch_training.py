@@ -5,7 +5,6 @@ Copied block by block into the generated script (the rules: README.md in this fo
 from __future__ import annotations
 
 import argparse
-import hashlib
 import math
 from pathlib import Path
 
@@ -82,13 +81,30 @@ WEIGHT_NAMES = {"kernel": "weight", "bias": "bias", "gamma": "weight", "beta": "
 
 def epoch_order(n: int, epoch: int) -> np.ndarray:
     """The order of the ``n`` training samples in ``epoch`` (from 0): the playground's own shuffle,
-    a PCG64 permutation seeded with (SEED, hash of "shuffle", epoch), so batches match its runs."""
+    so batches match its runs. A Fisher-Yates shuffle of 0..n-1 whose draw for position i (n-1 down
+    to 1) is splitmix64(base ^ i), base = splitmix64(splitmix64(splitmix64(SEED) ^ epoch) ^ KEY),
+    mapped to [0, i] by a 64-bit multiply-high."""
     if not SHUFFLE:
         return np.arange(n)
-    mask = (1 << 63) - 1
-    digest = hashlib.blake2b(b"shuffle", digest_size=8).digest()
-    entropy = [SEED & mask, int.from_bytes(digest, "little") & mask, epoch & mask]
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy))).permutation(n)
+
+    def splitmix64(z: np.ndarray) -> np.ndarray:  # uint64 arrays wrap around silently
+        z = z + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+    key = np.uint64(0xB4DA1EB0ABD1EDB)
+    base = splitmix64(splitmix64(splitmix64(np.array([SEED], np.uint64)) ^ np.uint64(epoch)) ^ key)
+    i = np.arange(n, dtype=np.uint64)
+    h = splitmix64(base ^ i)
+    m = i + np.uint64(1)
+    low = (h & np.uint64(0xFFFFFFFF)) * m
+    draws = (((h >> np.uint64(32)) * m + (low >> np.uint64(32))) >> np.uint64(32)).tolist()
+    order = list(range(n))
+    for k in range(n - 1, 0, -1):
+        j = draws[k]
+        order[k], order[j] = order[j], order[k]
+    return np.array(order, dtype=np.int64)
 
 
 def load_data(path: Path) -> dict:

@@ -12,8 +12,61 @@ import math
 import numpy as np
 from numba import njit
 
+from engine.kernels.cpu.simd import LANES, v8_dsq_acc, v8_hsum, v8_sq_acc, v8d_zero
+
 AMON_COLS = 8
 RELU_FAMILY_CODES = (1, 2, 3, 4, 5)
+# activation codes (engine/kernels/scalar/activations.py) whose outputs have fixed histogram edges
+_RELU, _TANH, _SIGMOID, _SOFTPLUS, _SOFTMAX = 1, 8, 9, 10, 12
+# the edges of the layers that are no activation layer (engine.snapshot.edges_for's None)
+NOT_ACTIVATION = -1
+
+
+@njit(cache=True, nogil=True)
+def sumsq(a, off, n):
+    """Sum of float64(a[off:off+n]) ** 2: eight lane-wise partial sums (a vector register), added
+    by a fixed tree, then the n % 8 tail in order. Every term is exact for float32 data; the sum
+    differs from a sequential one by rounding only (relative error below n * 2**-53)."""
+    acc = v8d_zero()
+    m = n // LANES
+    for c in range(m):
+        acc = v8_sq_acc(acc, a, off + c * LANES)
+    s = v8_hsum(acc)
+    for k in range(off + m * LANES, off + n):
+        v = np.float64(a[k])  # numba's float() keeps float32: the square would round
+        s += v * v
+    return s
+
+
+@njit(cache=True, nogil=True)
+def diff_sumsq(a, b, off, n):
+    """Sum of (float64(a[k]) - float64(b[k])) ** 2 over a[off:off+n] (summed as ``sumsq``)."""
+    acc = v8d_zero()
+    m = n // LANES
+    for c in range(m):
+        acc = v8_dsq_acc(acc, a, b, off + c * LANES)
+    s = v8_hsum(acc)
+    for k in range(off + m * LANES, off + n):
+        v = np.float64(a[k]) - np.float64(b[k])
+        s += v * v
+    return s
+
+
+@njit(cache=True, nogil=True)
+def fixed_edges(act_code, amin, amax, edges):
+    """edges[0], edges[1] of a layer's activation histogram (engine.snapshot.edges_for): from the
+    activation code of an activation layer (NOT_ACTIVATION otherwise) and the output's range on
+    the first monitor pass."""
+    if act_code == _SIGMOID or act_code == _SOFTMAX:
+        edges[0], edges[1] = 0.0, 1.0
+        return
+    if act_code == _TANH:
+        edges[0], edges[1] = -1.0, 1.0
+        return
+    m = max(abs(amin), abs(amax)) if math.isfinite(amin) and math.isfinite(amax) else 1.0
+    r = 2.0 ** math.ceil(math.log2(max(1.25 * m, 0.125)))
+    edges[0] = 0.0 if act_code == _RELU or act_code == _SOFTPLUS else -r
+    edges[1] = r
 
 
 @njit(cache=True, nogil=True)

@@ -11,3 +11,6 @@ uniform01 = njit(cache=True, nogil=True)(_rng.uniform01)
 normal01 = njit(cache=True, nogil=True)(_rng.normal01)
 
 __all__ = ["splitmix64", "hash4", "uniform01", "normal01"]
+
+shuffle_into = njit(cache=True, nogil=True)(_rng.shuffle_into)
+__all__ += ["shuffle_into"]

@@ -17,6 +17,13 @@ bit-identical results. All functions are specialised on the dtype only.
 - ``v8_madd(acc, s, v)``: ``acc + s * v`` (``s`` a scalar of the vectors' dtype, multiply then add);
 - ``v8_add(a, b)``: ``a + b``.
 
+float64 sums of squares (monitor figures), lane-wise then ``v8_hsum``'s fixed tree:
+
+- ``v8d_zero()``: 8 float64 zeros;
+- ``v8_sq_acc(acc, a, i)``: ``acc + float64(a[i:i+8])**2``;
+- ``v8_dsq_acc(acc, a, b, i)``: ``acc + (float64(a[i:i+8]) - float64(b[i:i+8]))**2``;
+- ``v8_hsum(acc)``: ``((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))``.
+
 No bounds checks: callers guarantee ``i + 7 < len(a)``.
 """
 from __future__ import annotations
@@ -57,27 +64,38 @@ def _lane(i: int) -> ir.Constant:
     return ir.Constant(ir.IntType(32), i)
 
 
+def _load8(context, builder, aryty, ary, idx_val, idx_ty):
+    """The 8 lanes ``ary[idx:idx+8]`` as an LLVM vector of the array's dtype."""
+    idx = context.cast(builder, idx_val, idx_ty, types.intp)
+    vty = ir.VectorType(context.get_value_type(aryty.dtype), LANES)
+    if aryty.layout == "C":
+        ptr = _item_ptr(context, builder, aryty, ary, idx)
+        return builder.load(builder.bitcast(ptr, vty.as_pointer()), align=aryty.dtype.bitwidth // 8)
+    vec = ir.Constant(vty, ir.Undefined)
+    for lane in range(LANES):
+        at = builder.add(idx, ir.Constant(idx.type, lane))
+        val = builder.load(_item_ptr(context, builder, aryty, ary, at))
+        vec = builder.insert_element(vec, val, _lane(lane))
+    return vec
+
+
+def _load8_f64(context, builder, aryty, ary, idx_val, idx_ty):
+    """``_load8`` widened to float64 lanes (exact)."""
+    vec = _load8(context, builder, aryty, ary, idx_val, idx_ty)
+    if aryty.dtype.bitwidth == 64:
+        return vec
+    return builder.fpext(vec, ir.VectorType(ir.DoubleType(), LANES))
+
+
 @intrinsic
 def v8_load(typingctx, a, i):
     """Lanes ``a[i:i+8]`` as a Vec8 (one unaligned vector load for contiguous arrays)."""
     if not (_is_float_vector_array(a) and isinstance(i, types.Integer)):
         return None
     vt = Vec8(a.dtype)
-    align = a.dtype.bitwidth // 8
 
     def codegen(context, builder, sig, args):
-        aryty = sig.args[0]
-        idx = context.cast(builder, args[1], sig.args[1], types.intp)
-        vty = context.get_value_type(vt)
-        if aryty.layout == "C":
-            ptr = _item_ptr(context, builder, aryty, args[0], idx)
-            return builder.load(builder.bitcast(ptr, vty.as_pointer()), align=align)
-        vec = ir.Constant(vty, ir.Undefined)
-        for lane in range(LANES):
-            at = builder.add(idx, ir.Constant(idx.type, lane))
-            val = builder.load(_item_ptr(context, builder, aryty, args[0], at))
-            vec = builder.insert_element(vec, val, _lane(lane))
-        return vec
+        return _load8(context, builder, sig.args[0], args[0], args[1], sig.args[1])
 
     return vt(a, i), codegen
 
@@ -177,3 +195,58 @@ def zero_of(typingctx, a):
         return ir.Constant(context.get_value_type(a.dtype), 0.0)
 
     return a.dtype(a), codegen
+
+
+@intrinsic
+def v8d_zero(typingctx):
+    """8 float64 zeros (an accumulator of v8_sq_acc / v8_dsq_acc)."""
+    vt = Vec8(types.float64)
+
+    def codegen(context, builder, sig, args):
+        return ir.Constant(context.get_value_type(vt), None)
+
+    return vt(), codegen
+
+
+@intrinsic
+def v8_sq_acc(typingctx, acc, a, i):
+    """``acc + float64(a[i:i+8]) ** 2`` (the square of a float32 is exact in float64)."""
+    if not (isinstance(acc, Vec8) and acc.dtype == types.float64 and _is_float_vector_array(a)
+            and isinstance(i, types.Integer)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        v = _load8_f64(context, builder, sig.args[1], args[1], args[2], sig.args[2])
+        return builder.fadd(args[0], builder.fmul(v, v))
+
+    return acc(acc, a, i), codegen
+
+
+@intrinsic
+def v8_dsq_acc(typingctx, acc, a, b, i):
+    """``acc + (float64(a[i:i+8]) - float64(b[i:i+8])) ** 2``."""
+    if not (isinstance(acc, Vec8) and acc.dtype == types.float64 and _is_float_vector_array(a)
+            and _is_float_vector_array(b) and isinstance(i, types.Integer)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        va = _load8_f64(context, builder, sig.args[1], args[1], args[3], sig.args[3])
+        vb = _load8_f64(context, builder, sig.args[2], args[2], args[3], sig.args[3])
+        d = builder.fsub(va, vb)
+        return builder.fadd(args[0], builder.fmul(d, d))
+
+    return acc(acc, a, b, i), codegen
+
+
+@intrinsic
+def v8_hsum(typingctx, acc):
+    """``((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))`` of a float64 Vec8."""
+    if not (isinstance(acc, Vec8) and acc.dtype == types.float64):
+        return None
+
+    def codegen(context, builder, sig, args):
+        lane = [builder.extract_element(args[0], _lane(k)) for k in range(LANES)]
+        pairs = [builder.fadd(lane[2 * k], lane[2 * k + 1]) for k in range(4)]
+        return builder.fadd(builder.fadd(pairs[0], pairs[1]), builder.fadd(pairs[2], pairs[3]))
+
+    return types.float64(acc), codegen
