@@ -1,4 +1,5 @@
-"""The learning-rate finder: Smith's range test (2015; the textbook's "finding a good learning rate").
+"""The learning-rate finder: Smith's range test (2015; the textbook's "finding a good learning
+rate").
 
 Train for a few hundred steps while the learning rate grows exponentially from ``lr_start`` to
 ``lr_end``, record the loss of every step, then restore the session to where it was. Suggestions:

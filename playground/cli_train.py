@@ -82,11 +82,12 @@ class MetricsWriter:
         self.stream = stream
         self.writer = csv.writer(stream, lineterminator="\n")
         self.layer_columns: list[tuple[int, str]] | None = None
-        self.columns_from = columns_from  # a snapshot naming the layer columns (else the first row's)
+        self.columns_from = columns_from  # the snapshot naming the layer columns (else row 1's)
 
     def _header(self, snap: Any) -> None:
         self.layer_columns = [(stats.index, name) for name in LAYER_FIELDS
-                              for stats in getattr(snap, "layers", ()) if getattr(stats, name, None) is not None]
+                              for stats in getattr(snap, "layers", ())
+                              if getattr(stats, name, None) is not None]
         self.layer_columns.sort(key=lambda col: (col[0], LAYER_FIELDS.index(col[1])))
         self.writer.writerow(list(BASE_COLUMNS) + [f"{n}.{i}" for i, n in self.layer_columns])
 

@@ -62,7 +62,7 @@ class FileCommands:
             if "event" in rec or "loss" not in rec:
                 continue
             snap = snaps.get(int(rec["step"]))
-            same = snap is not None and snap.epoch == rec["epoch"] and snap.epoch_loss == rec["loss"]
+            same = snap is not None and (snap.epoch, snap.epoch_loss) == (rec["epoch"], rec["loss"])
             rows.append((dict(rec), snap if same else unmeasured))
         if now.batch_in_epoch != 0:
             rows.append((metrics_row(s, now), now))  # mid-epoch: as --steps ends a run

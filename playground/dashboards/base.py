@@ -101,8 +101,8 @@ class Dashboard(QWidget):
         could not be built). Subclasses clear their items."""
 
     def contextMenuEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        """Right-click on a plot: save it as PNG, SVG or CSV (playground.exports)."""
-        from playground.exports import plot_menu
+        """Right-click on a plot: save it as PNG, SVG or CSV (playground.plot_export)."""
+        from playground.plot_export import plot_menu
         menu = plot_menu(self, event.pos())
         if menu is None:
             event.ignore()

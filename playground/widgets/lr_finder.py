@@ -1,5 +1,5 @@
-"""Run → Find learning rate…: the learning-rate range test (engine/lr_finder.py) on a copy of the
-run, in the worker thread, with progress and Cancel; the loss against the learning rate (log axis)
+"""Run → Find learning rate…: the range test (engine/lr_finder.py) on a copy of the run, in the
+worker thread, with progress and Cancel; the loss against the learning rate (log axis)
 with the suggested rate marked, and "Use this rate", an undoable edit like any other."""
 from __future__ import annotations
 
@@ -124,7 +124,8 @@ class LRFinderDialog(QDialog):
             low, high = float(losses[ok].min()), float(losses[ok].max())
             if np.isfinite(sm[0]):
                 high = min(high, 2.0 * float(sm[0]))  # the blow-up at the end stays in view
-            self.plot.plotItem.setXRange(np.log10(lrs[0]), np.log10(lrs[-1]), padding=0.02)
+            left = min(np.log10(lrs[0]), np.log10(self.suggested))  # the mark always shows
+            self.plot.plotItem.setXRange(left, np.log10(lrs[-1]), padding=0.02)
             self.plot.plotItem.setYRange(low, max(high, low + 1e-6), padding=0.05)
         ended = " (the loss blew up at the end)" if result.diverged else ""
         self.text.setText(f"Suggested learning rate: {self.suggested:g} — a tenth of "
