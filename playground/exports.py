@@ -186,6 +186,9 @@ class WindowExports(QObject):
             return
         from playground.widgets.lr_finder import LRFinderDialog
         self.win.run.pause()
+        old = getattr(self.win, "lr_finder", None)
+        if old is not None:
+            old.close()  # cancels a test still running for it
         dialog = LRFinderDialog(self.win)
         self.win.lr_finder = dialog
         dialog.show()
