@@ -68,21 +68,9 @@ def screenshot(app: Any, win: Any, out: str, steps: int) -> int:
     if not _wait_built(app, win, errors):
         win.shutdown()
         return 2
-    if steps > 0:
-        chunk = max(1, steps // 60)
-        for start in range(0, steps, chunk):
-            win.controller.post("step", n=min(chunk, steps - start))
-        done = _pump(app, lambda: (f := win.controller.latest()) is not None
-                     and f.snapshot is not None and (f.snapshot.step >= steps or _ended(f)),
-                     600.0, errors)
-        frame = win.controller.latest()
-        if done and frame.snapshot.step < steps:
-            print(f"note: training {frame.snapshot.status} at step {frame.snapshot.step}, "
-                  f"before the {steps} steps asked for", file=sys.stderr)
-        if not done and errors:
-            print(f"error: {errors[0]}", file=sys.stderr)
-            win.shutdown()
-            return 3 if "diverged" in errors[0] else 2
+    code = train_steps(app, win, steps, errors)
+    if code is not None:
+        return code
     serial = win.controller.latest().serial
     win.controller.post("refresh")
     _pump(app, lambda: win.controller.latest().serial > serial, 30.0, errors)
@@ -100,6 +88,27 @@ def screenshot(app: Any, win: Any, out: str, steps: int) -> int:
         return 2
     print(f"screenshot: {out}")
     return 0
+
+
+def train_steps(app: Any, win: Any, steps: int, errors: list[str]) -> int | None:
+    """Train ``steps`` steps (in about 60 chunks, so the time plots get points); None when
+    done (or the run ended before), else the exit code after shutting the window down."""
+    if steps > 0:
+        chunk = max(1, steps // 60)
+        for start in range(0, steps, chunk):
+            win.controller.post("step", n=min(chunk, steps - start))
+        done = _pump(app, lambda: (f := win.controller.latest()) is not None
+                     and f.snapshot is not None and (f.snapshot.step >= steps or _ended(f)),
+                     600.0, errors)
+        frame = win.controller.latest()
+        if done and frame.snapshot.step < steps:
+            print(f"note: training {frame.snapshot.status} at step {frame.snapshot.step}, "
+                  f"before the {steps} steps asked for", file=sys.stderr)
+        if not done and errors:
+            print(f"error: {errors[0]}", file=sys.stderr)
+            win.shutdown()
+            return 3 if "diverged" in errors[0] else 2
+    return None
 
 
 def measure_ui(app: Any, win: Any, seconds: float) -> int:

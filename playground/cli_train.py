@@ -78,27 +78,43 @@ class MetricsWriter:
     """Per-epoch CSV rows (DESIGN.md columns). The layer columns are those the first row's
     snapshot has figures for (``grad_norm.{i}`` only for layers with weights, and so on)."""
 
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO, columns_from: Any = None):
         self.stream = stream
         self.writer = csv.writer(stream, lineterminator="\n")
         self.layer_columns: list[tuple[int, str]] | None = None
+        self.columns_from = columns_from  # the snapshot naming the layer columns (else row 1's)
 
     def _header(self, snap: Any) -> None:
         self.layer_columns = [(stats.index, name) for name in LAYER_FIELDS
-                              for stats in snap.layers if getattr(stats, name, None) is not None]
+                              for stats in getattr(snap, "layers", ())
+                              if getattr(stats, name, None) is not None]
         self.layer_columns.sort(key=lambda col: (col[0], LAYER_FIELDS.index(col[1])))
         self.writer.writerow(list(BASE_COLUMNS) + [f"{n}.{i}" for i, n in self.layer_columns])
 
     def write(self, row: dict[str, Any], snap: Any) -> None:
         """Write one row: ``row`` holds the base columns, ``snap`` gives the layer figures."""
         if self.layer_columns is None:
-            self._header(snap)
+            self._header(self.columns_from if self.columns_from is not None else snap)
         by_index = {s.index: s for s in snap.layers}
         cells = [_cell(row.get(c)) for c in BASE_COLUMNS]
         for i, name in self.layer_columns or []:
             cells.append(_cell(getattr(by_index.get(i), name, None)))
         self.writer.writerow(cells)
         self.stream.flush()
+
+
+def write_metrics(path: str | os.PathLike[str], rows: list[tuple[dict[str, Any], Any]],
+                  columns_from: Any) -> None:
+    """The ``--metrics`` CSV of a run trained elsewhere (the app's File → Export), atomically:
+    ``rows`` are (base columns, snapshot with that row's layer figures) pairs, ``columns_from``
+    a snapshot whose layers name the layer columns."""
+    from engine.atomic import atomic_open
+    with atomic_open(path, "w", newline="") as fh:
+        writer = MetricsWriter(fh, columns_from)
+        if not rows:
+            writer._header(columns_from)
+        for row, snap in rows:
+            writer.write(row, snap)
 
 
 def _cell(value: Any) -> str:
@@ -192,14 +208,20 @@ class Trainer:
         self.bar.refresh()
 
     def _row(self, snap: Any) -> dict[str, Any]:
-        epoch_stats = self.session.epoch_metrics()
-        val_loss, val_acc = snap.val_loss, snap.val_accuracy
-        if snap.batch_in_epoch != 0 and getattr(self.session, "x_val", None) is not None \
-                and len(self.session.x_val):  # mid-epoch: validate the weights as they are now
-            val_loss, val_acc = self.session.evaluate(self.session.x_val, self.session.y_val)
-        return {"epoch": epoch_stats["epoch"], "step": snap.step, "loss": epoch_stats["loss"],
-                "val_loss": val_loss, "accuracy": epoch_stats["accuracy"],
-                "val_accuracy": val_acc, "lr": snap.lr}
+        return metrics_row(self.session, snap)
+
+
+def metrics_row(session: Any, snap: Any) -> dict[str, Any]:
+    """The base columns of a metrics row for ``snap``, the session's current state (mid-epoch:
+    the running epoch's mean loss, and the weights as they are now validated)."""
+    epoch_stats = session.epoch_metrics()
+    val_loss, val_acc = snap.val_loss, snap.val_accuracy
+    if snap.batch_in_epoch != 0 and getattr(session, "x_val", None) is not None \
+            and len(session.x_val):  # mid-epoch: validate the weights as they are now
+        val_loss, val_acc = session.evaluate(session.x_val, session.y_val)
+    return {"epoch": epoch_stats["epoch"], "step": snap.step, "loss": epoch_stats["loss"],
+            "val_loss": val_loss, "accuracy": epoch_stats["accuracy"],
+            "val_accuracy": val_acc, "lr": snap.lr}
 
 
 def allow_steps(session: Any, steps: int) -> None:
@@ -281,7 +303,7 @@ def _train(args: argparse.Namespace) -> int:
     if args.checkpoint:
         save_checkpoint(session, args.checkpoint)
     if args.export_pytorch:
-        _export(session, args.export_pytorch)
+        export_pytorch_script(session, args.export_pytorch)
     if not args.quiet:
         _summary(trainer, snap, sys.stdout)
     return EXIT_OK
@@ -297,8 +319,9 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise BadInput(f"the folder of {value} does not exist", flag)
 
 
-def _export(session: Any, path: str) -> None:
-    """--export-pytorch: the design, its data as trained on and the trained weights."""
+def export_pytorch_script(session: Any, path: str) -> None:
+    """--export-pytorch (and the app's File → Export): the design, its data as trained on and
+    the trained weights."""
     from engine.errors import BadInput
     try:
         from engine.export.pytorch import export_pytorch

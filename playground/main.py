@@ -19,8 +19,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("design", nargs="?", help="design file to open")
     parser.add_argument("--design", dest="design_opt", help="design file to open")
     parser.add_argument("--train-steps", type=int, default=0,
-                        help="with --screenshot: train this many steps first")
+                        help="with --screenshot, --export-plots or --export-run: train this "
+                             "many steps first")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save the main window and exit")
+    parser.add_argument("--export-plots", metavar="DIR",
+                        help="after --train-steps: every dashboard as PNG and SVG into DIR, exit")
+    parser.add_argument("--export-run", metavar="FILE.csv",
+                        help="after --train-steps: the run's metrics CSV (the columns of "
+                             "playground-train --metrics), exit")
     parser.add_argument("--measure-ui", type=float, metavar="SECONDS",
                         help="train with all dashboards visible, print fps and steps/s, exit")
     parser.add_argument("--presentation", action="store_true",
@@ -112,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     paths.setup_logging()
     logging.getLogger("playground").info("playground %s started", paths.app_version())
     path = args.design_opt or args.design
-    automated = bool(args.screenshot or args.measure_ui)
+    exporting = bool(args.export_plots or args.export_run)
+    automated = bool(args.screenshot or args.measure_ui or exporting)
     if automated and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen: render offscreen
     app = make_app()
@@ -131,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     win.show()
     if args.presentation:
         win.presentation_action.setChecked(True)
+    if exporting:
+        from playground.exports_cli import export_cli
+        return export_cli(app, win, args.export_plots, args.export_run, args.train_steps)
     if args.screenshot:
         from playground.automation import screenshot
         return screenshot(app, win, args.screenshot, args.train_steps)

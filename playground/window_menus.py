@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from playground.exports import install_exports, install_run_menu
+
 if TYPE_CHECKING:
     from playground.main_window import MainWindow
 
@@ -33,6 +35,8 @@ def build_menus(win: "MainWindow") -> None:
     win.recent_menu = files.addMenu("Open &Recent")
     win.files.fill_recent_menu()
     files.addSeparator()
+    install_exports(win, files)  # Open checkpoint, Export ▸ (playground/exports.py)
+    files.addSeparator()
     files.addAction(_action(win, "&Quit", [QKeySequence("Ctrl+Q")], win.close))
     edit = win.menuBar().addMenu("&Edit")
     win.undo_action = _action(win, "&Undo", QKeySequence.Undo, win.doc.undo)
@@ -57,3 +61,4 @@ def build_menus(win: "MainWindow") -> None:
                                        "large text, high contrast, full screen.")
     win.presentation_action.toggled.connect(win.set_presentation)
     view.addAction(win.presentation_action)
+    install_run_menu(win)  # Run → Find learning rate…

@@ -21,6 +21,7 @@ from playground.history import Frame, History
 from playground.run_end import end_info, ended_text
 from playground.threads import ThreadController
 from playground.worker_edits import LiveEdits
+from playground.worker_exports import FileCommands
 from playground.worker_run import RunCommands
 
 SessionFactory = Callable[[dict, "str | None", str], Any]
@@ -50,7 +51,7 @@ def problem_title(command: str, err: BaseException) -> str:
     return "Cannot apply the change"
 
 
-class TrainingWorker(RunCommands, LiveEdits, QObject):
+class TrainingWorker(RunCommands, LiveEdits, FileCommands, QObject):
     """Runs in its own thread; talk to it only through :meth:`post` and :meth:`latest`."""
 
     error = Signal(str)
@@ -320,6 +321,7 @@ class TrainingWorker(RunCommands, LiveEdits, QObject):
     def _after_chunk(self, snap: Any, t0: float) -> None:
         now = time.perf_counter()
         self._last_snap = snap
+        self.record_epoch_end(snap)
         self._rate.append((now, int(snap.step)))
         self._rate = [(t, s) for t, s in self._rate if now - t < 2.0] or self._rate[-1:]
         self._add_epoch_records(int(snap.step))

@@ -100,6 +100,16 @@ class Dashboard(QWidget):
         """Forget everything shown (a new design without what this panel shows, a design that
         could not be built). Subclasses clear their items."""
 
+    def contextMenuEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        """Right-click on a plot: save it as PNG, SVG or CSV (playground.plot_export)."""
+        from playground.plot_export import plot_menu
+        menu = plot_menu(self, event.pos())
+        if menu is None:
+            event.ignore()
+            return
+        menu.popup(event.globalPos())
+        event.accept()
+
     def add_banner(self, widget: QWidget) -> None:
         """Put ``widget`` (the end-of-run banner) on top of this dashboard's plots."""
         self._layout.insertWidget(0, widget)
