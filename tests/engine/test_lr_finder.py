@@ -97,22 +97,19 @@ def test_analyse_handles_nan_tail():
 
 
 def _real_session():
-    from engine.layers import from_config as layer_from_config
-    from engine.session import TrainingSession
+    from engine.build import session_from_configs
     rng = np.random.default_rng(0)
     x = rng.standard_normal((96, 2))
     data = SimpleNamespace(x_train=x[:80], y_train=(x[:80, :1] * x[:80, 1:] > 0).astype(float),
                            x_val=x[80:], y_val=(x[80:, :1] * x[80:, 1:] > 0).astype(float))
     layers = [{"type": "dense", "units": 8, "id": "d1"}, {"type": "activation", "function": "relu", "id": "a1"},
               {"type": "dense", "units": 1, "id": "d2"}, {"type": "activation", "function": "sigmoid", "id": "a2"}]
-    return TrainingSession([layer_from_config(c) for c in layers],
-                           {"type": "sgd", "learning_rate": 0.05, "momentum": 0.9},
-                           {"type": "exponential", "s": 100}, {"type": "binary_crossentropy"}, data,
-                           seed=3, batch_size=16, epochs=50)
+    return session_from_configs(layers, {"type": "sgd", "learning_rate": 0.05, "momentum": 0.9},
+                                {"type": "exponential", "s": 100}, {"type": "binary_crossentropy"},
+                                data, seed=3, batch_size=16, epochs=50)
 
 
 def test_range_test_on_the_real_session_restores_it_bit_for_bit():
-    pytest.importorskip("engine.session")
     s, twin = _real_session(), _real_session()
     s.run(7)
     twin.run(7)
