@@ -149,10 +149,9 @@ class MainWindow(WindowMessages, QMainWindow):
                               ("Optimizer", window_layout.scrolling(self.settings_panel))):
             self._dock(title, widget, left)
         self.dashboards: list[Dashboard] = [
-            LossDashboard(), BoundaryDashboard(), NetworkGraphDashboard(), GradientDashboard(),
-            ActivationDashboard(),
+            LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
             DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard(),
-            UncertaintyDashboard()]
+            UncertaintyDashboard(), NetworkGraphDashboard()]
         self.banner = RunBanner()
         self.dashboards[0].add_banner(self.banner)
         for dash in self.dashboards:
