@@ -137,11 +137,11 @@ def _graph_dashboard(qtbot, win):
     dock = win.docks[dash.title]
     qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=120_000)
 
-    def front() -> bool:  # the docks are arranged (tabbed) just after the first show
-        if not dash.isVisible():
+    def front() -> bool:  # its tab brought to the front (an unselected tab is out of view)
+        if dash.visibleRegion().isEmpty():
             dock.show()
             dock.raise_()
-        return dash.isVisible() and dash.shown is not None
+        return not dash.visibleRegion().isEmpty() and dash.shown is not None
     qtbot.waitUntil(front, timeout=60_000)
     return dash
 
