@@ -15,22 +15,12 @@ from playground.dashboards.graph_items import DEAD
 from playground.dashboards.network_graph import MAX_SHOWN, NetworkGraphDashboard
 from playground.graph_data import MAP_GRID, graph_for, plane_grid
 from playground.history import Frame
+from tests.helpers.graph import graph_design
 
 ROOT = Path(__file__).resolve().parents[2]
 DESIGNS = sorted((ROOT / "resources" / "designs").glob("*.json"))
 LESSON5 = ROOT / "resources" / "lessons" / "05_dying_relus"
-APP_DESIGN = {
-    "format": "network-playground/design", "version": 1, "name": "graph", "seed": 2,
-    "data": {"dataset": "circle", "samples": 200, "noise": 0.0, "train_fraction": 0.8},
-    "model": {"input_dim": 2, "layers": [
-        {"id": "d1", "type": "dense", "units": 5},
-        {"id": "a1", "type": "activation", "function": "tanh"},
-        {"id": "do1", "type": "dropout", "rate": 0.2},
-        {"id": "d2", "type": "dense", "units": 1},
-        {"id": "a2", "type": "activation", "function": "sigmoid"}]},
-    "loss": {"type": "binary_crossentropy"},
-    "optimizer": {"type": "adam", "learning_rate": 0.01},
-    "training": {"batch_size": 16, "epochs": 1000}}
+
 
 
 def _session(path: Path, steps: int = 0):
@@ -152,7 +142,7 @@ def _kernel(win, layer_id):
 
 
 def test_clicking_a_link_edits_exactly_that_weight_and_undo_restores_it(qtbot, make_window):
-    win = make_window(APP_DESIGN)
+    win = make_window(graph_design())
     win.resize(1280, 720)
     dash = _graph_dashboard(qtbot, win)
     before = win.worker.session.get_weights()
@@ -181,7 +171,7 @@ def test_clicking_a_link_edits_exactly_that_weight_and_undo_restores_it(qtbot, m
 
 
 def test_clicking_a_unit_shows_its_map_large(qtbot, make_window):
-    win = make_window(APP_DESIGN)
+    win = make_window(graph_design())
     win.resize(1280, 720)
     dash = _graph_dashboard(qtbot, win)
     _click(qtbot, win, dash.view.viewport(), dash.unit_at(1, 2))
