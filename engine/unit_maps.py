@@ -19,7 +19,6 @@ import numpy as np
 import engine.program as cpu_program
 from engine.errors import BadInput
 from engine.layers import Activation, Dense
-from engine.layers.activation import RELU_FAMILY
 from engine.limits import MAX_PREDICT_ROWS
 
 SATURATING = {"sigmoid": (0.05, 0.95), "tanh": (-0.95, 0.95)}
@@ -95,9 +94,10 @@ def _function(layer: Any) -> str | None:
 
 def unit_figures(session: Any) -> list[dict[str, np.ndarray]]:
     """Per dense block, figures of each unit on the monitor batch (inference mode): ``mean`` and
-    ``std`` of its output, ``dead`` (bool: a ReLU-like activation in the block whose input is
-    <= 0 for every sample, as the dead-units monitor counts them) and ``saturated`` (fraction of
-    samples where a tanh/sigmoid in the block is saturated; NaN without one)."""
+    ``std`` of its output, ``dead`` (bool: a ReLU in the block whose input is <= 0 for every
+    sample, as the dead-units monitor counts them; leaky kinds still learn: never dead here) and
+    ``saturated`` (fraction of samples where a tanh/sigmoid in the block is saturated; NaN
+    without one)."""
     session.sync_to_host()
     m = session.model
     xm = session.monitors.xm
@@ -111,7 +111,7 @@ def unit_figures(session: Any) -> list[dict[str, np.ndarray]]:
             fn = _function(m.layers[i])
             if fn is None or not len(xm):
                 continue
-            if fn in RELU_FAMILY:
+            if fn == "relu":
                 pre = layer_output(session, xm, i - 1)
                 fig["dead"] |= np.all(pre <= 0.0, axis=0)
             elif fn in SATURATING:

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QPainter, QPalette, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QDialog, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
                                QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget)
 
@@ -54,6 +54,10 @@ class GraphView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setMinimumSize(160, 100)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt API
+        """The window's base colour (black on the projector, whose palette the window gets)."""
+        painter.fillRect(rect, QWidget.palette(self.window()).color(QPalette.Base))
 
     def fit(self) -> None:
         rect = self.scene().itemsBoundingRect().adjusted(-8, -8, 8, 8)
