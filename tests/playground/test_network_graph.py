@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from engine.build import build_session
 from playground.boundary import boundary_for
-from playground.dashboards.graph_items import DEAD
+from playground.dashboards.graph_items import DEAD, SATURATED
 from playground.dashboards.network_graph import MAX_SHOWN, NetworkGraphDashboard
 from playground.graph_data import MAP_GRID, graph_for, plane_grid
 from playground.history import Frame
@@ -185,3 +185,18 @@ def test_clicking_a_unit_shows_its_map_large(qtbot, make_window):
 
 def _graph_maps(win, c):
     return win.controller.latest().extra["graph"].columns[c].maps
+
+
+def test_saturated_units_are_marked(qtbot):
+    session = _session(ROOT / "resources/designs/tf_playground_default.json")
+    w = session.get_weights()
+    w["layers.0.kernel"][:, 0] *= 60.0  # the first tanh unit saturates on most samples
+    session.set_weights({"layers.0.kernel": w["layers.0.kernel"]})
+    dash, graph = _drawn(qtbot, session)
+    sat = graph.columns[0].saturated
+    assert sat[0] >= 0.5 and dash.units[1][0].saturated
+    assert dash.units[1][0].pen().color().name() == SATURATED.lower()
+    assert dash.units[1][0].pen().style() == Qt.DashLine
+    for j in range(1, 4):
+        assert dash.units[1][j].saturated == (sat[j] >= 0.5)
+    assert "saturated on" in dash.units[1][0].toolTip()
