@@ -11,6 +11,15 @@ from playground.graph_data import graph_for, uncertainty_map_for
 GRAPH_EVERY_S = 0.2  # per-unit maps at most five times a second
 
 
+def _quietly(compute: Any, session: Any, boundary: Any) -> Any:
+    """``compute(session, boundary)``, or None when the model cannot give it now (a stand-in
+    session, a model being rebuilt): a picture missing for a moment is not a training problem."""
+    try:
+        return compute(session, boundary)
+    except Exception:  # noqa: BLE001 - nothing to show; the next update tries again
+        return None
+
+
 class GraphCommands:
     """``_cmd_graph``, ``_cmd_uncertainty_map`` and ``_cmd_set_weight``; the worker provides
     ``session``, ``_boundary``, ``_mark``, ``_publish`` and ``_update_boundary``."""
@@ -62,9 +71,10 @@ class GraphCommands:
                 self._graph = self._uncertainty_map = None
             return
         self._last_graph_t = now
-        self._graph = graph_for(self.session, self._boundary) if self.want_graph else None
-        self._uncertainty_map = (uncertainty_map_for(self.session, self._boundary)
-                                 if self.want_uncertainty_map else None)
+        self._graph = _quietly(graph_for, self.session, self._boundary) \
+            if self.want_graph else None
+        self._uncertainty_map = _quietly(uncertainty_map_for, self.session, self._boundary) \
+            if self.want_uncertainty_map else None
 
     def _graph_extras(self, extra: dict) -> None:
         """Put what this mixin computed into a frame's ``extra``."""
