@@ -95,7 +95,8 @@ def band_for(layer: Any) -> Band:
     return Band(layer_id=layer.id, kind=kind, text=text, enabled=enabled)
 
 
-def plane_grid(boundary: Boundary | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def plane_grid(boundary: Boundary | None,
+               n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(xs (n,), ys (n,), points (n*n, 2) in row-major (y, x) order) over the boundary's plane;
     None unless the boundary is a 2-D map."""
     if boundary is None or boundary.kind == "curve" or len(boundary.ys) < 2:

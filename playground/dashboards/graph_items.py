@@ -51,7 +51,8 @@ class UnitItem(QGraphicsRectItem):
         if label:
             text = QGraphicsSimpleTextItem(label, self)
             text.setBrush(QBrush(QColor("#d7dde8")))
-            text.setPos(-text.boundingRect().width() - 4, size / 2 - text.boundingRect().height() / 2)
+            r = text.boundingRect()
+            text.setPos(-r.width() - 4, size / 2 - r.height() / 2)
         self.set_state(False, False)
 
     def set_map(self, values: np.ndarray | None, levels: tuple[float, float]) -> None:

@@ -22,8 +22,8 @@ def fog_lut() -> np.ndarray:
 
 
 class UncertaintyLayer(QObject):
-    """The std image on ``plot`` over the boundary image ``under``, and its check box (``toggled(bool)``: the worker should
-    compute the map or stop)."""
+    """The std image on ``plot`` over the boundary image ``under``, and its check box
+    (``toggled(bool)``: the worker should compute the map, or stop)."""
 
     toggled = Signal(bool)
 
