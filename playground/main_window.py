@@ -151,7 +151,7 @@ class MainWindow(WindowMessages, QMainWindow):
         self.dashboards: list[Dashboard] = [
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
             DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard(),
-            UncertaintyDashboard(), NetworkGraphDashboard()]
+            NetworkGraphDashboard(), UncertaintyDashboard()]
         self.banner = RunBanner()
         self.dashboards[0].add_banner(self.banner)
         for dash in self.dashboards:
