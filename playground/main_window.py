@@ -19,9 +19,11 @@ from playground.dashboards.base import Dashboard
 from playground.dashboards.inspect_plots import (BatchNormDashboard, BoundaryDashboard,
                                                  ConfusionDashboard)
 from playground.dashboards.training import GradientDashboard, LossDashboard
+from playground.dashboards.network_graph import NetworkGraphDashboard
 from playground.dashboards.uncertainty import UncertaintyDashboard
 from playground.document import DesignDocument, DocEvent
 from playground.file_actions import FileActions
+from playground.graph_wiring import connect_graph
 from playground.run_control import RunControl
 from playground.widgets.compile_progress import CompileProgress, WarmUpCount
 from playground.widgets.data_panel import DataPanel
@@ -149,7 +151,7 @@ class MainWindow(WindowMessages, QMainWindow):
         self.dashboards: list[Dashboard] = [
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
             DeadUnitsDashboard(), BatchNormDashboard(), WeightDashboard(), ConfusionDashboard(),
-            UncertaintyDashboard()]
+            NetworkGraphDashboard(), UncertaintyDashboard()]
         self.banner = RunBanner()
         self.dashboards[0].add_banner(self.banner)
         for dash in self.dashboards:
@@ -179,6 +181,7 @@ class MainWindow(WindowMessages, QMainWindow):
         self.worker.status.connect(self._worker_status)
         self.worker.warmed.connect(self._warmed)
         self.controller.post("speed", **b.speed.command())
+        connect_graph(self)
         if self.worker.ready:
             self._warmed(0.0)
         else:

@@ -17,14 +17,14 @@ BOTTOM = Qt.BottomDockWidgetArea
 QWIDGETSIZE_MAX = (1 << 24) - 1
 SETTLE_MS = 1000
 PLAN: window_layout.Plan = {
-    BOTTOM: [[["Loss and accuracy", "Gradients", "Dead and saturated units"]],
+    BOTTOM: [[["Loss and accuracy", "Gradients", "Dead and saturated units", "Network graph"]],
              [["Decision boundary", "Activations", "Batch norm", "Weights", "Confusion matrix",
                "Uncertainty"]]]}
 HEADS = ("Loss and accuracy", "Decision boundary")
 #: tab titles on the projector: six tabs of 20 px text fit half of 1280 px
 SHORT_TITLES = {"Loss and accuracy": "Loss", "Decision boundary": "Boundary",
                 "Dead and saturated units": "Dead units", "Batch norm": "BN",
-                "Confusion matrix": "Confusion"}
+                "Confusion matrix": "Confusion", "Network graph": "Graph"}
 
 
 def enter(win: "MainWindow") -> None:

@@ -16,13 +16,13 @@ SIDE_TABS = ["Data", "Summary", "Optimizer", "Lessons"]
 WIDE: Plan = {
     LEFT: [[["Layers"], SIDE_TABS]],
     RIGHT: [[["Loss and accuracy"], ["Gradients", "Dead and saturated units"]],
-            [["Decision boundary", "Confusion matrix", "Uncertainty"],
+            [["Decision boundary", "Network graph", "Confusion matrix", "Uncertainty"],
              ["Activations", "Batch norm", "Weights"]]]}
 #: smaller screens (1280×720, 1366×768): two dashboard columns of tabs, one row each
 COMPACT: Plan = {
     LEFT: [[["Layers"], SIDE_TABS]],
     RIGHT: [[["Loss and accuracy", "Gradients", "Dead and saturated units"]],
-            [["Decision boundary", "Confusion matrix", "Uncertainty"],
+            [["Decision boundary", "Network graph", "Confusion matrix", "Uncertainty"],
              ["Activations", "Batch norm", "Weights"]]]}
 WIDE_MIN = (1500, 880)  # available screen size from which the wide plan is used
 DEFAULT_SIZE = (1600, 1000)

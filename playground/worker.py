@@ -20,6 +20,7 @@ from playground.dashboards.uncertainty import uncertainty_for
 from playground.history import Frame, History
 from playground.run_end import end_info, ended_text
 from playground.threads import ThreadController
+from playground.worker_graph import GraphCommands
 from playground.worker_edits import LiveEdits
 from playground.worker_exports import FileCommands
 from playground.worker_run import RunCommands
@@ -33,7 +34,7 @@ FRAME_S = 1 / 30  # the pace of "steps per frame": one chunk per UI frame
 AUTO_EPOCHS_PER_S = 20.0  # auto: the default 100-epoch run takes about five seconds to watch
 AUTO_MIN_STEPS_PER_S = 30.0
 NO_SESSION_COMMANDS = ("build", "noop", "speed", "pause", "play", "refresh", "step", "epoch",
-                       "reset", "uncertainty")
+                       "reset", "uncertainty", "graph", "uncertainty_map")
 
 
 def problem_title(command: str, err: BaseException) -> str:
@@ -51,7 +52,7 @@ def problem_title(command: str, err: BaseException) -> str:
     return "Cannot apply the change"
 
 
-class TrainingWorker(RunCommands, LiveEdits, FileCommands, QObject):
+class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, QObject):
     """Runs in its own thread; talk to it only through :meth:`post` and :meth:`latest`."""
 
     error = Signal(str)
@@ -236,6 +237,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, QObject):
             self.history.clear()
             self.markers.clear()
         self._boundary = self._confusion = self._uncertainty = None
+        self._graph = self._uncertainty_map = None
         self._last_snap = None
         self.status.emit("building…")
         try:
@@ -371,6 +373,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, QObject):
         self._boundary = boundary_for(self.session)
         self._confusion = confusion_for(self.session)
         self._uncertainty = uncertainty_for(self.session) if self.want_uncertainty else None
+        self._update_graph(force)
 
     def _publish(self, snap: Any) -> None:
         if snap is None:
@@ -383,6 +386,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, QObject):
                  "device": self.device, "play_seq": self.play_seq}
         if self._uncertainty is not None:
             extra["uncertainty"] = self._uncertainty
+        self._graph_extras(extra)
         ended = end_info(snap, self.session) if snap is not None else None
         if ended is not None:
             extra["ended"] = ended

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from playground.dashboards.base import (Dashboard, LegendStrip, RangeKeeper, layer_name, pen,
                                         quiet_plot)
+from playground.dashboards.uncertainty_layer import UncertaintyLayer
 from playground.history import Frame
 from playground.theme import CLASS_COLORS as THEME_CLASS_COLORS, LINE_COLORS, contrast_ratio
 
@@ -130,10 +131,13 @@ class BoundaryDashboard(Dashboard):
         self.plot.addItem(self.train)
         self.plot.addItem(self.val)
         self._layout.addWidget(self.plot)
+        self.std_layer = UncertaintyLayer(self.plot, self.image, self)
+        self._layout.addWidget(self.std_layer.box)
         self._shown_points: int | None = None
 
     def inputs(self, frame: Frame) -> tuple:
-        return (frame.boundary,)  # recomputed a few times a second, not every frame
+        # recomputed a few times a second, not every frame
+        return (frame.boundary, frame.extra.get("uncertainty_map"))
 
     def clear(self) -> None:
         self.image.clear()
@@ -141,11 +145,13 @@ class BoundaryDashboard(Dashboard):
         for item in (self.train, self.val):
             item.setData([], [])
         self._extent, self._shown_points = (), None
+        self.std_layer.draw(None)
 
     def draw(self, frame: Frame) -> bool:
         b = frame.boundary
         if b is None:
             return False
+        self.std_layer.draw(frame.extra.get("uncertainty_map"))
         if b.kind == "curve":
             self.image.hide()
             self.curve.setData(b.xs, b.z[0])

@@ -50,9 +50,11 @@ def test_real_training_feeds_every_dashboard_and_toggles_live(qtbot, make_window
     win.timer.timeout.connect(lambda: ticks.append(_frame(win).serial))
     win.controller.post("play")
     qtbot.waitUntil(lambda: _at_step(win, 60), timeout=60_000)
-    # every dashboard but the MC-dropout band, which needs 1-D regression data (test_uncertainty)
+    # every dashboard but the MC-dropout band, which needs 1-D regression data (test_uncertainty),
+    # and the network graph, computed only while it shows (test_network_graph)
     qtbot.waitUntil(lambda: all(d.frames_drawn > 0 for d in win.dashboards
-                                if d.title != "Uncertainty"), timeout=10_000)
+                                if d.title not in ("Uncertainty", "Network graph")),
+                    timeout=10_000)
     # the UI timer keeps firing while the worker trains, and sees new frames
     qtbot.waitUntil(lambda: len(set(ticks)) >= 5, timeout=20_000)
     assert win.worker.playing
