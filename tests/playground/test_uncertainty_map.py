@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from engine.layers import from_config
-from engine.session import TrainingSession
+from engine.build import session_from_configs
 from playground.dashboards.inspect_plots import BoundaryDashboard
 from playground.graph_data import uncertainty_map_for
 from playground.history import Boundary, Frame
@@ -30,9 +29,8 @@ def trained():
     x = rng.uniform(-1, 1, (300, 2))
     y = (np.sin(2 * x[:, :1]) + x[:, 1:] ** 2)
     data = SimpleNamespace(x_train=x[:240], y_train=y[:240], x_val=x[240:], y_val=y[240:])
-    session = TrainingSession([from_config(c) for c in LAYERS],
-                              {"type": "adam", "learning_rate": 0.01}, None, {"type": "mse"},
-                              data, seed=3, batch_size=32, epochs=100)
+    session = session_from_configs(LAYERS, {"type": "adam", "learning_rate": 0.01}, None,
+                                   {"type": "mse"}, data, seed=3, batch_size=32, epochs=100)
     session.run(400)
     return session
 
