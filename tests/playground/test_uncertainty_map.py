@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from engine.build import session_from_configs
+from engine.layers import from_config
 from playground.dashboards.inspect_plots import BoundaryDashboard
 from playground.graph_data import uncertainty_map_for
 from playground.history import Boundary, Frame
