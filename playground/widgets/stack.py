@@ -165,12 +165,6 @@ class LayerStack(QWidget):
         self._handle.remove()
         super().closeEvent(event)
 
-    def set_document(self, doc: DesignDocument) -> None:
-        self._handle.remove()
-        self.doc = doc
-        self._handle = doc.subscribe(self._on_doc)
-        self.rebuild()
-
     def _on_doc(self, event: DocEvent) -> None:
         if event.kind == "saved":
             return

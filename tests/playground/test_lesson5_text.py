@@ -4,9 +4,6 @@ the text quotes is checked against it."""
 import re
 
 import numpy as np
-import pytest
-
-pytest.importorskip("engine.session")
 
 
 def test_lesson_5_text_quotes_what_its_comparison_shows(qapp):
