@@ -125,3 +125,24 @@ def test_the_default_design_is_the_shipped_file():
     design = engine_bridge.default_design()
     assert design == engine_bridge.load_design_dict(str(engine_bridge.DEFAULT_FILE))
     assert np.isfinite(design["optimizer"]["learning_rate"])
+
+
+def test_the_app_reads_live_keys_from_the_layer_class_alone(monkeypatch):
+    """A key the layer class no longer declares live becomes a structural edit in the app: the
+    app keeps no list of its own."""
+    design = {"model": {"input_dim": 2, "layers": [
+        {"id": "d1", "type": "dense", "units": 4}, {"id": "do1", "type": "dropout", "rate": 0.1}]}}
+    new = copy.deepcopy(design)
+    new["model"]["layers"][1]["rate"] = 0.3
+    assert commands_for(design, new)[0][0] == "layer_options"
+    dropout = LAYERS["dropout"]
+    monkeypatch.setattr(dropout, "live_keys", tuple(k for k in dropout.live_keys if k != "rate"))
+    assert [c[0] for c in commands_for(design, new)] == ["apply_model"]
+
+
+def test_the_stack_counts_with_the_layer_classes_count(monkeypatch):
+    """catalog's counts are Layer.count_params's: one parameter-count function."""
+    design = {"model": {"input_dim": 3, "layers": [{"id": "d1", "type": "dense", "units": 4}]}}
+    assert catalog.layer_counts(design) == [(4, 16, 16)]
+    monkeypatch.setattr(LAYERS["dense"], "count_params", lambda self, input_dim: 1234)
+    assert catalog.layer_counts(design)[0][:2] == (4, 1234)
