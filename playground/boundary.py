@@ -18,6 +18,8 @@ def _predict(session: Any, x: np.ndarray) -> np.ndarray:
 
 
 def _arrays(session: Any) -> tuple[np.ndarray, np.ndarray, Any, Any] | None:
+    """(x_train, y_train, x_val, y_val) of the session's data (no validation part: None, None);
+    None without a session or data."""
     data = getattr(session, "data", None)
     if data is None or getattr(data, "x_train", None) is None:
         return None
@@ -57,8 +59,6 @@ def _to_features(data: Any, xy: np.ndarray, n_features: int) -> np.ndarray | Non
 def boundary_for(session: Any) -> Boundary | None:
     """Model output over a grid around the training points (2-D inputs; 1-D regression gives a
     curve with ``z`` of shape (1, nx)); None when the data are not plottable."""
-    if session is None:
-        return None
     arrs = _arrays(session)
     if arrs is None:
         return None
@@ -102,8 +102,6 @@ def boundary_for(session: Any) -> Boundary | None:
 def confusion_for(session: Any, max_samples: int = 2000) -> np.ndarray | None:
     """Confusion matrix (true class rows, predicted class columns) on the validation data (the
     training data when there is none); None for regression."""
-    if session is None:
-        return None
     arrs = _arrays(session)
     if arrs is None:
         return None

@@ -1,7 +1,7 @@
 """What the palette offers and what the inspector knows about options (Qt-free).
 
-Layer defaults and validation come from the engine's ``LAYERS`` registry (``from_config`` /
-``get_config``) when it is importable; a small built-in table keeps the app usable without it.
+Layer defaults, validation and parameter counts come from the engine's ``LAYERS`` registry
+(``from_config`` / ``get_config`` / ``count_params``); this module adds the palette's texts.
 """
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from typing import Any
 import numpy as np
 
 from engine.errors import BadInput
+from engine.layers import LAYERS, from_config, output_dims_and_params
+from engine.optimizers import OPTIMIZERS as ENGINE_OPTIMIZERS
+from engine.schedules import SCHEDULES as ENGINE_SCHEDULES
+from playground.engine_bridge import design_warnings
 
 MIME_LAYER = "application/x-playground-layer"
 MIME_MOVE = "application/x-playground-layer-move"
@@ -46,11 +50,8 @@ ACTIVATION_INFO: dict[str, str] = {
 INITIALIZERS = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform",
                 "lecun_normal", "random_normal", "random_uniform", "truncated_normal", "zeros",
                 "ones"]
-OPTIMIZERS = ["sgd", "adagrad", "rmsprop", "adam", "adamax", "nadam", "adamw"]
-SCHEDULES = ["constant", "power", "exponential", "piecewise_constant", "reduce_on_plateau",
-             "one_cycle", "linear"]
-LOSSES = ["mse", "mae", "binary_crossentropy", "categorical_crossentropy",
-          "sparse_categorical_crossentropy"]
+OPTIMIZERS = list(ENGINE_OPTIMIZERS)
+SCHEDULES = list(ENGINE_SCHEDULES)
 DATASETS = ["circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian", "sine_1d",
             "digits"]
 FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
@@ -101,21 +102,9 @@ class OptionSpec:
     tip: str = ""
 
 
-def _layers_registry() -> dict | None:
-    try:
-        from engine.layers import LAYERS  # type: ignore
-    except Exception:  # noqa: BLE001 - the engine may not be there yet
-        return None
-    return LAYERS
-
-
 def layer_types() -> list[str]:
     """Layer types for the palette (activation excluded; each function gets its own card)."""
-    reg = _layers_registry()
-    types = list(LAYER_INFO)
-    if reg:
-        types += [t for t in reg if t not in types and t != "activation"]
-    return types
+    return list(LAYER_INFO) + [t for t in LAYERS if t not in LAYER_INFO and t != "activation"]
 
 
 def palette_entries() -> list[tuple[str, str, dict]]:
@@ -133,10 +122,7 @@ def default_config(layer_type: str, function: str | None = None) -> dict:
         cfg["function"] = function or "relu"
     else:
         cfg.update(copy.deepcopy(LAYER_INFO.get(layer_type, ("", {}))[1]))
-    try:
-        full = normalize_layer(cfg)
-    except BadInput:
-        return cfg
+    full = normalize_layer(cfg)
     full.pop("id", None)
     return full
 
@@ -149,27 +135,7 @@ def normalize_layer(cfg: dict) -> dict:
     BadInput
         With the message and the option's key as path.
     """
-    reg = _layers_registry()
-    layer_type = cfg.get("type")
-    if reg is not None:
-        cls = reg.get(layer_type)
-        if cls is None:
-            raise BadInput(f"unknown layer type {layer_type!r} (known: {', '.join(reg)})", "type")
-        return cls.from_config(copy.deepcopy(cfg)).get_config()
-    return _fallback_validate(cfg)
-
-
-def _fallback_validate(cfg: dict) -> dict:
-    if "units" in cfg:
-        u = cfg["units"]
-        if not isinstance(u, int) or isinstance(u, bool) or not 1 <= u <= 4096:
-            raise BadInput(f"must be an integer in 1..4096, got {u!r}", "units")
-    for key in ("rate",):
-        if key in cfg and not (isinstance(cfg[key], (int, float)) and 0 <= cfg[key] < 1):
-            raise BadInput(f"must be in [0, 1), got {cfg[key]!r}", key)
-    if cfg.get("type") == "activation" and cfg.get("function") not in ACTIVATION_INFO:
-        raise BadInput(f"unknown activation {cfg.get('function')!r}", "function")
-    return copy.deepcopy(cfg)
+    return from_config(copy.deepcopy(cfg)).get_config()
 
 
 def option_spec(key: str, value: Any) -> OptionSpec:
@@ -198,35 +164,17 @@ def option_spec(key: str, value: Any) -> OptionSpec:
 
 def layer_params(layer: dict, width: int) -> tuple[int, int, int]:
     """(width out, parameters, trainable parameters) of one layer on ``width`` inputs, as the
-    engine's layer class counts them (Keras's count_params: BN's moving statistics included,
-    gamma/beta only where ``scale``/``center``); a formula when the config does not validate."""
+    engine's layer class counts them (``Layer.count_params``, Keras's count: BN's moving
+    statistics included, gamma/beta only where ``scale``/``center``). A config the engine
+    refuses (the stack shows its warning) passes the width on and counts nothing."""
     try:
-        from engine.layers import LAYERS
-        layer_obj = LAYERS[layer.get("type")].from_config(copy.deepcopy(layer))
-        shapes = layer_obj.weight_shapes(width)
-        total = int(sum(int(np.prod(s)) for s in shapes.values()))
-        trainable = int(sum(int(np.prod(shapes[n])) for n in layer_obj.param_names))
-        if layer.get("trainable") is False:
-            trainable = 0
-        return int(layer_obj.output_dim_for(width)), total, trainable
-    except Exception:  # noqa: BLE001 - an invalid or incomplete config: count by formula
-        return _formula_params(layer, width)
-
-
-def _formula_params(layer: dict, width: int) -> tuple[int, int, int]:
-    t = layer.get("type")
-    gb = int(layer.get("scale", True) is not False) + int(layer.get("center", True) is not False)
-    if t == "dense":
-        units = int(layer.get("units", 1) or 0)
-        params = width * units + (units if layer.get("use_bias", True) else 0)
-        return units, params, params
-    if t == "batch_norm":
-        return width, (2 + gb) * width, gb * width
-    if t == "layer_norm":
-        return width, gb * width, gb * width
-    if t == "activation" and layer.get("function") == "prelu":
-        return width, width, width
-    return width, 0, 0
+        obj = from_config(copy.deepcopy(layer))
+    except BadInput:
+        return width, 0, 0
+    [(out, total)] = output_dims_and_params([obj], width)
+    shapes = obj.weight_shapes(width)
+    trainable = sum(int(np.prod(shapes[n])) for n in obj.param_names) if obj.trainable_flag else 0
+    return out, total, trainable
 
 
 def output_dims(design: dict) -> list[tuple[int, int]]:
@@ -254,21 +202,13 @@ def stack_warnings(design: dict) -> dict[int, str]:
             warn[i] = "softmax must be the last layer"
     if not any(l.get("type") == "dense" for l in layers):
         warn[-1] = "the model has no dense layer"
-    for text in _engine_warnings(design):
+    for text in design_warnings(design):
         m = re.match(r"model\.layers\[(\d+)\]:\s*(.*)", text)
         idx, msg = (int(m.group(1)), m.group(2)) if m else (-1, text)
         if idx in warn and idx >= 0:
             continue
         warn[idx] = msg if idx not in warn else warn[idx] + "; " + msg
     return warn
-
-
-def _engine_warnings(design: dict) -> list[str]:
-    try:
-        from engine.design import design_warnings
-        return [str(w) for w in design_warnings(design)]
-    except Exception:  # noqa: BLE001 - optional engine helper; an incomplete design may confuse it
-        return []
 
 
 #: rough cost of one training step with every monitor on (measured on a 2-core laptop CPU,

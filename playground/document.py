@@ -1,4 +1,4 @@
-"""Qt-free design document: the design dict (DESIGN.md format v1), edits, undo/redo, observers.
+"""Qt-free design document: the design dict (docs/FORMAT.md, format v1), edits, undo/redo, observers.
 
 Widgets never change the design dict themselves: they call the document's edit methods, which
 record an undo step and notify every observer. Observers are plain callables receiving a
@@ -117,12 +117,6 @@ class DesignDocument:
         sec = self._design.get(name)
         return sec if isinstance(sec, dict) else {}
 
-    def index_of(self, layer_id: str) -> int:
-        for i, layer in enumerate(self.layers):
-            if layer.get("id") == layer_id:
-                return i
-        raise KeyError(layer_id)
-
     # ----------------------------------------------------------------- observers
     def subscribe(self, callback: Callable[[DocEvent], None]) -> Handle:
         key = next(self._keys)
@@ -182,24 +176,23 @@ class DesignDocument:
 
     def undo(self) -> bool:
         """Undo the last edit; False when there is none."""
-        if not self._undo:
-            return False
-        step = self._undo.pop()
-        self._restore(step.before)
-        self._redo.append(step)
-        self._notify(DocEvent("undo", step.event.index, f"undo {step.label}",
-                              {"undone": step.event.kind}))
-        return True
+        return self._travel(self._undo, self._redo, "undo")
 
     def redo(self) -> bool:
         """Redo the last undone edit; False when there is none."""
-        if not self._redo:
+        return self._travel(self._redo, self._undo, "redo")
+
+    def _travel(self, source: list[_Step], target: list[_Step], kind: str) -> bool:
+        """Move the newest step of ``source`` to ``target``, restoring the design before (undo)
+        or after (redo) it."""
+        if not source:
             return False
-        step = self._redo.pop()
-        self._restore(step.after)
-        self._undo.append(step)
-        self._notify(DocEvent("redo", step.event.index, f"redo {step.label}",
-                              {"redone": step.event.kind}))
+        step = source.pop()
+        self._restore(step.before if kind == "undo" else step.after)
+        target.append(step)
+        done = "undone" if kind == "undo" else "redone"
+        self._notify(DocEvent(kind, step.event.index, f"{kind} {step.label}",
+                              {done: step.event.kind}))
         return True
 
     def replace(self, design: dict, path: str | None = None) -> None:

@@ -1,72 +1,44 @@
-"""The app's few entry points into the engine: load/save/validate designs and build sessions."""
+"""The app's calls into the engine's design and build modules, in one place: load, save and check
+designs, build sessions, warm the compiled engine up (the worker threads call the last two)."""
 from __future__ import annotations
 
 import copy
-import json
-import os
 from pathlib import Path
 from typing import Any
 
-from engine.errors import BadInput
-from playground.document import DEFAULT_DESIGN
-
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-DEFAULT_NAMES = ("default.json", "tf_playground_default.json", "spiral_relu_batchnorm.json")
+DEFAULT_FILE = RESOURCES / "designs" / "tf_playground_default.json"
 
 
 def default_design() -> dict:
-    """The shipped default design (resources/designs/), else the built-in one."""
-    folder = RESOURCES / "designs"
-    for name in DEFAULT_NAMES:
-        path = folder / name
-        if path.is_file():
-            try:
-                return load_design_dict(str(path))
-            except (BadInput, OSError):
-                break
-    return copy.deepcopy(DEFAULT_DESIGN)
+    """The design a new window starts with (resources/designs/tf_playground_default.json)."""
+    return load_design_dict(str(DEFAULT_FILE))
 
 
 def load_design_dict(path: str) -> dict:
-    """Read and validate a design file; returns the normalised dict (every key).
+    """Read, check and migrate a design file; returns the normalised dict (every key).
 
     Raises
     ------
     BadInput
         Naming the file and the field that is wrong; OSError when unreadable.
     """
-    try:
-        from engine.design import load_design
-    except ImportError:
-        with open(path, encoding="utf-8") as fh:
-            try:
-                return json.load(fh)
-            except json.JSONDecodeError as err:
-                raise BadInput(f"invalid JSON at line {err.lineno}: {err.msg}", path) from err
+    from engine.design import load_design
     return load_design(path).to_dict()
 
 
-def normalize_design(design: dict) -> dict:
-    """Validate a design dict with the engine (raises BadInput); identity without the engine."""
-    try:
-        from engine.design import Design
-    except ImportError:
-        return copy.deepcopy(design)
-    return Design.from_dict(copy.deepcopy(design)).to_dict()
-
-
 def save_design_dict(design: dict, path: str) -> dict:
-    """Validate and write ``design`` (every key); returns what was written."""
-    full = normalize_design(design)
-    try:
-        from engine.design import Design, save_design
-        save_design(Design.from_dict(full), path)
-    except ImportError:
-        tmp = path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(full, fh, indent=2)
-        os.replace(tmp, path)
-    return full
+    """Check and write ``design`` atomically (every key); returns what was written."""
+    from engine.design import Design, save_design
+    checked = Design.from_dict(copy.deepcopy(design))
+    save_design(checked, path)
+    return checked.to_dict()
+
+
+def design_warnings(design: dict) -> list[str]:
+    """The engine's warnings about a valid but dubious design ("model.layers[2]: ...")."""
+    from engine.design import design_warnings as engine_warnings
+    return [str(w) for w in engine_warnings(design)]
 
 
 def make_session(design: dict, base_dir: str | None, device: str = "cpu") -> Any:

@@ -96,18 +96,11 @@ def open_window(path: str | None, settings=None, epochs: int | None = None):
 
 
 def install_extras(win) -> None:
-    """Lessons, presentation mode and comparisons (playground.classroom), when present."""
-    try:
-        from playground.classroom import install_classroom
-    except ImportError:
-        return
-    try:
-        room = install_classroom(win)
-        dock = getattr(room, "dock", None)
-        if dock is not None:
-            win.add_side_dock(dock)
-    except Exception as err:  # noqa: BLE001 - the app works without the classroom extras
-        print(f"warning: classroom extras not installed: {err}", file=sys.stderr)
+    """The classroom (lessons, presentation mode, comparisons) on ``win``: part of the app, so a
+    failure here is a bug and is raised, not hidden."""
+    from playground.classroom import install_classroom
+    room = install_classroom(win)
+    win.add_side_dock(room.dock)
 
 
 def main(argv: list[str] | None = None) -> int:

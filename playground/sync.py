@@ -5,37 +5,46 @@ from __future__ import annotations
 
 from typing import Any
 
-LIVE_LAYER_KEYS = ("enabled", "renorm", "rate", "trainable", "momentum", "epsilon",
-                   "renorm_momentum", "stddev", "alpha", "lower", "upper")
+from engine.layers import LAYERS, LIVE_NESTED
+
 REBUILD_SECTIONS = ("data", "loss", "seed")
 LIVE_TRAINING_KEYS = ("epochs", "early_stopping")  # the run's length: changed between steps
 
 
 def _layer_live_changes(old: dict, new: dict) -> dict[str, Any] | None:
-    """Options of one layer that can change mid-training, or None when the change is structural."""
-    keys = set(old) | set(new)
+    """Options of one layer that can change mid-training (its type's ``live_keys``, declared on
+    the engine's layer class), or None when the change is structural."""
+    cls = LAYERS.get(new.get("type"))
+    if cls is None or old.get("type") != new.get("type"):
+        return None
     out: dict[str, Any] = {}
-    for key in keys:
+    for key in set(old) | set(new):
         a, b = old.get(key), new.get(key)
         if a == b:
             continue
-        if key in LIVE_LAYER_KEYS:
-            out[key] = b
-        elif key == "kernel_regularizer":
-            a, b = a or {}, b or {}
-            for k in ("l1", "l2"):
-                if a.get(k, 0.0) != b.get(k, 0.0):
-                    out[k] = float(b.get(k) or 0.0)
-        elif key == "kernel_constraint":
-            value = (b or {}).get("max_norm")
-            out["max_norm"] = False if value is None else value  # False: constraint off
-        elif key == "renorm_clipping":
-            a, b = a or {}, b or {}
-            for k in ("rmax", "dmax"):
-                if a.get(k) != b.get(k) and b.get(k) is not None:
-                    out[k] = b[k]
-        else:
+        if key not in cls.live_keys:
             return None
+        if key in LIVE_NESTED:
+            out.update(_entry_changes(key, a or {}, b or {}))
+        else:
+            out[key] = b
+    return out
+
+
+def _entry_changes(key: str, old: dict, new: dict) -> dict[str, Any]:
+    """The changed entries of an object-valued live option (``set_layer_option`` takes them one
+    by one; None there means "leave", so a removed entry is sent as "off")."""
+    out: dict[str, Any] = {}
+    for entry in LIVE_NESTED[key]:
+        a, b = old.get(entry), new.get(entry)
+        if key == "kernel_regularizer":  # a missing penalty is no penalty
+            a, b = float(a or 0.0), float(b or 0.0)
+        if a == b:
+            continue
+        if key == "kernel_constraint":
+            out[entry] = False if b is None else b  # False: constraint off
+        elif b is not None:  # renorm_clipping: a removed limit keeps the current one
+            out[entry] = b
     return out
 
 

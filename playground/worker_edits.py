@@ -6,23 +6,20 @@ from typing import Any
 
 from playground.run_end import extend_run
 
-LAYER_OPTION_KEYS = ("enabled", "renorm", "rate", "trainable", "l1", "l2", "max_norm", "momentum",
-                     "epsilon", "renorm_momentum", "rmax", "dmax", "stddev", "alpha", "lower",
-                     "upper")
-
 
 class LiveEdits:
     """``_cmd_*`` handlers for layer options, learning rate, optimiser, schedule, run length,
     batch size and structural edits; the worker provides ``session``, ``history``,
-    ``_mark``, ``_publish``, ``_update_boundary`` and ``_initial_snapshot``."""
+    ``_mark``, ``_publish`` and ``_update_views``."""
 
     session: Any
 
     def _cmd_layer_options(self, changes: list, label: str = "") -> None:
-        """Live options of several layers, applied at the same step, with one marker."""
+        """Live options of several layers, applied at the same step, with one marker. The
+        session refuses an option its layer's type does not declare live (the engine's
+        ``Layer.live_options()``): reported like any refused command."""
         for layer_id, options in changes:
-            opts = {k: v for k, v in options.items() if k in LAYER_OPTION_KEYS}
-            self.session.set_layer_option(layer_id, **opts)
+            self.session.set_layer_option(layer_id, **options)
         self._mark(label or "layers edited")
 
     def _cmd_lr(self, value: float) -> None:
@@ -52,9 +49,8 @@ class LiveEdits:
 
     def _cmd_apply_model(self, layers: list, label: str = "model edited") -> None:
         self.session.apply_model(layers)
-        self._update_boundary(force=True)
-        snap = self._initial_snapshot()
-        if snap is not None:
-            self.history.add(snap)
+        self._update_views(force=True)
+        snap = self.session.snapshot()
+        self.history.add(snap)
         self._publish(snap)
         self._mark(label)

@@ -22,7 +22,7 @@ MAX_EPOCH_SNAPSHOTS = 4096
 class FileCommands:
     """``_cmd_export``, ``_cmd_open_checkpoint`` and ``_cmd_find_lr``; the worker provides
     ``session``, ``history``, ``markers``, ``playing``, ``_factory``, ``device``,
-    ``_update_boundary``, ``_publish`` and ``_started``."""
+    ``_update_views``, ``_publish`` and ``_started``."""
 
     session: Any
     file_done = Signal(str, str, str)  # what, path, problem ("" when it worked)
@@ -112,7 +112,7 @@ class FileCommands:
             if "event" not in rec:
                 self.history.add_epoch(rec)
         self._epochs_seen = len(self.session.history)
-        self._update_boundary(force=True)
+        self._update_views(force=True)
         self._publish(self._started())
         self.file_done.emit("open_checkpoint", path, "")
 

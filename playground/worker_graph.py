@@ -22,7 +22,7 @@ def _quietly(compute: Any, session: Any, boundary: Any) -> Any:
 
 class GraphCommands:
     """``_cmd_graph``, ``_cmd_uncertainty_map`` and ``_cmd_set_weight``; the worker provides
-    ``session``, ``_boundary``, ``_mark``, ``_publish`` and ``_update_boundary``."""
+    ``session``, ``_boundary``, ``_mark``, ``_publish`` and ``_update_views``."""
 
     session: Any
     want_graph = False
@@ -47,7 +47,7 @@ class GraphCommands:
 
     def _refresh_graph_panels(self, on: bool) -> None:
         if on and self.session is not None:
-            self._update_boundary(force=True)
+            self._update_views(force=True)
             self._publish(None)
         else:
             self._dirty = True
@@ -60,7 +60,7 @@ class GraphCommands:
         kernel = self.session.get_weights()[key]
         kernel[int(row), int(col)] = float(value)
         self.session.set_weights({key: kernel})
-        self._update_boundary(force=True)
+        self._update_views(force=True)
         self._mark(label or f"{layer_id} w[{row},{col}]={value:g}")
 
     def _update_graph(self, force: bool) -> None:

@@ -68,7 +68,10 @@ class ComparisonWindow(QMainWindow):
         self.zoom = zoom
         self.controller = CompareController(factory or engine_bridge.make_session, self)
         self.worker = self.controller.worker
+        self.worker.ui_sync = True  # one frame drawn per chunk: the UI never waits for the GIL
+        self.seq = 0  # the newest run request (the worker echoes it as play_seq)
         self.messages: list[str] = []
+        self.diverged: list[dict] = []
         self.frames = 0
         self._last_serial = -1
         self._build_ui(tuple(plots), lesson_text, list(watch))
@@ -76,6 +79,7 @@ class ComparisonWindow(QMainWindow):
         self._build_menus()
         self._lesson_keys(open_lesson)
         self.worker.error.connect(self._on_error)
+        self.worker.diverged.connect(self._on_diverged)
         self.statusBar()  # made here, in the UI thread
         self.worker.status.connect(self._on_status)  # a bound slot: queued to the UI thread
         self.timer = QTimer(self)
@@ -186,9 +190,14 @@ class ComparisonWindow(QMainWindow):
             self.addAction(act)
 
     # ------------------------------------------------------------ controls
+    def _post_run(self, name: str, **kwargs: Any) -> None:
+        """A run command with the next request number (frames older than it are not followed)."""
+        self.seq += 1
+        self.controller.post(name, seq=self.seq, **kwargs)
+
     def _play_toggled(self, on: bool) -> None:
         self.play_button.setText("Pause ❚❚" if on else "Play ▶")
-        self.controller.post("play" if on else "pause")
+        self._post_run("play" if on else "pause")
 
     def play(self) -> None:
         self.play_button.setChecked(True)
@@ -206,11 +215,11 @@ class ComparisonWindow(QMainWindow):
     def step(self, n: int = 1) -> None:
         """Every run ``n`` steps (pauses first)."""
         self.pause()
-        self.controller.post("step", n=int(n))
+        self._post_run("step", n=int(n))
 
     def reset(self) -> None:
         self.pause()
-        self.controller.post("reset")
+        self._post_run("reset")
 
     def toggle_batch_norm(self) -> None:
         self.controller.post("toggle", layer_type="batch_norm")
@@ -256,7 +265,6 @@ class ComparisonWindow(QMainWindow):
             return
         self._last_serial = frame.serial
         self.frames += 1
-        self.worker.ui_idle.clear()
         try:
             self.plots.draw(frame)
             self.boundaries.draw(frame)
@@ -265,20 +273,31 @@ class ComparisonWindow(QMainWindow):
             rate = frame.extra.get("steps_per_s", 0.0)
             self.counter.setText(f"step {max(steps) if steps else 0} · {len(frame.runs)} runs"
                                  f" · {rate:,.0f} steps/s")
-            playing = bool(frame.extra.get("playing"))
-            if self.play_button.isChecked() and not playing and self._worker_idle():
-                self.play_button.blockSignals(True)
-                self.play_button.setChecked(False)
-                self.play_button.setText("Play ▶")
-                self.play_button.blockSignals(False)
+            self._follow(frame)
         finally:
-            self.worker.ui_idle.set()
+            self.worker.frame_taken.set()
 
-    def _worker_idle(self) -> bool:
-        return self.worker._commands.empty()  # noqa: SLF001 - our own worker
+    def _follow(self, frame: CompareFrame) -> None:
+        """The Play button shows the worker's state once the frame has seen the newest
+        request (a run that stopped by itself, or every run finished)."""
+        if int(frame.extra.get("play_seq", 0)) < self.seq:
+            return
+        playing = bool(frame.extra.get("playing"))
+        if self.play_button.isChecked() != playing:
+            self.play_button.blockSignals(True)
+            self.play_button.setChecked(playing)
+            self.play_button.setText("Pause ❚❚" if playing else "Play ▶")
+            self.play_button.blockSignals(False)
 
     def _on_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 5000)
+
+    def _on_diverged(self, info: dict) -> None:
+        """One run diverged: it stops where it is, the others go on (its marker and the
+        status line say so)."""
+        self.diverged.append(info)
+        self.statusBar().showMessage(
+            f"{info.get('label', 'a run')} diverged at step {info.get('step')}", 10000)
 
     def _on_error(self, text: str) -> None:
         self.pause()

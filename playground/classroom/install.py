@@ -123,7 +123,7 @@ class Classroom(QObject):
             act.setChecked(abs(z - self.zoom) < 1e-9)
             self.zoom_group.addAction(act)
         help_menu = _menu(w, "&Help")
-        self.shortcuts_action = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
 
     # ------------------------------------------------------------ teacher actions
     def toggle_play(self) -> None:

@@ -2,7 +2,7 @@
 
 A layer of run B receives run A's initial weights when the two layers match: the same id (else the
 same index), the same type, the same initialiser settings (a comparison *of* initialisers keeps its
-difference) and the same weight shapes. Weights keys follow DESIGN.md: ``layers.{i}.{name}``.
+difference) and the same weight shapes. Weights keys follow docs/FORMAT.md: ``layers.{i}.{name}``.
 """
 from __future__ import annotations
 
@@ -37,12 +37,9 @@ def matching_layers(src_layers: list[dict], dst_layers: list[dict]) -> dict[int,
 def share_initial_weights(src: Any, src_design: dict, dst: Any, dst_design: dict) -> list[str]:
     """Copy ``src``'s weights into ``dst`` for every matching layer with equal shapes.
 
-    ``src``/``dst`` are sessions with ``get_weights()``/``set_weights()`` (DESIGN.md keys); the
-    designs are dicts. Returns the destination keys that were copied (nothing when the sessions
-    have no weights API).
+    ``src``/``dst`` are sessions (``get_weights()``/``set_weights()``, docs/FORMAT.md keys); the
+    designs are dicts. Returns the destination keys that were copied.
     """
-    if not (hasattr(src, "get_weights") and hasattr(dst, "set_weights")):
-        return []
     pairs = matching_layers(src_design["model"]["layers"], dst_design["model"]["layers"])
     a, b = src.get_weights(), dst.get_weights()
     copied: list[str] = []

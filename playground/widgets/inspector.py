@@ -127,12 +127,6 @@ class Inspector(QWidget):
         lay.addStretch(1)
         self._handle = doc.subscribe(self._on_doc)
 
-    def set_document(self, doc: DesignDocument) -> None:
-        self._handle.remove()
-        self.doc = doc
-        self._handle = doc.subscribe(self._on_doc)
-        self.show_layer(-1)
-
     def _on_doc(self, event: DocEvent) -> None:
         if self._committing:
             return

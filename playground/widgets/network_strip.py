@@ -52,11 +52,5 @@ class NetworkStrip(QLabel):
         if event.kind != "saved":
             self.refresh()
 
-    def set_document(self, doc: DesignDocument) -> None:
-        self._handle.remove()
-        self.doc = doc
-        self._handle = doc.subscribe(self._on_doc)
-        self.refresh()
-
     def refresh(self) -> None:
         self.setText(strip_text(self.doc.design))

@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QMouseEvent
-from PySide6.QtWidgets import (QApplication, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget)
 
 from playground import catalog
+from playground.widgets.drag import drag_if_moved
 from playground.widgets.labels import ElidedLabel, passive_label
 
 
@@ -49,16 +50,10 @@ class PaletteCard(QFrame):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        if self._press is None or not event.buttons() & Qt.LeftButton:
-            return
-        if (event.position().toPoint() - self._press).manhattanLength() \
-                < QApplication.startDragDistance():
-            return
-        drag = QDrag(self)
-        drag.setMimeData(self.mime_data())
-        drag.setPixmap(self.grab())
-        self._press = None
-        drag.exec(Qt.CopyAction)
+        drag = drag_if_moved(self, self._press, event, self.mime_data)
+        if drag is not None:
+            self._press = None
+            drag.exec(Qt.CopyAction)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         self.activated.emit(dict(self.config))

@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import (QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent,
+from PySide6.QtGui import (QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent,
                            QMouseEvent)
-from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QToolButton, QVBoxLayout, QWidget)
 
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
+from playground.widgets.drag import drag_if_moved
 from playground.widgets.labels import passive_label
 
 KEY_OPTIONS = ("rate", "stddev", "momentum", "renorm", "enabled", "kernel_initializer",
@@ -102,16 +103,10 @@ class LayerCard(QFrame):
             self.clicked.emit(self.index)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        if self._press is None or not event.buttons() & Qt.LeftButton:
-            return
-        if (event.position().toPoint() - self._press).manhattanLength() \
-                < QApplication.startDragDistance():
-            return
-        self._press = None
-        drag = QDrag(self)
-        drag.setMimeData(self.move_mime())
-        drag.setPixmap(self.grab())
-        drag.exec(Qt.MoveAction)
+        drag = drag_if_moved(self, self._press, event, self.move_mime)
+        if drag is not None:
+            self._press = None
+            drag.exec(Qt.MoveAction)
 
 
 class EndCard(QFrame):
@@ -164,12 +159,6 @@ class LayerStack(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self._handle.remove()
         super().closeEvent(event)
-
-    def set_document(self, doc: DesignDocument) -> None:
-        self._handle.remove()
-        self.doc = doc
-        self._handle = doc.subscribe(self._on_doc)
-        self.rebuild()
 
     def _on_doc(self, event: DocEvent) -> None:
         if event.kind == "saved":

@@ -48,12 +48,6 @@ class ModelSummary(QPlainTextEdit):
         self._handle = doc.subscribe(self._on_doc)
         self.refresh()
 
-    def set_document(self, doc: DesignDocument) -> None:
-        self._handle.remove()
-        self.doc = doc
-        self._handle = doc.subscribe(self._on_doc)
-        self.refresh()
-
     def _on_doc(self, event: DocEvent) -> None:
         self.refresh()
 

@@ -27,10 +27,9 @@ def test_bar_edits_reach_document_and_worker(qtbot, make_window):
     qtbot.waitUntil(lambda: session.lr == 0.03, timeout=15_000)
     qtbot.waitUntil(lambda: win.controller.latest().markers[-1][1] == "lr=0.03", timeout=15_000)
     qtbot.mouseClick(win.bar.step, Qt.LeftButton)
-    qtbot.waitUntil(lambda: win.controller.latest().snapshot is not None, timeout=15_000)
-    assert win.controller.latest().snapshot.step == 1
+    qtbot.waitUntil(lambda: win.controller.latest().snapshot.step == 1, timeout=15_000)
     win.bar.speed.setValue(7)
-    qtbot.waitUntil(lambda: win.worker.steps_per_chunk == 7, timeout=15_000)
+    qtbot.waitUntil(lambda: win.worker.pacing.steps_per_chunk == 7, timeout=15_000)
     win.undo_action.trigger()
     assert win.bar.lr.value() == 0.5
 

@@ -6,8 +6,7 @@ drag-enter/move/drop events (a real drag loop would block the test)."""
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from playground.widgets import palette as palette_module
-from playground.widgets import stack as stack_module
+from playground.widgets import drag as drag_module
 from tests.helpers.app import drop as _drop, palette_and_stack as _build
 
 
@@ -48,8 +47,7 @@ def drag_by(widget, title_label, distance=40):
 def _setup(qtbot, monkeypatch):
     doc, palette, stack = _build(qtbot)
     DropOnto.started, DropOnto.stack = [], stack
-    monkeypatch.setattr(palette_module, "QDrag", DropOnto)
-    monkeypatch.setattr(stack_module, "QDrag", DropOnto)
+    monkeypatch.setattr(drag_module, "QDrag", DropOnto)  # both kinds of card drag through it
     return doc, palette, stack
 
 

@@ -24,7 +24,7 @@ def test_comparison_tab_shown_after_the_race_draws_the_whole_run(qtbot, make_com
     qtbot.waitUntil(lambda: all(d.frames_drawn > 0 for d in dead), timeout=5_000)
     for dash in dead:
         curve = next(iter(dash.time_plot.curves.values()))
-        assert list(curve.xData) == [5, 10, 15, 20, 25, 30, 35, 40]  # the whole run
+        assert list(curve.xData) == [0, 5, 10, 15, 20, 25, 30, 35, 40]  # the whole run
 
 
 def test_a_lesson_that_names_a_run_dashboard_first_opens_on_it(qtbot, make_compare):
@@ -45,7 +45,7 @@ def test_main_window_tab_raised_after_pausing_draws_the_whole_run(qtbot, make_wi
     win.docks[dead.title].raise_()
     qtbot.waitUntil(lambda: dead.frames_drawn > 0, timeout=5_000)
     xs = next(iter(dead.time_plot.curves.values())).xData
-    assert list(xs) == [10, 20, 30, 40, 50, 60]
+    assert list(xs) == [0, 10, 20, 30, 40, 50, 60]  # from the untrained state on
 
 
 def test_watch_speed_publishes_every_step_a_few_a_second(qtbot, make_window):
@@ -61,7 +61,7 @@ def test_watch_speed_publishes_every_step_a_few_a_second(qtbot, make_window):
     win.worker._publish = recording
     win.bar.speed.setCurrentIndex(win.bar.speed.findData("watch:5"))
     assert win.bar.speed.per_second() == 5.0
-    qtbot.waitUntil(lambda: win.worker.per_second == 5.0, timeout=5_000)
+    qtbot.waitUntil(lambda: win.worker.pacing.per_second == 5.0, timeout=5_000)
     qtbot.mouseClick(win.bar.play, Qt.LeftButton)
     qtbot.wait(1_000)
     qtbot.mouseClick(win.bar.play, Qt.LeftButton)
@@ -80,7 +80,7 @@ def test_lesson_12_opens_at_a_watch_speed_and_lessons_10_to_13_have_keys(qtbot, 
     lesson = room.panel.windows[0]
     assert lesson.windowTitle().startswith("Lesson 12")
     assert lesson.speed.per_second() == 5.0
-    qtbot.waitUntil(lambda: lesson.worker.per_second == 5.0, timeout=30_000)
+    qtbot.waitUntil(lambda: lesson.worker.pacing.per_second == 5.0, timeout=30_000)
     assert lesson.details.currentWidget() is lesson.details.page("bn")
     sheet = room.show_shortcuts()
     rows = [sheet.table.item(r, 0).text() for r in range(sheet.table.rowCount())]

@@ -37,7 +37,7 @@ class FinishingSession(FakeSession):
                 self.history.append({"epoch": self.t // 10, "step": self.t, "loss": snap.loss,
                                      "val_loss": snap.val_loss, "accuracy": 0.9,
                                      "val_accuracy": 0.8, "lr": self.lr})
-        self.finished = self.t >= self.limit
+        self.status = "finished" if self.t >= self.limit else "running"
         return snap if snap is not None else super().run(0)
 
 
@@ -92,13 +92,13 @@ def test_finished_run_is_drawn_in_full(qtbot, make_window, monkeypatch, speed):
 
 def test_epoch_records_fill_the_history_and_are_downsampled_not_dropped():
     from playground.history import History
-    from tests.helpers.fakes import FakeSnapshot
+    from tests.helpers.fakes import step_snapshot
     hist = History(capacity=20)
     for chunk in range(1, 11):  # chunks of 100 steps, ten epochs each
         for e in range(1, 10):
             hist.add_epoch({"step": (chunk - 1) * 100 + 10 * e, "loss": 1.0 / (chunk + e),
                             "val_loss": 2.0, "accuracy": 0.5, "val_accuracy": None, "lr": 0.1})
-        hist.add(FakeSnapshot(step=chunk * 100, epoch=chunk * 10, loss=0.5, lr=0.1))
+        hist.add(step_snapshot(chunk * 100, chunk * 10, 0.5, 0.1))
     h = hist.arrays()
     assert 10 <= len(h["steps"]) <= 20 and h["steps"][0] == 10 and h["steps"][-1] == 1000
     assert np.all(np.diff(h["steps"]) > 0)
@@ -135,9 +135,9 @@ def test_speed_box_offers_auto_to_max(qtbot, make_window):
     assert labels[0].startswith("watch") and labels[-1] == "max"  # slowest to fastest
     assert win.bar.speed.currentText() == "auto"
     win.bar.speed.setCurrentIndex(win.bar.speed.count() - 1)
-    qtbot.waitUntil(lambda: win.worker.steps_per_chunk == -1, timeout=5_000)
+    qtbot.waitUntil(lambda: win.worker.pacing.steps_per_chunk == -1, timeout=5_000)
     win.bar.speed.setCurrentIndex(labels.index("auto"))
-    qtbot.waitUntil(lambda: win.worker.steps_per_chunk == 0, timeout=5_000)
+    qtbot.waitUntil(lambda: win.worker.pacing.steps_per_chunk == 0, timeout=5_000)
 
 
 def test_play_waits_for_the_engine_warm_up(qtbot, tmp_path):

@@ -4,11 +4,6 @@ over start/quit cycles with the settings the last run left, and View → Reset l
 
 Each start is a subprocess (tests/helpers/layout_probe.py): a test process has one offscreen
 screen of fixed size, the probe configures a screen of the size under test."""
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from tests.helpers.layout_probe import inside, probe

@@ -1,8 +1,6 @@
 """Typed numbers are applied once: on Enter, on focus-out or after a pause (issue 11, point 2).
 
 Typing goes through ``qtbot.keyClicks`` one character at a time, as a person types."""
-from PySide6.QtCore import Qt
-
 from playground.widgets.numbers import NumberBox, commit_on_finish
 from tests.helpers.app import MAIN_DESIGN as DESIGN, type_number as _type
 from tests.helpers.fakes import FakeSession

@@ -2,7 +2,6 @@
 import copy
 import json
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 

@@ -1,12 +1,9 @@
 """Real drag-and-drop events from the palette's MIME data onto the layer stack; inspector edits."""
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
 from playground.document import DesignDocument
 from tests.helpers.app import drop as _drop, palette_and_stack as _build
 from playground.widgets.inspector import Inspector
-from playground.widgets.palette import LayerPalette
-from playground.widgets.stack import LayerStack
 
 
 
