@@ -10,7 +10,6 @@ from __future__ import annotations
 import queue
 import threading
 import time
-import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -18,8 +17,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 from playground.boundary import boundary_for, confusion_for
 from playground.dashboards.uncertainty import uncertainty_for
 from playground.history import Frame, History
+from playground.problems import describe, problem_title  # noqa: F401 - re-exported
 from playground.run_end import end_info, ended_text
 from playground.threads import ThreadController
+from playground.worker_autosave import AutosaveCommands
 from playground.worker_edits import LiveEdits
 from playground.worker_run import RunCommands
 
@@ -32,29 +33,16 @@ FRAME_S = 1 / 30  # the pace of "steps per frame": one chunk per UI frame
 AUTO_EPOCHS_PER_S = 20.0  # auto: the default 100-epoch run takes about five seconds to watch
 AUTO_MIN_STEPS_PER_S = 30.0
 NO_SESSION_COMMANDS = ("build", "noop", "speed", "pause", "play", "refresh", "step", "epoch",
-                       "reset", "uncertainty")
+                       "reset", "uncertainty", "checkpoint")
 
 
-def problem_title(command: str, err: BaseException) -> str:
-    """The title of a problem's message: what failed, in the user's terms."""
-    path = str(getattr(err, "path", "") or "")
-    text = f"{path} {err}".lower()
-    if command == "build":
-        if path.startswith("data") or any(w in text for w in (".csv", ".npz", "file", "column")):
-            return "Cannot load the data"
-        return "Cannot build the design"
-    if command in ("train", "step", "epoch", "play"):
-        return "Training problem"
-    if command == "warm_up":
-        return "Cannot compile the engine"
-    return "Cannot apply the change"
-
-
-class TrainingWorker(RunCommands, LiveEdits, QObject):
+class TrainingWorker(RunCommands, LiveEdits, AutosaveCommands, QObject):
     """Runs in its own thread; talk to it only through :meth:`post` and :meth:`latest`."""
 
     error = Signal(str)
     problem = Signal(str, str)  # title, text
+    failed = Signal(dict)  # playground.problems.describe(): title, text, details, command, tag
+    accepted = Signal(int)  # the tag of a command applied without error (the window's sync)
     diverged = Signal(dict)
     built = Signal(dict)
     status = Signal(str)
@@ -177,27 +165,28 @@ class TrainingWorker(RunCommands, LiveEdits, QObject):
                 self._apply(name, kw)
             except Exception as err:  # noqa: BLE001
                 self.playing = False
-                self._report(err, name)
+                self._report(err, name, kw.get("tag"))
+            else:
+                if isinstance(kw.get("tag"), int):
+                    self.accepted.emit(kw["tag"])
             try:
                 name, kw = self._commands.get_nowait()
             except queue.Empty:
                 return
 
-    def _report(self, err: BaseException, command: str = "") -> None:
-        """``error(text)`` and ``problem(title, text)``: one clear line (a traceback goes to
-        stderr, never to the user), titled by what failed."""
-        from engine.errors import BadInput, Diverged
+    def _report(self, err: BaseException, command: str = "", tag: Any = None) -> None:
+        """``error(text)``, ``problem(title, text)`` and ``failed(info)``: one clear line
+        (never a traceback), titled by what failed; ``tag`` is the failed command's own (the
+        window's sync number). Unexpected errors also go to the error log with their details."""
+        from engine.errors import Diverged
         if isinstance(err, Diverged):
             self.diverged.emit({"step": err.step, "layer_index": err.layer_index,
                                 "layer_id": err.layer_id, "what": err.what})
             return
-        if isinstance(err, BadInput):
-            text = str(err)
-        else:
-            text = f"{type(err).__name__}: {err}"
-            traceback.print_exc()
-        self.error.emit(text)
-        self.problem.emit(problem_title(command, err), text)
+        info = describe(err, command, tag)
+        self.error.emit(info["text"])
+        self.problem.emit(info["title"], info["text"])
+        self.failed.emit(info)
 
     def _apply(self, name: str, kw: dict) -> None:
         handler = getattr(self, f"_cmd_{name}", None)
@@ -207,7 +196,7 @@ class TrainingWorker(RunCommands, LiveEdits, QObject):
             from engine.errors import BadInput
             raise BadInput("there is no trained model yet: fix the design problem reported "
                            f"before ({name} ignored)")
-        handler(**kw)
+        handler(**{k: v for k, v in kw.items() if k != "tag"})
 
     def _mark(self, label: str) -> None:
         self.markers.append((self.history.x_of(self._current_step()), label))
@@ -226,6 +215,12 @@ class TrainingWorker(RunCommands, LiveEdits, QObject):
         its data, loss, seed, device) the time plots go on in a new segment after the old
         one, with a marker saying what changed; otherwise (New, Open) they start empty."""
         self.playing = False
+        built = None
+        if keep_history and self.session is not None:
+            # an edit of the running design is built first: a refused one leaves the running
+            # session, its history and its device as they were
+            self.status.emit("building…")
+            built = self._factory(design, base_dir, device)
         self.session = None
         self.device = device
         self._epochs_seen = 0
@@ -238,7 +233,7 @@ class TrainingWorker(RunCommands, LiveEdits, QObject):
         self._last_snap = None
         self.status.emit("building…")
         try:
-            self.session = self._factory(design, base_dir, device)
+            self.session = built if built is not None else self._factory(design, base_dir, device)
         except Exception:
             self.history.clear()  # nothing of the refused design is shown as if it ran
             self.markers.clear()

@@ -158,6 +158,7 @@ class LayerStack(QWidget):
         self.indicator.hide()
         self.cards: list[LayerCard] = []
         self.current = -1
+        self.refused: tuple[int, str] | None = None  # (layer index, why): a refused edit
         self._handle = doc.subscribe(self._on_doc)
         self.rebuild()
 
@@ -200,7 +201,9 @@ class LayerStack(QWidget):
         self.cards = []
         for i, cfg in enumerate(self.doc.layers):
             width, params = dims[i] if i < len(dims) else (0, 0)
-            card = LayerCard(i, cfg, width, params, warns.get(i))
+            refused = self.refused is not None and self.refused[0] == i
+            card = LayerCard(i, cfg, width, params, self.refused[1] if refused else warns.get(i))
+            card.setProperty("refused", refused)
             card.clicked.connect(self.select)
             card.duplicate.connect(self.doc.duplicate_layer)
             card.delete.connect(self.doc.remove_layer)
@@ -226,6 +229,14 @@ class LayerStack(QWidget):
         for c in self.cards:
             c.set_selected(c.index == self.current)
         self.selected.emit(self.current)
+
+    def mark_refused(self, index: int | None, text: str = "") -> None:
+        """Mark the card at ``index`` as the place of a refused edit (its badge says ``text``);
+        None clears the mark. Kept across rebuilds until cleared."""
+        new = (int(index), str(text)) if index is not None else None
+        if new != self.refused:
+            self.refused = new
+            self.rebuild()
 
     def select(self, index: int) -> None:
         self.current = index
