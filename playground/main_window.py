@@ -7,7 +7,7 @@ import time
 from typing import Any, Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QScrollArea,
                                QSplitter, QVBoxLayout, QWidget)
 
@@ -408,6 +408,9 @@ class MainWindow(WindowMessages, QMainWindow):
             event.acceptProposedAction()
         else:
             event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt API
+        self.dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
         """A design file opens (as File → Open); a CSV or NPZ becomes the data set (as Load

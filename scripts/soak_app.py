@@ -103,7 +103,7 @@ def soak(design_path: Path, seconds: float, edit_every: float, report_every: flo
     from playground import engine_bridge
     from playground.main_window import MainWindow
     design = engine_bridge.load_design_dict(str(design_path))
-    design.setdefault("training", {})["epochs"] = 10**9
+    design.setdefault("training", {})["epochs"] = 1_000_000
     design["training"]["early_stopping"] = None
     win = MainWindow(design, str(design_path), settings=throwaway_settings())
     install_extras(win)
@@ -160,6 +160,8 @@ def soak(design_path: Path, seconds: float, edit_every: float, report_every: flo
           f"refusals={len(refusals)} errors={len(errors)}", flush=True)
     for text in errors[:5]:
         print(f"error: {text}", flush=True)
+    for text in sorted(set(refusals))[:5]:
+        print(f"refused: {text}", flush=True)
     return 1 if errors else 0
 
 
