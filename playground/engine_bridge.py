@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +61,8 @@ def save_design_dict(design: dict, path: str) -> dict:
         from engine.design import Design, save_design
         save_design(Design.from_dict(full), path)
     except ImportError:
-        tmp = path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(full, fh, indent=2)
-        os.replace(tmp, path)
+        from engine.atomic import atomic_write
+        atomic_write(path, json.dumps(full, indent=2))
     return full
 
 

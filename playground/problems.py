@@ -14,7 +14,7 @@ from typing import Any
 from engine.errors import BadInput, append_error_log, error_report
 
 ERROR_LOG_NAME = "errors.log"
-LAYER_PATH = re.compile(r"model\.layers\[(\d+)\]")
+LAYER_PATH = re.compile(r"(?:model\.)?layers\[(\d+)\]")
 MODEL_COMMANDS = ("apply_model", "layer_options", "build")
 
 
@@ -60,6 +60,8 @@ def describe(err: BaseException, command: str = "", tag: Any = None,
     :func:`error_log_path` when ``log`` (never raises)."""
     text, details = error_report(err)
     bad = isinstance(err, BadInput)
+    if bad and err.path and err.message.startswith(err.path):
+        text = err.message  # the message names the place already: once is enough
     if not bad and log:
         append_error_log(error_log_path(), err, f"worker command {command!r}")
     return {"command": command, "tag": tag, "title": problem_title(command, err), "text": text,
