@@ -195,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     win.closed.connect(app.quit)  # Quit means quit, whatever other window is still open
     code = app.exec()
     win.shutdown()
-    return code
+    win.settings.sync()  # written now: a worker stuck in a compile may end the process below
+    from playground.threads import finish_process
+    return finish_process(code)
 
 
 if __name__ == "__main__":

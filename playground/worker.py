@@ -169,6 +169,8 @@ class TrainingWorker(RunCommands, LiveEdits, AutosaveCommands, QObject):
             else:
                 if isinstance(kw.get("tag"), int):
                     self.accepted.emit(kw["tag"])
+            if self._stop:
+                return  # quitting: what is still queued is not worth waiting for
             try:
                 name, kw = self._commands.get_nowait()
             except queue.Empty:

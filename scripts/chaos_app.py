@@ -209,7 +209,8 @@ def chaos(design_path: Path, commands: int, seed: int, quiet: bool = False) -> i
         print("refusals by command: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
         for text in sorted(set(refusals))[:12]:
             print(f"  refused: {text[:150]}")
-    return 1 if errors or most_windows > 1 else 0
+    from playground.threads import finish_process
+    return finish_process(1 if errors or most_windows > 1 else 0)
 
 
 def main(argv: list[str] | None = None) -> int:

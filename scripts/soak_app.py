@@ -162,7 +162,8 @@ def soak(design_path: Path, seconds: float, edit_every: float, report_every: flo
         print(f"error: {text}", flush=True)
     for text in sorted(set(refusals))[:5]:
         print(f"refused: {text}", flush=True)
-    return 1 if errors else 0
+    from playground.threads import finish_process
+    return finish_process(1 if errors else 0)
 
 
 def main(argv: list[str] | None = None) -> int:

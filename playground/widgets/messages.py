@@ -100,6 +100,9 @@ class RefusalBar(QFrame):
         """Show ``title: text`` and a ``note`` under it (the previous refusal, if any, is
         replaced)."""
         self.title = title
+        text = text.rstrip()
+        if text and text[-1] not in ".!?":
+            text += "."  # a sentence, before the note's sentence
         self.label.setText(f"<b>{_escape(title)}</b>: {_escape(text)}"
                            + (f"<br>{_escape(note)}" if note else ""))
         self.undo.setVisible(can_undo)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent,
                            QMouseEvent)
 from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
@@ -237,6 +237,18 @@ class LayerStack(QWidget):
         if new != self.refused:
             self.refused = new
             self.rebuild()
+        if new is not None:
+            QTimer.singleShot(0, self._show_refused)  # once the new cards are laid out
+
+    def _show_refused(self) -> None:
+        """Scroll the marked card into view (the refusal bar above may have pushed it out)."""
+        scroll = self.parentWidget().parentWidget() if self.parentWidget() else None
+        if self.refused is None or not isinstance(scroll, QScrollArea):
+            return
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the bar, the cards
+        self._lay.activate()
+        if 0 <= self.refused[0] < len(self.cards):
+            scroll.ensureWidgetVisible(self.cards[self.refused[0]], 0, 8)
 
     def select(self, index: int) -> None:
         self.current = index

@@ -74,7 +74,12 @@ def test_typing_a_new_size_for_the_output_layer_is_refused_in_place(qtbot, make_
     text = win.refusal_bar.text
     assert f"model.layers[{out}]" in text and "'d3'" in text
     assert "4 outputs" in text and "class index 9 (10 classes)" in text
-    assert win.stack.cards[out].property("refused")
+    assert "or change the data.<br>Training is paused" in text  # two sentences
+    card = win.stack.cards[out]
+    assert card.property("refused")
+    # the bar above the stack pushes the cards down: the marked one is scrolled into view
+    qtbot.waitUntil(lambda: card.visibleRegion().boundingRect().height() == card.height(),
+                    timeout=5_000)
     _no_traceback_anywhere(win)
     _plays_the_old_model(qtbot, win, session, ids)
     assert win.controller.latest().confusion.shape == (10, 10)  # the readout of the old head

@@ -59,3 +59,44 @@ def test_the_app_quits_when_its_main_window_closes_though_a_comparison_is_open(
     QTimer.singleShot(20_000, lambda: loop.exit(1))
     assert loop.exec() == 0
     assert _visible_windows() == []
+
+
+STUCK_WORKER = """
+import sys, time
+from PySide6.QtCore import QCoreApplication, QObject, Slot
+from playground.threads import ThreadController, finish_process
+
+class Compiling(QObject):  # a worker inside a long compiled call: it cannot stop at once
+    @Slot()
+    def loop(self):
+        time.sleep(4)
+
+    def request_stop(self):
+        pass
+
+app = QCoreApplication([])
+controller = ThreadController(Compiling())
+time.sleep(0.2)
+assert not controller.shutdown(timeout_ms=100)  # still busy when the window has closed
+print("closed", flush=True)
+code = finish_process(3, timeout_ms=int(sys.argv[1]))
+print("returned", flush=True)
+sys.exit(code)
+"""
+
+
+def test_a_worker_stuck_in_a_long_call_at_quit_does_not_abort_the_process(tmp_path):
+    """A QThread destroyed while it runs aborts the process (SIGABRT, a core dump): the end of
+    main() waits for such a worker a while, then ends the process with the app's exit code."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    script = tmp_path / "stuck.py"
+    script.write_text(STUCK_WORKER)
+    root = Path(__file__).resolve().parents[2]
+    env = dict(__import__("os").environ, PYTHONPATH=str(root))
+    for wait_ms, says in ((100, "closed\n"), (10_000, "closed\nreturned\n")):
+        proc = subprocess.run([sys.executable, str(script), str(wait_ms)], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 3, proc.stderr[-1500:]
+        assert proc.stdout == says and "QThread: Destroyed" not in proc.stderr

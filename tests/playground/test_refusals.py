@@ -43,7 +43,8 @@ def test_dragging_a_wide_layer_to_the_end_is_refused_in_place_and_play_trains_th
     text = win.refusal_bar.text
     assert "model.layers[4]" in text and "32 outputs" in text and "1 column" in text
     assert "Traceback" not in text and "Play trains the model as it was" in text
-    assert win.stack.cards[4].property("refused") and win.stack.cards[4].badge.isVisible()
+    assert win.stack.cards[4].property("refused")
+    qtbot.waitUntil(lambda: win.stack.cards[4].badge.isVisible(), timeout=5_000)  # drawn
     assert "32 outputs" in win.stack.cards[4].badge.toolTip()
     assert not win.bar.play.isChecked() and not win.worker.playing
     assert not _message_windows() and win.refusals == 1
