@@ -5,7 +5,7 @@ adapts the output layer and loss in one undo step; a CSV or NPZ dropped on the w
 same way."""
 import copy
 import json
-import time
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -50,29 +50,35 @@ def test_a_slow_open_shows_progress_keeps_the_window_alive_and_cancels(
     path = tmp_path / "big.json"
     path.write_text(json.dumps(dict(MAIN_DESIGN, name="big")))
     real = engine_bridge.load_design_dict
+    reading, release, done = threading.Event(), threading.Event(), threading.Event()
 
-    def slow(p):
-        time.sleep(2.0)  # a huge design file
-        return real(p)
+    def slow(p):  # a huge design file: read until the test lets it finish
+        reading.set()
+        release.wait(60)
+        try:
+            return real(p)
+        finally:
+            done.set()
     monkeypatch.setattr(engine_bridge, "load_design_dict", slow)
     ticks = []
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(lambda: ticks.append(reading.is_set() and not release.is_set()))
     timer.start(20)
-    t0 = time.perf_counter()
-    assert win.files.open_path(str(path))
-    assert time.perf_counter() - t0 < 0.5  # returned at once: the file is read in a thread
+    assert win.files.open_path(str(path))  # returns while the file is still being read
+    assert not win.files.loader.finished
     dialog = win.files.loader.dialog
-    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=10_000)
     assert isinstance(dialog, QProgressDialog) and "big.json" in dialog.labelText()
-    n = len(ticks)
-    qtbot.wait(300)
-    assert len(ticks) - n >= 5  # the GUI thread kept processing events while loading
+    # the GUI thread keeps processing events while the reader is blocked in the file
+    qtbot.waitUntil(lambda: sum(ticks) >= 5, timeout=30_000)
     cancel = dialog.findChild(QPushButton)
     assert cancel.text() == "Cancel"
     qtbot.mouseClick(cancel, Qt.LeftButton)
     assert win.files.loader.finished and not dialog.isVisible()
-    qtbot.wait(2500)  # the thread finishes; its result is dropped
+    release.set()
+    qtbot.waitUntil(lambda: done.is_set() and not any(  # the thread ends; its result is dropped
+        t.name.startswith("loading") for t in threading.enumerate()), timeout=30_000)
+    qtbot.wait(50)
     timer.stop()
     assert win.doc.name == "fake" and win.doc.path is None
     monkeypatch.setattr(engine_bridge, "load_design_dict", real)
