@@ -81,7 +81,8 @@ def screenshot(app: Any, win: Any, out: str, steps: int) -> int:
     restyle_now(win)
     app.processEvents()
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    ok = win.grab().save(out, "PNG")
+    from playground.image_files import save_png
+    ok = save_png(win.grab(), out)
     win.shutdown()
     if not ok:
         print(f"error: could not write {out}", file=sys.stderr)

@@ -114,8 +114,10 @@ def confusion_for(session: Any, max_samples: int = 2000) -> np.ndarray | None:
         # The data set knows its classes whatever form the loss's targets take (one-hot, -1/1, ...).
         part = "val" if x_val is not None else "train"
         truth = np.asarray(data.class_labels(part)).reshape(-1)[:max_samples].astype(np.int64)
-        pred = data.predicted_labels(out)
-        n = max(int(data.n_classes), 2)
+        pred = np.asarray(data.predicted_labels(out)).reshape(-1).astype(np.int64)
+        # a head wider than the data's classes (sparse CE allows it) can predict any of its units
+        n = max(int(data.n_classes), 2, int(pred.max()) + 1 if pred.size else 0,
+                int(truth.max()) + 1 if truth.size else 0)
         cm = np.zeros((n, n), dtype=np.int64)
         np.add.at(cm, (truth, pred), 1)
         return cm

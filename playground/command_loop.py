@@ -14,7 +14,6 @@ request does not flip the UI's Play button back.
 """
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 import time
@@ -22,31 +21,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from engine.errors import BadInput, Diverged, error_report
+from engine.errors import BadInput, Diverged
 from playground.pacing import Pacing
+from playground.problems import describe, problem_title  # noqa: F401 - re-exported
 
 PUBLISH_EVERY_S = 0.03
 UI_WAIT_S = 0.25  # with ui_sync: the longest wait for the UI to take a frame
 IDLE_WAIT_S = 0.05
 NO_SESSION_COMMANDS = ("build", "noop", "speed", "pause", "play", "refresh", "step", "epoch",
-                       "reset", "uncertainty", "confusion", "graph", "uncertainty_map")
+                       "reset", "uncertainty", "confusion", "graph", "uncertainty_map", "checkpoint")
 
-log = logging.getLogger("playground.worker")
-
-
-def problem_title(command: str, err: BaseException) -> str:
-    """The title of a problem's message: what failed, in the user's terms."""
-    path = str(getattr(err, "path", "") or "")
-    text = f"{path} {err}".lower()
-    if command == "build":
-        if path.startswith("data") or any(w in text for w in (".csv", ".npz", "file", "column")):
-            return "Cannot load the data"
-        return "Cannot build the design"
-    if command in ("train", "step", "epoch", "play"):
-        return "Training problem"
-    if command == "warm_up":
-        return "Cannot compile the engine"
-    return "Cannot apply the change"
 
 
 def diverged_info(source: Any) -> dict:
@@ -69,6 +53,8 @@ class CommandLoop(QObject):
 
     error = Signal(str)
     problem = Signal(str, str)  # title, text
+    failed = Signal(dict)  # playground.problems.describe(): title, text, details, command, tag
+    accepted = Signal(int)  # the tag of a command applied without error (the window's sync)
     diverged = Signal(dict)
     status = Signal(str)
 
@@ -152,7 +138,12 @@ class CommandLoop(QObject):
                 self._apply(name, kw)
             except Exception as err:  # noqa: BLE001 - reported, never fatal
                 self.playing = False
-                self._report(err, name)
+                self._report(err, name, kw.get("tag"))
+            else:
+                if isinstance(kw.get("tag"), int):
+                    self.accepted.emit(kw["tag"])
+            if self._stop:
+                return  # quitting: what is still queued is not worth waiting for
             try:
                 item = self._commands.get_nowait()
             except queue.Empty:
@@ -165,20 +156,20 @@ class CommandLoop(QObject):
         if not self._has_work() and name not in NO_SESSION_COMMANDS:
             raise BadInput("there is no trained model yet: fix the design problem reported "
                            f"before ({name} ignored)")
-        handler(**kw)
+        handler(**{k: v for k, v in kw.items() if k != "tag"})
 
-    def _report(self, err: BaseException, command: str = "") -> None:
-        """``diverged(info)`` for a divergence; else ``error(line)`` and ``problem(title,
-        line)``: one clear line (engine.errors.error_report); the details of a bug go to the
-        log, never to the user."""
+    def _report(self, err: BaseException, command: str = "", tag: Any = None) -> None:
+        """``diverged(info)`` for a divergence; else ``error(line)``, ``problem(title, line)``
+        and ``failed(info)`` (playground.problems.describe): one clear line, never a traceback,
+        titled by what failed; ``tag`` is the failed command's own (the window's sync number).
+        Unexpected errors also go to the error log with their details."""
         if isinstance(err, Diverged):
             self.diverged.emit(diverged_info(err))
             return
-        line, details = error_report(err)
-        if details:
-            log.error("%s (command %s)", line, command or "?", exc_info=err)
-        self.error.emit(line)
-        self.problem.emit(problem_title(command, err), line)
+        info = describe(err, command, tag)
+        self.error.emit(info["text"])
+        self.problem.emit(info["title"], info["text"])
+        self.failed.emit(info)
 
     # ------------------------------------------------------------ shared commands
     def _seen(self, seq: int | None) -> None:

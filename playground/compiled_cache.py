@@ -196,9 +196,8 @@ def install_cache(shipped: Path, user_root: Path) -> tuple[Path, str]:
         return target, "copied"
     target.mkdir(parents=True, exist_ok=True)
     mark = dict(manifest, host=host_signature(), compiled_here=True)
-    tmp = target / f".{MANIFEST}.{uuid.uuid4().hex[:8]}"
-    tmp.write_text(json.dumps(mark), encoding="utf-8")
-    os.replace(tmp, target / MANIFEST)
+    from engine.atomic import atomic_write
+    atomic_write(target / MANIFEST, json.dumps(mark))
     return target, "compile"
 
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from engine.atomic import atomic_write
+
 APP_ID = "network-playground"
 MIME_TYPE = "application/x-network-playground-design"
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,9 +56,7 @@ def install(home: Path | None = None) -> list[Path]:
                    icon_path().read_text(encoding="utf-8")}
     for path, text in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        atomic_write(path, text)
     for tool, folder in (("update-mime-database", home / "mime"),
                          ("update-desktop-database", home / "applications")):
         if shutil.which(tool):

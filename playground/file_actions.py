@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from engine.errors import BadInput
 from playground import engine_bridge
+from playground.loading import Loader
 
 if TYPE_CHECKING:
     from playground.main_window import MainWindow
@@ -18,16 +19,35 @@ FILTER = "Designs (*.playground.json *.json);;All files (*)"
 SUFFIX = ".playground.json"  # the desktop's MIME type for designs (packaging/linux)
 
 
+def outside_data(design: dict, path: str | None) -> str | None:
+    """The data file ``design`` (read from ``path``) names when it lies outside the design's
+    folder (engine.data.adapt.data_outside_folder), else None."""
+    from engine.data.adapt import data_outside_folder
+    found = data_outside_folder(design, os.path.dirname(os.path.abspath(path)) if path else None)
+    return None if found is None else str(found)
+
+
+def outside_question(path: str, data: str) -> str:
+    """The question asked before a design reads data from outside its folder."""
+    return (f"“{os.path.basename(path)}” reads its data from\n{data}\noutside the design's "
+            "folder. Read that file?\n(Answer No if you did not expect this, e.g. for a design "
+            "someone sent you.)")
+
+
 class FileActions:
     """Owns the document's file life cycle for a :class:`MainWindow`.
 
     ``ask`` returns "save", "discard" or "cancel" for unsaved changes (a dialog by default;
-    tests replace it).
+    tests replace it); ``ask_outside(design path, data path)`` whether to read data from
+    outside the design's folder.
     """
 
     def __init__(self, window: "MainWindow"):
         self.win = window
         self.ask: Callable[[], str] = self._ask_dialog
+        self.ask_outside: Callable[[str, str], bool] = self._ask_outside_dialog
+        self.allowed_outside: set[tuple[str, str]] = set()
+        self.loader: Loader | None = None
 
     def __repr__(self) -> str:
         return f"FileActions(path={self.win.doc.path!r})"
@@ -68,20 +88,56 @@ class FileActions:
             self.open_path(path, confirm=False)
 
     def open_path(self, path: str, confirm: bool = True) -> bool:
-        """Load ``path``; a bad file leaves everything as it was and shows the problem."""
+        """Load ``path`` off the GUI thread (a progress dialog with Cancel after a moment);
+        True when the load started. A bad file leaves everything as it was and shows the
+        problem; a design whose data lie outside its folder asks first (once)."""
         if confirm and not self.confirm_discard():
             return False
-        try:
-            design = engine_bridge.load_design_dict(path)
-        except BadInput as err:
-            self.win.notify("Cannot open design", f"{os.path.basename(path)}: {err}")
-            return False
-        except (OSError, UnicodeDecodeError, ValueError) as err:
-            self.win.notify("Cannot open design", f"{path}: {err}")
-            return False
-        self.win.doc.replace(design, os.path.abspath(path))
-        self.add_recent(os.path.abspath(path))
+        if self.loader is not None and not self.loader.finished:
+            self.loader.cancel()
+        self.loader = Loader(self.win, f"Opening {os.path.basename(path)}…",
+                             lambda _cancelled: engine_bridge.load_design_dict(path),
+                             lambda design: self._opened(path, design),
+                             lambda err: self._open_failed(path, err)).start()
         return True
+
+    def _opened(self, path: str, design: dict) -> None:
+        full = os.path.abspath(path)
+        if not self.allow_outside_data(design, full):
+            self.win.statusBar().showMessage(f"{os.path.basename(path)} was not opened", 10000)
+            return
+        self.win.doc.replace(design, full)
+        self.add_recent(full)
+
+    def _open_failed(self, path: str, err: BaseException) -> None:
+        if isinstance(err, BadInput):
+            self.win.notify("Cannot open design", f"{os.path.basename(path)}: {err}")
+        elif isinstance(err, (OSError, UnicodeDecodeError, ValueError)):
+            self.win.notify("Cannot open design", f"{path}: {err}")
+        else:
+            from engine.errors import append_error_log, error_report
+            from playground.problems import error_log_path
+            append_error_log(error_log_path(), err, f"opening {path}")
+            self.win.show_error("Cannot open design", *error_report(err))
+
+    def allow_outside_data(self, design: dict, path: str) -> bool:
+        """True when the design's data file lies inside its folder (or is built in), or the
+        user agrees to read it (asked once per design and data file)."""
+        outside = outside_data(design, path)
+        if outside is None:
+            return True
+        key = (os.path.abspath(path), str(outside))
+        if key not in self.allowed_outside:
+            if not self.ask_outside(path, str(outside)):
+                return False
+            self.allowed_outside.add(key)
+        return True
+
+    def _ask_outside_dialog(self, path: str, data: str) -> bool:
+        answer = QMessageBox.question(
+            self.win, "Data outside the design's folder", outside_question(path, data),
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
 
     def save(self) -> bool:
         if not self.win.doc.path:

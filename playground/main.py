@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+from typing import Any
 
 from playground import paths
 
@@ -71,9 +72,12 @@ def throwaway_settings():
     return QSettings(os.path.join(folder, "settings.ini"), QSettings.IniFormat)
 
 
-def open_window(path: str | None, settings=None, epochs: int | None = None):
+def open_window(path: str | None, settings=None, epochs: int | None = None,
+                autosave: bool = False, ask_outside: Any = None):
     """A MainWindow with the design at ``path`` (default design when None); ``epochs`` replaces
-    ``training.epochs`` (--measure-ui must not run out of epochs while it measures).
+    ``training.epochs`` (--measure-ui must not run out of epochs while it measures);
+    ``autosave`` on for the interactive app; ``ask_outside(path, data)`` is asked before a
+    design reads data from outside its folder (None: not asked).
 
     Returns (window, error): a bad file gives the default design and the error text.
     """
@@ -86,13 +90,52 @@ def open_window(path: str | None, settings=None, epochs: int | None = None):
             design = engine_bridge.load_design_dict(path)
         except (BadInput, OSError, ValueError) as err:
             error = f"{path}: {err}" if not isinstance(err, BadInput) else str(err)
+    if design is not None and ask_outside is not None:
+        from playground.file_actions import outside_data
+        outside = outside_data(design, path)
+        if outside is not None and not ask_outside(path, outside):
+            design, error = None, f"{path}: not opened (its data file {outside} lies outside " \
+                                  "the design's folder)"
     file_path = os.path.abspath(path) if design is not None else None
     if epochs is not None:
         design = design if design is not None else engine_bridge.default_design()
         design.setdefault("training", {})["epochs"] = int(epochs)
-    win = MainWindow(design, file_path, settings=settings)
+    win = MainWindow(design, file_path, settings=settings, autosave=autosave)
     install_extras(win)
     return win, error
+
+
+def offer_recovery(win: Any, ask: Any = None) -> bool:
+    """At start-up: offer each autosave left by an app that did not quit cleanly ("Recover the
+    unsaved design from 14:32?", showing what it holds); recover the one accepted into ``win``
+    and discard those declined. ``ask(entry)`` -> "recover" | "discard" | "later" (a dialog by
+    default). True when a design was recovered."""
+    from playground.autosave import find_recoverable, recover
+    ask = ask or (lambda entry: recovery_dialog(win, entry))
+    for entry in find_recoverable():
+        answer = ask(entry)
+        if answer == "recover":
+            recover(win, entry)
+            return True
+        if answer == "discard":
+            entry.discard()
+    return False
+
+
+def recovery_dialog(parent: Any, entry: Any) -> str:
+    """The recovery question as a dialog: "recover", "discard" or "later"."""
+    from PySide6.QtWidgets import QMessageBox
+    box = QMessageBox(QMessageBox.Question, "Recover unsaved work", entry.question(),
+                      QMessageBox.NoButton, parent)
+    box.setObjectName("recoveryDialog")
+    box.setInformativeText(entry.details())
+    recover = box.addButton("Recover", QMessageBox.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.DestructiveRole)
+    box.addButton("Later", QMessageBox.RejectRole)
+    box.setDefaultButton(recover)
+    box.exec()
+    clicked = box.clickedButton()
+    return "recover" if clicked is recover else "discard" if clicked is discard else "later"
 
 
 def install_extras(win) -> None:
@@ -117,7 +160,17 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen: render offscreen
     app = make_app()
     settings = throwaway_settings() if automated else paths.qsettings()
-    win, error = open_window(path, settings, MEASURE_EPOCHS if args.measure_ui else None)
+    ask_outside = None
+    if not automated:
+        def ask_outside(design_path: str, data: str) -> bool:
+            from PySide6.QtWidgets import QMessageBox
+            from playground.file_actions import outside_question
+            return QMessageBox.question(None, "Data outside the design's folder",
+                                        outside_question(design_path, data),
+                                        QMessageBox.Yes | QMessageBox.No,
+                                        QMessageBox.No) == QMessageBox.Yes
+    win, error = open_window(path, settings, MEASURE_EPOCHS if args.measure_ui else None,
+                             autosave=not automated, ask_outside=ask_outside)
     if path and not error and not automated:
         win.files.add_recent(os.path.abspath(path))  # opened from the desktop: Open Recent
     if args.device != "cpu":
@@ -129,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         win.notify("Cannot open design", error)
     win.show()
+    if not automated:
+        offer_recovery(win)
     if args.presentation:
         win.presentation_action.setChecked(True)
     if exporting:
@@ -140,9 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure_ui:
         from playground.automation import measure_ui
         return measure_ui(app, win, args.measure_ui)
+    win.closed.connect(app.quit)  # Quit means quit, whatever other window is still open
     code = app.exec()
     win.shutdown()
-    return code
+    win.settings.sync()  # written now: a worker stuck in a compile may end the process below
+    from playground.threads import finish_process
+    return finish_process(code)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,10 @@ import os
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox,
-                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QScrollArea,
+                               QSplitter, QVBoxLayout, QWidget)
 
 
 from playground import catalog, engine_bridge, paths, projector_layout, sync, window_layout
@@ -22,12 +22,16 @@ from playground.dashboards.training import GradientDashboard, LossDashboard
 from playground.dashboards.network_graph import NetworkGraphDashboard
 from playground.dashboards.uncertainty import UncertaintyDashboard
 from playground.document import DesignDocument, DocEvent
+from playground.autosave import Autosave
+from playground.data_files import DataFiles, is_data_file
 from playground.file_actions import FileActions
 from playground.graph_wiring import connect_graph
 from playground.run_control import RunControl
+from playground.sync_tracker import SyncTracker
 from playground.widgets.compile_progress import CompileProgress, WarmUpCount
 from playground.widgets.data_panel import DataPanel
 from playground.widgets.inspector import Inspector
+from playground.widgets.messages import MessageWindow, RefusalBar
 from playground.widgets.network_strip import NetworkStrip
 from playground.widgets.palette import LayerPalette
 from playground.widgets.run_banner import RunBanner
@@ -47,11 +51,14 @@ CENTRAL_MIN_WIDTH = 240  # the layer stack and the inspector
 class MainWindow(WindowMessages, QMainWindow):
     """The app window. ``factory`` builds sessions (the engine's by default; tests may inject one);
     ``settings`` holds geometry, dock state and recent files; ``warm_up`` compiles the engine in
-    the worker thread before Play is enabled (the engine's own when ``factory`` is None)."""
+    the worker thread before Play is enabled (the engine's own when ``factory`` is None);
+    ``autosave`` writes the design and the run for crash recovery (playground/autosave.py)."""
+
+    closed = Signal()  # the window was closed for good (the app quits)
 
     def __init__(self, design: dict | None = None, path: str | None = None,
                  factory: SessionFactory | None = None, settings: QSettings | None = None,
-                 warm_up: WarmUp | None = None):
+                 warm_up: WarmUp | None = None, autosave: bool = True):
         super().__init__()
         self.setWindowTitle("Network Playground")
         self.setAcceptDrops(True)
@@ -70,7 +77,9 @@ class MainWindow(WindowMessages, QMainWindow):
         self.applied: dict | None = None
         self.presentation_zoom = 1.6
         self.device = "cpu"
-        self.dialogs: list[QMessageBox] = []
+        self.tracker = SyncTracker()  # which design the session runs (refusals change it)
+        self.message_window = MessageWindow(self)  # the one message box: never stacked
+        self.refusals = 0
         self.draw_all = False
         self.on_screen_only = True  # --measure-ui sets False: every dashboard in the dock layout
         self.notify: Callable[[str, str], None] = self._show_message
@@ -78,6 +87,7 @@ class MainWindow(WindowMessages, QMainWindow):
         self._build_widgets()
         self._build_docks()
         self.files = FileActions(self)
+        self.data_files = DataFiles(self)
         build_menus(self)
         self._update_undo_actions()
         self._connect()
@@ -92,6 +102,7 @@ class MainWindow(WindowMessages, QMainWindow):
         self.timer.timeout.connect(self.on_timer)
         self.timer.start()
         self._update_title()
+        self.autosave = Autosave(self) if autosave else None
         self.rebuild_session()
 
     # ------------------------------------------------------------------ construction
@@ -123,6 +134,8 @@ class MainWindow(WindowMessages, QMainWindow):
         host = QWidget()
         box = QVBoxLayout(host)
         box.setContentsMargins(0, 0, 0, 0)
+        self.refusal_bar = RefusalBar()  # a refused edit, in place above the stack
+        box.addWidget(self.refusal_bar)
         box.addWidget(self.strip)
         box.addWidget(center, 1)
         self.setCentralWidget(host)
@@ -175,7 +188,10 @@ class MainWindow(WindowMessages, QMainWindow):
         b.batch_changed.connect(lambda n: self.doc.set_value("training", "batch_size", int(n)))
         b.device_changed.connect(self._set_device)
         self.worker.error.connect(self._worker_error)
-        self.worker.problem.connect(self._worker_problem)
+        self.worker.failed.connect(self._worker_failed)
+        self.worker.accepted.connect(self._worker_accepted)
+        self.refusal_bar.undo_clicked.connect(self._undo_refused)
+        self.data_panel.load_requested.connect(self.data_files.load)
         self.worker.built.connect(self._built)
         self.worker.diverged.connect(self._diverged)
         self.worker.status.connect(self._worker_status)
@@ -219,8 +235,14 @@ class MainWindow(WindowMessages, QMainWindow):
             self.rebuild_session(keep_history=self.applied is not None,
                                  label=sync.rebuild_label(self.applied, new))
             return
+        if not cmds:
+            if self.tracker.idle and self.applied == new:
+                self.clear_refusal()  # e.g. the refused edit undone: the session runs this
+            return
+        label = next((kw["label"] for _, kw in cmds if kw.get("label")), "")
+        tag = self.tracker.start(self.applied, new, len(cmds), label)
         for name, kw in cmds:
-            self.controller.post(name, **kw)
+            self.controller.post(name, tag=tag, **kw)
         self.applied = new
 
     def rebuild_session(self, keep_history: bool = False, label: str = "") -> None:
@@ -228,10 +250,12 @@ class MainWindow(WindowMessages, QMainWindow):
         the time plots go on in a new segment, marked with ``label``."""
         self.run.pause()
         self._tab_checked = False
+        before = self.applied if keep_history else None
         self.applied = copy.deepcopy(self.doc.design)
         base = os.path.dirname(self.doc.path) if self.doc.path else None
+        tag = self.tracker.start(before, copy.deepcopy(self.applied), 1, label)
         self.controller.post("build", design=copy.deepcopy(self.applied), base_dir=base,
-                             device=self.device, keep_history=keep_history, label=label)
+                             device=self.device, keep_history=keep_history, label=label, tag=tag)
 
     def _set_optimizer(self, name: str) -> None:
         lr = self.doc.section("optimizer").get("learning_rate", 0.01)
@@ -382,18 +406,31 @@ class MainWindow(WindowMessages, QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
         urls = event.mimeData().urls()
-        if urls and urls[0].toLocalFile().lower().endswith(".json"):
+        name = urls[0].toLocalFile().lower() if urls else ""
+        if name.endswith(".json") or is_data_file(name):
             event.acceptProposedAction()
         else:
             event.ignore()
 
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt API
+        self.dragEnterEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        """A design file opens (as File → Open); a CSV or NPZ becomes the data set (as Load
+        CSV / NPZ…)."""
         urls = event.mimeData().urls()
-        if urls:
-            event.acceptProposedAction()
-            self.files.open_path(urls[0].toLocalFile())
+        if not urls:
+            return
+        event.acceptProposedAction()
+        path = urls[0].toLocalFile()
+        if is_data_file(path):
+            self.data_files.load(path)
+        else:
+            self.files.open_path(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """Quit: one question about unsaved changes, then every window of this app closes,
+        every worker stops and the autosave goes (a clean quit leaves nothing to recover)."""
         if not self.files.confirm_discard():
             event.ignore()
             return
@@ -401,13 +438,37 @@ class MainWindow(WindowMessages, QMainWindow):
         room = getattr(self, "classroom", None)
         if room is not None:  # lesson and comparison windows go with the main window
             room.close_windows()
+        if self.autosave is not None:
+            self.autosave.remove()
         self.shutdown()
+        for widget in QApplication.topLevelWidgets():  # dialogs and sheets of this window
+            if widget is not self and widget.isVisible() and _belongs_to(widget, self):
+                widget.close()
         event.accept()
+        self.closed.emit()
 
     def shutdown(self) -> None:
-        """Stop the timer and the worker thread (idempotent)."""
+        """Stop the timers, the loaders and the worker thread (idempotent)."""
+        from playground.loading import wait_for_loaders
         self.timer.stop()
+        if self.autosave is not None:
+            self.autosave.stop()
+        for loader in (self.files.loader, self.data_files.loader):
+            if loader is not None:
+                loader.cancel()
         self.controller.shutdown()
-        for box in list(self.dialogs):
+        self.message_window.close()
+        box = getattr(self, "diverged_box", None)
+        if box is not None:
             box.close()
-        self.dialogs.clear()
+        wait_for_loaders()
+
+
+def _belongs_to(widget: QWidget, window: QWidget) -> bool:
+    """True when ``window`` is among ``widget``'s parents."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent is window:
+            return True
+        parent = parent.parentWidget()
+    return False

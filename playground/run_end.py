@@ -68,13 +68,23 @@ def extend_run(session: Any, epochs: int | None = None,
     """Change a session's length and early stopping between steps; a run that ended only
     because of them (finished, early stopped) runs again. Returns True when it resumed.
 
-    A resumed early-stopped run waits ``patience`` more epochs before it stops again.
+    A resumed early-stopped run waits ``patience`` more epochs before it stops again; a
+    running one shortened to the epoch it is in (or before) has finished. Values are checked
+    as the design file's (BadInput, nothing changed) before anything is set.
     """
+    from engine.design_sections import normalise_early_stopping, normalise_training
     if epochs is not None:
-        session.epochs = int(epochs)
+        epochs = normalise_training({"epochs": epochs})["epochs"]
+    if early_stopping is not _NOT_GIVEN:
+        early_stopping = normalise_early_stopping(early_stopping)
+    if epochs is not None:
+        session.epochs = epochs
     if early_stopping is not _NOT_GIVEN:
         session.early_stopping = dict(early_stopping) if early_stopping else None
     status = getattr(session, "status", "running")
+    if status == "running" and getattr(session, "epoch", 0) >= getattr(session, "epochs", 1):
+        session.status = "finished"  # the session's own end-of-run check, now
+        return False
     if status not in ("finished", "early_stopped"):
         return False
     if getattr(session, "epoch", 0) >= getattr(session, "epochs", 0):

@@ -51,3 +51,24 @@ class ThreadController(QObject):
 
 
 _STILL_RUNNING: list = []
+
+
+def finish_process(code: int, timeout_ms: int = 30_000) -> int:
+    """The end of the process, after every window has shut down: wait up to ``timeout_ms`` for
+    worker threads still busy in a long compiled call (a compile, a big epoch). One that is
+    still running then would abort the process when Python destroys its QThread at exit, so
+    the process ends here with ``code`` (output flushed); otherwise returns ``code``."""
+    import os
+    import sys
+    for thread, _worker in list(_STILL_RUNNING):
+        if thread.wait(max(1, timeout_ms)):
+            _STILL_RUNNING.remove((thread, _worker))
+    if not any(thread.isRunning() for thread, _ in _STILL_RUNNING):
+        _STILL_RUNNING.clear()
+        return code
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

@@ -19,6 +19,7 @@ from playground.history import Frame, History
 from playground.run_end import end_info, ended_text
 from playground.session_api import Session, SessionFactory
 from playground.threads import ThreadController
+from playground.worker_autosave import AutosaveCommands
 from playground.worker_edits import LiveEdits
 from playground.worker_exports import FileCommands
 from playground.worker_graph import GraphCommands
@@ -28,7 +29,8 @@ WarmUp = Callable[[], Any]
 __all__ = ["SessionFactory", "TrainingController", "TrainingWorker", "WarmUp"]
 
 
-class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, CommandLoop):
+class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, AutosaveCommands,
+                     CommandLoop):
     """Runs in its own thread; talk to it only through :meth:`post` and :meth:`latest`."""
 
     built = Signal(dict)
@@ -137,6 +139,12 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Comman
         its data, loss, seed, device) the time plots go on in a new segment after the old
         one, with a marker saying what changed; otherwise (New, Open) they start empty."""
         self.playing = False
+        built = None
+        if keep_history and self.session is not None:
+            # an edit of the running design is built first: a refused one leaves the running
+            # session, its history and its device as they were
+            self.status.emit("building…")
+            built = self._factory(design, base_dir, device)
         self.session = None
         self.device = device
         self._epochs_seen = 0
@@ -150,7 +158,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Comman
         self._last_snap = None
         self.status.emit("building…")
         try:
-            self.session = self._factory(design, base_dir, device)
+            self.session = built if built is not None else self._factory(design, base_dir, device)
         except Exception:
             self.history.clear()  # nothing of the refused design is shown as if it ran
             self.markers.clear()

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from playground.image_files import save_png
+
 PROJECTOR = (1280, 720)
 
 
@@ -57,7 +59,7 @@ def comparison_shot(app, lesson_number: int, steps: int, out: Path, present: boo
         win.set_presentation(True)
         _projector(win)
     _train_comparison(app, win, steps)
-    win.grab().save(str(out))
+    save_png(win.grab(), out)
     win.close()
     win.shutdown()
     return out
@@ -81,7 +83,7 @@ def main_window_shot(app, steps: int, out: Path) -> Path:
           and f.snapshot is not None and f.snapshot.step >= steps)
     room.toggle_play()
     _spin(app, 1.5)
-    win.grab().save(str(out))
+    save_png(win.grab(), out)
     room.set_presentation(False)
     win.shutdown()
     win.close()

@@ -1,6 +1,11 @@
 """Change markers on time plots: a dashed line at each step where something changed, its label
 in a dark box beside the line, stacked in up to three rows so that labels never pile up (the
-rest are in the plot's tooltip)."""
+rest are in the plot's tooltip).
+
+Every marker is kept, but the graphics items are not one per marker: a session that runs for a
+lesson gathers hundreds of changes, and an item per marker per plot grew the app's memory and the
+time of every redraw without bound. Lines and labels come from pools as large as the plot shows
+at once (markers within a pixel share one line; labels are only those that find a row)."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -9,6 +14,7 @@ from PySide6.QtCore import Qt
 from playground.theme import MARKER
 
 MAX_ROWS = 3
+SAME_PX = 1.0  # markers closer than this share one line
 EDGE_PX = 24
 GAP_PX = 6
 
@@ -19,9 +25,11 @@ class MarkerLayer:
     def __init__(self, plot: pg.PlotItem, with_labels: bool = True):
         self.plot = plot
         self.with_labels = with_labels
-        self.lines: list[pg.InfiniteLine] = []
+        self.lines: list[pg.InfiniteLine] = []  # pools: the first ones visible, the rest hidden
         self.texts: list[pg.TextItem] = []
         self._shown: tuple = ()
+        self._sizes: dict[tuple, tuple[float, float]] = {}
+        self._scratch: pg.TextItem | None = None
         plot.vb.sigRangeChanged.connect(self.place)
         plot.vb.sigResized.connect(self.place)
 
@@ -29,56 +37,94 @@ class MarkerLayer:
         return f"MarkerLayer({len(self._shown)} markers)"
 
     def update(self, markers: tuple) -> None:
-        """Show ``markers`` ((x, label), …); only new ones are added."""
+        """Show ``markers`` ((x, label), …)."""
         markers = tuple(markers)
         if markers == self._shown:
             return
-        if markers[: len(self._shown)] != self._shown:
-            for item in self.lines + self.texts:
-                self.plot.removeItem(item)
-            self.lines, self.texts, self._shown = [], [], ()
-        for step, label in markers[len(self._shown):]:
-            line = pg.InfiniteLine(pos=step, angle=90, movable=False,
-                                   pen=pg.mkPen(MARKER, width=1, style=Qt.DashLine))
-            self.plot.addItem(line)
-            self.lines.append(line)
-            if self.with_labels:
-                text = pg.TextItem(str(label), color=MARKER, fill=pg.mkBrush(0, 0, 0, 190),
-                                   anchor=(0, 0))
-                text.setZValue(20)
-                self.plot.addItem(text, ignoreBounds=True)
-                self.texts.append(text)
         self._shown = markers
         self.place()
 
+    def _pooled(self, pool: list, n: int, make) -> list:
+        while len(pool) < n:
+            item = make()
+            item.hide()
+            pool.append(item)
+        for item in pool[n:]:
+            item.hide()
+        return pool[:n]
+
+    def _new_line(self) -> pg.InfiniteLine:
+        line = pg.InfiniteLine(pos=0, angle=90, movable=False,
+                               pen=pg.mkPen(MARKER, width=1, style=Qt.DashLine))
+        self.plot.addItem(line, ignoreBounds=True)
+        return line
+
+    def _new_text(self) -> pg.TextItem:
+        text = pg.TextItem("", color=MARKER, fill=pg.mkBrush(0, 0, 0, 190), anchor=(0, 0))
+        text.setZValue(20)
+        self.plot.addItem(text, ignoreBounds=True)
+        return text
+
+    def _size(self, label: str) -> tuple[float, float]:
+        """Width and height in pixels of ``label`` in a label box (in the labels' font now)."""
+        if self._scratch is None:
+            self._scratch = pg.TextItem("", anchor=(0, 0))
+        font = (self.texts[0] if self.texts else self._scratch).textItem.font()
+        key = (label, font.toString())
+        if key not in self._sizes:
+            if len(self._sizes) > 4096:
+                self._sizes.clear()
+            self._scratch.textItem.setFont(font)
+            self._scratch.setText(label)
+            box = self._scratch.textItem.boundingRect()
+            self._sizes[key] = (box.width(), box.height())
+        return self._sizes[key]
+
     def place(self, *_args) -> None:
-        """Put each label beside its line, in the first row where it touches no other label;
-        a label that would leave the plot goes to the left of its line; without a free row it
-        is hidden (the tooltip lists it)."""
+        """Draw the markers in view: one line per pixel column, and each label beside its line
+        in the first row where it touches no other label; a label that would leave the plot goes
+        to the left of its line; without a free row it is not drawn (the tooltip lists it)."""
         vb = self.plot.vb
         (x0, x1), (_y0, y1) = vb.viewRange()
         px_w, px_h = vb.viewPixelSize()
-        if not self.texts or px_w <= 0 or px_h <= 0:
+        if px_w <= 0 or px_h <= 0:
             return
         width = (x1 - x0) / px_w
+        columns: list[float] = []
+        for step in sorted(s for s, _ in self._shown if x0 - EDGE_PX * px_w < s <= x1):
+            if not columns or (step - columns[-1]) / px_w >= SAME_PX:
+                columns.append(step)
+        for line, step in zip(self._pooled(self.lines, len(columns), self._new_line), columns):
+            line.setValue(step)
+            line.show()
+        placed = self._labels(x0, width, px_w) if self.with_labels else []
+        for text, (step, label, flip, row, height) in zip(
+                self._pooled(self.texts, len(placed), self._new_text), placed):
+            if text.toPlainText() != label:
+                text.setText(label)
+            text.setAnchor((1, 0) if flip else (0, 0))
+            text.setPos(step, y1 - (2 + row * (height + 2)) * px_h)
+            text.show()
+
+    def _labels(self, x0: float, width: float, px_w: float) -> list[tuple]:
+        """(step, label, flip, row, height) of each label that finds a row, left to right."""
         ends = [float("-inf")] * MAX_ROWS
-        order = sorted(range(len(self.texts)), key=lambda i: self._shown[i][0])
-        for i in order:
-            step, text = self._shown[i][0], self.texts[i]
+        placed = []
+        for step, label in sorted(self._shown, key=lambda m: m[0]):
             at = (step - x0) / px_w
             if -EDGE_PX < at < 0:  # a change at step 0 just left of the first point
                 at, step = 0.0, x0
-            box = text.textItem.boundingRect()
-            flip = at + box.width() + GAP_PX > width
-            left = at - box.width() - 2 if flip else at + 2
-            row = next((r for r in range(MAX_ROWS) if ends[r] + GAP_PX < left), None)
-            if row is None or at < 0 or at > width or left < 0:
-                text.hide()
+            if at < 0 or at > width:
                 continue
-            ends[row] = left + box.width()
-            text.setAnchor((1, 0) if flip else (0, 0))
-            text.setPos(step, y1 - (2 + row * (box.height() + 2)) * px_h)
-            text.show()
+            w, h = self._size(str(label))
+            flip = at + w + GAP_PX > width
+            left = at - w - 2 if flip else at + 2
+            row = next((r for r in range(MAX_ROWS) if ends[r] + GAP_PX < left), None)
+            if row is None or left < 0:
+                continue
+            ends[row] = left + w
+            placed.append((step, str(label), flip, row, h))
+        return placed
 
     def near(self, x: float, pixels: float = 8.0) -> list[tuple]:
         """Markers within ``pixels`` of ``x`` (for the tooltip)."""
@@ -91,5 +137,5 @@ class MarkerLayer:
 
     @property
     def shown_labels(self) -> list[str]:
-        """The labels drawn now (not hidden for want of room)."""
+        """The labels drawn now (not left out for want of room)."""
         return [t.toPlainText() for t in self.texts if t.isVisible()]

@@ -29,27 +29,18 @@ OUTPUT_HEADS.update({"plane": REGRESSION, "multi_gaussian": REGRESSION, "sine_1d
                      "digits": (10, "softmax", "sparse_categorical_crossentropy")})
 
 
-def output_head_changes(design: dict, units: int, function: str, loss: str) -> list[tuple]:
-    """Document changes that make a model ending in dense (+ activation) fit a data set's
-    targets: output units, output activation and loss (none when it already fits or when the
-    model does not end that way)."""
-    layers = [dict(layer) for layer in design.get("model", {}).get("layers", [])]
-    if not layers:
-        return []
-    last = layers[-1]
-    dense = [i for i, layer in enumerate(layers) if layer.get("type") == "dense"]
-    passive = ("activation", "dropout", "alpha_dropout", "gaussian_noise")
-    if not dense or any(l.get("type") not in passive for l in layers[dense[-1] + 1:]):
-        return []
-    dense_at = dense[-1]
-    layers[dense_at]["units"] = units
-    if last.get("type") == "activation":
-        layers[-1] = {"id": last.get("id"), "type": "activation", "function": function}
+def head_changes(design: dict, head: tuple[int, str, str]) -> list[tuple]:
+    """Document changes that give ``design`` the output layer and loss ``head`` (units, output
+    activation, loss) a data set needs (engine.data.adapt.with_output_head): none when it has
+    them already or when the model does not end in dense (+ activation / dropout / noise)."""
+    from engine.data.adapt import with_output_head
+    new = with_output_head(design, *head)
     changes: list[tuple] = []
-    if layers != design["model"]["layers"]:
+    layers = new.get("model", {}).get("layers")
+    if layers != design.get("model", {}).get("layers"):
         changes.append(("model", "layers", layers))
-    if (design.get("loss") or {}).get("type") != loss:
-        changes.append(("", "loss", {"type": loss, "class_weight": None}))
+    if new.get("loss") != design.get("loss"):
+        changes.append(("", "loss", new.get("loss")))
     return changes
 
 
@@ -73,6 +64,7 @@ class DataPanel(QWidget):
     """Edits the document's ``data`` section; ``preview`` draws the training points."""
 
     message = Signal(str)
+    load_requested = Signal(str)  # a data file to read (the window reads it off the GUI thread)
 
     def __init__(self, doc: DesignDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -189,7 +181,7 @@ class DataPanel(QWidget):
         if n is not None and n != self.doc.input_dim:
             changes.append(("model", "input_dim", n))
         if head is not None:
-            changes += output_head_changes(self.doc.design, *head)
+            changes += head_changes(self.doc.design, head)
         if changes:
             self.doc.set_values(changes, label)
 
@@ -219,11 +211,9 @@ class DataPanel(QWidget):
             self.load_file(path)
 
     def load_file(self, path: str) -> None:
-        """Use a CSV/NPZ file as the data set (path stored as given)."""
-        data = dict(self.doc.section("data"))
-        data["dataset"] = {"path": path, "label_column": None}
-        data["features"] = None
-        self._apply_data(data, f"data file {os.path.basename(path)}")
+        """Ask for a CSV/NPZ file to become the data set: the window reads and checks it off
+        the GUI thread and changes the design only if it fits (playground/data_files.py)."""
+        self.load_requested.emit(path)
 
     def show_points(self, boundary: Boundary | None) -> None:
         """Scatter the training points of the newest frame (only when they changed)."""

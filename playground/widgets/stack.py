@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent,
                            QMouseEvent)
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
@@ -153,6 +153,7 @@ class LayerStack(QWidget):
         self.indicator.hide()
         self.cards: list[LayerCard] = []
         self.current = -1
+        self.refused: tuple[int, str] | None = None  # (layer index, why): a refused edit
         self._handle = doc.subscribe(self._on_doc)
         self.rebuild()
 
@@ -189,7 +190,9 @@ class LayerStack(QWidget):
         self.cards = []
         for i, cfg in enumerate(self.doc.layers):
             width, params = dims[i] if i < len(dims) else (0, 0)
-            card = LayerCard(i, cfg, width, params, warns.get(i))
+            refused = self.refused is not None and self.refused[0] == i
+            card = LayerCard(i, cfg, width, params, self.refused[1] if refused else warns.get(i))
+            card.setProperty("refused", refused)
             card.clicked.connect(self.select)
             card.duplicate.connect(self.doc.duplicate_layer)
             card.delete.connect(self.doc.remove_layer)
@@ -215,6 +218,26 @@ class LayerStack(QWidget):
         for c in self.cards:
             c.set_selected(c.index == self.current)
         self.selected.emit(self.current)
+
+    def mark_refused(self, index: int | None, text: str = "") -> None:
+        """Mark the card at ``index`` as the place of a refused edit (its badge says ``text``);
+        None clears the mark. Kept across rebuilds until cleared."""
+        new = (int(index), str(text)) if index is not None else None
+        if new != self.refused:
+            self.refused = new
+            self.rebuild()
+        if new is not None:
+            QTimer.singleShot(0, self._show_refused)  # once the new cards are laid out
+
+    def _show_refused(self) -> None:
+        """Scroll the marked card into view (the refusal bar above may have pushed it out)."""
+        scroll = self.parentWidget().parentWidget() if self.parentWidget() else None
+        if self.refused is None or not isinstance(scroll, QScrollArea):
+            return
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the bar, the cards
+        self._lay.activate()
+        if 0 <= self.refused[0] < len(self.cards):
+            scroll.ensureWidgetVisible(self.cards[self.refused[0]], 0, 8)
 
     def select(self, index: int) -> None:
         self.current = index

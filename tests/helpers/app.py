@@ -89,3 +89,16 @@ def activate(qtbot, win):
     win.raise_()
     win.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=30000)
+
+
+def loaded(qtbot, loader, timeout=30_000):
+    """Wait until a file loader (File → Open, a data file) has delivered its result."""
+    qtbot.waitUntil(lambda: loader is None or loader.finished, timeout=timeout)
+
+
+def open_design(qtbot, win, path, confirm=True):
+    """File → Open ``path`` (read off the GUI thread) and wait for it; True when it started."""
+    started = win.files.open_path(str(path), confirm=confirm)
+    if started:
+        loaded(qtbot, win.files.loader)
+    return started

@@ -32,3 +32,18 @@ def test_trained_circle_classifier_has_a_diagonal_confusion_matrix(head, loss):
     assert cm.shape == (2, 2)
     assert cm.sum() == len(session.data.x_val)
     assert np.trace(cm) >= 0.9 * cm.sum(), cm
+
+
+def test_a_head_wider_than_the_classes_predicts_any_of_its_units_without_an_error():
+    """Sparse cross-entropy accepts 16 outputs for 2 classes (as Keras does); an untrained head
+    predicts units beyond the data's classes, and the readout counts them (the chaos script's
+    IndexError from a rebuild and a reset)."""
+    head = [{"type": "dense", "units": 16}, {"type": "activation", "function": "softmax"}]
+    session = build_session(_design(head, "sparse_categorical_crossentropy"))
+    weights = session.get_weights()
+    weights["layers.2.kernel"] = np.zeros_like(weights["layers.2.kernel"])
+    weights["layers.2.bias"] = np.arange(16.0, dtype=weights["layers.2.bias"].dtype)
+    session.set_weights(weights)  # unit 15 wins everywhere
+    cm = confusion_for(session)
+    assert cm.shape == (16, 16) and cm.sum() == len(session.data.x_val)
+    assert cm[:2, 15].sum() == cm.sum()  # both true classes predicted as unit 15

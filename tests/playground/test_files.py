@@ -4,7 +4,7 @@ import json
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from tests.helpers.app import MAIN_DESIGN as DESIGN
+from tests.helpers.app import MAIN_DESIGN as DESIGN, loaded, open_design
 from tests.helpers.fakes import FakeSession
 
 
@@ -24,7 +24,7 @@ def test_save_and_reopen_round_trip(qtbot, make_window, tmp_path):
     assert saved["model"]["layers"][1]["function"] == "relu"
     assert "kernel_initializer" in saved["model"]["layers"][0]  # every key written
     other = make_window(DESIGN, factory=_fake)
-    assert other.files.open_path(str(path))
+    assert open_design(qtbot, other, path)
     assert other.doc.to_dict() == saved and other.doc.path == str(path)
     assert other.files.recent()[0] == str(path)
     assert other.recent_menu.actions()[0].text() == "mine.json"
@@ -37,10 +37,10 @@ def test_broken_file_reports_and_keeps_the_design(qtbot, make_window, tmp_path):
     broken = json.loads(json.dumps(DESIGN))
     broken["model"]["layers"][1]["rate"] = 1.5
     bad.write_text(json.dumps(broken))
-    assert not win.files.open_path(str(bad))
+    open_design(qtbot, win, bad)
     assert win.messages and "rate" in win.messages[-1][1] and "1.5" in win.messages[-1][1]
     (tmp_path / "junk.json").write_text("{not json")
-    assert not win.files.open_path(str(tmp_path / "junk.json"))
+    open_design(qtbot, win, tmp_path / "junk.json")
     assert "line 1" in win.messages[-1][1]
     assert win.doc.to_dict() == before and win.doc.path is None
 
@@ -63,6 +63,7 @@ def test_drop_design_file_on_window_and_unsaved_prompt(qtbot, make_window, tmp_p
     assert win.doc.name == "fake" and win.doc.dirty  # cancelled: nothing replaced
     win.files.ask = lambda: "discard"
     win.dropEvent(QDropEvent(QPointF(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    loaded(qtbot, win.files.loader)
     assert win.doc.name == "dropped design" and not win.doc.dirty
     assert win.doc.path == str(path)
 
@@ -80,10 +81,14 @@ def test_failed_build_is_reported_and_the_next_edit_builds_again(qtbot, make_win
     design = json.loads(json.dumps(DESIGN))
     design["model"]["layers"][0]["units"] = 2
     win = make_window(design, factory=factory)
-    qtbot.waitUntil(lambda: bool(win.messages), timeout=15_000)
-    assert "model.layers[0].units: must not be 2" in win.messages[-1][1]
+    qtbot.waitUntil(lambda: win.refusal_bar.isVisible(), timeout=15_000)
+    assert "model.layers[0].units: must not be 2" in win.refusal_bar.text
+    assert "Nothing to train" in win.refusal_bar.text and not win.messages
+    assert win.stack.cards[0].property("refused")  # the layer it names is marked
     assert win.worker.session is None and win.applied is None
     win.inspector.show_layer(0)
     win.inspector.editors["units"].setValue(3)  # fixing the design rebuilds the session
     qtbot.waitUntil(lambda: win.worker.session is not None, timeout=15_000)
     assert attempts == [2, 3]
+    qtbot.waitUntil(lambda: not win.refusal_bar.isVisible(), timeout=15_000)  # resolved
+    assert not win.stack.cards[0].property("refused")

@@ -35,8 +35,10 @@ class Refusing(FakeSession):
         super().__init__(design, base_dir, device)
 
 
-def test_a_refused_data_file_is_named_play_is_off_and_the_old_plots_go(qtbot, make_window,
-                                                                        tmp_path):
+def test_a_refused_data_file_is_named_and_changes_nothing(qtbot, make_window, tmp_path):
+    """Issue 10 made data loading transactional: a refused file is named in place and the
+    design, the running session and its plots stay as they were; a refused rebuild keeps the
+    running session too."""
     win = make_window(DESIGN, factory=Refusing)
     win.draw_all = True
     _built(qtbot, win)
@@ -45,18 +47,18 @@ def test_a_refused_data_file_is_named_play_is_off_and_the_old_plots_go(qtbot, ma
     qtbot.waitUntil(lambda: "train (batch)" in loss.curves
                     and len(loss.curves["train (batch)"].xData) > 0, timeout=10_000)
     csv = tmp_path / "points.csv"
-    csv.write_text("a,b\n1,2\n")
+    csv.write_text("a,b,label\nx,1,0\n2,1,1\n")
+    before = win.doc.to_dict()
     win.data_panel.load_file(str(csv))
-    qtbot.waitUntil(lambda: bool(win.messages), timeout=10_000)
-    title, text = win.messages[-1]
-    assert title == "Cannot load the data" and "label" in text and "Traceback" not in text
-    assert not win.bar.play.isEnabled() and "nothing to train" in win.bar.play.toolTip()
-    qtbot.waitUntil(lambda: "train (batch)" not in loss.curves, timeout=10_000)
-    win.data_panel.dataset.setCurrentText("circle")  # a data set that works again
-    qtbot.waitUntil(lambda: win.bar.play.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: win.refusal_bar.isVisible(), timeout=10_000)
+    text = win.refusal_bar.text
+    assert "Cannot load the data" in text and "points.csv" in text and "not a number" in text
+    assert "Traceback" not in text and not win.messages
+    assert win.doc.to_dict() == before and win.bar.play.isEnabled()
+    assert len(loss.curves["train (batch)"].xData) > 0
     win.doc.set_value("", "seed", 13)
-    qtbot.waitUntil(lambda: len(win.messages) == 2, timeout=10_000)
-    assert win.messages[-1][0] == "Cannot build the design"
+    qtbot.waitUntil(lambda: "Cannot build the design" in win.refusal_bar.text, timeout=10_000)
+    assert win.bar.play.isEnabled() and win.worker.session is not None
     assert all(t != "Training problem" for t, _ in win.messages)
 
 

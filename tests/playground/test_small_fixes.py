@@ -80,7 +80,7 @@ def test_digits_and_files_disable_noise_and_samples_and_the_box_names_the_file(q
     csv = tmp_path / "points.csv"
     csv.write_text("a,b,label\n0,1,0\n1,0,1\n")
     panel.load_file(str(csv))
-    assert panel.dataset.currentText() == "file: points.csv"
+    qtbot.waitUntil(lambda: panel.dataset.currentText() == "file: points.csv", timeout=15_000)
     assert not panel.noise.isEnabled()
     panel.dataset.setCurrentText("moons")
     assert win.doc.section("data")["dataset"] == "moons" and panel.noise.isEnabled()

@@ -139,6 +139,32 @@ def test_marker_labels_are_whole_never_overlap_and_the_rest_are_in_the_tooltip(q
         assert not any(a.intersects(b) for b in rects[i + 1:])
     view = plot.plotItem.vb.sceneBoundingRect()
     assert all(QRectF(view).adjusted(-1, -1, 1, 1).contains(r) for r in rects)
-    hidden = [t.toPlainText() for t in plot.markers.texts if not t.isVisible()]
+    hidden = [label for label in labels if label not in plot.markers.shown_labels]
     tip = plot.describe(40 + 4 * labels.index(hidden[0]))
     assert hidden[0] in tip
+
+
+def test_a_lesson_full_of_changes_keeps_every_marker_with_a_bounded_number_of_items(qtbot):
+    """An edit every few seconds for a lesson: hundreds of markers. Each stays in the tooltip,
+    but the plot draws them with as many items as it shows at once, not one per marker."""
+    import pyqtgraph as pg
+    plot = TimePlot("loss")
+    qtbot.addWidget(plot)
+    plot.resize(500, 300)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.set_series("loss", np.arange(0, 200_000, 100.0), np.linspace(1, 0.1, 2000), "#56B4E9")
+    plot.fit()
+    markers = tuple((97 * i + 13, f"lr={i}") for i in range(2000))
+    for n in (10, 500, 2000):  # arriving over the lesson
+        plot.markers.update(markers[:n])
+    width = plot.plotItem.vb.width()
+    items = [i for i in plot.scene().items() if isinstance(i, (pg.InfiniteLine, pg.TextItem))]
+    assert len(items) <= width + 60  # a line per pixel column at most, and a few labels
+    assert len([i for i in items if isinstance(i, pg.InfiniteLine) and i.isVisible()]) > 100
+    assert plot.markers.labels == [label for _, label in markers]  # every marker kept
+    assert "lr=1999" in plot.describe(97 * 1999 + 13)
+    shown = plot.markers.shown_labels
+    assert 1 <= len(shown) < 60 and all(label in plot.markers.labels for label in shown)
+    plot.plotItem.vb.setXRange(97 * 1000, 97 * 1010)  # zoomed in: those labels, whole
+    qtbot.waitUntil(lambda: "lr=1005" in plot.markers.shown_labels, timeout=5_000)
