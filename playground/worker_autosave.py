@@ -11,8 +11,7 @@ LOG = logging.getLogger("playground.autosave")
 
 class AutosaveCommands:
     """``_cmd_checkpoint`` and ``_cmd_restore_checkpoint``; the worker provides ``session``,
-    ``history``, ``markers``, ``status``, ``_publish``, ``_update_boundary``,
-    ``_initial_snapshot`` and ``_add_epoch_records``."""
+    ``status``, ``_last_snap`` and ``_show_restored_run`` (playground.worker_run)."""
 
     session: Any
     _checkpoint_step: int | None = None
@@ -44,15 +43,6 @@ class AutosaveCommands:
         from engine.checkpoint import load_checkpoint
         self.playing = False
         load_checkpoint(self.session, path)
-        self.history.clear()
-        self.markers.clear()
-        self._epochs_seen = 0
         self._checkpoint_step = int(getattr(self.session, "step_count", -1))
-        snap = self._initial_snapshot()
-        if snap is not None:
-            self._add_epoch_records(int(snap.step) + 1)
-            self.history.add(snap)
-        self._last_snap = snap
-        self._update_boundary(force=True)
-        self._publish(snap)
-        self.status.emit(f"run restored at step {getattr(snap, 'step', '?')}")
+        self._show_restored_run()
+        self.status.emit(f"run restored at step {self._last_snap.step}")

@@ -106,14 +106,7 @@ class FileCommands:
         except Exception as err:  # noqa: BLE001 - told to the user, never fatal
             self.file_done.emit("open_checkpoint", path, _sentence(err))
             return
-        self.history.clear()
-        self.markers.clear()
-        for rec in self.session.history:  # the resumed run's epochs so far
-            if "event" not in rec:
-                self.history.add_epoch(rec)
-        self._epochs_seen = len(self.session.history)
-        self._update_views(force=True)
-        self._publish(self._started())
+        self._show_restored_run()
         self.file_done.emit("open_checkpoint", path, "")
 
     def _cmd_find_lr(self, design: dict, base_dir: str | None, cancel: threading.Event,

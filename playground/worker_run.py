@@ -35,6 +35,18 @@ class RunCommands:
         self._update_views(force=True)
         self._publish(self._started())
 
+    def _show_restored_run(self) -> None:
+        """After a checkpoint was restored into the session: the time plots start again from
+        the restored run (its epochs so far, then its current state)."""
+        self.history.clear()
+        self.markers.clear()
+        for rec in self.session.history:  # the resumed run's epochs so far
+            if "event" not in rec:
+                self.history.add_epoch(rec)
+        self._epochs_seen = len(self.session.history)
+        self._update_views(force=True)
+        self._publish(self._started())
+
     def _started(self) -> Any:
         """The untrained state: the first point of the time plots (its layers' columns too)."""
         snap = self.session.snapshot()
