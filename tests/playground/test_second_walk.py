@@ -57,7 +57,8 @@ def test_a_refused_data_file_is_named_and_changes_nothing(qtbot, make_window, tm
     assert win.doc.to_dict() == before and win.bar.play.isEnabled()
     assert len(loss.curves["train (batch)"].xData) > 0
     win.doc.set_value("", "seed", 13)
-    qtbot.waitUntil(lambda: "Cannot build the design" in win.refusal_bar.text, timeout=10_000)
+    qtbot.waitUntil(lambda: "relux" in win.refusal_bar.text, timeout=10_000)
+    assert "Cannot apply “seed 13”" in win.refusal_bar.text  # the refused edit, named
     assert win.bar.play.isEnabled() and win.worker.session is not None
     assert all(t != "Training problem" for t, _ in win.messages)
 
