@@ -84,6 +84,8 @@ class MainWindow(WindowMessages, QMainWindow):
         self.on_screen_only = True  # --measure-ui sets False: every dashboard in the dock layout
         self.notify: Callable[[str, str], None] = self._show_message
         self.resize(*window_layout.DEFAULT_SIZE)
+        self.whole_tab_titles = window_layout.WholeTabTitles(self)
+        self.installEventFilter(self.whole_tab_titles)
         self._build_widgets()
         self._build_docks()
         self.files = FileActions(self)
@@ -143,7 +145,7 @@ class MainWindow(WindowMessages, QMainWindow):
         self.statusBar().addPermanentWidget(self.fps_label)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
+        dock = QDockWidget(window_layout.TAB_TITLES.get(title, title), self)
         dock.setObjectName("dock_" + title.lower().replace(" ", "_"))
         dock.setProperty("plan_name", title)
         dock.setWidget(widget)

@@ -63,7 +63,7 @@ def leave(win: "MainWindow") -> None:
     geometry, state = win.desk_saved
     win.desk_saved = None
     for title in SHORT_TITLES:
-        win.docks[title].setWindowTitle(title)
+        win.docks[title].setWindowTitle(window_layout.TAB_TITLES.get(title, title))
     win.strip.hide()
     win.centralWidget().setMaximumHeight(QWIDGETSIZE_MAX)
     win.desk_view.show()

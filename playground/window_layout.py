@@ -6,8 +6,9 @@ dock titles (tabbed, the first in front). Docks a plan does not name stay where 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
+from PySide6.QtWidgets import (QApplication, QDockWidget, QMainWindow, QScrollArea, QTabBar,
+                               QWidget)
 
 Plan = dict[Qt.DockWidgetArea, list[list[list[str]]]]
 LEFT, RIGHT = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
@@ -24,6 +25,11 @@ COMPACT: Plan = {
     RIGHT: [[["Loss and accuracy", "Gradients", "Dead and saturated units"]],
             [["Decision boundary", "Network graph", "Confusion matrix", "Uncertainty"],
              ["Activations", "Batch norm", "Weights"]]]}
+#: the dashboards' titles on their tabs: a tab group fits its column at 1280×720 (docks keep
+#: their full name as ``plan_name``; tooltips and the View menu say it in full)
+TAB_TITLES = {"Loss and accuracy": "Loss", "Decision boundary": "Boundary",
+              "Dead and saturated units": "Dead units", "Confusion matrix": "Confusion",
+              "Network graph": "Graph"}
 WIDE_MIN = (1500, 880)  # available screen size from which the wide plan is used
 DEFAULT_SIZE = (1600, 1000)
 LAYOUT_VERSION = 2  # saved dock states of another version are not restored
@@ -45,6 +51,23 @@ def _docks(window: QMainWindow) -> dict[str, QDockWidget]:
     projector shortens titles), else their title."""
     return {str(d.property("plan_name") or d.windowTitle()): d
             for d in window.findChildren(QDockWidget)}
+
+
+class WholeTabTitles(QObject):
+    """Installed on a main window: its dock tab bars never cut a title short ("Sum…"); a group
+    too wide for its column scrolls with the tab bar's arrows instead. Qt's main window makes
+    its tab bars eliding; they are switched when first polished (and reused as they are)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.ChildPolished and isinstance(event.child(), QTabBar):
+            whole_titles(event.child())
+        return False
+
+
+def whole_titles(bar: QTabBar) -> None:
+    """``bar`` shows every title in full and scrolls when its tabs do not fit."""
+    bar.setElideMode(Qt.ElideNone)
+    bar.setUsesScrollButtons(True)
 
 
 def arrange(window: QMainWindow, plan: Plan) -> None:
@@ -80,6 +103,8 @@ def arrange(window: QMainWindow, plan: Plan) -> None:
         heads[area] = [col[0][0] for col in cols]
         for col in cols:
             _size_rows(window, [row[0] for row in col])
+    for bar in window.findChildren(QTabBar):
+        whole_titles(bar)
     if window.size() != size:
         window.resize(size)
     _size_columns(window, heads)

@@ -48,8 +48,10 @@ def build_menus(win: "MainWindow") -> None:
     edit.addAction(win.undo_action)
     edit.addAction(win.redo_action)
     view = win.menuBar().addMenu("&View")
-    for dock in win.docks.values():
-        view.addAction(dock.toggleViewAction())
+    for title, dock in win.docks.items():
+        action = dock.toggleViewAction()
+        action.setText(title)  # the panel's full name (its tab may show a short one)
+        view.addAction(action)
     view.addSeparator()
     win.reset_layout_action = _action(win, "Reset &layout", [], win.reset_layout)
     win.reset_layout_action.setToolTip("Every panel back in its place, sized for this screen.")

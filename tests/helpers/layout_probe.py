@@ -26,7 +26,8 @@ def _rect(r) -> list[int]:
 
 
 def report(win, app) -> dict:
-    from PySide6.QtWidgets import QLabel
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QTabBar
     docks = {}
     for title, dock in win.docks.items():
         docks[title] = {"rect": _rect(dock.geometry()), "visible": dock.isVisible(),
@@ -36,6 +37,13 @@ def report(win, app) -> dict:
              if not c.visibleRegion().isEmpty() and c.visibleRegion().boundingRect().height()
              >= c.height() - 1]
     texts = [lab for lab in win.findChildren(QLabel) if lab.isVisible() and lab.text()]
+    tabs = []  # every tab of the window's dock tab groups: is its whole title drawn?
+    for bar in win.findChildren(QTabBar):
+        if bar.isVisible():
+            for i in range(bar.count()):
+                need = bar.fontMetrics().horizontalAdvance(bar.tabText(i))
+                tabs.append({"text": bar.tabText(i), "width": bar.tabRect(i).width(),
+                             "need": need, "elides": bar.elideMode() != Qt.ElideNone})
     return {"min": list(win.minimumSizeHint().toTuple()), "frame": _rect(win.frameGeometry()),
             "geometry": _rect(win.geometry()),
             "screen": _rect(app.primaryScreen().availableGeometry()),
@@ -43,7 +51,7 @@ def report(win, app) -> dict:
             "whole_palette_cards": len(cards), "bar": win.bar.shown_groups(),
             "central": _rect(win.centralWidget().geometry()),
             "central_visible": win.centralWidget().isVisible(),
-            "labels": len(texts)}
+            "labels": len(texts), "tabs": tabs}
 
 
 def _spin(app, seconds: float) -> None:

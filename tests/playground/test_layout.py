@@ -26,6 +26,14 @@ def test_the_window_fits_small_screens(tmp_path, size):
     assert start["docks"]["Layers"]["on_screen"] and start["whole_palette_cards"] >= 5
     assert start["central_visible"] and start["central"][2] >= 240
     assert start["bar"][:2] == ["run", "counter"]  # Play … Reset and the counter always show
+    assert_whole_tab_titles(start)
+
+
+def assert_whole_tab_titles(report: dict) -> None:
+    """No tab title is cut short ("Sum…", "Decision bound…"): each tab is as wide as its text."""
+    assert len(report["tabs"]) >= 10  # the side panels' and the dashboards' tab groups
+    for tab in report["tabs"]:
+        assert not tab["elides"] and tab["width"] >= tab["need"], tab
 
 
 def test_three_start_quit_cycles_leave_the_same_layout(tmp_path):
@@ -40,6 +48,7 @@ def test_three_start_quit_cycles_leave_the_same_layout(tmp_path):
                 w, h = later["docks"][title]["rect"][2:]
                 assert abs(w - dock["rect"][2]) <= 2 and abs(h - dock["rect"][3]) <= 2, title
         assert later["whole_palette_cards"] == first["whole_palette_cards"]
+        assert_whole_tab_titles(later)  # also with the dock state the last run left
 
 
 def test_a_saved_geometry_larger_than_the_screen_is_not_restored(tmp_path):
