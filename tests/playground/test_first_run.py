@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from playground import main_window
+from playground import main_window, window_frames
 from playground.boundary import boundary_for
 from playground.dashboards.base import TimePlot
 from playground.worker import TrainingController
@@ -48,7 +48,7 @@ def _finishing(d, b, dev):
 @pytest.mark.parametrize("speed", [1000, 40])
 def test_finished_run_is_drawn_in_full(qtbot, make_window, monkeypatch, speed):
     """1000 steps per frame: the whole run in one chunk; 40: a few chunks."""
-    monkeypatch.setattr(main_window, "FRAME_BUDGET_S", 0.0)  # one dashboard per tick at most
+    monkeypatch.setattr(window_frames, "FRAME_BUDGET_S", 0.0)  # one dashboard per tick at most
     win = make_window(DESIGN, factory=_finishing)
     qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
     win.bar.speed.setValue(speed)
