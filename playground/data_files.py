@@ -1,5 +1,5 @@
 """Data files in the window (Load CSV / NPZ…, a CSV or NPZ dropped on the window): read and
-validated completely off the GUI thread (``engine.data.adapt.adapt_design_to_data``) before
+validated completely off the GUI thread (``engine.design.adapt.adapt_design_to_data``) before
 anything in the design changes; then one undo step sets the data, the input size and, when the
 targets need another one, the output layer and the loss.
 
@@ -76,7 +76,7 @@ class DataFiles:
         name = os.path.basename(path)
 
         def work(_cancelled) -> Any:
-            from engine.data.adapt import adapt_design_to_data
+            from engine.design.adapt import adapt_design_to_data
             return adapt_design_to_data(design, section, base)
 
         self.loader = Loader(self.win, f"Reading {name}…", work,

@@ -21,8 +21,8 @@ SUFFIX = ".playground.json"  # the desktop's MIME type for designs (packaging/li
 
 def outside_data(design: dict, path: str | None) -> str | None:
     """The data file ``design`` (read from ``path``) names when it lies outside the design's
-    folder (engine.data.adapt.data_outside_folder), else None."""
-    from engine.data.adapt import data_outside_folder
+    folder (engine.design.adapt.data_outside_folder), else None."""
+    from engine.design.adapt import data_outside_folder
     found = data_outside_folder(design, os.path.dirname(os.path.abspath(path)) if path else None)
     return None if found is None else str(found)
 

@@ -8,20 +8,25 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
 
-def save_png(image: Any, path: str | os.PathLike[str]) -> bool:
-    """Write a QPixmap or QImage to ``path`` as PNG, atomically; False when it cannot be
-    encoded or written."""
-    from engine.atomic import atomic_write
-    from engine.errors import BadInput
+def png_bytes(image: Any) -> bytes:
+    """A QPixmap or QImage encoded as PNG (OSError when it cannot be)."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.WriteOnly)
     ok = image.save(buffer, "PNG")
     buffer.close()
     if not ok:
-        return False
+        raise OSError("the image could not be encoded as PNG")
+    return bytes(data.data())
+
+
+def save_png(image: Any, path: str | os.PathLike[str]) -> bool:
+    """Write a QPixmap or QImage to ``path`` as PNG, atomically; False when it cannot be
+    encoded or written."""
+    from engine.atomic import atomic_write
+    from engine.errors import BadInput
     try:
-        atomic_write(path, bytes(data.data()))
+        atomic_write(path, png_bytes(image))
     except (OSError, BadInput):
         return False
     return True

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 - pg.exporters
-from PySide6.QtCore import QBuffer, QIODevice, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 
 from engine.atomic import atomic_write
+from playground.image_files import png_bytes
 
 if TYPE_CHECKING:
     from playground.main_window import MainWindow
@@ -43,12 +44,7 @@ def _png_bytes(plot: pg.PlotWidget) -> bytes:
     exporter = pg.exporters.ImageExporter(plot.plotItem)
     width = max(1, int(plot.plotItem.sceneBoundingRect().width() * PNG_SCALE))
     exporter.parameters()["width"] = width
-    image = exporter.export(toBytes=True)
-    buf = QBuffer()
-    buf.open(QIODevice.WriteOnly)
-    if not image.save(buf, "PNG"):
-        raise OSError("the image could not be encoded as PNG")
-    return bytes(buf.data())
+    return png_bytes(exporter.export(toBytes=True))
 
 
 def _csv_bytes(plot: pg.PlotWidget) -> bytes:
@@ -231,8 +227,5 @@ def _write_dashboard(dash: Any, folder: Path, number: int) -> list[Path]:
         for kind in ("png", "svg"):
             out.append(save_plot(plot, folder / f"{name}.{kind}", kind))
     if not plots:
-        buf = QBuffer()
-        buf.open(QIODevice.WriteOnly)
-        dash.grab().save(buf, "PNG")
-        out.append(atomic_write(folder / f"{base}.png", bytes(buf.data())))
+        out.append(atomic_write(folder / f"{base}.png", png_bytes(dash.grab())))
     return out

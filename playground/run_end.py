@@ -72,7 +72,7 @@ def extend_run(session: Any, epochs: int | None = None,
     running one shortened to the epoch it is in (or before) has finished. Values are checked
     as the design file's (BadInput, nothing changed) before anything is set.
     """
-    from engine.design_sections import normalise_early_stopping, normalise_training
+    from engine.design.sections import normalise_early_stopping, normalise_training
     if epochs is not None:
         epochs = normalise_training({"epochs": epochs})["epochs"]
     if early_stopping is not _NOT_GIVEN:

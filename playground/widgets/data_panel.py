@@ -31,9 +31,9 @@ OUTPUT_HEADS.update({"plane": REGRESSION, "multi_gaussian": REGRESSION, "sine_1d
 
 def head_changes(design: dict, head: tuple[int, str, str]) -> list[tuple]:
     """Document changes that give ``design`` the output layer and loss ``head`` (units, output
-    activation, loss) a data set needs (engine.data.adapt.with_output_head): none when it has
+    activation, loss) a data set needs (engine.design.adapt.with_output_head): none when it has
     them already or when the model does not end in dense (+ activation / dropout / noise)."""
-    from engine.data.adapt import with_output_head
+    from engine.design.adapt import with_output_head
     new = with_output_head(design, *head)
     changes: list[tuple] = []
     layers = new.get("model", {}).get("layers")
