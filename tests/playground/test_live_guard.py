@@ -172,7 +172,8 @@ def test_early_stopping_after_a_resize_restores_weights_of_the_new_shape(qtbot, 
         "monitor": "val_loss", "patience": 2, "restore_best": True, "min_delta": 0.0})
     win = make_window(design)
     qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=120_000)
-    session = _started(qtbot, win, steps=20 * win.worker.session.steps_per_epoch)
+    # two epochs: patience 2 cannot have stopped the run yet (the third epoch could)
+    session = _started(qtbot, win, steps=2 * win.worker.session.steps_per_epoch)
     assert session._best is not None  # best weights of the 16-unit model are held
     # one unit: the new model's validation loss stays above the old best, so early stopping
     # comes two epochs later and restores the best weights it has seen of the new shape
