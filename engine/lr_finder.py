@@ -54,7 +54,8 @@ def smooth(losses: np.ndarray, half_width: int) -> np.ndarray:
     would shift it by about 1/(1-beta) steps, more than a decade of learning rate on short sweeps).
     """
     losses = np.asarray(losses, dtype=np.float64)
-    if half_width <= 0 or len(losses) == 0:
+    half_width = min(int(half_width), (len(losses) - 1) // 2)  # the window fits the losses
+    if half_width <= 0:
         return losses.copy()
     kernel = np.ones(2 * half_width + 1)
     sums = np.convolve(losses, kernel, mode="same")

@@ -118,6 +118,10 @@ class FileCommands:
         try:
             twin = self._factory(design, base_dir, self.device)
             twin.load_state_dict(self.session.state_dict())
+            if twin.finished and twin.status != "diverged":
+                # a run that ended (its epochs, early stopping): the test takes its own steps
+                from playground.run_end import extend_run
+                extend_run(twin, epochs=twin.epoch + int(steps) + 1, early_stopping=None)
 
             def progress(i: int, n: int, _loss: float) -> bool:
                 self.lr_progress.emit(i, n)

@@ -139,3 +139,13 @@ def test_progress_reports_every_step_and_cancels():
     assert len(res.losses) == 10 and not res.diverged
     np.testing.assert_array_equal(res.losses, [loss for _, _, loss in seen])
     assert s.t == 1 and s.optimizer.learning_rate == 0.01  # restored after the cancel too
+
+
+def test_smoothing_fewer_losses_than_the_window_keeps_their_number():
+    for n in range(0, 8):
+        losses = np.arange(n, dtype=float)
+        sm = smooth(losses, half_width=4)
+        assert sm.shape == (n,) and np.all(np.isfinite(sm))
+        assert n == 0 or (sm.min() >= losses.min() and sm.max() <= losses.max())
+    res = analyse(np.array([1e-3]), np.array([0.7]), half_width=3)
+    assert res.smoothed.shape == (1,) and res.lr_at_min == 1e-3

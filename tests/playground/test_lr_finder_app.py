@@ -58,3 +58,20 @@ def test_cancel_stops_the_test_and_leaves_the_rate(qtbot, make_window):
     qtbot.mouseClick(win.bar.step, Qt.LeftButton)
     qtbot.waitUntil(lambda: step_at_least(win, step + 1), timeout=60_000)
     assert dialog.result is None and win.doc.section("optimizer")["learning_rate"] == 0.003
+
+
+def test_a_finished_run_still_gets_a_whole_range_test(qtbot, make_window):
+    """After the last epoch (the walk: the bar filled, the plot stayed empty, an IndexError)."""
+    design = json.loads(json.dumps(DESIGN))
+    design["training"]["epochs"] = 1
+    win = make_window(design)
+    qtbot.waitUntil(lambda: win.bar.ready and step_at_least(win, 0), timeout=300_000)
+    qtbot.mouseClick(win.bar.epoch, Qt.LeftButton)
+    qtbot.waitUntil(lambda: win.worker.session is not None and win.worker.session.finished,
+                    timeout=60_000)
+    step = win.controller.latest().snapshot.step
+    win.find_lr_action.trigger()
+    dialog = win.lr_finder
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=120_000)
+    assert len(dialog.result.losses) >= 10 and dialog.use_button.isEnabled()
+    assert win.worker.session.finished and win.controller.latest().snapshot.step == step
