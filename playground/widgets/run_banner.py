@@ -1,15 +1,20 @@
 """The end of a run, on the plots: what happened and one-click ways on."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from playground.run_end import continue_epochs, ended_text
 
 
 class RunBanner(QFrame):
     """Hidden while the run goes on; when it ends: "Finished after 100 epochs." with
-    "Continue for 100 more epochs", "Train without limit" and "Reset"."""
+    "Continue for 100 more epochs", "Train without limit" and "Reset".
+
+    The buttons stand in a row where the banner is wide enough for them, else one under the
+    other: the banner never makes its dock wider (a row of them needs ~450 px; at 1280×720 the
+    loss column is ~360 px, and a wider minimum squeezed the dashboard column beside it, a
+    squeeze the saved dock state then kept)."""
 
     continue_clicked = Signal(int)  # more epochs
     unlimited_clicked = Signal()
@@ -25,7 +30,7 @@ class RunBanner(QFrame):
         self.text.setObjectName("runBannerText")
         self.text.setWordWrap(True)
         outer.addWidget(self.text)
-        lay = QHBoxLayout()
+        self.row = lay = QBoxLayout(QBoxLayout.LeftToRight)
         outer.addLayout(lay)
         self.more = QPushButton("")
         self.more.setToolTip("Raise the epoch limit and train on from here (one undo step).")
@@ -42,6 +47,32 @@ class RunBanner(QFrame):
         self.epochs_more = 10
         self.info: dict | None = None
         self.hide()
+
+    def _row_width(self) -> int:
+        """The width the visible buttons need side by side (with the frame and margins)."""
+        shown = [b for b in (self.more, self.unlimited, self.reset) if not b.isHidden()]
+        margins = self.layout().contentsMargins()
+        return (sum(b.sizeHint().width() for b in shown) + self.row.spacing() * len(shown)
+                + margins.left() + margins.right() + 2 * self.frameWidth())
+
+    def _fit_buttons(self) -> None:
+        """A row of buttons where they fit side by side, else a column."""
+        wide = self.width() >= self._row_width()
+        direction = QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom
+        if self.row.direction() != direction:
+            self.row.setDirection(direction)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """As narrow as the widest button (the buttons then stand one under the other)."""
+        hint = super().minimumSizeHint()
+        margins = self.layout().contentsMargins()
+        widest = max(b.sizeHint().width() for b in (self.more, self.unlimited, self.reset))
+        return QSize(min(hint.width(), widest + margins.left() + margins.right()
+                         + 2 * self.frameWidth()), hint.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_buttons()
 
     def __repr__(self) -> str:
         return f"RunBanner({self.text.text()!r})"
@@ -62,3 +93,4 @@ class RunBanner(QFrame):
         self.more.setVisible(can_go_on)
         self.unlimited.setVisible(can_go_on)
         self.show()
+        self._fit_buttons()

@@ -1,7 +1,9 @@
 """Start the main window the way the app does on a screen of a given size, quit it, and report
 its layout as JSON (run by test_layout.py in a subprocess: a test process has one fixed offscreen
 screen). ``python -m tests.helpers.layout_probe WIDTH HEIGHT SETTINGS.ini [--resize W H]
-[--present]``."""
+[--finish] [--present [--leave]] [--squeeze] [--reset]``: ``--finish`` trains until the run
+ends (its end-of-run banner shows), ``--squeeze`` drags the dock splitters somewhere else,
+``--reset`` then picks View → Reset layout."""
 from __future__ import annotations
 
 import json
@@ -27,7 +29,7 @@ def _rect(r) -> list[int]:
 
 def report(win, app) -> dict:
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QLabel, QTabBar
+    from PySide6.QtWidgets import QLabel, QTabBar, QToolButton
     docks = {}
     for title, dock in win.docks.items():
         docks[title] = {"rect": _rect(dock.geometry()), "visible": dock.isVisible(),
@@ -40,11 +42,14 @@ def report(win, app) -> dict:
     tabs = []  # every tab of the window's dock tab groups: is its whole title drawn?
     for bar in win.findChildren(QTabBar):
         if bar.isVisible():
+            arrows = [b.geometry() for b in bar.findChildren(QToolButton) if b.isVisible()]
             for i in range(bar.count()):
                 need = bar.fontMetrics().horizontalAdvance(bar.tabText(i))
-                tabs.append({"text": bar.tabText(i), "width": bar.tabRect(i).width(),
-                             "need": need, "elides": bar.elideMode() != Qt.ElideNone})
-    return {"min": list(win.minimumSizeHint().toTuple()), "frame": _rect(win.frameGeometry()),
+                rect = bar.tabRect(i)
+                shown = bar.rect().contains(rect) and not any(a.intersects(rect) for a in arrows)
+                tabs.append({"text": bar.tabText(i), "width": rect.width(), "need": need,
+                             "elides": bar.elideMode() != Qt.ElideNone, "shown": shown})
+    return {"min": list(win.minimumSizeHint().toTuple()), "banner": win.banner.isVisible(), "frame": _rect(win.frameGeometry()),
             "geometry": _rect(win.geometry()),
             "screen": _rect(app.primaryScreen().availableGeometry()),
             "full_screen": win.isFullScreen(), "docks": docks,
@@ -70,6 +75,32 @@ def _train(win, app) -> None:
         if n == 3:
             win.controller.post("lr", value=0.2)
     _spin(app, 1.5)
+
+
+def _finish(win, app) -> None:
+    """Train until the run ends: the end-of-run banner shows over the loss plot."""
+    win.controller.post("step", n=1_000_000)
+    for _ in range(500):
+        if win.banner.isVisible():
+            break
+        _spin(app, 0.02)
+    _spin(app, 0.5)
+
+
+def _squeeze(win, app) -> None:
+    """Drag the splitters: the left column and the loss column wide, the boundary narrow."""
+    from PySide6.QtCore import Qt
+    win.resizeDocks([win.docks["Layers"], win.docks["Loss and accuracy"],
+                     win.docks["Decision boundary"]], [400, 500, 150], Qt.Horizontal)
+    win.resizeDocks([win.docks["Layers"]], [150], Qt.Vertical)
+    _spin(app, 0.3)
+
+
+def _reset(win, app) -> None:
+    """View → Reset layout, as the menu does it."""
+    menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&View")
+    next(a for a in menu.actions() if a.text() == "Reset &layout").trigger()
+    _spin(app, 0.5)
 
 
 TABS = ("Gradients", "Dead and saturated units", "Activations", "Batch norm", "Weights",
@@ -103,9 +134,10 @@ def main(argv: list[str]) -> int:
 
     from playground.main import install_extras, make_app
     from playground.main_window import MainWindow
-    from tests.helpers.fakes import FakeSession
+    from tests.helpers.fakes import EpochSession, FakeSession
     app = make_app()
-    win = MainWindow(None, None, factory=lambda d, b, dev: FakeSession(d, b, dev),
+    session = EpochSession if "--finish" in argv else FakeSession
+    win = MainWindow(None, None, factory=lambda d, b, dev: session(d, b, dev),
                      settings=QSettings(ini, QSettings.IniFormat))
     install_extras(win)
     win.files.ask = lambda: "discard"
@@ -118,9 +150,12 @@ def main(argv: list[str]) -> int:
         win.showNormal()
         win.resize(int(argv[i + 1]), int(argv[i + 2]))
         app.processEvents()
-    if "--present" in argv:
+    if "--present" in argv or "--finish" in argv:
         _train(win, app)
+        if "--finish" in argv:
+            _finish(win, app)
         out["before"] = report(win, app)
+    if "--present" in argv:
         win.presentation_action.setChecked(True)
         _spin(app, 1.0)
         out["presenting"] = {**report(win, app), **projector(win, app)}
@@ -128,6 +163,12 @@ def main(argv: list[str]) -> int:
             win.presentation_action.setChecked(False)
             _spin(app, 0.5)
             out["left"] = report(win, app)
+    if "--squeeze" in argv:
+        _squeeze(win, app)
+        out["squeezed"] = report(win, app)
+    if "--reset" in argv:
+        _reset(win, app)
+        out["reset"] = report(win, app)
     win.close()
     app.processEvents()
     print(json.dumps(out))

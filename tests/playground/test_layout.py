@@ -75,3 +75,55 @@ def test_reset_layout_brings_every_panel_back(qtbot, make_window):
         assert not win.docks[title].visibleRegion().isEmpty(), title
     assert not win.docks["Gradients"].isFloating()
     assert win.dockWidgetArea(win.docks["Layers"]) == win.dockWidgetArea(win.docks["Data"])
+
+
+def assert_same_desk(later: dict, fresh: dict, tolerance: int = 3) -> None:
+    """The docks of ``later`` lie where those of a fresh start do (within ``tolerance`` px),
+    every tab title is drawn whole, and every tab a fresh start shows in full still is (not
+    pushed behind its tab bar's scroll arrows by a narrower column)."""
+    assert_docks_at(later, fresh, tolerance)
+    assert_whole_tab_titles(later)
+    shown = {t["text"] for t in later["tabs"] if t["shown"]}
+    assert {t["text"] for t in fresh["tabs"] if t["shown"]} <= shown
+
+
+def assert_docks_at(later: dict, fresh: dict, tolerance: int = 3) -> None:
+    """Each dock of ``later`` is shown as in ``fresh``, in the same place within ``tolerance``."""
+    for title, dock in fresh["docks"].items():
+        assert later["docks"][title]["visible"] == dock["visible"], title
+        if dock["on_screen"]:
+            got = later["docks"][title]["rect"]
+            assert all(abs(a - b) <= tolerance for a, b in zip(got, dock["rect"])), \
+                (title, got, dock["rect"])
+
+
+def test_the_end_of_a_run_and_presentation_mode_leave_the_desk_layout_as_it_was(tmp_path):
+    """The walk at 1280×720: a run ends (its banner with three buttons over the loss plot),
+    presentation mode on and off, then a restart with the settings that run left. The banner
+    once widened the loss column and squeezed the dashboard column beside it ("Uncertainty"
+    behind the tab bar's arrows), and the saved dock state kept the squeeze."""
+    ini = tmp_path / "s.ini"
+    run = probe(1280, 720, ini, "--present", "--finish", "--leave")
+    fresh = run["start"]
+    assert run["before"]["banner"] and run["left"]["banner"]  # the run did end
+    assert_same_desk(run["before"], fresh)
+    assert_same_desk(run["left"], fresh)
+    assert_same_desk(probe(1280, 720, ini)["start"], fresh)
+
+
+def test_reset_layout_restores_the_fresh_start_layout(tmp_path):
+    """Splitters dragged with the end-of-run banner showing, then View → Reset layout: the docks
+    where a fresh start puts them."""
+    run = probe(1280, 720, tmp_path / "s.ini", "--finish", "--squeeze", "--reset")
+    fresh, squeezed, reset = run["start"], run["squeezed"], run["reset"]
+    moved = squeezed["docks"]["Decision boundary"]["rect"][2]
+    assert abs(moved - fresh["docks"]["Decision boundary"]["rect"][2]) > 50  # it did move
+    assert reset["banner"]
+    assert_docks_at(reset, fresh)
+    assert_whole_tab_titles(reset)
+    # the dashboards' tab groups (the side panels' group is ~1 px from scrolling at 1280×720;
+    # offscreen, the window's 2 px frame makes Reset size it 1 px narrower than the first start)
+    dashboards = [t for t in fresh["tabs"] if t["text"] in ("Boundary", "Uncertainty", "Loss",
+                                                             "Dead units", "Weights")]
+    shown = {t["text"] for t in reset["tabs"] if t["shown"]}
+    assert {t["text"] for t in dashboards if t["shown"]} <= shown
