@@ -61,19 +61,28 @@ def _wait_built(app: Any, win: Any, errors: list[str]) -> bool:
     return ok
 
 
-def screenshot(app: Any, win: Any, out: str, steps: int) -> int:
-    """Train ``steps`` steps, let every dashboard draw, save the window as PNG; exit code."""
+def trained(app: Any, win: Any, steps: int) -> tuple[int | None, list[str]]:
+    """Wait for the session, train ``steps`` steps with every dashboard drawn and let the worker
+    compute the final views: (None, the errors seen) or (the exit code, ...) when it failed."""
     errors = _watch_errors(win)
     win.draw_all = True
     if not _wait_built(app, win, errors):
         win.shutdown()
-        return 2
+        return 2, errors
     code = train_steps(app, win, steps, errors)
     if code is not None:
-        return code
+        return code, errors
     serial = win.controller.latest().serial
-    win.controller.post("refresh")
+    win.controller.post("refresh")  # the final boundary and confusion matrix
     _pump(app, lambda: win.controller.latest().serial > serial, 30.0, errors)
+    return None, errors
+
+
+def screenshot(app: Any, win: Any, out: str, steps: int) -> int:
+    """Train ``steps`` steps, let every dashboard draw, save the window as PNG; exit code."""
+    code, errors = trained(app, win, steps)
+    if code is not None:
+        return code
     t_end = time.perf_counter() + 0.5
     _pump(app, lambda: time.perf_counter() > t_end, 1.0, [])
     win.on_timer()

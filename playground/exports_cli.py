@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from playground.automation import _pump, _wait_built, _watch_errors, train_steps
+from playground.automation import _pump, trained
 
 WRITE_TIMEOUT_S = 120.0
 SLIDE_SIZE = (960, 600)  # each dashboard's size in --export-plots: a slide's shape
@@ -21,17 +21,9 @@ def export_cli(app: Any, win: Any, plots_dir: str | None, run_csv: str | None,
         print(f"error: --export-run: the folder of {run_csv} does not exist", file=sys.stderr)
         win.shutdown()
         return 2
-    errors = _watch_errors(win)
-    win.draw_all = True
-    if not _wait_built(app, win, errors):
-        win.shutdown()
-        return 2
-    code = train_steps(app, win, steps, errors)
+    code, errors = trained(app, win, steps)
     if code is not None:
         return code
-    serial = win.controller.latest().serial
-    win.controller.post("refresh")  # the final boundary and confusion matrix
-    _pump(app, lambda: win.controller.latest().serial > serial, 30.0, errors)
     win.on_timer()
     try:
         if run_csv:
