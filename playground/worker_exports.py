@@ -8,6 +8,7 @@ through the signals below, connected to bound methods of GUI-thread QObjects
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ class FileCommands:
         if snap is None or getattr(snap, "batch_in_epoch", 1) != 0 or not snap.step:
             return
         snaps = self._epoch_snapshots()
+        if getattr(snap, "series", None) is not None:  # the chunk's per-step monitor buffers:
+            snap = dataclasses.replace(snap, series=None)  # ~1 MB a chunk, not needed here
         snaps[int(snap.step)] = snap
         if len(snaps) > MAX_EPOCH_SNAPSHOTS:
             for step in sorted(snaps)[:len(snaps) // 2]:
