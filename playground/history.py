@@ -1,6 +1,7 @@
 """Time series gathered from snapshots inside the worker, and the frozen frame the UI draws (Qt-free)."""
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ PER_LAYER = ("grad_norm", "update_ratio", "dead_fraction", "negative_fraction",
 #: activations whose gradient is never zero: a unit negative for every sample is not dead
 LEAKY = ("leaky_relu", "prelu", "rrelu", "elu")
 _GRADIENTS = ("grad_norm", "update_ratio")
+_RUNS = itertools.count(1)  # History.run: unique across histories (a rebuilt compare window)
 
 
 def _num(v: Any) -> float:
@@ -64,7 +66,8 @@ class History:
 
     ``arrays()`` gives ``steps`` int64 (n,), each scalar float64 (n,), ``layer_steps`` (m,),
     each per-layer series float64 (m, n_ids) (NaN where not applicable), ``layer_ids`` and
-    ``layer_names`` (n_ids,), ``segments`` (the x where each segment starts), ``hist``
+    ``layer_names`` (n_ids,), ``segments`` (the x where each segment starts), ``run`` (an int,
+    new at every :meth:`clear`: plots that see it change start empty), ``hist``
     (k, n_layers, n_bins) normalised activation histograms of the current layers and
     ``hist_steps`` (k,).
     """
@@ -77,7 +80,8 @@ class History:
         return f"History(points={self._n}, layers={len(self._ids)}, offset={self.offset})"
 
     def clear(self) -> None:
-        """Forget everything (a new design, a reset)."""
+        """Forget everything (a new design, a reset): a new run, with a new ``run`` number."""
+        self.run = next(_RUNS)
         self._n = self._m = 0
         self.offset = 0
         self.segments: list[int] = [0]
@@ -216,6 +220,7 @@ class History:
         out["hist_steps"] = np.asarray(self._hist_steps, dtype=np.int64)
         for v in out.values():
             v.setflags(write=False)
+        out["run"] = self.run
         out["layer_ids"] = tuple(self._ids)
         out["layer_names"] = tuple(self._names)
         return out

@@ -32,6 +32,7 @@ class LossDashboard(Dashboard):
         add_time_plot(self._layout, self.loss_plot, 3)
         add_time_plot(self._layout, self.acc_plot, 2)
         self.plots = (self.loss_plot, self.acc_plot)
+        self._run: int | None = None
 
     def clear(self) -> None:
         for p in self.plots:
@@ -44,6 +45,9 @@ class LossDashboard(Dashboard):
 
     def draw(self, frame: Frame) -> bool:
         h = frame.history
+        if h.get("run") != self._run:  # Reset, New, Open, another data set: nothing of the
+            self.clear()  # old run stays (a rebuild that keeps history goes on in the same run)
+            self._run = h.get("run")
         steps = h.get("steps")
         for p in self.plots:
             p.markers.update(frame.markers)

@@ -1,7 +1,8 @@
 """The inspector: a form generated from the selected layer's full config.
 
 Every edit is validated as you type through the layer class's ``from_config``; a refused value
-stays in the editor, marked, with the engine's message under the form, and is not committed.
+stays in the editor, marked, with the engine's message right under the field, and is not
+committed; when the focus leaves a refused number, the field shows the layer's value again.
 """
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import json
 from typing import Any, Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel,
-                               QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox,
+                               QFormLayout, QLabel, QLineEdit, QScrollArea, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from engine.errors import BadInput
 from playground import catalog
@@ -119,11 +121,10 @@ class Inspector(QWidget):
         self.form = QFormLayout(self.form_host)
         self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # narrow column: editor below
         lay.addWidget(self.form_host)
-        self.error = QLabel("")
+        self.error = QLabel("", self.form_host)  # a row under the refused field (_refuse)
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
         self.error.hide()
-        lay.addWidget(self.error)
         lay.addStretch(1)
         self._handle = doc.subscribe(self._on_doc)
 
@@ -170,13 +171,28 @@ class Inspector(QWidget):
             self.form.addRow(label, editor)
 
     def _clear(self) -> None:
+        self._take_error()
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
         self.error.hide()
 
     def _make_editor(self, spec: catalog.OptionSpec, value: Any) -> QWidget:
-        return make_editor(spec, value, self.edit, self._edit_json)
+        editor = make_editor(spec, value, self.edit, self._edit_json)
+        if isinstance(editor, QAbstractSpinBox):
+            editor.editingFinished.connect(lambda k=spec.key: self._left_refused(k))
+        return editor
+
+    def _left_refused(self, key: str) -> None:
+        """The focus left a number the engine refused: show the layer's value again (the
+        message stays, saying what was refused)."""
+        editor = self.editors.get(key)
+        if editor is None or editor.hasFocus() or not editor.property("invalid") \
+                or not 0 <= self.index < len(self.doc.layers):
+            return
+        value = self._full_config(self.index).get(key)
+        if value is not None:
+            set_editor_value(editor, value)
 
     def _set_values(self, cfg: dict) -> None:
         for key, w in self.editors.items():
@@ -226,10 +242,29 @@ class Inspector(QWidget):
     def _refresh_current(self) -> None:
         self.show_layer(self.index)
 
+    def _take_error(self) -> None:
+        """Take the message's row out of the form (the label itself is kept)."""
+        row, _role = self.form.getWidgetPosition(self.error)
+        if row >= 0:
+            self.form.takeRow(row)
+
     def _refuse(self, key: str, err: BadInput) -> None:
+        """Mark the field and show ``err`` in one line right under it (a long form scrolls:
+        a message under the whole form was out of sight)."""
         editor = self.editors.get(key)
+        self._take_error()
+        row = self.form.getWidgetPosition(editor)[0] if editor is not None else -1
         if editor is not None:
             editor.setProperty("invalid", True)
             editor.style().polish(editor)
+        self.form.insertRow(row + 1 if row >= 0 else self.form.rowCount(), self.error)
         self.error.setText(f"⚠ {err}")
         self.error.show()
+        QTimer.singleShot(0, self, self._scroll_to_error)
+
+    def _scroll_to_error(self) -> None:
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None and self.error.isVisible():
+            area.ensureWidgetVisible(self.error)

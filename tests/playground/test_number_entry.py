@@ -1,6 +1,8 @@
 """Typed numbers are applied once: on Enter, on focus-out or after a pause (issue 11, point 2).
 
 Typing goes through ``qtbot.keyClicks`` one character at a time, as a person types."""
+from PySide6.QtCore import Qt
+
 from playground.widgets.numbers import NumberBox, commit_on_finish
 from tests.helpers.app import MAIN_DESIGN as DESIGN, type_number as _type
 from tests.helpers.fakes import FakeSession
@@ -79,3 +81,28 @@ def test_number_box_shows_tiny_and_large_values_and_steps_on_a_1_2_5_ladder(qtbo
     assert box.value() == 0.02
     box.stepBy(-2)
     assert box.value() == 0.005
+
+
+def test_a_typed_value_out_of_range_gets_a_sentence_and_the_field_shows_the_layer_again(
+        qtbot, make_window):
+    win = make_window(DESIGN, factory=lambda d, b, dev: FakeSession(d, b, dev))
+    win.resize(1280, 720)
+    _built(qtbot, win)
+    win.stack.select(0)
+    box = win.inspector.editors["units"]
+    before = win.doc.layers[0]["units"]
+    _type(qtbot, box, "0")
+    error = win.inspector.error
+
+    def under_the_field():  # in sight, right under the field (not below a scrolled form's end)
+        below = (error.mapTo(win, error.rect().topLeft()).y()
+                 - box.mapTo(win, box.rect().bottomLeft()).y())
+        return error.isVisible() and not error.visibleRegion().isEmpty() and 0 <= below < 30
+
+    qtbot.waitUntil(under_the_field, timeout=5_000)
+    assert "units" in error.text() and "[1, 4096]" in error.text() and "\n" not in error.text()
+    assert win.doc.layers[0]["units"] == before
+    qtbot.keyClick(box.lineEdit(), Qt.Key_Tab)  # focus-out: the field shows the layer's value
+    qtbot.waitUntil(lambda: not box.hasFocus(), timeout=5_000)
+    assert box.lineEdit().text() == str(before) and box.value() == before
+    assert win.doc.layers[0]["units"] == before

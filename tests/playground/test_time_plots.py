@@ -2,13 +2,14 @@
 instead of wiping the curves, marker labels are whole and never pile up, a switched-off layer
 leaves a gap, an all-zero gradient still shows on a log plot."""
 import copy
+from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 
 from playground.dashboards.base import TimePlot
 from playground.history import History
-from tests.helpers.fakes import StructSession
+from tests.helpers.fakes import FakeSession, StructSession
 from tests.helpers.app import drop as _drop
 from tests.helpers.app import MAIN_DESIGN as DESIGN
 
@@ -168,3 +169,43 @@ def test_a_lesson_full_of_changes_keeps_every_marker_with_a_bounded_number_of_it
     assert 1 <= len(shown) < 60 and all(label in plot.markers.labels for label in shown)
     plot.plotItem.vb.setXRange(97 * 1000, 97 * 1010)  # zoomed in: those labels, whole
     qtbot.waitUntil(lambda: "lr=1005" in plot.markers.shown_labels, timeout=5_000)
+
+
+class _EpochAccuracy(FakeSession):
+    """Accuracy (train and validation) only at epoch ends, as the engine reports it."""
+
+    def _snap(self, loss):
+        snap = super()._snap(loss)
+        if self.t == 0 or self.t % self.steps_per_epoch:
+            snap = replace(snap, accuracy=None, val_accuracy=None)
+        return snap
+
+
+def _shown(plot):
+    """The finite points each curve of ``plot`` shows: {name: xs}."""
+    out = {}
+    for name, item in plot.curves.items():
+        xs, ys = item.getData()
+        out[name] = [] if xs is None else list(xs[np.isfinite(ys)])
+    return out
+
+
+def test_reset_clears_the_accuracy_plot_too_and_its_steps_follow_the_new_run(qtbot, make_window):
+    win = make_window(DESIGN, factory=lambda d, b, dev: _EpochAccuracy(d, b, dev, delay=0.002))
+    win.draw_all = True
+    qtbot.waitUntil(lambda: _frame(win) is not None, timeout=15_000)
+    _steps(win, 100, chunks=3)
+    qtbot.waitUntil(lambda: _frame(win).snapshot.step == 300, timeout=15_000)
+    dash = win.dashboards[0]
+    qtbot.waitUntil(lambda: 300 in _shown(dash.acc_plot).get("train", []), timeout=10_000)
+    assert dash.acc_plot.viewRange()[0][1] >= 300
+    qtbot.mouseClick(win.bar.reset, Qt.LeftButton)
+    qtbot.waitUntil(lambda: _frame(win).snapshot.step == 0
+                    and len(_frame(win).history["steps"]) == 1, timeout=15_000)
+    qtbot.waitUntil(lambda: _shown(dash.loss_plot).get("train (batch)") == [0], timeout=10_000)
+    assert all(xs == [] for xs in _shown(dash.acc_plot).values())  # no old accuracy curve
+    _steps(win, 10, chunks=1)
+    qtbot.waitUntil(lambda: 10 in _shown(dash.acc_plot).get("train", []), timeout=10_000)
+    for plot in dash.plots:  # the step axis follows the new run, not the old 0-300
+        assert plot.viewRange()[0][1] < 100, plot
+        assert max(max(xs, default=0) for xs in _shown(plot).values()) == 10
