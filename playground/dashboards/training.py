@@ -28,7 +28,9 @@ class LossDashboard(Dashboard):
         self._layout.addLayout(bar)
         self.loss_plot = TimePlot("loss")
         self.acc_plot = TimePlot("accuracy", y_limits=(0.0, 1.0))
-        self.acc_plot.setXLink(self.loss_plot)
+        # not setXLink: pyqtgraph links views by screen position, and plots whose y axes differ in
+        # width then show different step ranges (a narrow column cut the top plot's newest
+        # steps); each plot's RangeKeeper fits the same steps instead
         add_time_plot(self._layout, self.loss_plot, 3)
         add_time_plot(self._layout, self.acc_plot, 2)
         self.plots = (self.loss_plot, self.acc_plot)
@@ -78,7 +80,7 @@ class GradientDashboard(Dashboard):
         self.grad_plot = TimePlot("gradient norm ‖∇W‖ per layer", log_y=True)
         self.ratio_plot = TimePlot("update / weight ‖ΔW‖/‖W‖ (colours as above)", log_y=True)
         self.ratio_plot.legend.hidden_for_good = True  # the same layers: one legend is enough
-        self.ratio_plot.setXLink(self.grad_plot)
+        # not setXLink, as for the loss and accuracy plots above
         add_time_plot(self._layout, self.grad_plot, 1)
         add_time_plot(self._layout, self.ratio_plot, 1)
         self._ids: tuple = ()
