@@ -9,7 +9,8 @@ run. The edits are what a student does mid-training through the document (as the
 batch norm and dropout on/off, the learning rate, the dropout rate, the batch size, the
 optimiser, a layer inserted or removed, undo and redo. Training runs at full speed with the
 run's length raised so that it never ends. The last line is
-``soak: rss_mb_at_5min=… rss_mb_end=… growth_pct=… steps=… edits=… errors=…``.
+``soak: rss_mb_at_5min=… rss_mb_end=… growth_pct=… steps=… edits=… refusals=… errors=…
+resets=…`` (resets: runs that a random edit made diverge, reset so that training goes on).
 The exit code is 0, or 1 when the app reported an error other than a refusal (a BadInput).
 """
 from __future__ import annotations
@@ -127,7 +128,7 @@ def soak(design_path: Path, seconds: float, edit_every: float, report_every: flo
     t0 = time.monotonic()
     next_edit, next_report = t0 + edit_every, t0
     baseline: float | None = None
-    edits = 0
+    edits = resets = 0
     print(f"soak: design={design_path.name} seconds={seconds:g} pid={os.getpid()}", flush=True)
     while True:
         now = time.monotonic()
@@ -147,6 +148,10 @@ def soak(design_path: Path, seconds: float, edit_every: float, report_every: flo
             random_edit(win.doc, rng)
             edits += 1
             next_edit += edit_every
+            frame = win.controller.latest()
+            if frame is not None and getattr(frame.snapshot, "status", "") == "diverged":
+                win.run.reset()  # a diverged run cannot go on: Reset, as a student would
+                resets += 1
             if not win.worker.playing:
                 win.run.play()  # a refused edit pauses training: play on, as a student would
         _pump(app, 0.1)
@@ -157,7 +162,7 @@ def soak(design_path: Path, seconds: float, edit_every: float, report_every: flo
     win.shutdown()
     print(f"soak: rss_mb_at_5min={base:.1f} rss_mb_end={end:.1f} "
           f"growth_pct={100.0 * (end - base) / base:.2f} steps={steps} edits={edits} "
-          f"refusals={len(refusals)} errors={len(errors)}", flush=True)
+          f"refusals={len(refusals)} errors={len(errors)} resets={resets}", flush=True)
     for text in errors[:5]:
         print(f"error: {text}", flush=True)
     for text in sorted(set(refusals))[:5]:

@@ -22,7 +22,7 @@ def test_a_short_soak_edits_live_trains_and_reports_memory(tmp_path):
     lines = proc.stdout.splitlines()
     assert len([line for line in lines if re.match(r"t=\s*\d+s rss_mb=\s*[\d.]+", line)]) >= 4
     last = re.fullmatch(r"soak: rss_mb_at_5min=([\d.]+) rss_mb_end=([\d.]+) growth_pct=(-?[\d.]+)"
-                        r" steps=(\d+) edits=(\d+) refusals=(\d+) errors=(\d+)",
+                        r" steps=(\d+) edits=(\d+) refusals=(\d+) errors=(\d+) resets=(\d+)",
                         next(line for line in lines if line.startswith("soak: rss")))
     assert last, lines[-3:]
     steps, edits, errors = int(last.group(4)), int(last.group(5)), int(last.group(7))
