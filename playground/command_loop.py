@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.errors import BadInput, Diverged
 from playground.pacing import Pacing
-from playground.problems import describe, problem_title  # noqa: F401 - re-exported
+from playground.problems import describe
 
 PUBLISH_EVERY_S = 0.03
 UI_WAIT_S = 0.25  # with ui_sync: the longest wait for the UI to take a frame

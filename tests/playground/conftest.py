@@ -71,12 +71,7 @@ def make_window(qtbot, tmp_path):
         return win
 
     yield build
-    for win in made:
-        win.close()
-        win.shutdown()
-        assert not win.controller.thread.isRunning() and not win.isVisible()
-        assert not win.timer.isActive()
-        win.deleteLater()
+    _close_all(made, main_window=True)
     QApplication.processEvents()
 
 
@@ -94,10 +89,18 @@ def make_compare(qtbot):
         return win
 
     yield build
-    for win in made:
+    _close_all(made)
+
+
+def _close_all(windows, main_window=False):
+    """Close each window and stop its worker thread; a main window also stops its frame timer
+    and hides."""
+    for win in windows:
         win.close()
         win.shutdown()
         assert not win.controller.thread.isRunning()
+        if main_window:
+            assert not win.isVisible() and not win.timer.isActive()
         win.deleteLater()
 
 
