@@ -135,10 +135,14 @@ def measure_ui(app: Any, win: Any, seconds: float) -> int:
     frames0 = win.frames
     chunks0, steps0 = win.worker.chunks_run, win.worker.steps_run
     win.bar.speed.setValue(-1)  # max: the UI must not slow training down (issue 5)
+    from playground.draw_clock import DrawClock
+    clock = DrawClock()
+    clock.install(win)  # the draw time of each dashboard (issue 16)
     win.controller.post("play")
     t0 = time.perf_counter()
     _pump(app, lambda: time.perf_counter() - t0 >= seconds, seconds + 1.0, errors)
     elapsed = time.perf_counter() - t0
+    clock.uninstall()
     win.controller.post("pause")
     frame = win.controller.latest()
     steps = (frame.snapshot.step - step0) if frame is not None and frame.snapshot else 0
@@ -151,6 +155,8 @@ def measure_ui(app: Any, win: Any, seconds: float) -> int:
     if errors:
         print(f"error: {errors[0]}", file=sys.stderr)
     headless = headless_rate(design, base, chunk, min(seconds, 10.0), win.device)
+    for line in clock.lines():
+        print(line)
     print(f"measure-ui: fps={fps:.1f} steps_per_s={steps / elapsed:.1f} "
           f"headless_steps_per_s={headless:.1f}")
     return 0

@@ -13,6 +13,8 @@ PER_LAYER = ("grad_norm", "update_ratio", "dead_fraction", "negative_fraction",
 #: activations whose gradient is never zero: a unit negative for every sample is not dead
 LEAKY = ("leaky_relu", "prelu", "rrelu", "elu")
 _GRADIENTS = ("grad_norm", "update_ratio")
+#: the per-layer figures of the monitor batch (measured only at a monitor pass)
+_PASS = ("dead_fraction", "negative_fraction", "saturated_fraction")
 _RUNS = itertools.count(1)  # History.run: unique across histories (a rebuilt compare window)
 
 
@@ -65,7 +67,9 @@ class History:
     (a removed layer's simply ends; a switched-off layer's gradients have a gap).
 
     ``arrays()`` gives ``steps`` int64 (n,), each scalar float64 (n,), ``layer_steps`` (m,),
-    each per-layer series float64 (m, n_ids) (NaN where not applicable), ``layer_ids`` and
+    each per-layer series float64 (m, n_ids) (NaN where not applicable; a snapshot's series adds
+    a row for each step of its run call), ``measured`` bool (m,) (the rows with monitor-batch
+    figures: dead, negative, saturated fractions), ``layer_ids`` and
     ``layer_names`` (n_ids,), ``segments`` (the x where each segment starts), ``run`` (an int,
     new at every :meth:`clear`: plots that see it change start empty), ``hist``
     (k, n_layers, n_bins) normalised activation histograms of the current layers and
@@ -88,6 +92,8 @@ class History:
         self._steps = np.zeros(self.capacity, dtype=np.int64)
         self._scalars = np.full((self.capacity, len(SCALARS)), np.nan)
         self._layer_steps = np.zeros(self.capacity, dtype=np.int64)
+        self._measured = np.zeros(self.capacity, dtype=bool)  # rows with monitor-pass figures
+        self._stride = 1  # per-step rows are kept where x % stride == 0 (doubled when full)
         self._ids: list[str] = []
         self._names: list[str] = []
         self._layers = np.full((self.capacity, len(PER_LAYER), 0), np.nan)
@@ -143,24 +149,86 @@ class History:
             self._clear_hist(signature)
         if self._n == self.capacity:
             self._n = self._halve(self._steps, self._scalars, self._n)
-        if self._m == self.capacity:
-            self._m = self._halve(self._layer_steps, self._layers, self._m)
         self._steps[self._n] = x
         self._scalars[self._n] = [_num(getattr(snap, k, None)) for k in SCALARS]
         self._n += 1
         cols = [self._column(str(getattr(ls, "id", i))) for i, ls in enumerate(layers)]
-        row = np.full((len(PER_LAYER), len(self._ids)), np.nan)
+        series = getattr(snap, "series", None)
+        if series is not None:
+            self._add_series(series, int(snap.step), layers, cols)
+        row = np.full((1, len(PER_LAYER), len(self._ids)), np.nan)
         for col, ls in zip(cols, layers):
-            row[:, col] = _layer_values(ls)
+            row[0, :, col] = _layer_values(ls)
             self._names[col] = layer_label(ls)
-        self._layer_steps[self._m] = x
-        self._layers[self._m] = row
-        self._m += 1
+        self._append_layer_rows(np.array([x]), row, np.ones(1, dtype=bool), always=True)
         self._add_hist(x, layers)
+
+    def _append_layer_rows(self, xs: np.ndarray, rows: np.ndarray, measured: np.ndarray,
+                           always: bool = False) -> None:
+        """Append per-layer rows (k, len(PER_LAYER), n_ids) at ``xs`` (k,): the rows at a
+        multiple of the stride (all of them with ``always``: a snapshot's own row); when they do
+        not fit, the stride doubles and the old rows are thinned to it (:meth:`_compact`)."""
+        while True:
+            keep = np.ones(len(xs), dtype=bool) if always else xs % self._stride == 0
+            if self._m + int(keep.sum()) <= self.capacity:
+                break
+            self._compact()
+        xs, rows, measured = xs[keep], rows[keep], measured[keep]
+        end = self._m + len(xs)
+        self._layer_steps[self._m:end] = xs
+        self._layers[self._m:end] = rows
+        self._measured[self._m:end] = measured
+        self._m = end
+
+    def _compact(self) -> None:
+        """Double the stride: keep the rows at its multiples, every other row with monitor-pass
+        figures and the newest row (the points stay evenly spread over the steps)."""
+        m = self._m
+        self._stride *= 2
+        keep = self._layer_steps[:m] % self._stride == 0
+        keep[np.flatnonzero(self._measured[:m])[::2]] = True
+        if m:
+            keep[m - 1] = True
+        sel = np.flatnonzero(keep)
+        for arr in (self._layer_steps, self._layers, self._measured):
+            arr[:len(sel)] = arr[sel]
+        self._m = len(sel)
+
+    def _add_series(self, s: Any, step: int, layers: tuple, cols: list[int]) -> None:
+        """The steps of a run call before its last (``step``, the snapshot's own row): the
+        gradient figures the compiled loop recorded at every step and the monitor-batch figures
+        of its in-loop passes (``StepSnapshot.series``), so that no step is left out."""
+        gsteps = np.asarray(s.steps, dtype=np.int64)
+        psteps = np.asarray(s.pass_steps, dtype=np.int64)
+        steps = np.union1d(gsteps, psteps)
+        last = self._layer_steps[self._m - 1] if self._m else -1
+        steps = steps[(steps < step) & (self.offset + steps > last)]
+        if not len(steps) or not layers:
+            return
+        n = len(layers)
+        rows = np.full((len(steps), len(PER_LAYER), len(self._ids)), np.nan)
+        off = np.array([getattr(ls, "enabled", None) is False for ls in layers])
+        leaky = np.array([getattr(ls, "function", None) in LEAKY for ls in layers])
+        gi, have_g = _positions(gsteps, steps)
+        pi, have_p = _positions(psteps, steps)
+        for key, arr, idx, have, mask in (
+                ("grad_norm", s.grad_norm, gi, have_g, off),
+                ("update_ratio", s.update_ratio, gi, have_g, off),
+                ("dead_fraction", s.dead_fraction, pi, have_p, None),
+                ("negative_fraction", s.dead_fraction, pi, have_p, None),
+                ("saturated_fraction", s.saturated_fraction, pi, have_p, None)):
+            vals = np.full((len(steps), n), np.nan)
+            vals[have] = np.asarray(arr, dtype=np.float64)[idx[have], :n]
+            if mask is not None:
+                vals[:, mask] = np.nan  # switched off: a gap, as in the snapshot rows
+            if key == "dead_fraction":
+                vals[:, leaky] = np.where(np.isfinite(vals[:, leaky]), 0.0, np.nan)
+            rows[:, PER_LAYER.index(key), cols] = vals
+        self._append_layer_rows(self.offset + steps, rows, have_p)
 
     def _drop_last(self, x: int) -> None:
         self._n -= 1
-        if self._m and self._layer_steps[self._m - 1] == x:
+        while self._m and self._layer_steps[self._m - 1] >= x:
             self._m -= 1
         if self._hist_steps and self._hist_steps[-1] == x:
             self._hist.pop()
@@ -184,10 +252,10 @@ class History:
         self._n += 1
 
     @staticmethod
-    def _halve(steps: np.ndarray, values: np.ndarray, n: int) -> int:
+    def _halve(steps: np.ndarray, values: np.ndarray, n: int, *more: np.ndarray) -> int:
         half = (n + 1) // 2
-        steps[:half] = steps[:n:2]
-        values[:half] = values[:n:2]
+        for arr in (steps, values, *more):
+            arr[:half] = arr[:n:2]
         return half
 
     def _add_hist(self, x: int, layers: tuple) -> None:
@@ -210,6 +278,7 @@ class History:
         n, m = self._n, self._m
         out: dict[str, Any] = {"steps": self._steps[:n].copy(),
                                "layer_steps": self._layer_steps[:m].copy(),
+                               "measured": self._measured[:m].copy(),
                                "segments": np.asarray(self.segments, dtype=np.int64)}
         for j, k in enumerate(SCALARS):
             out[k] = self._scalars[:n, j].copy()
@@ -224,6 +293,13 @@ class History:
         out["layer_ids"] = tuple(self._ids)
         out["layer_names"] = tuple(self._names)
         return out
+
+
+def _positions(have: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index into sorted ``have`` of each of ``want``, and whether it is there."""
+    idx = np.minimum(np.searchsorted(have, want), max(len(have) - 1, 0))
+    found = (have[idx] == want) if len(have) else np.zeros(len(want), dtype=bool)
+    return idx, found
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,14 @@ class FrameDrawing:
         """Refresh the stale dashboards with ``frame``, as many as fit in FRAME_BUDGET_S (all with
         ``draw_all``); hidden ones are drawn when they are shown."""
         deadline = now + FRAME_BUDGET_S
+        clock = getattr(self, "draw_clock", None)  # --measure-ui: time per dashboard
+        if clock is not None and new:
+            clock.tick()
         for dash in self.stale_dashboards(frame):
+            t0 = time.perf_counter()
             dash.update_frame(frame)
+            if clock is not None:
+                clock.add(dash.title, time.perf_counter() - t0)
             self._refreshed[id(dash)] = frame.serial
             self._refresh_order[id(dash)] = self.frames
             if not self.draw_all and time.perf_counter() > deadline:

@@ -88,7 +88,8 @@ def series_for(key: str, h: dict, layer: Any = None) -> list[tuple[np.ndarray, n
         ok = np.isfinite(d)
         mean = np.where(ok.any(axis=1), np.nansum(np.where(ok, d, 0), axis=1)
                         / np.maximum(ok.sum(axis=1), 1), np.nan)
-        return [(lx, mean)]
+        rows = h.get("measured", np.ones(len(lx), dtype=bool))  # rows with monitor passes
+        return [(lx[rows], mean[rows])]
     g = h["grad_norm"]
     if layer == MEAN:
         ok = np.isfinite(g) & (g > 0)

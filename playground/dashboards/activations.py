@@ -275,9 +275,11 @@ class DeadUnitsDashboard(Dashboard):
             heights = np.array([float(v or 0.0) for v in values])
             self.bars[k].setOpts(x=xs + (k - 1) * BAR_W, height=heights, width=BAR_W)
         if len(h.get("layer_steps", ())):
+            # the rows with monitor-pass figures (every in-loop pass and every snapshot)
+            rows = h.get("measured", np.ones(len(h["layer_steps"]), dtype=bool))
             for k, lid, name, series in layer_columns(h, "dead_fraction"):
-                self.time_plot.set_series(lid, h["layer_steps"], series, pen(color(k)),
-                                          label=name)
+                self.time_plot.set_series(lid, h["layer_steps"][rows], series[rows],
+                                          pen(color(k)), label=name)
             self.time_plot.fit()
         return True
 

@@ -49,6 +49,23 @@ def gap_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarray,
     return np.asarray(x, dtype=np.float64), y
 
 
+def peak_decimate(x: np.ndarray, y: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``most`` points of a long series: the smallest and the largest value of each of
+    about ``most / 2`` runs of neighbouring points (both at the run's last x, so a spike of one
+    step still shows), the newest point itself last. NaN only where a whole run is NaN."""
+    n = len(x)
+    if n <= most:
+        return x, y
+    body = n - 1
+    size = int(np.ceil(body / max(most // 2 - 1, 1)))
+    starts = np.maximum(body - size * np.arange(-(-body // size), 0, -1), 0)
+    ends = np.append(starts[1:], body) - 1
+    lo, hi = np.fmin.reduceat(y[:body], starts), np.fmax.reduceat(y[:body], starts)
+    xs = np.append(np.repeat(x[ends], 2), x[-1])
+    ys = np.append(np.column_stack([lo, hi]).ravel(), y[-1])
+    return xs, ys
+
+
 def layer_name(ls: Any) -> str:
     """Short label of a LayerStats: ``"2 relu"``, ``"0 dense"``."""
     kind = getattr(ls, "function", None) or getattr(ls, "type", "?")
@@ -267,6 +284,8 @@ class TimePlot(pg.PlotWidget):
         self._bounds: dict[str, tuple[float, float, float, float]] = {}
         self._raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._zeros: set[str] = set()
+        self._given: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # set_series' last input
+        self._floored: dict[str, float] = {}  # the zero floor each curve was last drawn with
         self.setToolTip(title)
         self.scene().sigMouseMoved.connect(self._hover)
 
@@ -282,6 +301,8 @@ class TimePlot(pg.PlotWidget):
         self._style_log_axis()
         self._bounds.clear()
         self._zeros.clear()
+        self._given.clear()
+        self._floored.clear()
         self.ranges.log_y = self.log_y
         self.ranges.reset()
 
@@ -310,6 +331,8 @@ class TimePlot(pg.PlotWidget):
         self._bounds.clear()
         self._raw.clear()
         self._zeros.clear()
+        self._given.clear()
+        self._floored.clear()
         self.ranges.reset()
 
     def set_series(self, name: str, x: np.ndarray, y: np.ndarray, pen: Any,
@@ -317,15 +340,21 @@ class TimePlot(pg.PlotWidget):
         """Show ``y`` (n,) over steps ``x`` (n,); NaN leaves a gap (a layer switched off, a
         layer not there yet), it is never bridged by a line. On a log axis, zeros sit on a
         floor labelled "0" (set by :meth:`fit`). Long series are thinned to about MAX_POINTS
-        (the newest point always kept): a plot is a few hundred pixels wide."""
+        (the newest point always kept): a plot is a few hundred pixels wide. The same data
+        as last time are not handed to pyqtgraph again."""
+        given = self._given.get(name)
+        if given is not None and np.array_equal(given[0], x) \
+                and np.array_equal(given[1], y, equal_nan=True) and name in self.curves:
+            self.curve(name, pen, label)
+            return
+        self._given[name] = (np.array(x), np.array(y))
+        self._floored.pop(name, None)
         xs = np.asarray(x, dtype=np.float64)
         ys = np.asarray(y, dtype=np.float64).copy()
         ys[~np.isfinite(ys)] = np.nan
         if self.log_y:
             ys[ys < 0] = np.nan
-        if len(xs) > MAX_POINTS:
-            keep = np.arange(len(xs) - 1, -1, -int(np.ceil(len(xs) / MAX_POINTS)))[::-1]
-            xs, ys = xs[keep], ys[keep]
+        xs, ys = peak_decimate(xs, ys, MAX_POINTS)
         self._raw[name] = (xs, ys)
         shown = np.where(ys > 0, ys, np.nan) if self.log_y else ys
         self.curve(name, pen, label).setData(xs, shown, connect="finite")
@@ -355,8 +384,10 @@ class TimePlot(pg.PlotWidget):
         if floor is not None:
             for name in self._zeros:
                 xs, ys = self._raw[name]
-                self.curves[name].setData(xs, np.where(ys == 0, 10.0 ** floor, ys),
-                                          connect="finite")
+                if self._floored.get(name) != floor:
+                    self._floored[name] = floor
+                    self.curves[name].setData(xs, np.where(ys == 0, 10.0 ** floor, ys),
+                                              connect="finite")
                 if len(xs):
                     bounds.append((float(xs[0]), float(xs[-1]), floor, floor))
         if bounds:
