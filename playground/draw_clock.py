@@ -21,8 +21,9 @@ class DrawClock:
     """
 
     def __init__(self) -> None:
-        self.frames: dict[str, list[float]] = {}
-        self._now: dict[str, float] = {}
+        self.frames: dict[str, list[float]] = {}  # wall seconds per frame
+        self.cpu: dict[str, list[float]] = {}  # the GUI thread's CPU seconds per frame
+        self._now: dict[str, list[float]] = {}
         self._owner: dict[int, str | None] = {}
         self._win: Any = None
         self._paint: Any = None
@@ -32,15 +33,16 @@ class DrawClock:
         win.draw_clock = self
         for dash in win.dashboards:
             self.frames.setdefault(dash.title, [])
+            self.cpu.setdefault(dash.title, [])
         self._paint = pg.GraphicsView.paintEvent
         clock, original = self, self._paint
 
         def timed_paint(view: Any, event: Any) -> Any:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             try:
                 return original(view, event)
             finally:
-                clock.add_widget(view, time.perf_counter() - t0)
+                clock.add_widget(view, time.perf_counter() - t0, time.thread_time() - c0)
 
         pg.GraphicsView.paintEvent = timed_paint
 
@@ -51,32 +53,46 @@ class DrawClock:
         if self._win is not None:
             self._win.draw_clock = None
 
-    def add(self, title: str, seconds: float) -> None:
-        """``seconds`` of work for the dashboard called ``title`` in the current frame."""
-        self._now[title] = self._now.get(title, 0.0) + seconds
+    def update(self, dash: Any, frame: Any) -> None:
+        """``dash.update_frame(frame)``, timed."""
+        t0, c0 = time.perf_counter(), time.thread_time()
+        dash.update_frame(frame)
+        self.add(dash.title, time.perf_counter() - t0, time.thread_time() - c0)
 
-    def add_widget(self, widget: Any, seconds: float) -> None:
+    def add(self, title: str, seconds: float, cpu: float = 0.0) -> None:
+        """``seconds`` of work (``cpu`` of them on the CPU) for the dashboard called ``title``
+        in the current frame."""
+        now = self._now.setdefault(title, [0.0, 0.0])
+        now[0] += seconds
+        now[1] += cpu
+
+    def add_widget(self, widget: Any, seconds: float, cpu: float = 0.0) -> None:
         title = self._owner.get(id(widget), "")
         if title == "":
             title = self._owner[id(widget)] = _dashboard_title(widget)
         if title is not None:
-            self.add(title, seconds)
+            self.add(title, seconds, cpu)
 
     def tick(self) -> None:
-        """One frame ended: every dashboard's sum becomes one sample (0 when it did nothing)."""
+        """One frame ended: every dashboard's sums become one sample (0 when it did nothing)."""
         for title, samples in self.frames.items():
-            samples.append(self._now.get(title, 0.0))
+            wall, cpu = self._now.get(title, (0.0, 0.0))
+            samples.append(wall)
+            self.cpu[title].append(cpu)
         self._now = {}
 
     def lines(self) -> list[str]:
-        """``measure-ui dashboard "TITLE": mean_ms=… p95_ms=… frames=…`` per dashboard."""
+        """``measure-ui dashboard "TITLE": mean_ms=… p95_ms=… cpu_ms=… frames=…`` per
+        dashboard (wall mean and 95th percentile, mean CPU time of the GUI thread)."""
         out = []
         for title, samples in self.frames.items():
             ms = np.asarray(samples, dtype=np.float64) * 1e3
+            cpu = np.asarray(self.cpu[title], dtype=np.float64) * 1e3
             mean = float(ms.mean()) if len(ms) else 0.0
             p95 = float(np.percentile(ms, 95)) if len(ms) else 0.0
+            cpu_mean = float(cpu.mean()) if len(cpu) else 0.0
             out.append(f'measure-ui dashboard "{title}": mean_ms={mean:.2f} p95_ms={p95:.2f} '
-                       f"frames={len(ms)}")
+                       f"cpu_ms={cpu_mean:.2f} frames={len(ms)}")
         return out
 
 

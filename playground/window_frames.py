@@ -59,10 +59,10 @@ class FrameDrawing:
         if clock is not None and new:
             clock.tick()
         for dash in self.stale_dashboards(frame):
-            t0 = time.perf_counter()
-            dash.update_frame(frame)
-            if clock is not None:
-                clock.add(dash.title, time.perf_counter() - t0)
+            if clock is None:
+                dash.update_frame(frame)
+            else:
+                clock.update(dash, frame)
             self._refreshed[id(dash)] = frame.serial
             self._refresh_order[id(dash)] = self.frames
             if not self.draw_all and time.perf_counter() > deadline:

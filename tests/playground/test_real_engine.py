@@ -143,6 +143,13 @@ def test_measure_ui_prints_the_contract_line(tmp_path):
                      last)
     assert m, last
     assert float(m.group(1)) > 1 and float(m.group(2)) > 0 and float(m.group(3)) > 0
+    # issue 16: the draw time of each dashboard, one line each, before the contract line
+    per = dict(re.findall(r'^measure-ui dashboard "([^"]+)": (mean_ms=[\d.]+ p95_ms=[\d.]+ '
+                          r'cpu_ms=[\d.]+ frames=\d+)$', proc.stdout, re.M))
+    assert {"Loss and accuracy", "Gradients", "Activations", "Dead and saturated units",
+            "Weights", "Decision boundary", "Batch norm", "Confusion matrix"} <= set(per), \
+        proc.stdout
+    assert any(float(re.search(r"mean_ms=([\d.]+)", v).group(1)) > 0 for v in per.values())
 
 
 def test_bad_design_on_the_command_line_exits_2(tmp_path):
