@@ -25,7 +25,9 @@ class SmallMultiples(pg.PlotWidget):
     ~0.1 s to create and a full axis set to paint). Each cell is 1 wide: x is the layer's value
     range scaled to [0, 1], with its own axis (the range's ends and 0 written under it), y the
     counts scaled to the tallest bin; the title names the layer. As many columns as fit
-    (about CELL_PX pixels each); items are rebuilt only when the layers or the columns change."""
+    (about CELL_PX pixels each); items are rebuilt only when the layers or the columns change.
+    Every cell's histogram outline is one curve item (``curve``, NaN between cells; set once per
+    frame by :meth:`commit`), every cell's base line another: two items, not two per layer."""
 
     CELL_W = 1.2
     CELL_PX = 150  # the least width of a column
@@ -35,7 +37,10 @@ class SmallMultiples(pg.PlotWidget):
         super().__init__(parent=parent)
         self.max_columns = columns
         self.columns = columns
-        self.items: dict[int, pg.PlotDataItem] = {}
+        self.items: dict[int, int] = {}  # layer index -> its cell's number
+        self.curve: pg.PlotDataItem | None = None  # every cell's histogram outline
+        self._outlines: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._shown: tuple[np.ndarray, np.ndarray] | None = None
         self.labels: dict[int, pg.TextItem] = {}
         self.ticks: dict[int, list[pg.TextItem]] = {}
         self.cells: dict[int, tuple[float, float]] = {}
@@ -54,6 +59,7 @@ class SmallMultiples(pg.PlotWidget):
         self.clear()
         self.items, self.labels, self.ticks, self.cells = {}, {}, {}, {}
         self.signature, self._layers = (), []
+        self.curve, self._outlines, self._shown = None, {}, None
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -88,13 +94,14 @@ class SmallMultiples(pg.PlotWidget):
         self.signature, self._layers = sig, list(layers)
         self.cell_h = self._cell_height()
         self.setToolTip("\n".join(layer_name(ls) for ls in layers))
+        bases = []
+        self.curve = pg.PlotDataItem([], [], pen=pen(color(0)), connect="finite")
+        self.addItem(self.curve)
         for k, ls in enumerate(layers):
             x0 = (k % self.columns) * self.CELL_W
             y0 = -(k // self.columns) * self.cell_h
             self.cells[ls.index] = (x0, y0)
-            base = pg.PlotDataItem([x0, x0 + 1], [y0, y0], pen=pg.mkPen("#8a93a6"))
-            item = pg.PlotDataItem([x0, x0 + 1], [y0], stepMode="center",
-                                   pen=pen(color(k)))
+            bases.append(([x0, x0 + 1, np.nan], [y0, y0, np.nan]))
             label = pg.TextItem(layer_name(ls), color="#c9d1d9", anchor=(0, 1))
             label.setFont(SMALL_FONT)
             label.setPos(x0, y0 + 1.0)
@@ -103,10 +110,14 @@ class SmallMultiples(pg.PlotWidget):
             for t in ticks:
                 t.setFont(SMALL_FONT)
                 t.setVisible(self.text_lines >= 2)
-            for it in (base, item, label, *ticks):
+            for it in (label, *ticks):
                 self.addItem(it)
-            self.items[ls.index], self.labels[ls.index] = item, label
+            self.items[ls.index], self.labels[ls.index] = k, label
             self.ticks[ls.index] = ticks
+        if bases:
+            self.addItem(pg.PlotDataItem(np.concatenate([b[0] for b in bases]),
+                                         np.concatenate([b[1] for b in bases]),
+                                         pen=pg.mkPen("#8a93a6"), connect="finite"))
         rows = (len(layers) + self.columns - 1) // self.columns
         text = (self.cell_h - 1.0) / max(self.text_lines, 1) if self.text_lines else 0.05
         below = text if self.text_lines == 2 else 0.05
@@ -122,7 +133,9 @@ class SmallMultiples(pg.PlotWidget):
         lo, hi = float(edges[0]), float(edges[-1])
         span = hi - lo if hi > lo else 1.0
         top = float(counts.max()) or 1.0
-        self.items[index].setData(x0 + (edges - lo) / span, y0 + 0.92 * counts / top)
+        xs = np.repeat(x0 + (edges - lo) / span, 2)  # the outline: up, across, down per bin
+        ys = np.concatenate([[y0], np.repeat(y0 + 0.92 * counts / top, 2), [y0]])
+        self._outlines[index] = (np.append(xs, np.nan), np.append(ys, np.nan))
         left, mid, right = self.ticks[index]
         lo_text, hi_text = range_texts(lo, hi)
         if left.toPlainText() != lo_text or right.toPlainText() != hi_text:
@@ -133,6 +146,20 @@ class SmallMultiples(pg.PlotWidget):
             zero = (0.0 - lo) / span
             mid.setText("0" if 0.2 < zero < 0.8 else "")
             mid.setPos(x0 + zero, y0)
+
+
+    def commit(self) -> None:
+        """Hand this frame's outlines (:meth:`show_hist`) to the curve, when they changed."""
+        if self.curve is None or not self._outlines:
+            return
+        parts = [self._outlines[i] for i in self.items if i in self._outlines]
+        xs = np.concatenate([p[0] for p in parts])
+        ys = np.concatenate([p[1] for p in parts])
+        if self._shown is not None and np.array_equal(self._shown[0], xs, equal_nan=True) \
+                and np.array_equal(self._shown[1], ys, equal_nan=True):
+            return
+        self._shown = (xs, ys)
+        self.curve.setData(xs, ys, connect="finite")
 
 
 def range_texts(lo: float, hi: float) -> tuple[str, str]:
@@ -169,6 +196,7 @@ class ActivationDashboard(Dashboard):
         self.history_plot.addItem(self.image)
         quiet_plot(self.history_plot.getPlotItem())
         self._image_shape: tuple = ()
+        self._image_data: np.ndarray | None = None
         self._layout.addWidget(self.history_plot, 2)
 
     def clear(self) -> None:
@@ -176,6 +204,7 @@ class ActivationDashboard(Dashboard):
         self.layer_box.clear()
         self.image.clear()
         self._image_shape = ()
+        self._image_data = None
 
     def draw(self, frame: Frame) -> bool:
         snap = frame.snapshot
@@ -196,11 +225,15 @@ class ActivationDashboard(Dashboard):
         for ls in layers:
             self.grid.show_hist(ls.index, np.asarray(ls.act_hist_counts, dtype=np.float64),
                                 np.asarray(ls.act_hist_edges, dtype=np.float64))
+        self.grid.commit()
         hist = frame.history.get("hist")
         sel = self.layer_box.currentData()
         if hist is not None and hist.ndim == 3 and len(hist) and sel is not None \
                 and sel < hist.shape[1]:
-            self.image.setImage(hist[:, sel, :], autoLevels=True)
+            img = hist[:, sel, :]
+            if self._image_data is None or not np.array_equal(self._image_data, img):
+                self._image_data = img  # updated in place, and only when it changed
+                self.image.setImage(img, autoLevels=True)
             if hist.shape[::2] != self._image_shape:
                 self._image_shape = hist.shape[::2]
                 self.history_plot.setRange(xRange=(0, hist.shape[0]), yRange=(0, hist.shape[2]),
@@ -312,4 +345,5 @@ class WeightDashboard(Dashboard):
             counts, edges = ls.weight_hist
             self.grid.show_hist(ls.index, np.asarray(counts, dtype=np.float64),
                                 np.asarray(edges, dtype=np.float64))
+        self.grid.commit()
         return True
