@@ -19,7 +19,8 @@ PALETTE = list(LINE_COLORS)  # Okabe–Ito, readable on the dark plots and on th
 pg.setConfigOptions(antialias=False, background="#1b1f27", foreground="#c9d1d9")
 
 
-MAX_POINTS = 1000  # points per time-plot curve handed to pyqtgraph
+MAX_POINTS = 1000  # points per time-plot curve handed to pyqtgraph (fewer on a narrow plot)
+MIN_POINTS = 200
 LINE = {"width": 1}  # 1-pixel cosmetic lines paint several times faster; presentation mode widens
 
 
@@ -354,7 +355,7 @@ class TimePlot(pg.PlotWidget):
         ys[~np.isfinite(ys)] = np.nan
         if self.log_y:
             ys[ys < 0] = np.nan
-        xs, ys = peak_decimate(xs, ys, MAX_POINTS)
+        xs, ys = peak_decimate(xs, ys, self.most_points())
         self._raw[name] = (xs, ys)
         shown = np.where(ys > 0, ys, np.nan) if self.log_y else ys
         self.curve(name, pen, label).setData(xs, shown, connect="finite")
@@ -368,6 +369,11 @@ class TimePlot(pg.PlotWidget):
             self._zeros.add(name)
         else:
             self._zeros.discard(name)
+
+    def most_points(self) -> int:
+        """The most points a curve gets: two per pixel of the plot's width (a smallest and a
+        largest value per pixel column), at most MAX_POINTS."""
+        return int(min(MAX_POINTS, max(2 * self.plotItem.vb.width(), MIN_POINTS)))
 
     def _zero_floor(self) -> float | None:
         """log10 of where zeros are drawn on a log axis: a decade below the smallest positive
