@@ -35,6 +35,14 @@ def _pen(col: str, width: int) -> Any:
     return pg.mkPen(col, width=width)
 
 
+@functools.lru_cache(maxsize=256)
+def brush(col: str) -> Any:
+    """One QBrush per colour: pyqtgraph's scatter caches a point's symbol by the brush and pen
+    objects, so 1,000 points drawn with one shared brush render the symbol once, not 1,000
+    times."""
+    return pg.mkBrush(col)
+
+
 def color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 

@@ -1,12 +1,15 @@
 """Batch-norm internals, the decision boundary and the confusion matrix."""
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from playground.dashboards.base import (Dashboard, LegendStrip, RangeKeeper, layer_name, pen,
-                                        quiet_plot)
+from playground.dashboards.base import (Dashboard, LegendStrip, RangeKeeper, brush, layer_name,
+                                        pen, quiet_plot)
 from playground.dashboards.uncertainty_layer import UncertaintyLayer
 from playground.history import Frame
 from playground.theme import CLASS_COLORS as THEME_CLASS_COLORS, LINE_COLORS, contrast_ratio
@@ -197,10 +200,10 @@ class BoundaryDashboard(Dashboard):
             else:
                 xy = x[:, :2]
                 brushes = [self._class_color(v, b.kind) for v in y]
-            if filled:
-                item.setData(pos=xy, brush=brushes)
+            if filled:  # shared brushes and pens: the scatter renders each symbol once
+                item.setData(pos=xy, brush=[brush(c) for c in brushes])
             else:
-                item.setData(pos=xy, brush=None, pen=[pg.mkPen(c, width=1.5) for c in brushes])
+                item.setData(pos=xy, brush=None, pen=[_ring_pen(c) for c in brushes])
 
     @staticmethod
     def _class_color(v: float, kind: str) -> str:
@@ -266,6 +269,11 @@ class ConfusionDashboard(Dashboard):
             t.setText(str(count))
             t.setColor(cell_text_color(cmap.map(count / top, mode="qcolor").name()))
         return True
+
+
+@functools.lru_cache(maxsize=64)
+def _ring_pen(col: str) -> Any:
+    return pg.mkPen(col, width=1.5)
 
 
 def cell_text_color(cell: str) -> str:

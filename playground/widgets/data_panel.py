@@ -238,5 +238,6 @@ class DataPanel(QWidget):
             cmap = pg.colormap.get("CET-D1A")
             brushes = [pg.mkBrush(cmap.map((v - lo) / (hi - lo), mode="qcolor")) for v in y]
         else:
-            brushes = [CLASS_COLORS[int(v) % len(CLASS_COLORS)] for v in y]
+            from playground.dashboards.base import brush  # shared: one symbol per class
+            brushes = [brush(CLASS_COLORS[int(v) % len(CLASS_COLORS)]) for v in y]
         self.scatter.setData(x=x[:, 0], y=x[:, 1], brush=brushes)
