@@ -352,9 +352,10 @@ class TimePlot(pg.PlotWidget):
         (the newest point always kept): a plot is a few hundred pixels wide. The same data
         as last time are not handed to pyqtgraph again."""
         given = self._given.get(name)
-        if given is not None and np.array_equal(given[0], x) \
-                and np.array_equal(given[1], y, equal_nan=True) and name in self.curves:
-            self.curve(name, pen, label)
+        if given is not None and name in self.curves and (
+                (np.array_equal(given[0], x) and np.array_equal(given[1], y, equal_nan=True))
+                or not (np.isfinite(given[1]).any() or np.isfinite(y).any())):
+            self.curve(name, pen, label)  # the same data, or nothing to show before and now
             return
         self._given[name] = (np.array(x), np.array(y))
         self._floored.pop(name, None)

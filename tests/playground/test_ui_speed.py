@@ -132,6 +132,11 @@ def test_set_series_hands_unchanged_data_to_pyqtgraph_only_once(qtbot):
     plot.set_series("a", x, y2, "w")
     plot.fit()
     assert calls and plot.curves["a"].yData[-1] == 7.0
+    plot.set_series("none", x, np.full(50, np.nan), "w")  # a validation curve without data
+    item = plot.curves["none"]
+    item.setData = lambda *a, **k: calls.append(2)
+    plot.set_series("none", np.arange(60), np.full(60, np.nan), "w")
+    assert 2 not in calls
 
 
 def test_long_curves_are_decimated_to_their_peaks():
