@@ -202,7 +202,8 @@ class History:
         psteps = np.asarray(s.pass_steps, dtype=np.int64)
         steps = np.union1d(gsteps, psteps)
         last = self._layer_steps[self._m - 1] if self._m else -1
-        steps = steps[(steps < step) & (self.offset + steps > last)]
+        x = self.offset + steps
+        steps = steps[(steps < step) & (x > last) & (x % self._stride == 0)]  # kept rows only
         if not len(steps) or not layers:
             return
         n = len(layers)

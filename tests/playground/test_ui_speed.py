@@ -149,3 +149,17 @@ def test_long_curves_are_decimated_to_their_peaks():
     assert np.nanmax(ys) == 40.0 and np.isnan(ys).any()
     assert np.all(np.diff(xs) >= 0)
     assert np.nanmin(ys) == np.nanmin(y)
+
+
+def test_a_long_run_keeps_its_rows_evenly_spread_over_the_steps():
+    session = engine_bridge.make_session(REAL, None)
+    h = History(capacity=64)
+    h.add(session.snapshot())
+    for _ in range(6):
+        h.add(session.run(500))
+    a = h.arrays()
+    steps = a["layer_steps"]
+    assert len(steps) <= 64 and steps[0] == 0 and steps[-1] == 3000
+    gaps = np.diff(steps)
+    assert gaps.max() <= 4 * np.median(gaps)  # not dense at the end and sparse at the start
+    assert a["measured"][-1] and np.isfinite(_col(a, "grad_norm", "d1")[1:]).all()
