@@ -137,7 +137,10 @@ class CompareWorker(CommandLoop):
 
     # ------------------------------------------------------------ commands
     def _cmd_build(self, designs: list[dict], labels: list[str], base_dirs: list[str | None],
-                   device: str = "cpu", share_weights: bool = True) -> None:
+                   device: str = "cpu", share_weights: bool = True,
+                   start: dict | None = None) -> None:
+        """Build every run; ``start`` (a kept state of the main window's run, ``state_dict``
+        form): every run starts from it, each with its own design's settings."""
         self.playing = False
         self.sessions = []
         self.designs = [copy.deepcopy(d) for d in designs]
@@ -146,8 +149,26 @@ class CompareWorker(CommandLoop):
         self.status.emit(f"building {len(designs)} runs…")
         self.sessions = [self._factory(copy.deepcopy(d), b, device)
                          for d, b in zip(self.designs, self.base_dirs)]
+        if start is not None:
+            self.share_weights = False  # every run has the kept point's weights already
+            self._start_from(start)
         self._fresh_start()
         self.status.emit("ready")
+
+    def _start_from(self, state: dict) -> None:
+        """Every session from ``state`` with its own settings; BadInput naming the run that
+        cannot (its layers or optimiser differ), after which every run starts from step 0."""
+        from engine.errors import BadInput
+        from engine.rewind import with_settings_of
+        for label, session in zip(self.labels, self.sessions):
+            try:
+                session.load_state_dict(with_settings_of(session, state))
+            except BadInput as err:
+                for s in self.sessions:
+                    s.reset()
+                self._fresh_start()
+                raise BadInput(f"{label} cannot start from this point ({err}); every run "
+                               "starts from step 0", "A/B") from err
 
     def _fresh_start(self) -> None:
         """Share initial weights, clear the histories and publish the untrained state."""
