@@ -39,7 +39,10 @@ class RewindTimeline(QWidget):
             "there (training pauses; Play continues from it, and the curves after it stay "
             "grey as the old branch). Right-click: open an A/B comparison from that point."))
         self.setAccessibleName(self.tr("Rewind timeline"))
-        plot.plotItem.vb.sigXRangeChanged.connect(self.update)
+        plot.plotItem.vb.sigXRangeChanged.connect(self._range_changed)
+
+    def _range_changed(self, *_: Any) -> None:
+        self.update()  # the ticks follow the plot's steps
 
     def sizeHint(self) -> Any:  # noqa: N802 - Qt API
         hint = super().sizeHint()

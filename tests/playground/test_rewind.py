@@ -11,21 +11,17 @@ from PySide6.QtWidgets import QApplication, QDialog, QMenu
 
 from playground.classroom.compare_dialog import CompareDialog
 from playground.dashboards.training import OLD_BRANCH
+from tests.helpers.graph import graph_design
 
-DESIGN = {
-    "format": "network-playground/design", "version": 1, "name": "tiny spiral", "seed": 4,
-    "data": {"dataset": "spiral", "samples": 160, "noise": 0.1, "train_fraction": 0.75},
-    "model": {"input_dim": 2, "layers": [
-        {"id": "d1", "type": "dense", "units": 8},
-        {"id": "bn1", "type": "batch_norm", "momentum": 0.9},
-        {"id": "a1", "type": "activation", "function": "relu"},
-        {"id": "do1", "type": "dropout", "rate": 0.2},
-        {"id": "d2", "type": "dense", "units": 1},
-        {"id": "a2", "type": "activation", "function": "sigmoid"}]},
-    "loss": {"type": "binary_crossentropy"},
-    "optimizer": {"type": "adam", "learning_rate": 0.01},
-    "training": {"batch_size": 16, "epochs": 1000}}
-STEPS = 60  # 7.5 epochs of 8 steps: the branch crosses epoch ends
+
+def _design():
+    """The graph tests' design (dense, tanh, dropout, sigmoid) with batch norm after d1."""
+    d = graph_design()
+    d["model"]["layers"].insert(1, {"id": "bn1", "type": "batch_norm", "momentum": 0.9})
+    return d
+
+
+STEPS = 60  # 6 epochs of 10 steps: the branch crosses epoch ends
 BACK_TO = 25  # a kept point (every 25 steps at first)
 
 
@@ -48,7 +44,7 @@ def _steps(qtbot, win, n):
 
 def _trained(qtbot, make_window, tmp_path):
     path = tmp_path / "tiny.json"
-    path.write_text(json.dumps(DESIGN), encoding="utf-8")
+    path.write_text(json.dumps(_design()), encoding="utf-8")
     win = make_window(json.loads(path.read_text()), str(path))
     qtbot.waitUntil(lambda: win.bar.ready and _step(win) is not None, timeout=300_000)
     _steps(qtbot, win, STEPS)
@@ -111,6 +107,8 @@ def test_open_as_ab_comparison_from_a_kept_point(qtbot, make_window, tmp_path, m
         return QDialog.Accepted
 
     monkeypatch.setattr(CompareDialog, "exec", accept_dropout_off)
+    win.resize(1366, 768)  # (the first test: the window's own 1280x720)
+    qtbot.waitUntil(lambda: win.width() == 1366, timeout=5000)
     pos = _person_pos(qtbot, win, loss.timeline, BACK_TO)
     qtbot.mouseMove(win.windowHandle(), pos)
     qtbot.mouseClick(win.windowHandle(), Qt.RightButton, Qt.NoModifier, pos,
