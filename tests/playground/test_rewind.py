@@ -54,6 +54,11 @@ def _trained(qtbot, make_window, tmp_path):
     return win, loss
 
 
+def _resize(qtbot, win, width, height):
+    win.resize(width, height)
+    qtbot.waitUntil(lambda: (win.width(), win.height()) == (width, height), timeout=5000)
+
+
 def _person_pos(qtbot, win, timeline, step):
     """Where kept point ``step`` is drawn, in window coordinates, checked to be on the timeline
     as Qt sees the window (the widget under the cursor)."""
@@ -65,6 +70,7 @@ def _person_pos(qtbot, win, timeline, step):
 def test_rewind_through_the_timeline_reproduces_the_first_run_exactly(
         qtbot, make_window, tmp_path):
     win, loss = _trained(qtbot, make_window, tmp_path)
+    _resize(qtbot, win, 1280, 720)
     first = _frame(win).history
     assert first["steps"][-1] == STEPS
     tl = loss.timeline
@@ -107,8 +113,7 @@ def test_open_as_ab_comparison_from_a_kept_point(qtbot, make_window, tmp_path, m
         return QDialog.Accepted
 
     monkeypatch.setattr(CompareDialog, "exec", accept_dropout_off)
-    win.resize(1366, 768)  # (the first test: the window's own 1280x720)
-    qtbot.waitUntil(lambda: win.width() == 1366, timeout=5000)
+    _resize(qtbot, win, 1366, 768)
     pos = _person_pos(qtbot, win, loss.timeline, BACK_TO)
     qtbot.mouseMove(win.windowHandle(), pos)
     qtbot.mouseClick(win.windowHandle(), Qt.RightButton, Qt.NoModifier, pos,
