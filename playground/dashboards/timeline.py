@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 from playground.theme import LINE_COLORS
 
 TICK, PICKED, LINE = "#8b949e", LINE_COLORS[1], "#484f58"
+BACKGROUND = "#1b1f27"  # the plots' (dashboards/base.py): the picked step's label sits on it
 
 
 class RewindTimeline(QWidget):
@@ -118,17 +119,19 @@ class RewindTimeline(QWidget):
         p.drawLine(QPointF(0, mid), QPointF(self.width(), mid))
         for i, x in enumerate(self.xs):
             px = self.pixel_of(x)
-            if not -2 <= px <= self.width() + 2:
-                continue
-            picked = i == self.picked
-            p.setPen(QPen(QColor(PICKED if picked else TICK), 3 if picked else 1))
-            p.drawLine(QPointF(px, 2), QPointF(px, h - 2))
-            if picked:
-                text = self.tr("step {0}").format(self.steps[i])
-                box = QRectF(px + 4, 0, self.fontMetrics().horizontalAdvance(text) + 4, h)
-                if box.right() > self.width():
-                    box.moveRight(px - 4)
-                p.drawText(box, Qt.AlignVCenter | Qt.AlignLeft, text)
+            if -2 <= px <= self.width() + 2:
+                picked = i == self.picked
+                p.setPen(QPen(QColor(PICKED if picked else TICK), 3 if picked else 1))
+                p.drawLine(QPointF(px, 2), QPointF(px, h - 2))
+        if self.picked is not None:  # its step, on top of the ticks
+            px = self.pixel_of(self.xs[self.picked])
+            text = self.tr("step {0}").format(self.steps[self.picked])
+            box = QRectF(px + 4, 0, self.fontMetrics().horizontalAdvance(text) + 6, h)
+            if box.right() > self.width():
+                box.moveRight(px - 4)
+            p.fillRect(box, QColor(BACKGROUND))
+            p.setPen(QPen(QColor(PICKED), 1))
+            p.drawText(box, Qt.AlignCenter, text)
         p.end()
 
     def point_pos(self, step: int) -> QPoint:
