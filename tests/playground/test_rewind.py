@@ -5,12 +5,17 @@ starts both runs of a comparison from the kept point."""
 import json
 
 import numpy as np
+import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMenu
 
+from engine.errors import BadInput
 from playground.classroom.compare_dialog import CompareDialog
+from playground.classroom.compare_worker import CompareWorker
+from playground.classroom.variants import make_variant
 from playground.dashboards.training import OLD_BRANCH
+from playground.engine_bridge import make_session
 from tests.helpers.graph import graph_design
 
 
@@ -144,3 +149,26 @@ def test_open_as_ab_comparison_from_a_kept_point(qtbot, make_window, tmp_path, m
     finally:
         cmp.close()
         cmp.shutdown()
+
+
+def test_a_comparison_from_a_kept_state_resets_to_it_and_names_a_run_that_cannot_start():
+    """The comparison worker itself (no thread): Reset goes back to the kept point, not to
+    step 0; a variant whose optimiser differs cannot take the point's state and says so."""
+    first = make_session(_design(), None)
+    first.run(BACK_TO)
+    state = first.state_dict()
+    worker = CompareWorker(make_session)
+    off, label = make_variant(_design(), "dropout", False)
+    worker._apply("build", {"designs": [_design(), off], "labels": ["A", label],
+                            "base_dirs": [None, None], "start": state})
+    assert [s.step_count for s in worker.sessions] == [BACK_TO, BACK_TO]
+    expected = first.run(5).loss
+    worker._apply("step", {"n": 5})
+    assert worker.sessions[0].last_loss == expected
+    worker._apply("reset", {})
+    assert [s.step_count for s in worker.sessions] == [BACK_TO, BACK_TO]
+    sgd, _ = make_variant(_design(), "optimizer", "sgd")
+    with pytest.raises(BadInput, match="sgd cannot start from this point.*step 0"):
+        worker._apply("build", {"designs": [_design(), sgd], "labels": ["A", "sgd"],
+                                "base_dirs": [None, None], "start": state})
+    assert [s.step_count for s in worker.sessions] == [0, 0] and worker.start is None
