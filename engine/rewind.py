@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 
 from engine.errors import BadInput
+from engine.limits import MAX_REWIND_BYTES
 
 DEFAULT_EVERY = 25
-DEFAULT_BUDGET_BYTES = 48 * 2**20
+DEFAULT_BUDGET_BYTES = MAX_REWIND_BYTES
 MIN_POINTS = 2  # thinning never goes below this many points (the first and the newest)
 
 
