@@ -11,6 +11,7 @@ losses and weights bit for bit, up to the first change made after the point.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import numpy as np
@@ -32,16 +33,20 @@ class RewindRing:
     """Kept states of one run, keyed by the session's global step (ascending).
 
     ``every``: steps between kept points (doubles at each thinning); ``budget_bytes``: the most
-    memory the kept states may hold (at least ``MIN_POINTS`` are kept whatever their size).
+    memory the kept states may hold (at least ``MIN_POINTS`` are kept whatever their size);
+    ``max_share``: with it, the spacing also doubles while keeping a point (``state_dict``) took
+    more than this share of the wall time since the previous one (the app: training at full
+    speed is never slowed by more than about that); None: the spacing follows the steps only.
     """
 
-    def __init__(self, every: int = DEFAULT_EVERY,
-                 budget_bytes: int = DEFAULT_BUDGET_BYTES) -> None:
+    def __init__(self, every: int = DEFAULT_EVERY, budget_bytes: int = DEFAULT_BUDGET_BYTES,
+                 max_share: float | None = None) -> None:
         if int(every) < 1 or int(budget_bytes) < 1:
             raise ValueError(f"every and budget_bytes must be positive, got {every}, "
                              f"{budget_bytes}")
         self.first_every = int(every)
         self.budget_bytes = int(budget_bytes)
+        self.max_share = max_share
         self.clear()
 
     def __repr__(self) -> str:
@@ -51,6 +56,7 @@ class RewindRing:
     def clear(self) -> None:
         """Forget every kept point (a new run); the spacing starts at ``every`` again."""
         self.every = self.first_every
+        self._kept_t = self._keep_s = 0.0  # when the last point was kept, and what it took
         self._steps: list[int] = []
         self._states: list[dict[str, np.ndarray]] = []
         self._sizes: list[int] = []
@@ -99,7 +105,15 @@ class RewindRing:
             self.forget_after(step)  # the session went back (a reset, a restore elsewhere)
         if not self.due(step):
             return False
-        self.keep(step, session.state_dict())
+        now = time.perf_counter()
+        if self._steps and self.max_share and self._keep_s > self.max_share * (now - self._kept_t):
+            self.every *= 2  # keeping would cost too large a share of the time: space them out
+            if not self.due(step):
+                return False
+        state = session.state_dict()
+        self._kept_t = time.perf_counter()
+        self._keep_s = self._kept_t - now
+        self.keep(step, state)
         return True
 
     def keep(self, step: int, state: dict[str, np.ndarray]) -> None:

@@ -13,6 +13,9 @@ from PySide6.QtCore import QCoreApplication, Signal
 
 from engine.rewind import RewindRing
 
+#: keeping rewind points takes at most about this share of the worker's time (engine.rewind)
+KEEP_SHARE = 0.05
+
 
 class RewindCommands:
     """``_cmd_rewind`` and ``_cmd_state_at``; the worker provides ``session``, ``history``,
@@ -27,7 +30,7 @@ class RewindCommands:
         """The ring of the current run (made at the first use)."""
         ring = self.__dict__.get("_rewind")
         if ring is None:
-            ring = self.__dict__["_rewind"] = RewindRing()
+            ring = self.__dict__["_rewind"] = RewindRing(max_share=KEEP_SHARE)
         return ring
 
     def _can_rewind(self) -> bool:

@@ -1,6 +1,8 @@
 """Rewind points (engine/rewind.py): bounded memory, coverage, bit-identical continuation."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -115,6 +117,32 @@ def test_keep_settings_restores_the_state_but_not_the_options_changed_since():
     assert session.step_count == 5 and same_weights(session, twin)
     assert [session.step().loss for _ in range(6)] == [twin.step().loss for _ in range(6)]
     assert same_weights(session, twin)
+
+
+def test_a_costly_point_spaces_the_points_out_when_a_share_of_the_time_is_set():
+    """max_share: keeping may take at most that share of the time between points; a state
+    that takes longer to take than the training between points doubles the spacing (the
+    stand-in's state_dict always takes longer than the steps between: no timing assumed)."""
+    class Slow:
+        step_count = 0
+
+        def state_dict(self):
+            t0 = time.perf_counter()
+            while time.perf_counter() - t0 < 0.002:
+                pass
+            return {"x": np.zeros(3)}
+
+    slow, ring = Slow(), RewindRing(every=1, max_share=1e-9)
+    ring.observe(slow)
+    for step in range(1, 20):
+        slow.step_count = step
+        ring.observe(slow)
+    assert ring.every >= 8 and len(ring) < 6
+    plain = RewindRing(every=1)  # without max_share: every step is kept, however slow
+    for step in range(20):
+        slow.step_count = step
+        plain.observe(slow)
+    assert len(plain) == 20 and plain.every == 1
 
 
 def test_unknown_points_are_refused_and_later_points_dropped_after_going_back():
