@@ -34,6 +34,7 @@ MAX_META_BYTES = 64 * 2**20          # a checkpoint's meta.json text
 
 # ---- sessions -----------------------------------------------------------------------------
 MAX_HISTORY = 4096                   # per-epoch history rows kept (older ones decimated)
+MAX_REWIND_BYTES = 48 * 2**20        # memory of the app's rewind points (engine/rewind.py)
 MAX_PREDICT_ROWS = 10_000_000        # rows of one predict / evaluate call
 MAX_MC_PASSES = 10_000               # Monte-Carlo dropout passes of one predict call
 MAX_STEP = 2**62                     # step and iteration counters read from a checkpoint

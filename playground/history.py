@@ -16,6 +16,9 @@ _GRADIENTS = ("grad_norm", "update_ratio")
 #: the per-layer figures of the monitor batch (measured only at a monitor pass)
 _PASS = ("dead_fraction", "negative_fraction", "saturated_fraction")
 _RUNS = itertools.count(1)  # History.run: unique across histories (a rebuilt compare window)
+#: series an old branch keeps (drawn greyed after a rewind), and how many old branches are kept
+OLD_BRANCH = ("loss", "epoch_loss", "val_loss")
+MAX_OLD_BRANCHES = 3
 
 
 def _num(v: Any) -> float:
@@ -72,8 +75,9 @@ class History:
     figures: dead, negative, saturated fractions), ``layer_ids`` and
     ``layer_names`` (n_ids,), ``segments`` (the x where each segment starts), ``run`` (an int,
     new at every :meth:`clear`: plots that see it change start empty), ``hist``
-    (k, n_layers, n_bins) normalised activation histograms of the current layers and
-    ``hist_steps`` (k,).
+    (k, n_layers, n_bins) normalised activation histograms of the current layers,
+    ``hist_steps`` (k,) and ``old_branches`` (a tuple of dicts of ``steps`` and the OLD_BRANCH
+    series: what a rewind (:meth:`branch_at`) left behind, oldest first).
     """
 
     def __init__(self, capacity: int = 2000, hist_capacity: int = 120):
@@ -97,6 +101,7 @@ class History:
         self._ids: list[str] = []
         self._names: list[str] = []
         self._layers = np.full((self.capacity, len(PER_LAYER), 0), np.nan)
+        self.old_branches: list[dict[str, np.ndarray]] = []
         self._clear_hist(())
 
     def _clear_hist(self, signature: tuple) -> None:
@@ -123,6 +128,25 @@ class History:
             self.segments.append(self.offset)
         self._clear_hist(())
         return self.offset
+
+    def branch_at(self, x: int) -> None:
+        """The run was rewound to ``x``: the points after it become an old branch (its point at
+        ``x`` included, so that the greyed curve starts where the new one does) and the series
+        go on from ``x``. At most MAX_OLD_BRANCHES old branches are kept (the newest)."""
+        n = int(np.searchsorted(self._steps[:self._n], x, side="right"))
+        if n < self._n:
+            start = max(n - 1, 0)
+            old = {"steps": self._steps[start:self._n].copy()}
+            for k in OLD_BRANCH:
+                old[k] = self._scalars[start:self._n, SCALARS.index(k)].copy()
+            for v in old.values():
+                v.setflags(write=False)
+            self.old_branches = (self.old_branches + [old])[-MAX_OLD_BRANCHES:]
+        self._n = n
+        self._m = int(np.searchsorted(self._layer_steps[:self._m], x, side="right"))
+        keep = [i for i, s in enumerate(self._hist_steps) if s <= x]
+        self._hist = [self._hist[i] for i in keep]
+        self._hist_steps = [self._hist_steps[i] for i in keep]
 
     def _column(self, layer_id: str) -> int:
         if layer_id in self._ids:
@@ -293,6 +317,7 @@ class History:
         out["run"] = self.run
         out["layer_ids"] = tuple(self._ids)
         out["layer_names"] = tuple(self._names)
+        out["old_branches"] = tuple(self.old_branches)
         return out
 
 

@@ -26,6 +26,7 @@ from playground.autosave import Autosave
 from playground.data_files import DataFiles, is_data_file
 from playground.file_actions import FileActions
 from playground.graph_wiring import connect_graph
+from playground.rewind_wiring import RewindLink
 from playground.run_control import RunControl
 from playground.sync_tracker import SyncTracker
 from playground.widgets.compile_progress import CompileProgress, WarmUpCount
@@ -200,6 +201,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         self.worker.warmed.connect(self._warmed)
         self.controller.post("speed", **b.speed.command())
         connect_graph(self)
+        self.rewind_link = RewindLink(self)  # the loss timeline: rewind, A/B from a kept point
         if self.worker.ready:
             self._warmed(0.0)
         else:

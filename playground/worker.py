@@ -23,6 +23,7 @@ from playground.worker_autosave import AutosaveCommands
 from playground.worker_edits import LiveEdits
 from playground.worker_exports import FileCommands
 from playground.worker_graph import GraphCommands
+from playground.worker_rewind import RewindCommands
 from playground.worker_run import RunCommands
 
 WarmUp = Callable[[], Any]
@@ -30,7 +31,7 @@ __all__ = ["SessionFactory", "TrainingController", "TrainingWorker", "WarmUp"]
 
 
 class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, AutosaveCommands,
-                     CommandLoop):
+                     RewindCommands, CommandLoop):
     """Runs in its own thread; talk to it only through :meth:`post` and :meth:`latest`."""
 
     built = Signal(dict)
@@ -95,6 +96,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
         self.record_epoch_end(snap)
         self._add_epoch_records(int(snap.step))
         self.history.add(snap)
+        self.keep_rewind_point()
         if snap.status == "diverged":
             self.playing = False
             self.diverged.emit(diverged_info(snap))
@@ -125,6 +127,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
         if self._uncertainty is not None:
             extra["uncertainty"] = self._uncertainty
         self._graph_extras(extra)
+        self.rewind_extras(extra)
         ended = end_info(snap, self.session) if snap is not None else None
         if ended is not None:
             extra["ended"] = ended

@@ -28,10 +28,12 @@ class LiveEdits:
 
     def _cmd_optimizer(self, config: dict) -> None:
         self.session.set_optimizer(config)
+        self.restart_rewind()  # older points hold another optimiser's state
         self._mark(f"optimizer={config.get('type')}")
 
     def _cmd_schedule(self, config: dict) -> None:
         self.session.set_schedule(config)
+        self.restart_rewind()  # older points hold another schedule's state
         self._mark(f"schedule={config.get('type')}")
 
     def _cmd_training(self, **changes: Any) -> None:
@@ -49,6 +51,7 @@ class LiveEdits:
 
     def _cmd_apply_model(self, layers: list, label: str = "model edited") -> None:
         self.session.apply_model(layers)
+        self.restart_rewind()  # older points hold another model's weights
         self._update_views(force=True)
         snap = self.session.snapshot()
         self.history.add(snap)

@@ -51,4 +51,5 @@ class RunCommands:
         """The untrained state: the first point of the time plots (its layers' columns too)."""
         snap = self.session.snapshot()
         self.history.add(snap)
+        self.restart_rewind()  # a new run: rewind points of the old one would not fit
         return snap

@@ -45,6 +45,7 @@ class ComparisonWindow(QMainWindow):
     details : per-run dashboards in tabs beside the curves (``activations``, ``dead``,
         ``bn``, ``weights``, ``confusion``; a lesson's ``dashboards`` list may be passed as is).
     share_weights : copy run 0's initial weights into the others where the layers match.
+    start_state : a kept state of a run (``state_dict`` form): every run starts from it.
     open_lesson : called with N for Ctrl+N (1 … 9), as in the main window (None: no such keys).
     """
 
@@ -52,7 +53,7 @@ class ComparisonWindow(QMainWindow):
                  factory: SessionFactory | None = None, title: str = "Comparison",
                  lesson_text: str | None = None, watch: Sequence[str] = (),
                  plots: Sequence[str] = DEFAULT_PLOTS, details: Sequence[str] = (),
-                 share_weights: bool = True,
+                 share_weights: bool = True, start_state: dict | None = None,
                  zoom: float = 1.6, open_lesson: Callable[[int], Any] | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -91,7 +92,8 @@ class ComparisonWindow(QMainWindow):
         self.controller.post("confusion", on="confusion" in self.details.names)
         self.controller.post("uncertainty", on="uncertainty" in self.details.names)
         self.controller.post("build", designs=self.designs, labels=self.labels,
-                             base_dirs=self.base_dirs, share_weights=share_weights)
+                             base_dirs=self.base_dirs, share_weights=share_weights,
+                             start=start_state)
 
     def __repr__(self) -> str:
         return f"ComparisonWindow(labels={self.labels})"

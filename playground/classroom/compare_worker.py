@@ -14,7 +14,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 
 from engine.errors import Diverged
 from playground.boundary import boundary_for, confusion_for
@@ -59,6 +59,7 @@ class CompareWorker(CommandLoop):
         self.share_weights = True
         self.want_confusion = False
         self._views: list[tuple[Any, Any, Any]] = []  # (boundary, confusion, band) per run
+        self.start: dict | None = None  # the kept state every run starts from (None: step 0)
         self._last_snap: list[Any] = []
 
     def __repr__(self) -> str:
@@ -107,8 +108,11 @@ class CompareWorker(CommandLoop):
         return max(self.steps, default=0)
 
     def _reset(self, seed: int | None) -> None:
+        """Every run back to its start: step 0, or the kept state the comparison started from."""
         for s in self.sessions:
             s.reset(seed=seed)
+        if self.start is not None:
+            self._start_from(self.start)
         self._fresh_start()
 
     def _compute_views(self) -> None:
@@ -137,7 +141,10 @@ class CompareWorker(CommandLoop):
 
     # ------------------------------------------------------------ commands
     def _cmd_build(self, designs: list[dict], labels: list[str], base_dirs: list[str | None],
-                   device: str = "cpu", share_weights: bool = True) -> None:
+                   device: str = "cpu", share_weights: bool = True,
+                   start: dict | None = None) -> None:
+        """Build every run; ``start`` (a kept state of the main window's run, ``state_dict``
+        form): every run starts from it, each with its own design's settings."""
         self.playing = False
         self.sessions = []
         self.designs = [copy.deepcopy(d) for d in designs]
@@ -146,8 +153,29 @@ class CompareWorker(CommandLoop):
         self.status.emit(f"building {len(designs)} runs…")
         self.sessions = [self._factory(copy.deepcopy(d), b, device)
                          for d, b in zip(self.designs, self.base_dirs)]
+        self.start = start
+        if start is not None:
+            self.share_weights = False  # every run has the kept point's weights already
+            self._start_from(start)
         self._fresh_start()
         self.status.emit("ready")
+
+    def _start_from(self, state: dict) -> None:
+        """Every session from ``state`` with its own settings; BadInput naming the run that
+        cannot (its layers or optimiser differ), after which every run starts from step 0."""
+        from engine.errors import BadInput
+        from engine.rewind import with_settings_of
+        for label, session in zip(self.labels, self.sessions):
+            try:
+                session.load_state_dict(with_settings_of(session, state))
+            except BadInput as err:
+                self.start = None
+                for s in self.sessions:
+                    s.reset()
+                self._fresh_start()
+                raise BadInput(QCoreApplication.translate(
+                    "CompareWorker", "{0} cannot start from this point ({1}); every run starts "
+                    "from step 0").format(label, err), "A/B") from err
 
     def _fresh_start(self) -> None:
         """Share initial weights, clear the histories and publish the untrained state."""
@@ -202,6 +230,8 @@ class CompareWorker(CommandLoop):
         for j, s in enumerate(self.sessions):
             if j != index:
                 s.reset()
+        if self.start is not None:
+            self._start_from(self.start)
         self._fresh_start()
 
 

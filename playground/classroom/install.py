@@ -7,7 +7,7 @@ import copy
 import os
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QDialog, QDockWidget, QMainWindow, QMenu
 
@@ -211,14 +211,19 @@ class Classroom(QObject):
                     dock.show()
                     dock.raise_()
 
-    def compare(self, design_b: dict | None = None, label_b: str = "B") -> ComparisonWindow:
-        """A/B comparison of the current design (A) and ``design_b`` (a copy by default)."""
+    def compare(self, design_b: dict | None = None, label_b: str = "B",
+                start: tuple[int, dict] | None = None) -> ComparisonWindow:
+        """A/B comparison of the current design (A) and ``design_b`` (a copy by default);
+        ``start``: (step, kept state) both runs start from (the loss timeline's "from here")."""
         doc = self.window.doc
         a = copy.deepcopy(doc.design)
         b = copy.deepcopy(design_b) if design_b is not None else copy.deepcopy(a)
         base = os.path.dirname(doc.path) if doc.path else None
+        title = f"A/B: {doc.name}" if start is None else QCoreApplication.translate(
+            "Classroom", "A/B from step {0}: {1}").format(start[0], doc.name)
         window = ComparisonWindow([("A", a), (label_b, b)], base, factory=self.factory,
-                                  title=f"A/B: {doc.name}", zoom=self.zoom)
+                                  title=title, zoom=self.zoom,
+                                  start_state=None if start is None else start[1])
         self.comparisons = [c for c in self.comparisons if c.isVisible()]
         self.comparisons.append(window)
         window.show()
@@ -226,12 +231,13 @@ class Classroom(QObject):
             window.set_presentation(True)
         return window
 
-    def compare_dialog(self) -> ComparisonWindow | None:
+    def compare_dialog(self, start: tuple[int, dict] | None = None) -> ComparisonWindow | None:
+        """Compare…: the dialog picks run B's change (``start``: see :meth:`compare`)."""
         dialog = CompareDialog(copy.deepcopy(self.window.doc.design), self.window)
         if dialog.exec() != QDialog.Accepted:
             return None
         design_b, label = dialog.variant()
-        return self.compare(design_b, f"B: {label}")
+        return self.compare(design_b, f"B: {label}", start)
 
     def close_windows(self) -> None:
         """Close every comparison window opened from here or from the lessons panel."""

@@ -6,10 +6,12 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
 from playground.dashboards.base import (Dashboard, TimePlot, add_time_plot, color, layer_columns,
                                         pen)
-from playground.history import Frame
+from playground.dashboards.timeline import RewindTimeline
+from playground.history import MAX_OLD_BRANCHES, Frame
 from playground.theme import LINE_COLORS
 
 TRAIN, EPOCH, VALIDATION = LINE_COLORS[0], LINE_COLORS[1], LINE_COLORS[4]
+OLD_BRANCH = "#6e7681"  # curves of the branch a rewind left: grey
 
 
 class LossDashboard(Dashboard):
@@ -32,6 +34,8 @@ class LossDashboard(Dashboard):
         # width then show different step ranges (a narrow column cut the top plot's newest
         # steps); each plot's RangeKeeper fits the same steps instead
         add_time_plot(self._layout, self.loss_plot, 3)
+        self.timeline = RewindTimeline(self.loss_plot)  # kept points: rewind, A/B from here
+        self._layout.addWidget(self.timeline)
         add_time_plot(self._layout, self.acc_plot, 2)
         self.plots = (self.loss_plot, self.acc_plot)
         self._run: int | None = None
@@ -62,12 +66,25 @@ class LossDashboard(Dashboard):
         lp.set_series("train (batch)", steps, h["loss"], pen(TRAIN))
         lp.set_series("train (epoch)", steps, h["epoch_loss"], pen(EPOCH))
         lp.set_series("validation", steps, h["val_loss"], pen(VALIDATION))
+        self._draw_old_branches(h.get("old_branches", ()))
+        self.timeline.set_points(frame.extra.get("rewind"))
         if np.isfinite(h["accuracy"]).any() or np.isfinite(h["val_accuracy"]).any():
             ap.set_series("train", steps, h["accuracy"], pen(TRAIN))
             ap.set_series("validation", steps, h["val_accuracy"], pen(VALIDATION))
         lp.fit()
         ap.fit()
         return True
+
+    def _draw_old_branches(self, branches: tuple) -> None:
+        """The batch losses of the branches a rewind left behind, greyed (empty when none)."""
+        label = self.tr("old branch")
+        for i in range(MAX_OLD_BRANCHES):
+            name = f"old branch {i}"
+            if i < len(branches):
+                b = branches[i]
+                self.loss_plot.set_series(name, b["steps"], b["loss"], pen(OLD_BRANCH), label)
+            elif name in self.loss_plot.curves:
+                self.loss_plot.set_series(name, [], [], pen(OLD_BRANCH), label)
 
 
 class GradientDashboard(Dashboard):

@@ -1,0 +1,139 @@
+"""The rewind timeline under the loss plot: the run's kept points, aligned with the plot's steps.
+
+Clicking or dragging picks the kept point nearest the cursor; releasing the button asks to
+rewind there (``rewind_requested(step)``). The context menu offers the same and "Open as A/B
+comparison from here" (``compare_requested(step)``). The widget only draws what the frames say
+(``set_points``); the window turns its requests into worker commands.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+
+from playground.theme import LINE_COLORS
+
+TICK, PICKED, LINE = "#8b949e", LINE_COLORS[1], "#484f58"
+BACKGROUND = "#1b1f27"  # the plots' (dashboards/base.py): the picked step's label sits on it
+
+
+class RewindTimeline(QWidget):
+    """Kept points of the run as ticks under ``plot`` (a pyqtgraph PlotWidget over steps)."""
+
+    rewind_requested = Signal(int)  # the kept step to go back to
+    compare_requested = Signal(int)  # the kept step to open an A/B comparison from
+
+    def __init__(self, plot: pg.PlotWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plot = plot
+        self.xs: tuple[int, ...] = ()
+        self.steps: tuple[int, ...] = ()
+        self.picked: int | None = None  # index into xs while the button is down
+        self.setMinimumHeight(18)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setCursor(Qt.PointingHandCursor)
+        self.setToolTip(self.tr(
+            "Rewind: each tick is a kept point of this run. Click or drag back to one to go "
+            "there (training pauses; Play continues from it, and the curves after it stay "
+            "grey as the old branch). Right-click: open an A/B comparison from that point."))
+        self.setAccessibleName(self.tr("Rewind timeline"))
+        plot.plotItem.vb.sigXRangeChanged.connect(self._range_changed)
+
+    def _range_changed(self, *_: Any) -> None:
+        self.update()  # the ticks follow the plot's steps
+
+    def sizeHint(self) -> Any:  # noqa: N802 - Qt API
+        hint = super().sizeHint()
+        hint.setHeight(max(18, self.fontMetrics().height() + 6))
+        return hint
+
+    def set_points(self, rewind: Sequence[Sequence[int]] | None) -> None:
+        """``(xs, steps)`` of the kept points (a frame's ``extra["rewind"]``)."""
+        xs, steps = (tuple(int(v) for v in part) for part in (rewind or ((), ())))
+        if (xs, steps) != (self.xs, self.steps):
+            self.xs, self.steps = xs, steps
+            self.picked = None
+            self.update()
+
+    # ------------------------------------------------------------ geometry
+    def pixel_of(self, x: float) -> float:
+        """This widget's horizontal pixel of step position ``x`` on the plot."""
+        vb = self.plot.plotItem.vb
+        scene = vb.mapViewToScene(QPointF(float(x), 0.0))
+        on_plot = self.plot.mapFromScene(scene)
+        return float(self.mapFromGlobal(self.plot.mapToGlobal(on_plot)).x())
+
+    def index_at(self, px: float) -> int | None:
+        """The kept point nearest horizontal pixel ``px`` (None when there is none)."""
+        if not self.xs:
+            return None
+        return min(range(len(self.xs)), key=lambda i: abs(self.pixel_of(self.xs[i]) - px))
+
+    # ------------------------------------------------------------ events
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.LeftButton:
+            self.picked = self.index_at(event.position().x())
+            self.update()
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.buttons() & Qt.LeftButton:
+            self.picked = self.index_at(event.position().x())
+            self.update()
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.LeftButton and self.picked is not None:
+            step = self.steps[self.picked]
+            self.picked = None
+            self.update()
+            self.rewind_requested.emit(step)
+        event.accept()
+
+    def contextMenuEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        i = self.index_at(event.pos().x())
+        if i is None:
+            return
+        step = self.steps[i]
+        menu = QMenu(self)
+        menu.setObjectName("rewindMenu")
+        back = menu.addAction(self.tr("Rewind to step {0}").format(step),
+                              lambda: self.rewind_requested.emit(step))
+        back.setObjectName("rewind_here")
+        ab = menu.addAction(self.tr("Open as A/B comparison from here"),
+                            lambda: self.compare_requested.emit(step))
+        ab.setObjectName("compare_from_here")
+        ab.setToolTip(self.tr("Both runs of the comparison start from this kept point."))
+        menu.setAttribute(Qt.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
+        event.accept()
+
+    # ------------------------------------------------------------ drawing
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        h, mid = self.height(), self.height() / 2
+        p.setPen(QPen(QColor(LINE), 1))
+        p.drawLine(QPointF(0, mid), QPointF(self.width(), mid))
+        for i, x in enumerate(self.xs):
+            px = self.pixel_of(x)
+            if -2 <= px <= self.width() + 2:
+                picked = i == self.picked
+                p.setPen(QPen(QColor(PICKED if picked else TICK), 3 if picked else 1))
+                p.drawLine(QPointF(px, 2), QPointF(px, h - 2))
+        if self.picked is not None:  # its step, on top of the ticks
+            px = self.pixel_of(self.xs[self.picked])
+            text = self.tr("step {0}").format(self.steps[self.picked])
+            box = QRectF(px + 4, 0, self.fontMetrics().horizontalAdvance(text) + 6, h)
+            if box.right() > self.width():
+                box.moveRight(px - 4)
+            p.fillRect(box, QColor(BACKGROUND))
+            p.setPen(QPen(QColor(PICKED), 1))
+            p.drawText(box, Qt.AlignCenter, text)
+        p.end()
+
+    def point_pos(self, step: int) -> QPoint:
+        """Where kept point ``step`` is drawn (for a person's click, in tests and automation)."""
+        return QPoint(round(self.pixel_of(self.xs[self.steps.index(step)])), self.height() // 2)
