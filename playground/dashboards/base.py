@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from playground.dashboards.axes import readable_axes
 from playground.dashboards.markers import MarkerLayer  # noqa: F401 - re-exported
@@ -71,6 +71,15 @@ class Dashboard(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(2, 2, 2, 2)
         self._layout.setSpacing(2)
+        self.help_button = QToolButton(self)  # "?": what this view shows (over the top right)
+        self.help_button.setObjectName("dashboardHelp")
+        self.help_button.setText("?")
+        self.help_button.setAutoRaise(True)
+        self.help_button.setToolTip(QCoreApplication.translate(
+            "Dashboard", "What this view shows, how to read it, and which lesson shows it"))
+        self.help_button.setAccessibleName(self.help_button.toolTip())
+        self.help_button.clicked.connect(self.show_help)
+        self.help_window: QWidget | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(frames_drawn={self.frames_drawn})"
@@ -109,6 +118,33 @@ class Dashboard(QWidget):
             return
         menu.popup(event.globalPos())
         event.accept()
+
+    def show_help(self) -> QWidget:
+        """The "?" window: this dashboard's text (resources/guide/dashboards/), one per panel."""
+        from playground.help_texts import dashboard_help
+        from playground.widgets.help_view import HelpText
+        if self.help_window is None:
+            self.help_window = HelpText(self.title, dashboard_help(type(self).__name__), self)
+            self.help_window.setWindowFlag(Qt.Window)
+        self.help_window.show()
+        self.help_window.raise_()
+        return self.help_window
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._place_help()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._place_help()
+
+    def _place_help(self) -> None:
+        """The "?" sits over the top right corner, above the plots (not in the layout: it
+        takes no room from them)."""
+        button = self.help_button
+        button.adjustSize()
+        button.move(self.width() - button.width() - 2, 2)
+        button.raise_()
 
     def add_banner(self, widget: QWidget) -> None:
         """Put ``widget`` (the end-of-run banner) on top of this dashboard's plots."""
