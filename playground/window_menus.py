@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 FILE_KEYS = (("Ctrl+N", "new design"), ("Ctrl+O", "open a design"), ("Ctrl+S", "save"),
              ("Ctrl+Shift+S", "save as"), ("Ctrl+Z", "undo"),
              ("Ctrl+Y / Ctrl+Shift+Z", "redo"), ("Ctrl+Q", "quit"),
-             ("F1", "user guide"), ("Ctrl+Up / Ctrl+Down", "move the selected layer"),
+             ("F1", "user guide"), ("Ctrl+Shift+P", "keyboard focus to the layer palette"),
+             ("Ctrl+Shift+L", "keyboard focus to the layer stack"),
+             ("Ctrl+Up / Ctrl+Down", "move the selected layer"),
              ("Enter (on a palette card)", "add the layer after the selected one"))
 
 
@@ -57,6 +59,16 @@ def build_menus(win: "MainWindow") -> None:
         action.setText(title)  # the panel's full name (its tab may show a short one)
         view.addAction(action)
     view.addSeparator()
+    for text, key, slot, tip in (
+            (win.tr("Go to layer &palette"), "Ctrl+Shift+P", lambda: _focus_palette(win),
+             win.tr("Keyboard focus to the first palette card: Tab to a card, Enter adds it.")),
+            (win.tr("Go to layer &stack"), "Ctrl+Shift+L", lambda: _focus_stack(win),
+             win.tr("Keyboard focus to the layer stack: Up/Down select, Ctrl+Up/Down move, "
+                    "Delete removes."))):
+        act = _action(win, text, [QKeySequence(key)], slot)
+        act.setToolTip(tip)
+        view.addAction(act)
+    view.addSeparator()
     win.reset_layout_action = _action(win, "Reset &layout", [], win.reset_layout)
     win.reset_layout_action.setToolTip("Every panel back in its place, sized for this screen.")
     view.addAction(win.reset_layout_action)
@@ -74,6 +86,19 @@ def build_menus(win: "MainWindow") -> None:
     win.guide_action.setToolTip(win.tr("The dashboards, every layer with its formula, the "
                                        "lessons; searchable."))
     help_menu.addAction(win.guide_action)
+
+
+def _focus_palette(win: "MainWindow") -> None:
+    dock = win.docks["Layers"]
+    dock.show()
+    dock.raise_()
+    win.palette.focus_first()
+
+
+def _focus_stack(win: "MainWindow") -> None:
+    if win.stack.current < 0 and win.stack.cards:
+        win.stack.select(0)
+    win.stack.setFocus(Qt.ShortcutFocusReason)
 
 
 def show_user_guide(win: "MainWindow") -> "UserGuide":
