@@ -40,6 +40,7 @@ from playground.widgets.settings_panel import SettingsPanel
 from playground.widgets.summary import ModelSummary
 from playground.widgets.training_bar import TrainingBar
 from playground.window_menus import build_menus
+from playground.window_tips import ChromeTips
 from playground.window_frames import FrameDrawing
 from playground.window_messages import WindowMessages
 from playground.worker import SessionFactory, TrainingController, WarmUp
@@ -91,6 +92,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         self.files = FileActions(self)
         self.data_files = DataFiles(self)
         build_menus(self)
+        self.chrome_tips = ChromeTips(self)  # Qt's own dock and tab buttons get tooltips
         self._update_undo_actions()
         self._connect()
         self.frames = 0
