@@ -8,12 +8,13 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.dashboards.axes import readable_axes
 from playground.dashboards.markers import MarkerLayer  # noqa: F401 - re-exported
 from playground.history import Frame
 from playground.theme import LINE_COLORS
+from playground.widgets.help_view import HelpText, corner_button, place_in_corner
 
 PALETTE = list(LINE_COLORS)  # Okabe–Ito, readable on the dark plots and on the projector
 pg.setConfigOptions(antialias=False, background="#1b1f27", foreground="#c9d1d9")
@@ -71,13 +72,8 @@ class Dashboard(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(2, 2, 2, 2)
         self._layout.setSpacing(2)
-        self.help_button = QToolButton(self)  # "?": what this view shows (over the top right)
-        self.help_button.setObjectName("dashboardHelp")
-        self.help_button.setText("?")
-        self.help_button.setAutoRaise(True)
-        self.help_button.setToolTip(QCoreApplication.translate(
+        self.help_button = corner_button(self, "?", QCoreApplication.translate(
             "Dashboard", "What this view shows, how to read it, and which lesson shows it"))
-        self.help_button.setAccessibleName(self.help_button.toolTip())
         self.help_button.clicked.connect(self.show_help)
         self.help_window: QWidget | None = None
 
@@ -122,7 +118,6 @@ class Dashboard(QWidget):
     def show_help(self) -> QWidget:
         """The "?" window: this dashboard's text (resources/guide/dashboards/), one per panel."""
         from playground.help_texts import dashboard_help
-        from playground.widgets.help_view import HelpText
         if self.help_window is None:
             self.help_window = HelpText(self.title, dashboard_help(type(self).__name__), self)
             self.help_window.setWindowFlag(Qt.Window)
@@ -132,19 +127,11 @@ class Dashboard(QWidget):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
-        self._place_help()
+        place_in_corner(self.help_button)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        self._place_help()
-
-    def _place_help(self) -> None:
-        """The "?" sits over the top right corner, above the plots (not in the layout: it
-        takes no room from them)."""
-        button = self.help_button
-        button.adjustSize()
-        button.move(self.width() - button.width() - 2, 2)
-        button.raise_()
+        place_in_corner(self.help_button)
 
     def add_banner(self, widget: QWidget) -> None:
         """Put ``widget`` (the end-of-run banner) on top of this dashboard's plots."""

@@ -4,7 +4,26 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QLineEdit, QTextBrowser,
-                               QVBoxLayout, QWidget)
+                               QToolButton, QVBoxLayout, QWidget)
+
+
+def corner_button(parent: QWidget, text: str, tip: str) -> QToolButton:
+    """A small flat button over ``parent``'s top right corner (not in its layout: it takes no
+    room from the plots); :func:`place_in_corner` keeps it there."""
+    button = QToolButton(parent)
+    button.setObjectName("dashboardHelp")
+    button.setText(text)
+    button.setAutoRaise(True)
+    button.setToolTip(tip)
+    button.setAccessibleName(tip)
+    return button
+
+
+def place_in_corner(button: QToolButton) -> None:
+    """Move ``button`` to its parent's top right corner, above the parent's other children."""
+    button.adjustSize()
+    button.move(button.parentWidget().width() - button.width() - 2, 2)
+    button.raise_()
 
 
 class HelpText(QDialog):
