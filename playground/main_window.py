@@ -41,6 +41,7 @@ from playground.widgets.settings_panel import SettingsPanel
 from playground.widgets.summary import ModelSummary
 from playground.widgets.training_bar import TrainingBar
 from playground.window_menus import build_menus
+from playground.window_tips import ChromeTips
 from playground.window_frames import FrameDrawing
 from playground.window_messages import WindowMessages
 from playground.worker import SessionFactory, TrainingController, WarmUp
@@ -92,6 +93,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         self.files = FileActions(self)
         self.data_files = DataFiles(self)
         build_menus(self)
+        self.chrome_tips = ChromeTips(self)  # Qt's own dock and tab buttons get tooltips
         self._update_undo_actions()
         self._connect()
         self.frames = 0
@@ -182,6 +184,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         self.stack.selected.connect(self.inspector.show_layer)
         self.stack.crawl_warning.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.palette.activated.connect(lambda cfg: self.doc.insert_layer(len(self.doc.layers), cfg))
+        self.palette.chosen.connect(self._add_after_selection)
         b = self.bar
         self.run = RunControl(b, self.controller, self.doc, self.banner, self)
         b.speed_changed.connect(lambda _n: self.controller.post("speed", **b.speed.command()))
@@ -260,6 +263,13 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         tag = self.tracker.start(before, copy.deepcopy(self.applied), 1, label)
         self.controller.post("build", design=copy.deepcopy(self.applied), base_dir=base,
                              device=self.device, keep_history=keep_history, label=label, tag=tag)
+
+    def _add_after_selection(self, cfg: dict) -> None:
+        """A palette card's Enter: the layer goes after the selected one (at the end when none
+        is selected); the focus stays on the card."""
+        current = self.stack.current
+        index = current + 1 if 0 <= current < len(self.doc.layers) else len(self.doc.layers)
+        self.doc.insert_layer(index, cfg)
 
     def _set_optimizer(self, name: str) -> None:
         lr = self.doc.section("optimizer").get("learning_rate", 0.01)

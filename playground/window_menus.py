@@ -3,17 +3,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from playground.exports import install_exports, install_run_menu
 
 if TYPE_CHECKING:
     from playground.main_window import MainWindow
+    from playground.widgets.help_view import UserGuide
 
 #: file and edit keys, for the shortcut sheet (key, what it does)
 FILE_KEYS = (("Ctrl+N", "new design"), ("Ctrl+O", "open a design"), ("Ctrl+S", "save"),
              ("Ctrl+Shift+S", "save as"), ("Ctrl+Z", "undo"),
-             ("Ctrl+Y / Ctrl+Shift+Z", "redo"), ("Ctrl+Q", "quit"))
+             ("Ctrl+Y / Ctrl+Shift+Z", "redo"), ("Ctrl+Q", "quit"),
+             ("F1", "user guide"), ("Ctrl+Shift+P", "keyboard focus to the layer palette"),
+             ("Ctrl+Shift+L", "keyboard focus to the layer stack"),
+             ("Ctrl+Up / Ctrl+Down", "move the selected layer"),
+             ("Enter (on a palette card)", "add the layer after the selected one"))
 
 
 def _action(win: "MainWindow", text: str, keys, slot) -> QAction:
@@ -53,6 +59,16 @@ def build_menus(win: "MainWindow") -> None:
         action.setText(title)  # the panel's full name (its tab may show a short one)
         view.addAction(action)
     view.addSeparator()
+    for text, key, slot, tip in (
+            (win.tr("Go to layer &palette"), "Ctrl+Shift+P", lambda: _focus_palette(win),
+             win.tr("Keyboard focus to the first palette card: Tab to a card, Enter adds it.")),
+            (win.tr("Go to layer &stack"), "Ctrl+Shift+L", lambda: _focus_stack(win),
+             win.tr("Keyboard focus to the layer stack: Up/Down select, Ctrl+Up/Down move, "
+                    "Delete removes."))):
+        act = _action(win, text, [QKeySequence(key)], slot)
+        act.setToolTip(tip)
+        view.addAction(act)
+    view.addSeparator()
     win.reset_layout_action = _action(win, "Reset &layout", [], win.reset_layout)
     win.reset_layout_action.setToolTip("Every panel back in its place, sized for this screen.")
     view.addAction(win.reset_layout_action)
@@ -64,3 +80,36 @@ def build_menus(win: "MainWindow") -> None:
     win.presentation_action.toggled.connect(win.set_presentation)
     view.addAction(win.presentation_action)
     install_run_menu(win)  # Run → Find learning rate…
+    help_menu = win.menuBar().addMenu(win.tr("&Help"))
+    win.guide_action = _action(win, win.tr("&User guide"), [QKeySequence("F1")],
+                               lambda: show_user_guide(win))
+    win.guide_action.setToolTip(win.tr("The dashboards, every layer with its formula, the "
+                                       "lessons; searchable."))
+    help_menu.addAction(win.guide_action)
+
+
+def _focus_palette(win: "MainWindow") -> None:
+    dock = win.docks["Layers"]
+    dock.show()
+    dock.raise_()
+    win.palette.focus_first()
+
+
+def _focus_stack(win: "MainWindow") -> None:
+    if win.stack.current < 0 and win.stack.cards:
+        win.stack.select(0)
+    win.stack.setFocus(Qt.ShortcutFocusReason)
+
+
+def show_user_guide(win: "MainWindow") -> "UserGuide":
+    """Help → User guide (F1): one guide window, raised when already open."""
+    from playground.guide import guide_markdown
+    from playground.widgets.help_view import UserGuide
+    guide = getattr(win, "user_guide", None)
+    if guide is None:
+        guide = win.user_guide = UserGuide(guide_markdown(), win)
+        guide.setWindowFlag(Qt.Window)
+    guide.show()
+    guide.raise_()
+    guide.search.setFocus()
+    return guide

@@ -34,7 +34,14 @@ def _menu(window: QMainWindow, title: str) -> QMenu:
     for act in window.menuBar().actions():
         if act.menu() is not None and act.text().replace("&", "") == title.replace("&", ""):
             return act.menu()
-    return window.menuBar().addMenu(title)
+    bar = window.menuBar()
+    help_menu = next((a for a in bar.actions() if a.menu() is not None
+                      and a.text().replace("&", "") == "Help"), None)
+    if help_menu is not None and title.replace("&", "") != "Help":  # Help stays the last menu
+        menu = QMenu(title, bar)
+        bar.insertMenu(help_menu, menu)
+        return menu
+    return bar.addMenu(title)
 
 
 def _taken(window: QMainWindow, key: str) -> bool:

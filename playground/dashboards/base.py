@@ -7,13 +7,14 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.dashboards.axes import readable_axes
 from playground.dashboards.markers import MarkerLayer  # noqa: F401 - re-exported
 from playground.history import Frame
 from playground.theme import LINE_COLORS
+from playground.widgets.help_view import HelpText, corner_button, place_in_corner
 
 PALETTE = list(LINE_COLORS)  # Okabe–Ito, readable on the dark plots and on the projector
 pg.setConfigOptions(antialias=False, background="#1b1f27", foreground="#c9d1d9")
@@ -97,6 +98,10 @@ class Dashboard(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(2, 2, 2, 2)
         self._layout.setSpacing(2)
+        self.help_button = corner_button(self, "?", QCoreApplication.translate(
+            "Dashboard", "What this view shows, how to read it, and which lesson shows it"))
+        self.help_button.clicked.connect(self.show_help)
+        self.help_window: QWidget | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(frames_drawn={self.frames_drawn})"
@@ -135,6 +140,24 @@ class Dashboard(QWidget):
             return
         menu.popup(event.globalPos())
         event.accept()
+
+    def show_help(self) -> QWidget:
+        """The "?" window: this dashboard's text (resources/guide/dashboards/), one per panel."""
+        from playground.help_texts import dashboard_help
+        if self.help_window is None:
+            self.help_window = HelpText(self.title, dashboard_help(type(self).__name__), self)
+            self.help_window.setWindowFlag(Qt.Window)
+        self.help_window.show()
+        self.help_window.raise_()
+        return self.help_window
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        place_in_corner(self.help_button)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        place_in_corner(self.help_button)
 
     def add_banner(self, widget: QWidget) -> None:
         """Put ``widget`` (the end-of-run banner) on top of this dashboard's plots."""

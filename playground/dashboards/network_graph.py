@@ -128,6 +128,8 @@ class NetworkGraphDashboard(Dashboard):
         bar = QHBoxLayout()
         self.undo_button = self._tool("↶ Undo weight", self.undo_stack.undo, bar)
         self.redo_button = self._tool("↷ Redo", self.undo_stack.redo, bar)
+        self.undo_button.setToolTip(self.tr("Undo the last weight you typed on a link."))
+        self.redo_button.setToolTip(self.tr("Redo the weight edit just undone."))
         self.note = QLabel("Click a link to type its weight, a unit to see its map.")
         self.note.setWordWrap(True)
         bar.addWidget(self.note, 1)

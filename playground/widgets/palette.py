@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget)
 
 from playground import catalog
@@ -23,7 +23,8 @@ def layer_mime(config: dict) -> QMimeData:
 class PaletteCard(QFrame):
     """A card showing a layer's name and a one-line description; drag it onto the stack."""
 
-    activated = Signal(dict)
+    activated = Signal(dict)  # double-click: append
+    chosen = Signal(dict)  # Enter: add after the selected layer
 
     def __init__(self, title: str, description: str, config: dict, parent: QWidget | None = None):
         super().__init__(parent)
@@ -31,6 +32,8 @@ class PaletteCard(QFrame):
         self.setObjectName("paletteCard")
         self.setFrameShape(QFrame.StyledPanel)
         self.setCursor(Qt.OpenHandCursor)
+        self.setFocusPolicy(Qt.StrongFocus)  # Tab reaches every card; Enter adds its layer
+        self.setAccessibleName(title)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 4)
         lay.setSpacing(0)
@@ -38,7 +41,9 @@ class PaletteCard(QFrame):
         desc = ElidedLabel(description, "cardDescription")
         lay.addWidget(name)
         lay.addWidget(desc)
-        self.setToolTip(f"{title}: {description}\nDrag onto the layer stack (double-click appends).")
+        self.setToolTip(f"{title}: {description}\n" + self.tr(
+            "Drag onto the layer stack (double-click appends; Enter adds it after the selected "
+            "layer)."))
         self._press: QPoint | None = None
 
     def mime_data(self) -> QMimeData:
@@ -58,11 +63,19 @@ class PaletteCard(QFrame):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         self.activated.emit(dict(self.config))
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not event.modifiers():
+            self.chosen.emit(dict(self.config))
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
 
 class LayerPalette(QScrollArea):
     """Cards for every layer type, then every activation function."""
 
     activated = Signal(dict)
+    chosen = Signal(dict)  # a card's Enter
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,11 +93,24 @@ class LayerPalette(QScrollArea):
                 lay.addWidget(self._header("Activations"))
             card = PaletteCard(title, desc, cfg)
             card.activated.connect(self.activated)
+            card.chosen.connect(self.chosen)
+            card.installEventFilter(self)
             self.cards.append(card)
             lay.addWidget(card)
         lay.addStretch(1)
         self.setWidget(body)
         self.setMinimumWidth(200)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        """A card that gets the focus scrolls into view."""
+        if event.type() == QEvent.FocusIn and isinstance(watched, PaletteCard):
+            self.ensureWidgetVisible(watched, 0, 8)
+        return super().eventFilter(watched, event)
+
+    def focus_first(self) -> None:
+        """Give the first card the keyboard focus (View → Layer palette)."""
+        if self.cards:
+            self.cards[0].setFocus(Qt.ShortcutFocusReason)
 
     @staticmethod
     def _header(text: str) -> QLabel:

@@ -301,8 +301,20 @@ class LayerStack(QWidget):
             return
         event.acceptProposedAction()
 
+    def move_selected(self, by: int) -> bool:
+        """Move the selected layer ``by`` places (Ctrl+Up / Ctrl+Down; one undo step)."""
+        dst = self.current + by
+        if not (0 <= self.current < len(self.cards) and 0 <= dst < len(self.cards)):
+            return False
+        self.doc.move_layer(self.current, dst)
+        self.select(dst)
+        return True
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and 0 <= self.current < len(self.cards):
+        ctrl = bool(event.modifiers() & Qt.ControlModifier)
+        if ctrl and event.key() in (Qt.Key_Up, Qt.Key_Down):
+            self.move_selected(-1 if event.key() == Qt.Key_Up else 1)
+        elif event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and 0 <= self.current < len(self.cards):
             self.doc.remove_layer(self.current)
         elif event.key() == Qt.Key_Up and self.current > 0:
             self.select(self.current - 1)
