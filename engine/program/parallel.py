@@ -37,9 +37,11 @@ from engine.program.guard import check_rows_call
 from engine.program.infer import forward_rows, output_view, predict_program
 from engine.program.plan import C_CODE, C_IN, C_OUT, DENSE, L_CAP
 
-#: Multiply-adds (rows x sum of the dense layers' in*out) from which a prediction runs in parallel;
-#: measured on the 2-core development machine by benchmarks/parallel_threshold.py.
-PARALLEL_MIN_WORK = 1 << 21
+#: Multiply-adds (rows x sum of the dense layers' in*out, x passes) from which a prediction runs
+#: in parallel: benchmarks/parallel_threshold.py on the 2-core development machine found every
+#: measured call from 11.3M on >= 1.2x faster on two threads, and one at 8.7M not (C, 512 rows:
+#: x1.02); below, the launch (~50 us) eats the gain (docs/PERF_NOTES.md "Parallel").
+PARALLEL_MIN_WORK = 10_000_000
 #: ``NETWORK_PLAYGROUND_PARALLEL_ROWS=0`` turns the parallel path off (1: always when possible).
 ENV_SWITCH = "NETWORK_PLAYGROUND_PARALLEL_ROWS"
 
