@@ -77,3 +77,35 @@ class EngineRunner:
 
     def __repr__(self) -> str:
         return f"EngineRunner({self.session!r}, compile_s={self.compile_s:.3f})"
+
+
+class LockstepRunner:
+    """Workload G: ``runs`` sessions of one design trained in lockstep, in parallel on an
+    ``engine.lockstep.Lockstep`` pool (what a comparison does); ``run(n)`` steps each run ``n``
+    steps (the caller multiplies the rate by ``runs``). ``threads``: the pool's size (default: the
+    cores this process may use)."""
+
+    def __init__(self, design: dict, base_dir: Path, runs: int, threads: int | None = None):
+        from engine.lockstep import Lockstep
+
+        t0 = time.perf_counter()
+        self.runners = [EngineRunner(design, base_dir) for _ in range(int(runs))]
+        self.lockstep = Lockstep(threads)
+        self.compile_s = time.perf_counter() - t0
+        self.last = None
+
+    def reset(self) -> None:
+        for r in self.runners:
+            r.reset()
+
+    def run(self, n: int):
+        """Every run ``n`` steps, in parallel; the last run's snapshot."""
+        outs = self.lockstep.map(lambda r: r.run(n), self.runners)
+        for out in outs:
+            if isinstance(out, BaseException):
+                raise out
+        self.last = outs[-1]
+        return self.last
+
+    def __repr__(self) -> str:
+        return f"LockstepRunner(runs={len(self.runners)}, {self.lockstep!r})"

@@ -47,6 +47,8 @@ def speed_targets(results: list[dict], machine: dict) -> list[dict]:
     b_mon = find(results, "B", "engine+monitors")
     cost = 1 - _ratio(b_mon, b_row) if b_mon and b_row else None
     out.append(_target("B: monitor_every=1 inside run(n) cost vs B (not the F target)", cost, "<=", 0.15, ""))
+    out.append(_target("G: 4 runs of B in lockstep, total steps/s / B alone",
+                       _ratio(find(results, "G", "engine"), b_row), ">=", 1.6))
     return out
 
 
@@ -78,7 +80,7 @@ def table(results: list[dict]) -> str:
             lines.append(f"| {row['workload']} | {row['optimizer']} | {row['impl']} | error: "
                          f"{row['error'][:60]} | | | | | |")
             continue
-        ref = "B" if row["workload"] == "F" else row["workload"]
+        ref = "B" if row["workload"] in ("F", "G") else row["workload"]
         vs_t = _ratio(row, find(results, ref, "pytorch", row["optimizer"]))
         vs_n = _ratio(row, find(results, ref, "numpy_reference", row["optimizer"]))
         lines.append(f"| {row['workload']} | {row['optimizer']} | {row['impl']} | "

@@ -17,14 +17,15 @@ from benchmarks import engine_bench, pytorch_reference, report
 from benchmarks.data import ensure_design_data
 from benchmarks.processes import measure_ui, startup
 from benchmarks.timing import Timing, machine_info
-from benchmarks.worker import ENGINE_PER_STEP, InProcessWorker, Worker
+from benchmarks.worker import ENGINE_LOCKSTEP, ENGINE_PER_STEP, InProcessWorker, Worker
 from benchmarks.workloads import WORKLOADS, DESIGN_DIR, Workload, flops_per_step
 
 IMPLS = ("engine", "engine+monitors", "numpy_reference", "pytorch")
 #: Steps per timed repeat at most: every repeat restarts from the initial weights, and stays in the
 #: early part of training where no implementation meets subnormal floats.
 QUICK_STEPS = 4
-MAX_STEPS = {"A": 200_000, "B": 200_000, "C": 5_000, "D": 2_000, "E": 2_000, "F": 200_000}
+MAX_STEPS = {"A": 200_000, "B": 200_000, "C": 5_000, "D": 2_000, "E": 2_000, "F": 200_000,
+             "G": 200_000}
 
 
 def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: int,
@@ -41,9 +42,9 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
     ensure_design_data(design, w.path.parent)
     rows, workers, timings = {}, {}, {}
     for impl in impls:
-        rows[impl] = {"workload": w.name, "impl": "engine" if w.monitors_only else impl,
+        rows[impl] = {"workload": w.name, "impl": "engine" if w.engine_only else impl,
                       "optimizer": w.optimizer, "batch": int(design["training"]["batch_size"])}
-        name = ENGINE_PER_STEP if w.monitors_only else impl
+        name = worker_impl(w, impl)
         worker = InProcessWorker(name, design, w.path.parent) if in_process else \
             Worker(name, design, w.path.parent, threads=threads)
         if worker.error:
@@ -71,18 +72,28 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
     load = round(os.getloadavg()[0], 2)
     compile_s = {impl: worker.compile_s for impl, worker in workers.items()}
     for impl, t in timings.items():
-        rows[impl].update(load_1min=load, steps_per_s=round(t.steps_per_s, 2),
-                          gflops=round(t.steps_per_s * flops_per_step(design) / 1e9, 4),
+        rate = t.steps_per_s * w.runs  # G: the total steps of all its runs
+        rows[impl].update(load_1min=load, steps_per_s=round(rate, 2),
+                          gflops=round(rate * flops_per_step(design) / 1e9, 4),
                           compile_s=None if compile_s[impl] is None else round(compile_s[impl], 4),
                           steps=t.steps, repeats=len(t.rates), spread=round(t.spread, 3),
-                          steps_per_cpu_s=round(t.steps_per_cpu_s, 2))
+                          steps_per_cpu_s=round(t.steps_per_cpu_s * w.runs, 2))
+        if w.runs > 1:
+            rows[impl]["runs"] = f"{w.runs} x {w.base}, in lockstep (total steps/s)"
         if w.monitors_only:
             rows[impl]["monitors"] = "all, every step (one session.step() per step)"
     return list(rows.values())
 
 
-def _impls_for(w: Workload, impls: tuple[str, ...]) -> list[str]:
+def worker_impl(w: Workload, impl: str) -> str:
+    """The runner a worker builds for ``impl`` on ``w`` (F: per step; G: a lockstep of runs)."""
     if w.monitors_only:
+        return ENGINE_PER_STEP
+    return f"{ENGINE_LOCKSTEP}{w.runs}" if w.runs > 1 else impl
+
+
+def _impls_for(w: Workload, impls: tuple[str, ...]) -> list[str]:
+    if w.engine_only:
         return ["engine"] if "engine" in impls or "engine+monitors" in impls else []
     return [i for i in impls if i != "pytorch" or pytorch_reference.available()]
 
@@ -90,7 +101,7 @@ def _impls_for(w: Workload, impls: tuple[str, ...]) -> list[str]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="tiny step counts, no cold start, no app (for tests)")
-    p.add_argument("--workloads", default="ABCDEF", help="letters to run, e.g. AB (default ABCDEF)")
+    p.add_argument("--workloads", default="ABCDEFG", help="letters to run, e.g. BG (default ABCDEFG)")
     p.add_argument("--impls", default=",".join(IMPLS), help=f"comma-separated subset of {', '.join(IMPLS)}")
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per row (median; default 5)")
     p.add_argument("--seconds", type=float, default=None, help="seconds per timed repeat (default 0.5)")

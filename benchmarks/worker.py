@@ -17,9 +17,15 @@ from benchmarks.timing import THREAD_VARS, calibrate
 
 #: Workload F's runner: every monitor at every step (one ``session.step()`` per step).
 ENGINE_PER_STEP = "engine+monitors/step"
+#: Workload G's runner: ``engine-lockstep<N>``, N sessions stepped in lockstep (engine.lockstep).
+ENGINE_LOCKSTEP = "engine-lockstep"
 
 
 def _make_runner(impl: str, design: dict, base_dir: Path):
+    if impl.startswith(ENGINE_LOCKSTEP):
+        from benchmarks import engine_bench
+
+        return engine_bench.LockstepRunner(design, base_dir, int(impl[len(ENGINE_LOCKSTEP):]))
     if impl.startswith("engine"):
         from benchmarks import engine_bench
 

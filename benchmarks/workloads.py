@@ -18,15 +18,24 @@ class Workload:
     """One benchmark row group: a design file, an optimiser, and which implementations run it.
 
     ``monitors_only`` marks workload F: only the engine with every monitor at every step.
+    ``runs`` > 1 (workload G): that many sessions of the design ``base`` trained in lockstep, in
+    parallel (``engine.lockstep``, as a comparison runs them); its rate is the total of all runs.
     """
 
     name: str
     optimizer: str = "sgd"
     monitors_only: bool = False
+    runs: int = 1
+    base: str | None = None
 
     @property
     def path(self) -> Path:
-        return DESIGN_DIR / f"{self.name}.json"
+        return DESIGN_DIR / f"{self.base or self.name}.json"
+
+    @property
+    def engine_only(self) -> bool:
+        """Only the engine runs this workload (F and G)."""
+        return self.monitors_only or self.runs > 1
 
     def design_dict(self) -> dict:
         """The design as a dict, with the optimiser section replaced for the Adam variants."""
@@ -44,6 +53,7 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("D"), Workload("D", "adam"),
     Workload("E"), Workload("E", "adam"),
     Workload("F", monitors_only=True),
+    Workload("G", runs=4, base="B"),
 )
 
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-import engine.program as cpu_program
 from engine.errors import BadInput
 from engine.layers import Activation, Dense
 from engine.limits import MAX_PREDICT_ROWS
+from engine.program.parallel import predict_rows
 
 SATURATING = {"sigmoid": (0.05, 0.95), "tanh": (-0.95, 0.95)}
 
@@ -67,14 +67,15 @@ def _rows(model: Any, x: Any, where: str) -> np.ndarray:
 
 def layer_output(session: Any, x: np.ndarray, index: int) -> np.ndarray:
     """(n, width) float64 output of layer ``index`` for the checked rows ``x`` in inference mode
-    (the first ``index + 1`` layers of the compiled program on the host arrays)."""
+    (the first ``index + 1`` layers of the compiled program on the host arrays; in parallel over
+    row chunks when the rows are many, engine.program.parallel)."""
     m = session.model
     k = int(index) + 1
     if not 1 <= k <= len(m.layers):
         raise BadInput(f"no layer {index} (the model has {len(m.layers)})", "index")
     out = np.zeros((x.shape[0], int(m.dims[k])), m.dtype)
-    cpu_program.predict_program(np.ascontiguousarray(m.ip[:k]), np.ascontiguousarray(m.fp[:k]),
-                                m.lay, m.params, m.state, m.work, x, out, False, 0, 0)
+    predict_rows(np.ascontiguousarray(m.ip[:k]), np.ascontiguousarray(m.fp[:k]), m.lay, m.params,
+                 m.state, m.work, x, out, False, 0, 0)
     return out.astype(np.float64)
 
 

@@ -11,9 +11,11 @@ KERNELS_REVISION = 14
 import numpy as np
 from numba import njit
 
+import engine.program as cpu_program
 from engine.errors import BadInput
 from engine.limits import MAX_MC_PASSES, MAX_PREDICT_ROWS, quote
 from engine.program.layer_ops import layer_forward
+from engine.program.parallel import mc_passes, predict_rows
 from engine.validation import check_count, check_int
 from engine.program.guard import check_rows_call
 from engine.program.plan import BATCH_NORM, C_CODE, C_IN, C_OUT_OFF, C_STATS, L_CAP, L_X
@@ -48,6 +50,13 @@ def train_forward_program(ip, fp, lay, params, state, work, x, out, batch, seed,
         b += 1
 
 
+def _serial_passes(run: Any, m: Any, x: np.ndarray, out: np.ndarray, n_mc: int, seed: int):
+    """Yield ``out`` after MC-dropout pass k = 0 .. n_mc - 1 (step -(k + 1)) of ``run``."""
+    for k in range(n_mc):
+        run(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, True, seed, -(k + 1))
+        yield out
+
+
 class InferenceMixin:
     """Mixin of TrainingSession (uses model, program, seed, step_count)."""
 
@@ -70,16 +79,21 @@ class InferenceMixin:
         out = np.zeros((x.shape[0], m.output_dim), m.dtype)
         if training:
             return self._predict_training(x, out, batch_size), None
-        run = self.program.predict_program
+        # the CPU program runs large predictions (grids, MC dropout) in parallel over row chunks
+        run = predict_rows if self.program is cpu_program else self.program.predict_program
         if n_mc <= 0:
             run(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, False, 0, 0)
             return out.astype(np.float64), None
         acc = np.zeros(out.shape)
         acc2 = np.zeros(out.shape)
-        for k in range(n_mc):
-            run(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, True, self.seed, -(k + 1))
-            acc += out
-            acc2 += out.astype(np.float64) ** 2
+        if self.program is cpu_program:  # pass k: dropout masks of step -(k + 1), in parallel
+            passes = mc_passes(m.ip, m.fp, m.lay, m.params, m.state, m.work, x, out, n_mc,
+                               self.seed)
+        else:
+            passes = _serial_passes(run, m, x, out, n_mc, self.seed)
+        for o in passes:
+            acc += o
+            acc2 += o.astype(np.float64) ** 2
         mean = acc / n_mc
         return mean, np.sqrt(np.maximum(acc2 / n_mc - mean ** 2, 0.0))
 

@@ -6,7 +6,9 @@ All runs are built from their designs with the same factory as the main window; 
 weights are copied into the others where the layers match (see :mod:`.weights`). The loop, its
 pacing, error and divergence reports and the run commands are the training worker's
 (:class:`playground.command_loop.CommandLoop`); the UI reads the newest :class:`CompareFrame`
-on its timer.
+on its timer. The runs of a chunk (and their boundaries) run in parallel on a
+:class:`engine.lockstep.Lockstep` pool (CPU sessions; a CUDA comparison steps them in turn); their
+outcomes are handled here, in run order, as a sequential loop would.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject
 
 from engine.errors import Diverged
+from engine.lockstep import Lockstep
 from playground.boundary import boundary_for, confusion_for
 from playground.classroom.weights import share_initial_weights
 from playground.command_loop import CommandLoop, diverged_info
@@ -27,6 +30,7 @@ from playground.threads import ThreadController
 
 CHUNK_TARGET_S = 0.04  # one chunk runs every run: a little longer than the main window's
 TOGGLE_LABELS = {"batch_norm": "BN", "dropout": "dropout"}
+SEQUENTIAL = Lockstep(1)  # device sessions (CUDA) are stepped in turn
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,14 @@ class CompareWorker(CommandLoop):
         self._views: list[tuple[Any, Any, Any]] = []  # (boundary, confusion, band) per run
         self.start: dict | None = None  # the kept state every run starts from (None: step 0)
         self._last_snap: list[Any] = []
+        self.lockstep = Lockstep()
 
     def __repr__(self) -> str:
         return f"CompareWorker(runs={len(self.sessions)}, playing={self.playing})"
+
+    def _map(self, fn: Any, sessions: list[Session]) -> list[Any]:
+        """``fn`` of every session (result or exception), in parallel on CPU."""
+        return (self.lockstep if self.device == "cpu" else SEQUENTIAL).map(fn, sessions)
 
     # ------------------------------------------------------------ the loop's hooks
     def _has_work(self) -> bool:
@@ -79,21 +88,26 @@ class CompareWorker(CommandLoop):
     def _run_chunk(self, n: int) -> list[Any]:
         """Every live session ``n`` steps; a run that stopped keeps its last snapshot."""
         snaps = list(self._last_snap)
-        for r, session in enumerate(self.sessions):
-            if self.stopped[r] is not None:
+        live = [r for r in range(len(self.sessions)) if self.stopped[r] is None]
+        outcomes = self._map(lambda s: s.run(n), [self.sessions[r] for r in live])
+        errors = [out for out in outcomes
+                  if isinstance(out, BaseException) and not isinstance(out, Diverged)]
+        for r, out in zip(live, outcomes):
+            if isinstance(out, Diverged):
+                self._stop_run(r, "diverged", out.step, diverged_info(out))
                 continue
-            try:
-                snaps[r] = session.run(n)
-            except Diverged as err:
-                self._stop_run(r, "diverged", err.step, diverged_info(err))
+            if isinstance(out, BaseException):
                 continue
+            snaps[r] = out
             self.histories[r].add(snaps[r])
             self.steps[r] = int(snaps[r].step)
             status = snaps[r].status
             if status == "diverged":
                 self._stop_run(r, status, snaps[r].step, diverged_info(snaps[r]))
-            elif status != "running" or session.finished:
+            elif status != "running" or self.sessions[r].finished:
                 self._stop_run(r, status if status != "running" else "finished", snaps[r].step)
+        if errors:  # after the other runs' outcomes are recorded, as the loop reports it
+            raise errors[0]
         return snaps
 
     def _record(self, snaps: list[Any]) -> None:
@@ -116,9 +130,13 @@ class CompareWorker(CommandLoop):
         self._fresh_start()
 
     def _compute_views(self) -> None:
-        self._views = [(boundary_for(s), confusion_for(s) if self.want_confusion else None,
-                        uncertainty_for(s) if self.want_uncertainty else None)
-                       for s in self.sessions]
+        confusion, uncertainty = self.want_confusion, self.want_uncertainty
+        views = self._map(lambda s: (boundary_for(s), confusion_for(s) if confusion else None,
+                                     uncertainty_for(s) if uncertainty else None), self.sessions)
+        for v in views:
+            if isinstance(v, BaseException):
+                raise v
+        self._views = views
 
     def _frame(self, serial: int) -> CompareFrame:
         frames = []
@@ -242,3 +260,10 @@ class CompareController(ThreadController):
 
     def __init__(self, factory: SessionFactory, parent: QObject | None = None):
         super().__init__(CompareWorker(factory), parent)
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Stop the worker's loop and thread, then its lockstep pool's threads."""
+        ended = super().shutdown(timeout_ms)
+        if ended:
+            self.worker.lockstep.close()
+        return ended

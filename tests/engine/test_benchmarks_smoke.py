@@ -13,7 +13,7 @@ from benchmarks.data import training_arrays
 from benchmarks.numpy_reference import NumpyNet
 from benchmarks.workloads import WORKLOADS, Workload, dense_sizes, flops_per_step
 
-TRAINED = [w for w in WORKLOADS if not w.monitors_only]
+TRAINED = [w for w in WORKLOADS if not w.engine_only]
 ROW_KEYS = {"workload", "impl", "optimizer", "steps_per_s", "gflops", "compile_s"}
 
 
@@ -33,17 +33,20 @@ def test_quick_run_writes_every_figure(tmp_path, capsys):
     assert set(res["machine"]) >= {"cpu", "cores", "matmul_gflops"} and res["machine"]["matmul_gflops"] > 0
     impls = {(r["workload"], r["impl"], r["optimizer"]) for r in res["results"]}
     for w in WORKLOADS:
-        if not w.monitors_only:
+        if not w.engine_only:
             assert (w.name, "numpy_reference", w.optimizer) in impls
             if pytorch_reference.available():
                 assert (w.name, "pytorch", w.optimizer) in impls
-    assert ("F", "engine", "sgd") in impls
+    assert ("F", "engine", "sgd") in impls and ("G", "engine", "sgd") in impls
+    g = next(r for r in res["results"] if r["workload"] == "G")
+    assert g["runs"].startswith("4 x B") and g["steps"] >= 1
     for r in res["results"]:
         assert "error" not in r, r
         assert ROW_KEYS <= set(r) and r["steps_per_s"] > 0 and r["gflops"] > 0
         assert (r["compile_s"] is not None) == r["impl"].startswith("engine")
     names = [t["name"] for t in res["targets"]]
     assert "F: monitor cost vs B (1 - F/B)" in names and "app on B: fps" in names
+    assert "G: 4 runs of B in lockstep, total steps/s / B alone" in names
     assert res["startup"]["second"].get("wall_s", 0) > 0, res["startup"]
     printed = capsys.readouterr().out
     assert "| workload | optimizer | impl |" in printed and "| target |" in printed
@@ -178,3 +181,29 @@ def test_worker_processes_time_each_implementation():
     for r in rows:
         assert "error" not in r, r
         assert r["steps"] == 4 and r["repeats"] == 2 and r["steps_per_s"] > 0 and r["steps_per_cpu_s"] > 0
+
+
+def test_lockstep_row_counts_the_steps_of_every_run(monkeypatch):
+    """Workload G: one "engine" row whose rate is all four runs' steps; its runner steps four B
+    sessions by run(n) on the lockstep pool."""
+    from benchmarks.worker import ENGINE_LOCKSTEP, InProcessWorker
+
+    g = next(w for w in WORKLOADS if w.name == "G")
+    assert g.runs == 4 and g.path == Workload("B").path and g.engine_only
+
+    class FixedTiming:  # each run's rate 100 steps/s, whatever the machine does
+        def __init__(self, steps):
+            self.steps, self.rates, self.spread = steps, [], 0.0
+            self.steps_per_s, self.steps_per_cpu_s = 100.0, 50.0
+
+        def add(self, wall, cpu):
+            self.rates.append(wall)
+
+    monkeypatch.setattr(run, "Timing", FixedTiming)
+    rows = run.measure_workload(g, ["engine"], 0.002, 2, 3, in_process=True)
+    assert len(rows) == 1 and "error" not in rows[0], rows
+    assert (rows[0]["workload"], rows[0]["impl"], rows[0]["steps_per_s"]) == ("G", "engine", 400.0)
+    assert rows[0]["steps_per_cpu_s"] == 200.0
+    worker = InProcessWorker(f"{ENGINE_LOCKSTEP}4", g.design_dict(), g.path.parent)
+    worker.request("time", 5)
+    assert [r.session.step_count for r in worker.runner.runners] == [5, 5, 5, 5]

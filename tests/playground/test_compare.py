@@ -179,3 +179,66 @@ def test_a_diverged_run_stops_while_the_others_go_on(qtbot, make_compare):
     assert diverged.stopped == "diverged" and diverged.step == 4
     assert ("diverged" in {label for _, label in win.latest().runs[1].markers})
     assert ok.stopped is None and not win.messages
+
+
+def _compare_numbers(qtbot, designs, threads, monkeypatch):
+    """Weights, histories and boundaries of a comparison stepped in chunks by a CompareWorker
+    whose lockstep pool has ``threads`` threads (1: the runs one after another)."""
+    from engine.lockstep import ENV_THREADS
+    from playground.classroom.compare_worker import CompareWorker
+    from playground.engine_bridge import make_session
+    monkeypatch.setenv(ENV_THREADS, str(threads))
+    worker = CompareWorker(make_session)
+    try:
+        worker._cmd_build([d for _, d in designs], [label for label, _ in designs],
+                          [None] * len(designs))
+        for n in (1, 9, 40, 3):
+            worker._train(n)
+        worker._compute_views()
+        return ([s.get_weights() for s in worker.sessions],
+                [h.arrays() for h in worker.histories],
+                [v[0].z for v in worker._views], worker.lockstep.threads)
+    finally:
+        worker.lockstep.close()
+
+
+def test_parallel_comparison_gives_the_sequential_numbers(qtbot, monkeypatch):
+    """The runs of a chunk train on the lockstep pool's threads: bit-identical weights, loss
+    histories and boundaries to stepping them one after another."""
+    from playground.classroom.variants import make_variant
+    from playground.engine_bridge import default_design
+    a = default_design()
+    designs = [("A", a), make_variant(a, "learning_rate", 10.0)[::-1],
+               make_variant(a, "learning_rate", 0.1)[::-1]]
+    seq = _compare_numbers(qtbot, designs, 1, monkeypatch)
+    par = _compare_numbers(qtbot, designs, 3, monkeypatch)
+    assert (seq[3], par[3]) == (1, 3)
+    for wa, wb in zip(seq[0], par[0]):
+        assert wa.keys() == wb.keys() and all(np.array_equal(wa[k], wb[k]) for k in wa)
+    for ha, hb in zip(seq[1], par[1]):
+        assert len(ha["steps"]) == len(hb["steps"]) > 1
+        for key in ("steps", "loss"):
+            np.testing.assert_array_equal(ha[key], hb[key])
+    for za, zb in zip(seq[2], par[2]):
+        np.testing.assert_array_equal(za, zb)
+    assert not np.array_equal(seq[1][0]["loss"], seq[1][1]["loss"])  # the runs do differ
+
+
+def test_comparison_runs_train_on_the_lockstep_threads(qtbot, make_compare, monkeypatch):
+    import threading
+
+    from engine.lockstep import ENV_THREADS
+    monkeypatch.setenv(ENV_THREADS, "2")  # even on a one-core machine
+    seen = set()
+
+    class ThreadProbe(FakeSession):
+        def run(self, n):
+            seen.add(threading.current_thread().name)
+            return super().run(n)
+
+    win = make_compare([("a", DESIGN), ("b", DESIGN)],
+                       factory=lambda d, b, dev: ThreadProbe(d, b))
+    qtbot.waitUntil(lambda: built(win, 2), timeout=30000)
+    win.step(3)
+    qtbot.waitUntil(lambda: all(r.step == 3 for r in win.runs()), timeout=30000)
+    assert seen and all(name.startswith("lockstep") for name in seen), seen
