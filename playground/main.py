@@ -160,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen: render offscreen
     app = make_app()
     settings = throwaway_settings() if automated else paths.qsettings()
+    from playground import i18n
+    i18n.install_translators(app, i18n.chosen_language(settings))  # before any window
     ask_outside = None
     if not automated:
         def ask_outside(design_path: str, data: str) -> bool:

@@ -10,8 +10,10 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QScrollArea,
                                QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 
+from playground.i18n import translate
 from playground import engine_bridge, paths, projector_layout, sync, window_layout
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
                                                WeightDashboard)
@@ -145,7 +147,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         self.statusBar().addPermanentWidget(self.fps_label)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(window_layout.TAB_TITLES.get(title, title), self)
+        dock = QDockWidget(translate("Docks", window_layout.TAB_TITLES.get(title, title)), self)
         dock.setObjectName("dock_" + title.lower().replace(" ", "_"))
         dock.setProperty("plan_name", title)
         dock.setWidget(widget)
@@ -159,9 +161,10 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
     def _build_docks(self) -> None:
         self.docks: dict[str, QDockWidget] = {}
         left, right = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
-        for title, widget in (("Layers", self.palette), ("Data", window_layout.scrolling(self.data_panel)),
-                              ("Summary", self.summary),
-                              ("Optimizer", window_layout.scrolling(self.settings_panel))):
+        for title, widget in ((QT_TRANSLATE_NOOP("Docks", "Layers"), self.palette),
+                              (QT_TRANSLATE_NOOP("Docks", "Data"), window_layout.scrolling(self.data_panel)),
+                              (QT_TRANSLATE_NOOP("Docks", "Summary"), self.summary),
+                              (QT_TRANSLATE_NOOP("Docks", "Optimizer"), window_layout.scrolling(self.settings_panel))):
             self._dock(title, widget, left)
         self.dashboards: list[Dashboard] = [
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),

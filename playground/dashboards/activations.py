@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import (Dashboard, LegendStrip, TimePlot, add_time_plot, color,
                                         layer_columns, layer_name, pen, quiet_plot)
@@ -147,7 +148,7 @@ def range_texts(lo: float, hi: float) -> tuple[str, str]:
 class ActivationDashboard(Dashboard):
     """Per-layer activation histograms on the monitor batch and one layer's history as an image."""
 
-    title = "Activations"
+    title = QT_TRANSLATE_NOOP("Docks", "Activations")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -211,7 +212,7 @@ class ActivationDashboard(Dashboard):
 class DeadUnitsDashboard(Dashboard):
     """Dead-ReLU and saturated fractions per activation layer (bars) and over time."""
 
-    title = "Dead and saturated units"
+    title = QT_TRANSLATE_NOOP("Docks", "Dead and saturated units")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -285,7 +286,7 @@ class DeadUnitsDashboard(Dashboard):
 class WeightDashboard(Dashboard):
     """Histogram of each weighted layer's kernel values."""
 
-    title = "Weights"
+    title = QT_TRANSLATE_NOOP("Docks", "Weights")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.axes import readable_axes
 from playground.dashboards.markers import MarkerLayer  # noqa: F401 - re-exported
@@ -61,7 +62,7 @@ class Dashboard(QWidget):
     ``frames_drawn`` counts the frames that carried data for this panel (the tests read it).
     """
 
-    title = "Dashboard"
+    title = QT_TRANSLATE_NOOP("Docks", "Dashboard")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

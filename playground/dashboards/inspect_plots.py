@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import (Dashboard, LegendStrip, RangeKeeper, layer_name, pen,
                                         quiet_plot)
@@ -19,7 +20,7 @@ CLASS_COLORS = list(THEME_CLASS_COLORS)
 class BatchNormDashboard(Dashboard):
     """Batch vs moving mean and variance per unit of the chosen BN layer; renorm's r and d."""
 
-    title = "Batch norm"
+    title = QT_TRANSLATE_NOOP("Docks", "Batch norm")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -115,7 +116,7 @@ class BoundaryDashboard(Dashboard):
     """Model output over the input plane with training (dots) and validation (rings) points;
     a curve for 1-D regression."""
 
-    title = "Decision boundary"
+    title = QT_TRANSLATE_NOOP("Docks", "Decision boundary")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -212,7 +213,7 @@ class BoundaryDashboard(Dashboard):
 class ConfusionDashboard(Dashboard):
     """Confusion matrix on the validation data (rows: true class, columns: predicted)."""
 
-    title = "Confusion matrix"
+    title = QT_TRANSLATE_NOOP("Docks", "Confusion matrix")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

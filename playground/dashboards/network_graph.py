@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QDialog, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
                                QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import Dashboard, quiet_plot
 from playground.dashboards.graph_items import (SATURATED_AT, BandItem, LinkItem, UnitItem,
@@ -119,7 +120,7 @@ class UnitMapDialog(QDialog):
 class NetworkGraphDashboard(Dashboard):
     """The network as columns of units with their maps, links and bands (see the module)."""
 
-    title = "Network graph"
+    title = QT_TRANSLATE_NOOP("Docks", "Network graph")
     weight_edit = Signal(str, int, int, float, str)  # layer id, row, column, value, label
 
     def __init__(self, parent: QWidget | None = None):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import (Dashboard, TimePlot, add_time_plot, color, layer_columns,
                                         pen)
@@ -15,7 +16,7 @@ TRAIN, EPOCH, VALIDATION = LINE_COLORS[0], LINE_COLORS[1], LINE_COLORS[4]
 class LossDashboard(Dashboard):
     """Training/validation loss (optional log scale) and accuracy over steps."""
 
-    title = "Loss and accuracy"
+    title = QT_TRANSLATE_NOOP("Docks", "Loss and accuracy")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -73,7 +74,7 @@ class LossDashboard(Dashboard):
 class GradientDashboard(Dashboard):
     """Per-layer kernel gradient norm (log) and update/weight ratio (log) over steps."""
 
-    title = "Gradients"
+    title = QT_TRANSLATE_NOOP("Docks", "Gradients")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import Dashboard, pen, quiet_plot
 from playground.history import Frame
@@ -70,7 +71,7 @@ def uncertainty_for(session: Any, grid: int = GRID, passes: int = PASSES) -> Unc
 class UncertaintyDashboard(Dashboard):
     """Mean curve, ±2 std band (filled) and the training points; items made once."""
 
-    title = "Uncertainty"
+    title = QT_TRANSLATE_NOOP("Docks", "Uncertainty")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
