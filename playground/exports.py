@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from playground.i18n import translate
 from playground.plot_export import export_dashboards, reason, slug
 
 if TYPE_CHECKING:
@@ -21,10 +23,10 @@ if TYPE_CHECKING:
 
 #: File → Export entries done by the worker: (what, menu text, file filter, default suffix)
 WORKER_EXPORTS = (
-    ("metrics", "Run &metrics (CSV)…", "CSV (*.csv)", ".csv"),
-    ("pytorch", "&PyTorch script…", "Python (*.py)", ".py"),
-    ("weights", "&Weights…", "Weights (*.npz)", ".weights.npz"),
-    ("checkpoint", "&Checkpoint…", "Checkpoints (*.npz)", ".ckpt.npz"),
+    ("metrics", QT_TRANSLATE_NOOP("Menus", "Run &metrics (CSV)…"), "CSV (*.csv)", ".csv"),
+    ("pytorch", QT_TRANSLATE_NOOP("Menus", "&PyTorch script…"), "Python (*.py)", ".py"),
+    ("weights", QT_TRANSLATE_NOOP("Menus", "&Weights…"), "Weights (*.npz)", ".weights.npz"),
+    ("checkpoint", QT_TRANSLATE_NOOP("Menus", "&Checkpoint…"), "Checkpoints (*.npz)", ".ckpt.npz"),
 )
 DONE_TEXT = {"metrics": "Metrics written", "pytorch": "PyTorch script written",
              "weights": "Weights written", "checkpoint": "Checkpoint written",
@@ -50,28 +52,28 @@ class WindowExports(QObject):
     def fill_file_menu(self, files: QMenu) -> None:
         """Open checkpoint… and the Export submenu."""
         win = self.win
-        win.open_checkpoint_action = files.addAction("Open chec&kpoint…", self.open_checkpoint)
+        win.open_checkpoint_action = files.addAction(translate("Menus", "Open chec&kpoint…"), self.open_checkpoint)
         win.open_checkpoint_action.setToolTip(
-            "Continue training from a checkpoint written for this design (by the app or by "
-            "playground-train --checkpoint), bit for bit.")
-        menu = files.addMenu("&Export")
+            translate("Menus", "Continue training from a checkpoint written for this design (by "
+                      "the app or by playground-train --checkpoint), bit for bit."))
+        menu = files.addMenu(translate("Menus", "&Export"))
         menu.setObjectName("exportMenu")
         win.export_menu = menu
         win.export_actions = {}
         for what, text, file_filter, suffix in WORKER_EXPORTS:
-            act = menu.addAction(text)
+            act = menu.addAction(translate("Menus", text))
             act.triggered.connect(lambda _=False, w=what, f=file_filter, s=suffix:
                                   self.ask_export(w, f, s))
             win.export_actions[what] = act
-        act = menu.addAction("All &dashboards as images…", self.ask_dashboards)
+        act = menu.addAction(translate("Menus", "All &dashboards as images…"), self.ask_dashboards)
         win.export_actions["dashboards"] = act
 
     def fill_run_menu(self, run: QMenu) -> None:
         win = self.win
-        win.find_lr_action = run.addAction("Find &learning rate…", self.find_learning_rate)
+        win.find_lr_action = run.addAction(translate("Menus", "Find &learning rate…"), self.find_learning_rate)
         win.find_lr_action.setToolTip(
-            "The learning-rate range test on a copy of the run: loss against learning rate, "
-            "with a suggested rate to use.")
+            translate("Menus", "The learning-rate range test on a copy of the run: loss against "
+                      "learning rate, with a suggested rate to use."))
 
     # ------------------------------------------------------------------ worker exports
     def _default_name(self, suffix: str) -> str:
@@ -208,6 +210,6 @@ def install_run_menu(win: "MainWindow") -> None:
     """Run → Find learning rate… (the Run menu is made when the window has none)."""
     run = None
     for act in win.menuBar().actions():
-        if act.menu() is not None and act.text().replace("&", "") == "Run":
+        if act.menu() is not None and act.text().replace("&", "") == translate("Menus", "&Run").replace("&", ""):
             run = act.menu()
-    win.exports.fill_run_menu(run if run is not None else win.menuBar().addMenu("&Run"))
+    win.exports.fill_run_menu(run if run is not None else win.menuBar().addMenu(translate("Menus", "&Run")))

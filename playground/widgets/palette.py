@@ -7,6 +7,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget)
 
+from playground.i18n import translate
 from playground import catalog
 from playground.widgets.drag import drag_if_moved
 from playground.widgets.labels import ElidedLabel, passive_label
@@ -35,10 +36,11 @@ class PaletteCard(QFrame):
         lay.setContentsMargins(8, 4, 8, 4)
         lay.setSpacing(0)
         name = passive_label(f"<b>{title}</b>", "cardTitle", rich=True)
-        desc = ElidedLabel(description, "cardDescription")
+        desc = ElidedLabel(translate("Catalog", description), "cardDescription")
         lay.addWidget(name)
         lay.addWidget(desc)
-        self.setToolTip(f"{title}: {description}\nDrag onto the layer stack (double-click appends).")
+        self.setToolTip(self.tr("{0}: {1}\nDrag onto the layer stack (double-click appends).").format(
+            title, translate("Catalog", description)))
         self._press: QPoint | None = None
 
     def mime_data(self) -> QMimeData:
@@ -73,11 +75,11 @@ class LayerPalette(QScrollArea):
         lay.setSpacing(4)
         self.cards: list[PaletteCard] = []
         entries = catalog.palette_entries()
-        lay.addWidget(self._header("Layers"))
+        lay.addWidget(self._header(self.tr("Layers")))
         for title, desc, cfg in entries:
             if cfg.get("type") == "activation" and self.cards and \
                     self.cards[-1].config.get("type") != "activation":
-                lay.addWidget(self._header("Activations"))
+                lay.addWidget(self._header(self.tr("Activations")))
             card = PaletteCard(title, desc, cfg)
             card.activated.connect(self.activated)
             self.cards.append(card)
