@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -239,19 +239,23 @@ def estimate_steps_per_s(design: dict) -> float:
                                            + STEP_S_PER_PARAM_SAMPLE * _batch(design)))
 
 
-def cost_text(design: dict) -> tuple[str, bool]:
-    """("N parameters · about R steps/s expected", crawls) for the stack's cost line."""
+def cost_text(design: dict, tr: Callable[[str], str] = str) -> tuple[str, bool]:
+    """("N parameters · about R steps/s expected", crawls) for the stack's cost line; ``tr``
+    translates its sentences (Qt's ``translate`` in the app)."""
     params = sum(total for _, total, _ in layer_counts(design))
     rate = estimate_steps_per_s(design)
     if rate > 10_000:
-        speed = "over 10,000"
+        speed = tr(QT_TRANSLATE_NOOP("Catalog", "over 10,000"))
     else:
-        speed = f"about {rate:,.0f}" if rate >= 10 else f"about {rate:.1f}"
-    text = f"{params:,} parameters · {speed} steps/s expected"
+        speed = tr(QT_TRANSLATE_NOOP("Catalog", "about {0}")).format(
+            f"{rate:,.0f}" if rate >= 10 else f"{rate:.1f}")
+    text = tr(QT_TRANSLATE_NOOP("Catalog", "{0:,} parameters · {1} steps/s expected")).format(
+        params, speed)
     crawls = rate < CRAWL_STEPS_PER_S
     if crawls:
-        text = (f"⚠ {text}: training will crawl ({100 / rate:,.0f} s for 100 steps); "
-                "fewer units or layers train faster")
+        text = "⚠ " + tr(QT_TRANSLATE_NOOP("Catalog", "{0}: training will crawl ({1:,.0f} s for 100 "
+                                                     "steps); fewer units or layers train "
+                                                     "faster")).format(text, 100 / rate)
     return text, crawls
 
 

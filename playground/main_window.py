@@ -143,7 +143,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         box.addWidget(self.strip)
         box.addWidget(center, 1)
         self.setCentralWidget(host)
-        self.fps_label = QLabel("0 fps")
+        self.fps_label = QLabel(self.tr("0 fps"))
         self.statusBar().addPermanentWidget(self.fps_label)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -296,9 +296,9 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
     # ------------------------------------------------------------------ window chrome
     def _update_undo_actions(self) -> None:
         self.undo_action.setEnabled(self.doc.can_undo)
-        self.undo_action.setText(f"&Undo {self.doc.undo_label}".rstrip())
+        self.undo_action.setText(f"{translate('Menus', '&Undo')} {self.doc.undo_label}".rstrip())
         self.redo_action.setEnabled(self.doc.can_redo)
-        self.redo_action.setText(f"&Redo {self.doc.redo_label}".rstrip())
+        self.redo_action.setText(f"{translate('Menus', '&Redo')} {self.doc.redo_label}".rstrip())
 
     def _update_title(self) -> None:
         name = os.path.basename(self.doc.path) if self.doc.path else self.doc.name

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from playground.i18n import translate
 from playground.widgets.messages import diverged_dialog, diverged_text
 
 
@@ -35,7 +36,7 @@ class WindowMessages:
         self.bar.set_playing(False)
         if self.worker.session is None:
             self.applied = None  # the build failed: the next edit builds again
-            self.bar.set_runnable(False, "nothing to train: " + text.splitlines()[0])
+            self.bar.set_runnable(False, translate("WindowMessages", "nothing to train: ") + text.splitlines()[0])
         self.statusBar().showMessage(text.splitlines()[0], 10000)
 
     def _built(self, _info: dict) -> None:
@@ -63,8 +64,8 @@ class WindowMessages:
             self.show_error(title, _unexpected(info["text"]), info.get("details", ""))
             return
         self.refusals += 1
-        note = ("Training is paused; Play trains the model as it was before this edit."
-                if self.worker.session is not None else "Nothing to train until this is fixed.")
+        note = (translate("WindowMessages", "Training is paused; Play trains the model as it was before this edit.")
+                if self.worker.session is not None else translate("WindowMessages", "Nothing to train until this is fixed."))
         self.refusal_bar.show_refusal(title, info["text"], self.doc.can_undo, note)
         self.stack.mark_refused(info.get("layer"), info["text"])
 

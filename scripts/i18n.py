@@ -86,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.apply:
         print(f"filled {apply(args.apply)} entries")
-    elif not args.check:
-        update()
+    if not args.check:
+        update()  # after --apply too: lupdate's own layout, so that diffs stay small
     missing = unfinished()
     for context, source in missing:
         print(f"{context}\t{source}".replace("\n", "\\n"))

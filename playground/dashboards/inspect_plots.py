@@ -25,9 +25,9 @@ class BatchNormDashboard(Dashboard):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("layer"))
+        bar.addWidget(QLabel(self.tr("layer")))
         self.layer_box = QComboBox()
-        self.layer_box.setToolTip("The batch-norm layer whose statistics are shown.")
+        self.layer_box.setToolTip(self.tr("The batch-norm layer whose statistics are shown."))
         self.layer_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.layer_box.setMinimumContentsLength(8)
         bar.addWidget(self.layer_box, 1)
@@ -39,10 +39,11 @@ class BatchNormDashboard(Dashboard):
         self.items = {}
         self.legend = LegendStrip()  # off the plots: short titles fit narrow panels
         self._layout.addWidget(self.legend)
-        self.legend.show_entries([("batch statistic (renorm: r)", BATCH),
-                                  ("moving average (renorm: d)", MOVING)])
-        for key, title in (("mean", "mean per unit"), ("var", "variance per unit"),
-                           ("rd", "renorm r and d")):
+        self.legend.show_entries([(QT_TRANSLATE_NOOP("Plots", "batch statistic (renorm: r)"), BATCH),
+                                  (QT_TRANSLATE_NOOP("Plots", "moving average (renorm: d)"), MOVING)])
+        for key, title in (("mean", QT_TRANSLATE_NOOP("Plots", "mean per unit")),
+                           ("var", QT_TRANSLATE_NOOP("Plots", "variance per unit")),
+                           ("rd", QT_TRANSLATE_NOOP("Plots", "renorm r and d"))):
             p = pg.PlotWidget()
             p.setTitle(title, size="9pt")
             p.setMinimumHeight(50)  # a tab below the boundary on a small screen
@@ -220,8 +221,8 @@ class ConfusionDashboard(Dashboard):
         self.plot = pg.PlotWidget()
         self.plot.invertY(True)
         quiet_plot(self.plot.getPlotItem())
-        self.plot.setLabel("left", "true class")
-        self.plot.setLabel("bottom", "predicted class")
+        self.plot.setLabel("left", self.tr("true class"))
+        self.plot.setLabel("bottom", self.tr("predicted class"))
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("viridis"))
         self.plot.addItem(self.image)

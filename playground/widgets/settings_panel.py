@@ -43,12 +43,16 @@ def _registry_validator(module: str) -> Callable[[dict], dict]:
     return validate
 
 
+SECTION_TITLES = {"optimizer": QT_TRANSLATE_NOOP("SettingsPanel", "Optimizer"),
+                  "schedule": QT_TRANSLATE_NOOP("SettingsPanel", "Schedule")}
+
+
 class SectionForm(QGroupBox):
     """Editors for every key of one design section (``optimizer`` or ``schedule``)."""
 
     def __init__(self, doc: DesignDocument, section: str, validate: Callable[[dict], dict],
                  parent: QWidget | None = None):
-        super().__init__(section.capitalize(), parent)
+        super().__init__(translate("SettingsPanel", SECTION_TITLES[section]), parent)
         self.doc, self.section, self.validate = doc, section, validate
         self.form = QFormLayout(self)
         self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)
@@ -83,7 +87,7 @@ class SectionForm(QGroupBox):
             for key in keys:
                 spec = catalog.option_spec(key, cfg[key])
                 spec = catalog.OptionSpec(spec.key, spec.kind, spec.choices, spec.minimum,
-                                          spec.maximum, self.tr(TIPS[key]) if key in TIPS
+                                          spec.maximum, translate("SettingsPanel", TIPS[key]) if key in TIPS
                                           else translate("Catalog", spec.tip))
                 editor = make_editor(spec, cfg[key], self.edit, self._edit_json)
                 self.editors[key] = editor

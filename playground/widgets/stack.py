@@ -9,6 +9,7 @@ from PySide6.QtGui import (QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEven
 from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
+from playground.i18n import translate
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.widgets.drag import drag_if_moved
@@ -27,7 +28,8 @@ def summarize(cfg: dict) -> str:
         val = cfg[key]
         if key in ("enabled", "trainable"):
             if val is False:
-                parts.append("off" if key == "enabled" else "frozen")
+                parts.append(translate("LayerStack", "off") if key == "enabled"
+                             else translate("LayerStack", "frozen"))
         elif key == "renorm":
             if val:
                 parts.append("renorm")
@@ -204,7 +206,7 @@ class LayerStack(QWidget):
         self.loss_card.badge.setVisible(-1 in warns)
         self.loss_card.badge.setToolTip(warns.get(-1, ""))
         self._lay.addWidget(self.loss_card)
-        text, crawls = catalog.cost_text(design)
+        text, crawls = catalog.cost_text(design, lambda s: translate("Catalog", s))
         self.cost.setText(text)
         self.cost.setProperty("crawls", crawls)
         self.cost.style().unpolish(self.cost)
