@@ -17,12 +17,7 @@ from engine.layers import LAYERS, from_config, output_dims_and_params
 from engine.optimizers import OPTIMIZERS as ENGINE_OPTIMIZERS
 from engine.schedules import SCHEDULES as ENGINE_SCHEDULES
 from playground.engine_bridge import design_warnings
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - Qt's name, for lupdate
-    """Marks ``text`` for translation (shown through Qt's ``translate`` by the widgets);
-    this module stays Qt-free."""
-    return text
+from playground.tr_marks import QT_TRANSLATE_NOOP  # Qt-free marker for pyside6-lupdate
 
 
 MIME_LAYER = "application/x-playground-layer"

@@ -207,7 +207,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
             self._warmed(0.0)
         else:
             self.bar.set_ready(False)
-            self.statusBar().showMessage("compiling the engine…")
+            self.statusBar().showMessage(self.tr("compiling the engine…"))
             self.compile_progress = CompileProgress(self.warm_up_count)
             self.statusBar().addPermanentWidget(self.compile_progress)
 
@@ -217,7 +217,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
             self.compile_progress.finish()
         if not self.bar.ready:
             self.bar.set_ready(True)
-            self.statusBar().showMessage(f"engine ready ({seconds:.1f} s)", 4000)
+            self.statusBar().showMessage(self.tr("engine ready ({0:.1f} s)").format(seconds), 4000)
 
     # ------------------------------------------------------------------ document -> session
     def _on_doc(self, event: DocEvent) -> None:

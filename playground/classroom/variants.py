@@ -9,7 +9,7 @@ import copy
 from typing import Any
 
 from engine.errors import BadInput
-from playground.catalog import QT_TRANSLATE_NOOP  # Qt-free marker for pyside6-lupdate
+from playground.tr_marks import QT_TRANSLATE_NOOP  # Qt-free marker for pyside6-lupdate
 
 RELU_FAMILY = ("relu", "leaky_relu", "elu", "selu", "gelu", "swish", "tanh", "sigmoid",
                "softplus", "prelu", "linear")

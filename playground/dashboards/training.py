@@ -64,7 +64,7 @@ class LossDashboard(Dashboard):
         lp.set_series(QT_TRANSLATE_NOOP("Plots", "train (epoch)"), steps, h["epoch_loss"], pen(EPOCH))
         lp.set_series(QT_TRANSLATE_NOOP("Plots", "validation"), steps, h["val_loss"], pen(VALIDATION))
         if np.isfinite(h["accuracy"]).any() or np.isfinite(h["val_accuracy"]).any():
-            ap.set_series("train", steps, h["accuracy"], pen(TRAIN))
+            ap.set_series(QT_TRANSLATE_NOOP("Plots", "train"), steps, h["accuracy"], pen(TRAIN))
             ap.set_series(QT_TRANSLATE_NOOP("Plots", "validation"), steps, h["val_accuracy"], pen(VALIDATION))
         lp.fit()
         ap.fit()

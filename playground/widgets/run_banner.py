@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from playground.i18n import translate
 from playground.run_end import continue_epochs, ended_text
 
 
@@ -85,7 +86,7 @@ class RunBanner(QFrame):
         if not info:
             self.hide()
             return
-        text = ended_text(info)
+        text = ended_text(info, lambda s: translate("RunEnd", s))
         self.text.setText(f"<b>{text[0].upper() + text[1:]}.</b>")
         self.epochs_more = continue_epochs(info)
         self.more.setText(self.tr("Continue for {0} more epochs").format(self.epochs_more))

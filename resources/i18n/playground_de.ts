@@ -15,6 +15,14 @@
         <source>histogram over time (brighter: more samples)</source>
         <translation>Histogramm über die Zeit (heller: mehr Beispiele)</translation>
     </message>
+    <message>
+        <source>snapshot</source>
+        <translation>Aufnahme</translation>
+    </message>
+    <message>
+        <source>bin</source>
+        <translation>Klasse</translation>
+    </message>
 </context>
 <context>
     <name>BatchNormDashboard</name>
@@ -851,6 +859,14 @@
         <source>0 fps</source>
         <translation>0 fps</translation>
     </message>
+    <message>
+        <source>compiling the engine…</source>
+        <translation>Engine wird kompiliert …</translation>
+    </message>
+    <message>
+        <source>engine ready ({0:.1f} s)</source>
+        <translation>Engine bereit ({0:.1f} s)</translation>
+    </message>
 </context>
 <context>
     <name>Menus</name>
@@ -1172,6 +1188,10 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
         <translation>Validierung</translation>
     </message>
     <message>
+        <source>train</source>
+        <translation>Training</translation>
+    </message>
+    <message>
         <source>gradient norm ‖∇W‖ per layer</source>
         <translation>Gradientennorm ‖∇W‖ je Schicht</translation>
     </message>
@@ -1247,6 +1267,45 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
     <message>
         <source>Continue for {0} more epochs</source>
         <translation>{0} weitere Epochen trainieren</translation>
+    </message>
+</context>
+<context>
+    <name>RunEnd</name>
+    <message>
+        <source>validation loss</source>
+        <translation>Validierungs-Loss</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>Trainings-Loss</translation>
+    </message>
+    <message>
+        <source>validation accuracy</source>
+        <translation>Validierungsgenauigkeit</translation>
+    </message>
+    <message>
+        <source>training accuracy</source>
+        <translation>Trainingsgenauigkeit</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>Training läuft</translation>
+    </message>
+    <message>
+        <source>early stopped at epoch {0}: {1} did not improve for {2} epochs</source>
+        <translation>früh gestoppt in Epoche {0}: {1} hat sich {2} Epochen lang nicht verbessert</translation>
+    </message>
+    <message>
+        <source> (the weights of epoch {0}, the best, are restored)</source>
+        <translation> (die Gewichte der besten Epoche {0} sind zurückgeholt)</translation>
+    </message>
+    <message>
+        <source>diverged at step {0}</source>
+        <translation>divergiert bei Schritt {0}</translation>
+    </message>
+    <message>
+        <source>finished after {0} epochs</source>
+        <translation>fertig nach {0} Epochen</translation>
     </message>
 </context>
 <context>
@@ -1562,6 +1621,29 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
     <message>
         <source>Nothing to train until this is fixed.</source>
         <translation>Nichts zu trainieren, bis dies behoben ist.</translation>
+    </message>
+</context>
+<context>
+    <name>Worker</name>
+    <message>
+        <source>compiling the engine…</source>
+        <translation>Engine wird kompiliert …</translation>
+    </message>
+    <message>
+        <source>nothing to train: fix the design problem first</source>
+        <translation>nichts zu trainieren: zuerst das Problem im Design beheben</translation>
+    </message>
+    <message>
+        <source>: continue for more epochs, or Reset</source>
+        <translation>: weitere Epochen trainieren oder zurücksetzen</translation>
+    </message>
+    <message>
+        <source>building…</source>
+        <translation>wird aufgebaut …</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>bereit</translation>
     </message>
 </context>
 </TS>
