@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>bin</source>
-        <translation>Klasse</translation>
+        <translation>Intervall</translation>
     </message>
 </context>
 <context>
