@@ -544,7 +544,7 @@
         <extracomment>tab titles on the projector: six tabs of 20 px text fit half of 1280 px
 ----------
 1600×900 and larger: the loss and the boundary each over a second row of dashboards smaller screens (1280×720, 1366×768): two dashboard columns of tabs, one row each the dashboards&apos; titles on their tabs: a tab group fits its column at 1280×720 (docks keep their full name as ``plan_name``; tooltips and the View menu say it in full)</extracomment>
-        <translation>Loss-Kurve</translation>
+        <translation>Loss</translation>
     </message>
     <message>
         <source>Boundary</source>
@@ -556,7 +556,7 @@
     </message>
     <message>
         <source>BN</source>
-        <translation>Batch-Norm</translation>
+        <translation>BN</translation>
     </message>
     <message>
         <source>Confusion</source>
@@ -564,7 +564,7 @@
     </message>
     <message>
         <source>Graph</source>
-        <translation>Netzgraph</translation>
+        <translation>Graph</translation>
     </message>
 </context>
 <context>
