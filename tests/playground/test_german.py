@@ -164,7 +164,7 @@ def test_english_stays_english(qtbot, make_window):
 def test_german_window_uses_the_same_dock_names_and_menus(qtbot, make_window, german):
     win, room = _classroom_window(qtbot, make_window)
     assert win.bar.play.text() == "Start"
-    assert win.docks["Loss and accuracy"].windowTitle() == "Loss-Kurve"  # its short tab title
+    assert win.docks["Decision boundary"].windowTitle() == "Grenze"  # its short tab title
     menus = [a.text().replace("&", "") for a in win.menuBar().actions()]
     assert len(menus) == len(set(menus)), menus  # the classroom found the German menus
     assert room.dock.property("plan_name") == "Lessons"
