@@ -28,9 +28,9 @@ WORKER_EXPORTS = (
     ("weights", QT_TRANSLATE_NOOP("Menus", "&Weights…"), "Weights (*.npz)", ".weights.npz"),
     ("checkpoint", QT_TRANSLATE_NOOP("Menus", "&Checkpoint…"), "Checkpoints (*.npz)", ".ckpt.npz"),
 )
-DONE_TEXT = {"metrics": "Metrics written", "pytorch": "PyTorch script written",
-             "weights": "Weights written", "checkpoint": "Checkpoint written",
-             "open_checkpoint": "Continuing from the checkpoint"}
+DONE_TEXT = {"metrics": QT_TRANSLATE_NOOP("WindowExports", "Metrics written"), "pytorch": QT_TRANSLATE_NOOP("WindowExports", "PyTorch script written"),
+             "weights": QT_TRANSLATE_NOOP("WindowExports", "Weights written"), "checkpoint": QT_TRANSLATE_NOOP("WindowExports", "Checkpoint written"),
+             "open_checkpoint": QT_TRANSLATE_NOOP("WindowExports", "Continuing from the checkpoint")}
 
 
 # ---------------------------------------------------------------------- File → Export
@@ -85,8 +85,9 @@ class WindowExports(QObject):
     def _has_run(self) -> bool:
         frame = self.win.controller.latest()
         if self.win.worker.session is None or frame is None or frame.snapshot is None:
-            self.win.notify("Nothing to export yet",
-                            "There is no model yet: fix the design problem reported before.")
+            self.win.notify(translate("WindowExports", "Nothing to export yet"),
+                            translate("WindowExports", "There is no model yet: fix the design problem reported "
+                                                         "before."))
             return False
         return True
 
@@ -94,7 +95,7 @@ class WindowExports(QObject):
         """Ask for a file name, then let the worker write ``what`` there."""
         if not self._has_run():
             return
-        path, _ = QFileDialog.getSaveFileName(self.win, "Export", self._default_name(suffix),
+        path, _ = QFileDialog.getSaveFileName(self.win, translate("WindowExports", "Export"), self._default_name(suffix),
                                               file_filter)
         if path:
             if not path.lower().endswith(suffix.rsplit(".", 1)[-1]):
@@ -106,21 +107,21 @@ class WindowExports(QObject):
         while it takes long)."""
         self.win.run.pause()
         self.done.pop(what, None)
-        self._start_busy(f"Writing {os.path.basename(path)}…")
+        self._start_busy(translate("WindowExports", "Writing {0}…").format(os.path.basename(path)))
         self.win.controller.post("export", what=what, path=os.path.abspath(path))
 
     def open_checkpoint(self) -> None:
         if not self._has_run():
             return
-        path, _ = QFileDialog.getOpenFileName(self.win, "Open checkpoint", self._default_name(""),
-                                              "Checkpoints (*.npz);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.win, translate("WindowExports", "Open checkpoint"), self._default_name(""),
+                                              translate("WindowExports", "Checkpoints (*.npz);;All files (*)"))
         if path:
             self.open_checkpoint_path(path)
 
     def open_checkpoint_path(self, path: str) -> None:
         self.win.run.pause()
         self.done.pop("open_checkpoint", None)
-        self._start_busy(f"Reading {os.path.basename(path)}…")
+        self._start_busy(translate("WindowExports", "Reading {0}…").format(os.path.basename(path)))
         self.win.controller.post("open_checkpoint", path=os.path.abspath(path))
 
     def _start_busy(self, text: str) -> None:
@@ -144,14 +145,15 @@ class WindowExports(QObject):
         self._end_busy()
         self.done[what] = (path, problem)
         if problem:
-            title = "Cannot open the checkpoint" if what == "open_checkpoint" else "Cannot export"
+            title = translate("WindowExports", "Cannot open the checkpoint") if what == "open_checkpoint" \
+                else translate("WindowExports", "Cannot export")
             self.win.notify(title, problem)
         else:
-            self.win.statusBar().showMessage(f"{DONE_TEXT.get(what, 'Done')}: {path}", 8000)
+            self.win.statusBar().showMessage("{0}: {1}".format(translate("WindowExports", DONE_TEXT.get(what, "Done")), path), 8000)
 
     # ------------------------------------------------------------------ dashboards
     def ask_dashboards(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.win, "Export all dashboards into",
+        folder = QFileDialog.getExistingDirectory(self.win, translate("WindowExports", "Export all dashboards into"),
                                                   self._default_name(""))
         if folder:
             self.dashboards_to(folder)
@@ -159,23 +161,24 @@ class WindowExports(QObject):
     def dashboards_to(self, folder: str, size: tuple[int, int] | None = None) -> list[Path]:
         """Every dashboard as PNG and SVG into ``folder``, with a progress dialog (Cancel stops
         after the dashboard being written)."""
-        box = QProgressDialog("Writing the dashboards…", "Cancel", 0, len(self.win.dashboards),
+        box = QProgressDialog(translate("WindowExports", "Writing the dashboards…"), translate("WindowExports", "Cancel"), 0, len(self.win.dashboards),
                               self.win)
         box.setWindowModality(Qt.WindowModal)
         box.setMinimumDuration(300)
 
         def step(i: int, n: int) -> bool:
             box.setValue(i)
-            box.setLabelText(f"Writing {self.win.dashboards[i].title} ({i + 1} of {n})…")
+            box.setLabelText(translate("WindowExports", "Writing {0} ({1} of {2})…").format(
+                translate("Docks", self.win.dashboards[i].title), i + 1, n))
             return not box.wasCanceled()
 
         try:
             written = export_dashboards(self.win, folder, step, size)
         except Exception as err:  # noqa: BLE001 - a sentence for the user, never a traceback
-            self.win.notify("Cannot export the dashboards", f"{folder}: {reason(err)}")
+            self.win.notify(translate("WindowExports", "Cannot export the dashboards"), f"{folder}: {reason(err)}")
             written = []
         else:
-            self.win.statusBar().showMessage(f"{len(written)} files written to {folder}", 8000)
+            self.win.statusBar().showMessage(translate("WindowExports", "{0} files written to {1}").format(len(written), folder), 8000)
         finally:
             box.close()
             box.deleteLater()

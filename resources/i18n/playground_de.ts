@@ -1609,6 +1609,89 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
     </message>
 </context>
 <context>
+    <name>WindowExports</name>
+    <message>
+        <source>Metrics written</source>
+        <translation>Metriken geschrieben</translation>
+    </message>
+    <message>
+        <source>PyTorch script written</source>
+        <translation>PyTorch-Skript geschrieben</translation>
+    </message>
+    <message>
+        <source>Weights written</source>
+        <translation>Gewichte geschrieben</translation>
+    </message>
+    <message>
+        <source>Checkpoint written</source>
+        <translation>Checkpoint geschrieben</translation>
+    </message>
+    <message>
+        <source>Continuing from the checkpoint</source>
+        <translation>Training geht vom Checkpoint aus weiter</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet</source>
+        <translation>Noch nichts zu exportieren</translation>
+    </message>
+    <message>
+        <source>There is no model yet: fix the design problem reported before.</source>
+        <translation>Es gibt noch kein Modell: zuerst das gemeldete Problem im Design beheben.</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Writing {0}…</source>
+        <translation>{0} wird geschrieben …</translation>
+    </message>
+    <message>
+        <source>Open checkpoint</source>
+        <translation>Checkpoint öffnen</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.npz);;All files (*)</source>
+        <translation>Checkpoints (*.npz);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>{0} wird gelesen …</translation>
+    </message>
+    <message>
+        <source>Cannot open the checkpoint</source>
+        <translation>Der Checkpoint kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>Export nicht möglich</translation>
+    </message>
+    <message>
+        <source>Export all dashboards into</source>
+        <translation>Alle Anzeigen exportieren nach</translation>
+    </message>
+    <message>
+        <source>Writing the dashboards…</source>
+        <translation>Die Anzeigen werden geschrieben …</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Writing {0} ({1} of {2})…</source>
+        <translation>{0} wird geschrieben ({1} von {2}) …</translation>
+    </message>
+    <message>
+        <source>Cannot export the dashboards</source>
+        <translation>Die Anzeigen können nicht exportiert werden</translation>
+    </message>
+    <message>
+        <source>{0} files written to {1}</source>
+        <translation>{0} Dateien nach {1} geschrieben</translation>
+    </message>
+</context>
+<context>
     <name>WindowMessages</name>
     <message>
         <source>nothing to train: </source>
