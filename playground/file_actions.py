@@ -31,9 +31,9 @@ def outside_data(design: dict, path: str | None) -> str | None:
 
 def outside_question(path: str, data: str) -> str:
     """The question asked before a design reads data from outside its folder."""
-    return (f"“{os.path.basename(path)}” reads its data from\n{data}\noutside the design's "
-            "folder. Read that file?\n(Answer No if you did not expect this, e.g. for a design "
-            "someone sent you.)")
+    return translate("FileActions", "“{0}” reads its data from\n{1}\noutside the design's folder. Read that "
+                     "file?\n(Answer No if you did not expect this, e.g. for a design someone "
+                     "sent you.)").format(os.path.basename(path), data)
 
 
 class FileActions:
@@ -59,8 +59,9 @@ class FileActions:
         """The prompt's question, naming the file (or saying that there is none yet)."""
         path = self.win.doc.path
         if path:
-            return f"Save the changes to “{os.path.basename(path)}”?\n({path})"
-        return f"Save the design “{self.win.doc.name}”? It has not been saved to a file yet."
+            return translate("FileActions", "Save the changes to “{0}”?\n({1})").format(os.path.basename(path), path)
+        return translate("FileActions", "Save the design “{0}”? It has not been saved to a file yet.").format(
+            self.win.doc.name)
 
     def _ask_dialog(self) -> str:
         answer = QMessageBox.question(

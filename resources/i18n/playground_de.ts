@@ -574,6 +574,26 @@
         <translation>Designs (*.playground.json *.json);;Alle Dateien (*)</translation>
     </message>
     <message>
+        <source>“{0}” reads its data from
+{1}
+outside the design&apos;s folder. Read that file?
+(Answer No if you did not expect this, e.g. for a design someone sent you.)</source>
+        <translation>„{0}&quot; liest seine Daten aus
+{1}
+außerhalb des Design-Ordners. Diese Datei lesen?
+(Antworten Sie mit Nein, wenn Sie das nicht erwartet haben, etwa bei einem Design, das Ihnen jemand geschickt hat.)</translation>
+    </message>
+    <message>
+        <source>Save the changes to “{0}”?
+({1})</source>
+        <translation>Die Änderungen an „{0}&quot; speichern?
+({1})</translation>
+    </message>
+    <message>
+        <source>Save the design “{0}”? It has not been saved to a file yet.</source>
+        <translation>Das Design „{0}&quot; speichern? Es wurde noch nicht in einer Datei gespeichert.</translation>
+    </message>
+    <message>
         <source>Unsaved changes</source>
         <translation>Ungesicherte Änderungen</translation>
     </message>
@@ -1218,6 +1238,65 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
     <message>
         <source>renorm r and d</source>
         <translation>Renorm r und d</translation>
+    </message>
+</context>
+<context>
+    <name>Recovery</name>
+    <message>
+        <source>Recover the unsaved design from {0}?</source>
+        <translation>Das ungesicherte Design von {0} wiederherstellen?</translation>
+    </message>
+    <message>
+        <source>, its run at step {0:,}</source>
+        <translation>, sein Lauf bei Schritt {0:,}</translation>
+    </message>
+    <message>
+        <source>, not trained yet</source>
+        <translation>, noch nicht trainiert</translation>
+    </message>
+    <message>
+        <source>
+(from {0})</source>
+        <translation>
+(aus {0})</translation>
+    </message>
+    <message>
+        <source>
+(never saved to a file)</source>
+        <translation>
+(nie in einer Datei gespeichert)</translation>
+    </message>
+    <message>
+        <source> on {0}</source>
+        <translation> am {0}</translation>
+    </message>
+    <message>
+        <source>{0} layer</source>
+        <translation>{0} Schicht</translation>
+    </message>
+    <message>
+        <source>{0} layers</source>
+        <translation>{0} Schichten</translation>
+    </message>
+    <message>
+        <source>“{0}”: {1}{2}, autosaved at {3}{4}.{5}</source>
+        <translation>„{0}&quot;: {1}{2}, automatisch gesichert um {3}{4}.{5}</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work</source>
+        <translation>Ungesicherte Arbeit wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Später</translation>
     </message>
 </context>
 <context>
