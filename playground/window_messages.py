@@ -57,7 +57,7 @@ class WindowMessages:
         if batch is not None:
             self.applied = batch.before  # the session runs what it ran before the batch
             if batch.label and batch.before is not None:
-                title = f"Cannot apply “{batch.label}”"  # the edit, in the marker's words
+                title = translate("WindowMessages", "Cannot apply “{0}”").format(batch.label)  # the marker's words
         if self.worker.session is None and info.get("command") == "build":
             self.applied = None
         if not info.get("bad_input"):
@@ -84,8 +84,8 @@ class WindowMessages:
         self.statusBar().showMessage(diverged_text(info), 10000)
         box = getattr(self, "diverged_box", None)
         if box is not None and box.isVisible():
-            box.setText(diverged_text(info) + "\nReset the weights, or lower the learning rate "
-                        "(÷10) and reset?")
+            box.setText(diverged_text(info) + translate(
+                "Messages", "\nReset the weights, or lower the learning rate (÷10) and reset?"))
             box.raise_()
             return
         if box is not None:

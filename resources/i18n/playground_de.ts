@@ -1777,6 +1777,10 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
         <translation>nichts zu trainieren: </translation>
     </message>
     <message>
+        <source>Cannot apply “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Training is paused; Play trains the model as it was before this edit.</source>
         <translation>Das Training ist angehalten; Start trainiert das Modell im Zustand vor dieser Änderung.</translation>
     </message>
