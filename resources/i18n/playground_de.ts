@@ -1778,7 +1778,7 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
     </message>
     <message>
         <source>Cannot apply “{0}”</source>
-        <translation type="unfinished"></translation>
+        <translation>„{0}&quot; kann nicht angewandt werden</translation>
     </message>
     <message>
         <source>Training is paused; Play trains the model as it was before this edit.</source>
