@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 WARM   := $(VENV)/.warm-stamp
 
-.PHONY: install run test test-all test-engine test-app test-cuda bench clean bundle test-bundle
+.PHONY: translations install run test test-all test-engine test-app test-cuda bench clean bundle test-bundle
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,13 +19,22 @@ $(WARM): $(STAMP)
 	$(PY) -c "from engine.warmup import warm_up; print('engine compiled in %.1f s' % warm_up())"
 	@touch $(WARM)
 
-install: $(WARM)
+# German: resources/i18n/playground_de.ts (in git) compiled to .qm (not in git) by pyside6-lrelease
+QM := resources/i18n/playground_de.qm
+$(QM): resources/i18n/playground_de.ts $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
 
-run: $(STAMP)
+install: $(WARM) $(QM)
+
+# After changing texts: refresh the .ts from the tr()/translate() calls, list what is untranslated
+translations: $(STAMP)
+	$(PY) scripts/i18n.py
+
+run: $(STAMP) $(QM)
 	$(VENV)/bin/playground $(DESIGN)
 
 # The standalone app (packaging/): dist/network-playground-<version>-linux-x86_64.tar.gz
-bundle: $(STAMP)
+bundle: $(STAMP) $(QM)
 	$(PY) -m pip install --quiet -e '.[bundle]'
 	$(PY) packaging/build.py
 

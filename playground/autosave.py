@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QLockFile, QObject, QTimer
 
 from engine.atomic import atomic_write
+from playground.i18n import translate
 from playground import paths
 
 if TYPE_CHECKING:
@@ -51,16 +52,19 @@ class Recoverable:
     checkpoint: Path | None
 
     def question(self) -> str:
-        return f"Recover the unsaved design from {self.saved_at:%H:%M}?"
+        return translate("Recovery", "Recover the unsaved design from {0}?").format(f"{self.saved_at:%H:%M}")
 
     def details(self) -> str:
         """What would be recovered, in one or two lines."""
-        run = (f", its run at step {self.step:,}" if self.step else ", not trained yet")
-        where = f"\n(from {self.path})" if self.path else "\n(never saved to a file)"
+        run = (translate("Recovery", ", its run at step {0:,}").format(self.step) if self.step
+               else translate("Recovery", ", not trained yet"))
+        where = translate("Recovery", "\n(from {0})").format(self.path) if self.path \
+            else translate("Recovery", "\n(never saved to a file)")
         day = "" if self.saved_at.date() == datetime.date.today() else \
-            f" on {self.saved_at:%Y-%m-%d}"
-        return (f"“{self.name}”: {self.layers} layer{'s' * (self.layers != 1)}{run}, "
-                f"autosaved at {self.saved_at:%H:%M}{day}.{where}")
+            translate("Recovery", " on {0}").format(f"{self.saved_at:%Y-%m-%d}")
+        layers = translate("Recovery", "{0} layer") if self.layers == 1 else translate("Recovery", "{0} layers")
+        return translate("Recovery", "“{0}”: {1}{2}, autosaved at {3}{4}.{5}").format(
+            self.name, layers.format(self.layers), run, f"{self.saved_at:%H:%M}", day, where)
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

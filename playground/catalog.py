@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -17,35 +17,37 @@ from engine.layers import LAYERS, from_config, output_dims_and_params
 from engine.optimizers import OPTIMIZERS as ENGINE_OPTIMIZERS
 from engine.schedules import SCHEDULES as ENGINE_SCHEDULES
 from playground.engine_bridge import design_warnings
+from playground.tr_marks import QT_TRANSLATE_NOOP  # Qt-free marker for pyside6-lupdate
+
 
 MIME_LAYER = "application/x-playground-layer"
 MIME_MOVE = "application/x-playground-layer-move"
 
 LAYER_INFO: dict[str, tuple[str, dict]] = {
-    "dense": ("Fully connected: y = x @ kernel + bias.",
+    "dense": (QT_TRANSLATE_NOOP("Catalog", "Fully connected: y = x @ kernel + bias."),
               {"units": 16, "kernel_initializer": "glorot_uniform"}),
-    "batch_norm": ("Normalises each unit over the batch; learns gamma and beta.",
+    "batch_norm": (QT_TRANSLATE_NOOP("Catalog", "Normalises each unit over the batch; learns gamma and beta."),
                    {"momentum": 0.99, "renorm": False, "enabled": True}),
-    "layer_norm": ("Normalises each sample over its features.", {}),
-    "dropout": ("Zeroes a fraction of units while training (inverted scaling).",
+    "layer_norm": (QT_TRANSLATE_NOOP("Catalog", "Normalises each sample over its features."), {}),
+    "dropout": (QT_TRANSLATE_NOOP("Catalog", "Zeroes a fraction of units while training (inverted scaling)."),
                 {"rate": 0.2, "enabled": True}),
-    "alpha_dropout": ("Dropout that keeps SELU's mean and variance.", {"rate": 0.1}),
-    "gaussian_noise": ("Adds N(0, stddev) noise while training.", {"stddev": 0.1}),
+    "alpha_dropout": (QT_TRANSLATE_NOOP("Catalog", "Dropout that keeps SELU's mean and variance."), {"rate": 0.1}),
+    "gaussian_noise": (QT_TRANSLATE_NOOP("Catalog", "Adds N(0, stddev) noise while training."), {"stddev": 0.1}),
 }
 ACTIVATION_INFO: dict[str, str] = {
-    "linear": "Identity: passes values through unchanged.",
-    "relu": "max(0, x): fast, may die when always negative.",
-    "leaky_relu": "x, or alpha*x below zero: never quite dead.",
-    "prelu": "Leaky ReLU whose slope alpha is learned per unit.",
-    "rrelu": "Random leaky slope in training, the mean at inference.",
-    "elu": "Smooth exponential below zero, mean closer to 0.",
-    "selu": "Self-normalising ELU; pair with lecun_normal.",
-    "gelu": "x times the normal CDF of x (smooth ReLU).",
-    "tanh": "Squashes to (-1, 1); saturates for large |x|.",
-    "sigmoid": "Squashes to (0, 1); output for binary tasks.",
-    "softplus": "log(1 + e^x): a smooth ReLU.",
-    "swish": "x * sigmoid(x): smooth, non-monotonic.",
-    "softmax": "Class probabilities; last layer only.",
+    "linear": QT_TRANSLATE_NOOP("Catalog", "Identity: passes values through unchanged."),
+    "relu": QT_TRANSLATE_NOOP("Catalog", "max(0, x): fast, may die when always negative."),
+    "leaky_relu": QT_TRANSLATE_NOOP("Catalog", "x, or alpha*x below zero: never quite dead."),
+    "prelu": QT_TRANSLATE_NOOP("Catalog", "Leaky ReLU whose slope alpha is learned per unit."),
+    "rrelu": QT_TRANSLATE_NOOP("Catalog", "Random leaky slope in training, the mean at inference."),
+    "elu": QT_TRANSLATE_NOOP("Catalog", "Smooth exponential below zero, mean closer to 0."),
+    "selu": QT_TRANSLATE_NOOP("Catalog", "Self-normalising ELU; pair with lecun_normal."),
+    "gelu": QT_TRANSLATE_NOOP("Catalog", "x times the normal CDF of x (smooth ReLU)."),
+    "tanh": QT_TRANSLATE_NOOP("Catalog", "Squashes to (-1, 1); saturates for large |x|."),
+    "sigmoid": QT_TRANSLATE_NOOP("Catalog", "Squashes to (0, 1); output for binary tasks."),
+    "softplus": QT_TRANSLATE_NOOP("Catalog", "log(1 + e^x): a smooth ReLU."),
+    "swish": QT_TRANSLATE_NOOP("Catalog", "x * sigmoid(x): smooth, non-monotonic."),
+    "softmax": QT_TRANSLATE_NOOP("Catalog", "Class probabilities; last layer only."),
 }
 INITIALIZERS = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform",
                 "lecun_normal", "random_normal", "random_uniform", "truncated_normal", "zeros",
@@ -57,27 +59,27 @@ DATASETS = ["circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaus
 FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
 
 OPTION_TIPS: dict[str, str] = {
-    "units": "Number of output units (neurons) of this layer, 1 to 4096.",
-    "kernel_initializer": "How the kernel's initial values are drawn.",
-    "bias_initializer": "How the bias starts (usually zeros).",
-    "use_bias": "Add a learned bias to every unit.",
-    "kernel_regularizer": "L1/L2 penalty added to the loss for this layer's kernel.",
-    "kernel_constraint": "Rescale each unit's incoming weights to at most this norm.",
-    "trainable": "Whether the optimiser updates this layer's weights.",
-    "momentum": "Weight of the old value in the moving averages (0.9 to 0.999).",
-    "epsilon": "Small constant added to the variance before the square root.",
-    "center": "Learn a shift beta after normalising.",
-    "scale": "Learn a scale gamma after normalising (off is fine before ReLU).",
-    "renorm": "Batch renormalisation: correct the batch statistics with r and d.",
-    "renorm_clipping": "Limits rmax and dmax for renorm's corrections.",
-    "renorm_momentum": "Momentum of the moving averages while renorm is on.",
-    "enabled": "Switch the layer off (identity) without losing its state.",
-    "rate": "Fraction of units dropped while training, in [0, 1).",
-    "stddev": "Standard deviation of the added noise.",
-    "function": "The activation function applied element-wise.",
-    "alpha": "Slope or scale parameter of the activation.",
-    "lower": "Lower bound of the random slope.",
-    "upper": "Upper bound of the random slope.",
+    "units": QT_TRANSLATE_NOOP("Catalog", "Number of output units (neurons) of this layer, 1 to 4096."),
+    "kernel_initializer": QT_TRANSLATE_NOOP("Catalog", "How the kernel's initial values are drawn."),
+    "bias_initializer": QT_TRANSLATE_NOOP("Catalog", "How the bias starts (usually zeros)."),
+    "use_bias": QT_TRANSLATE_NOOP("Catalog", "Add a learned bias to every unit."),
+    "kernel_regularizer": QT_TRANSLATE_NOOP("Catalog", "L1/L2 penalty added to the loss for this layer's kernel."),
+    "kernel_constraint": QT_TRANSLATE_NOOP("Catalog", "Rescale each unit's incoming weights to at most this norm."),
+    "trainable": QT_TRANSLATE_NOOP("Catalog", "Whether the optimiser updates this layer's weights."),
+    "momentum": QT_TRANSLATE_NOOP("Catalog", "Weight of the old value in the moving averages (0.9 to 0.999)."),
+    "epsilon": QT_TRANSLATE_NOOP("Catalog", "Small constant added to the variance before the square root."),
+    "center": QT_TRANSLATE_NOOP("Catalog", "Learn a shift beta after normalising."),
+    "scale": QT_TRANSLATE_NOOP("Catalog", "Learn a scale gamma after normalising (off is fine before ReLU)."),
+    "renorm": QT_TRANSLATE_NOOP("Catalog", "Batch renormalisation: correct the batch statistics with r and d."),
+    "renorm_clipping": QT_TRANSLATE_NOOP("Catalog", "Limits rmax and dmax for renorm's corrections."),
+    "renorm_momentum": QT_TRANSLATE_NOOP("Catalog", "Momentum of the moving averages while renorm is on."),
+    "enabled": QT_TRANSLATE_NOOP("Catalog", "Switch the layer off (identity) without losing its state."),
+    "rate": QT_TRANSLATE_NOOP("Catalog", "Fraction of units dropped while training, in [0, 1)."),
+    "stddev": QT_TRANSLATE_NOOP("Catalog", "Standard deviation of the added noise."),
+    "function": QT_TRANSLATE_NOOP("Catalog", "The activation function applied element-wise."),
+    "alpha": QT_TRANSLATE_NOOP("Catalog", "Slope or scale parameter of the activation."),
+    "lower": QT_TRANSLATE_NOOP("Catalog", "Lower bound of the random slope."),
+    "upper": QT_TRANSLATE_NOOP("Catalog", "Upper bound of the random slope."),
 }
 
 
@@ -232,19 +234,23 @@ def estimate_steps_per_s(design: dict) -> float:
                                            + STEP_S_PER_PARAM_SAMPLE * _batch(design)))
 
 
-def cost_text(design: dict) -> tuple[str, bool]:
-    """("N parameters · about R steps/s expected", crawls) for the stack's cost line."""
+def cost_text(design: dict, tr: Callable[[str], str] = str) -> tuple[str, bool]:
+    """("N parameters · about R steps/s expected", crawls) for the stack's cost line; ``tr``
+    translates its sentences (Qt's ``translate`` in the app)."""
     params = sum(total for _, total, _ in layer_counts(design))
     rate = estimate_steps_per_s(design)
     if rate > 10_000:
-        speed = "over 10,000"
+        speed = tr(QT_TRANSLATE_NOOP("Catalog", "over 10,000"))
     else:
-        speed = f"about {rate:,.0f}" if rate >= 10 else f"about {rate:.1f}"
-    text = f"{params:,} parameters · {speed} steps/s expected"
+        speed = tr(QT_TRANSLATE_NOOP("Catalog", "about {0}")).format(
+            f"{rate:,.0f}" if rate >= 10 else f"{rate:.1f}")
+    text = tr(QT_TRANSLATE_NOOP("Catalog", "{0:,} parameters · {1} steps/s expected")).format(
+        params, speed)
     crawls = rate < CRAWL_STEPS_PER_S
     if crawls:
-        text = (f"⚠ {text}: training will crawl ({100 / rate:,.0f} s for 100 steps); "
-                "fewer units or layers train faster")
+        text = "⚠ " + tr(QT_TRANSLATE_NOOP("Catalog", "{0}: training will crawl ({1:,.0f} s for 100 "
+                                                     "steps); fewer units or layers train "
+                                                     "faster")).format(text, 100 / rate)
     return text, crawls
 
 

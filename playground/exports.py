@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from playground.i18n import translate
 from playground.plot_export import export_dashboards, reason, slug
 
 if TYPE_CHECKING:
@@ -21,14 +23,14 @@ if TYPE_CHECKING:
 
 #: File → Export entries done by the worker: (what, menu text, file filter, default suffix)
 WORKER_EXPORTS = (
-    ("metrics", "Run &metrics (CSV)…", "CSV (*.csv)", ".csv"),
-    ("pytorch", "&PyTorch script…", "Python (*.py)", ".py"),
-    ("weights", "&Weights…", "Weights (*.npz)", ".weights.npz"),
-    ("checkpoint", "&Checkpoint…", "Checkpoints (*.npz)", ".ckpt.npz"),
+    ("metrics", QT_TRANSLATE_NOOP("Menus", "Run &metrics (CSV)…"), "CSV (*.csv)", ".csv"),
+    ("pytorch", QT_TRANSLATE_NOOP("Menus", "&PyTorch script…"), "Python (*.py)", ".py"),
+    ("weights", QT_TRANSLATE_NOOP("Menus", "&Weights…"), "Weights (*.npz)", ".weights.npz"),
+    ("checkpoint", QT_TRANSLATE_NOOP("Menus", "&Checkpoint…"), "Checkpoints (*.npz)", ".ckpt.npz"),
 )
-DONE_TEXT = {"metrics": "Metrics written", "pytorch": "PyTorch script written",
-             "weights": "Weights written", "checkpoint": "Checkpoint written",
-             "open_checkpoint": "Continuing from the checkpoint"}
+DONE_TEXT = {"metrics": QT_TRANSLATE_NOOP("WindowExports", "Metrics written"), "pytorch": QT_TRANSLATE_NOOP("WindowExports", "PyTorch script written"),
+             "weights": QT_TRANSLATE_NOOP("WindowExports", "Weights written"), "checkpoint": QT_TRANSLATE_NOOP("WindowExports", "Checkpoint written"),
+             "open_checkpoint": QT_TRANSLATE_NOOP("WindowExports", "Continuing from the checkpoint")}
 
 
 # ---------------------------------------------------------------------- File → Export
@@ -50,28 +52,28 @@ class WindowExports(QObject):
     def fill_file_menu(self, files: QMenu) -> None:
         """Open checkpoint… and the Export submenu."""
         win = self.win
-        win.open_checkpoint_action = files.addAction("Open chec&kpoint…", self.open_checkpoint)
+        win.open_checkpoint_action = files.addAction(translate("Menus", "Open chec&kpoint…"), self.open_checkpoint)
         win.open_checkpoint_action.setToolTip(
-            "Continue training from a checkpoint written for this design (by the app or by "
-            "playground-train --checkpoint), bit for bit.")
-        menu = files.addMenu("&Export")
+            translate("Menus", "Continue training from a checkpoint written for this design (by "
+                      "the app or by playground-train --checkpoint), bit for bit."))
+        menu = files.addMenu(translate("Menus", "&Export"))
         menu.setObjectName("exportMenu")
         win.export_menu = menu
         win.export_actions = {}
         for what, text, file_filter, suffix in WORKER_EXPORTS:
-            act = menu.addAction(text)
+            act = menu.addAction(translate("Menus", text))
             act.triggered.connect(lambda _=False, w=what, f=file_filter, s=suffix:
                                   self.ask_export(w, f, s))
             win.export_actions[what] = act
-        act = menu.addAction("All &dashboards as images…", self.ask_dashboards)
+        act = menu.addAction(translate("Menus", "All &dashboards as images…"), self.ask_dashboards)
         win.export_actions["dashboards"] = act
 
     def fill_run_menu(self, run: QMenu) -> None:
         win = self.win
-        win.find_lr_action = run.addAction("Find &learning rate…", self.find_learning_rate)
+        win.find_lr_action = run.addAction(translate("Menus", "Find &learning rate…"), self.find_learning_rate)
         win.find_lr_action.setToolTip(
-            "The learning-rate range test on a copy of the run: loss against learning rate, "
-            "with a suggested rate to use.")
+            translate("Menus", "The learning-rate range test on a copy of the run: loss against "
+                      "learning rate, with a suggested rate to use."))
 
     # ------------------------------------------------------------------ worker exports
     def _default_name(self, suffix: str) -> str:
@@ -83,8 +85,9 @@ class WindowExports(QObject):
     def _has_run(self) -> bool:
         frame = self.win.controller.latest()
         if self.win.worker.session is None or frame is None or frame.snapshot is None:
-            self.win.notify("Nothing to export yet",
-                            "There is no model yet: fix the design problem reported before.")
+            self.win.notify(translate("WindowExports", "Nothing to export yet"),
+                            translate("WindowExports", "There is no model yet: fix the design problem reported "
+                                                         "before."))
             return False
         return True
 
@@ -92,7 +95,7 @@ class WindowExports(QObject):
         """Ask for a file name, then let the worker write ``what`` there."""
         if not self._has_run():
             return
-        path, _ = QFileDialog.getSaveFileName(self.win, "Export", self._default_name(suffix),
+        path, _ = QFileDialog.getSaveFileName(self.win, translate("WindowExports", "Export"), self._default_name(suffix),
                                               file_filter)
         if path:
             if not path.lower().endswith(suffix.rsplit(".", 1)[-1]):
@@ -104,21 +107,21 @@ class WindowExports(QObject):
         while it takes long)."""
         self.win.run.pause()
         self.done.pop(what, None)
-        self._start_busy(f"Writing {os.path.basename(path)}…")
+        self._start_busy(translate("WindowExports", "Writing {0}…").format(os.path.basename(path)))
         self.win.controller.post("export", what=what, path=os.path.abspath(path))
 
     def open_checkpoint(self) -> None:
         if not self._has_run():
             return
-        path, _ = QFileDialog.getOpenFileName(self.win, "Open checkpoint", self._default_name(""),
-                                              "Checkpoints (*.npz);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.win, translate("WindowExports", "Open checkpoint"), self._default_name(""),
+                                              translate("WindowExports", "Checkpoints (*.npz);;All files (*)"))
         if path:
             self.open_checkpoint_path(path)
 
     def open_checkpoint_path(self, path: str) -> None:
         self.win.run.pause()
         self.done.pop("open_checkpoint", None)
-        self._start_busy(f"Reading {os.path.basename(path)}…")
+        self._start_busy(translate("WindowExports", "Reading {0}…").format(os.path.basename(path)))
         self.win.controller.post("open_checkpoint", path=os.path.abspath(path))
 
     def _start_busy(self, text: str) -> None:
@@ -142,14 +145,15 @@ class WindowExports(QObject):
         self._end_busy()
         self.done[what] = (path, problem)
         if problem:
-            title = "Cannot open the checkpoint" if what == "open_checkpoint" else "Cannot export"
+            title = translate("WindowExports", "Cannot open the checkpoint") if what == "open_checkpoint" \
+                else translate("WindowExports", "Cannot export")
             self.win.notify(title, problem)
         else:
-            self.win.statusBar().showMessage(f"{DONE_TEXT.get(what, 'Done')}: {path}", 8000)
+            self.win.statusBar().showMessage("{0}: {1}".format(translate("WindowExports", DONE_TEXT.get(what, "Done")), path), 8000)
 
     # ------------------------------------------------------------------ dashboards
     def ask_dashboards(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.win, "Export all dashboards into",
+        folder = QFileDialog.getExistingDirectory(self.win, translate("WindowExports", "Export all dashboards into"),
                                                   self._default_name(""))
         if folder:
             self.dashboards_to(folder)
@@ -157,23 +161,24 @@ class WindowExports(QObject):
     def dashboards_to(self, folder: str, size: tuple[int, int] | None = None) -> list[Path]:
         """Every dashboard as PNG and SVG into ``folder``, with a progress dialog (Cancel stops
         after the dashboard being written)."""
-        box = QProgressDialog("Writing the dashboards…", "Cancel", 0, len(self.win.dashboards),
+        box = QProgressDialog(translate("WindowExports", "Writing the dashboards…"), translate("WindowExports", "Cancel"), 0, len(self.win.dashboards),
                               self.win)
         box.setWindowModality(Qt.WindowModal)
         box.setMinimumDuration(300)
 
         def step(i: int, n: int) -> bool:
             box.setValue(i)
-            box.setLabelText(f"Writing {self.win.dashboards[i].title} ({i + 1} of {n})…")
+            box.setLabelText(translate("WindowExports", "Writing {0} ({1} of {2})…").format(
+                translate("Docks", self.win.dashboards[i].title), i + 1, n))
             return not box.wasCanceled()
 
         try:
             written = export_dashboards(self.win, folder, step, size)
         except Exception as err:  # noqa: BLE001 - a sentence for the user, never a traceback
-            self.win.notify("Cannot export the dashboards", f"{folder}: {reason(err)}")
+            self.win.notify(translate("WindowExports", "Cannot export the dashboards"), f"{folder}: {reason(err)}")
             written = []
         else:
-            self.win.statusBar().showMessage(f"{len(written)} files written to {folder}", 8000)
+            self.win.statusBar().showMessage(translate("WindowExports", "{0} files written to {1}").format(len(written), folder), 8000)
         finally:
             box.close()
             box.deleteLater()
@@ -208,6 +213,6 @@ def install_run_menu(win: "MainWindow") -> None:
     """Run → Find learning rate… (the Run menu is made when the window has none)."""
     run = None
     for act in win.menuBar().actions():
-        if act.menu() is not None and act.text().replace("&", "") == "Run":
+        if act.menu() is not None and act.text().replace("&", "") == translate("Menus", "&Run").replace("&", ""):
             run = act.menu()
-    win.exports.fill_run_menu(run if run is not None else win.menuBar().addMenu("&Run"))
+    win.exports.fill_run_menu(run if run is not None else win.menuBar().addMenu(translate("Menus", "&Run")))

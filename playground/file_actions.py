@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from engine.errors import BadInput
+from playground.i18n import translate
 from playground import engine_bridge
 from playground.loading import Loader
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
     from playground.main_window import MainWindow
 
 MAX_RECENT = 8
-FILTER = "Designs (*.playground.json *.json);;All files (*)"
+FILTER = QT_TRANSLATE_NOOP("FileActions", "Designs (*.playground.json *.json);;All files (*)")
 SUFFIX = ".playground.json"  # the desktop's MIME type for designs (packaging/linux)
 
 
@@ -29,9 +31,9 @@ def outside_data(design: dict, path: str | None) -> str | None:
 
 def outside_question(path: str, data: str) -> str:
     """The question asked before a design reads data from outside its folder."""
-    return (f"“{os.path.basename(path)}” reads its data from\n{data}\noutside the design's "
-            "folder. Read that file?\n(Answer No if you did not expect this, e.g. for a design "
-            "someone sent you.)")
+    return translate("FileActions", "“{0}” reads its data from\n{1}\noutside the design's folder. Read that "
+                     "file?\n(Answer No if you did not expect this, e.g. for a design someone "
+                     "sent you.)").format(os.path.basename(path), data)
 
 
 class FileActions:
@@ -57,12 +59,13 @@ class FileActions:
         """The prompt's question, naming the file (or saying that there is none yet)."""
         path = self.win.doc.path
         if path:
-            return f"Save the changes to “{os.path.basename(path)}”?\n({path})"
-        return f"Save the design “{self.win.doc.name}”? It has not been saved to a file yet."
+            return translate("FileActions", "Save the changes to “{0}”?\n({1})").format(os.path.basename(path), path)
+        return translate("FileActions", "Save the design “{0}”? It has not been saved to a file yet.").format(
+            self.win.doc.name)
 
     def _ask_dialog(self) -> str:
         answer = QMessageBox.question(
-            self.win, "Unsaved changes", self.unsaved_question(),
+            self.win, translate("FileActions", "Unsaved changes"), self.unsaved_question(),
             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
 
@@ -83,7 +86,8 @@ class FileActions:
     def open_dialog(self) -> None:
         if not self.confirm_discard():
             return
-        path, _ = QFileDialog.getOpenFileName(self.win, "Open design", self._folder(), FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.win, translate("FileActions", "Open design"), self._folder(),
+            translate("FileActions", FILTER))
         if path:
             self.open_path(path, confirm=False)
 
@@ -111,14 +115,14 @@ class FileActions:
 
     def _open_failed(self, path: str, err: BaseException) -> None:
         if isinstance(err, BadInput):
-            self.win.notify("Cannot open design", f"{os.path.basename(path)}: {err}")
+            self.win.notify(translate("FileActions", "Cannot open design"), f"{os.path.basename(path)}: {err}")
         elif isinstance(err, (OSError, UnicodeDecodeError, ValueError)):
-            self.win.notify("Cannot open design", f"{path}: {err}")
+            self.win.notify(translate("FileActions", "Cannot open design"), f"{path}: {err}")
         else:
             from engine.errors import append_error_log, error_report
             from playground.problems import error_log_path
             append_error_log(error_log_path(), err, f"opening {path}")
-            self.win.show_error("Cannot open design", *error_report(err))
+            self.win.show_error(translate("FileActions", "Cannot open design"), *error_report(err))
 
     def allow_outside_data(self, design: dict, path: str) -> bool:
         """True when the design's data file lies inside its folder (or is built in), or the
@@ -135,7 +139,7 @@ class FileActions:
 
     def _ask_outside_dialog(self, path: str, data: str) -> bool:
         answer = QMessageBox.question(
-            self.win, "Data outside the design's folder", outside_question(path, data),
+            self.win, translate("FileActions", "Data outside the design's folder"), outside_question(path, data),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 
@@ -145,7 +149,8 @@ class FileActions:
         return self.save_to(self.win.doc.path)
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self.win, "Save design as", self._folder(), FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.win, translate("FileActions", "Save design as"), self._folder(),
+            translate("FileActions", FILTER))
         if not path:
             return False
         if not path.lower().endswith(".json"):
@@ -157,10 +162,10 @@ class FileActions:
         try:
             engine_bridge.save_design_dict(self.win.doc.design, path)
         except BadInput as err:
-            self.win.notify("Cannot save design", str(err))
+            self.win.notify(translate("FileActions", "Cannot save design"), str(err))
             return False
         except OSError as err:
-            self.win.notify("Cannot save design", f"{path}: {err}")
+            self.win.notify(translate("FileActions", "Cannot save design"), f"{path}: {err}")
             return False
         self.win.doc.mark_saved(os.path.abspath(path))
         self.add_recent(os.path.abspath(path))

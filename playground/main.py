@@ -125,13 +125,14 @@ def offer_recovery(win: Any, ask: Any = None) -> bool:
 def recovery_dialog(parent: Any, entry: Any) -> str:
     """The recovery question as a dialog: "recover", "discard" or "later"."""
     from PySide6.QtWidgets import QMessageBox
-    box = QMessageBox(QMessageBox.Question, "Recover unsaved work", entry.question(),
+    from playground.i18n import translate
+    box = QMessageBox(QMessageBox.Question, translate("Recovery", "Recover unsaved work"), entry.question(),
                       QMessageBox.NoButton, parent)
     box.setObjectName("recoveryDialog")
     box.setInformativeText(entry.details())
-    recover = box.addButton("Recover", QMessageBox.AcceptRole)
-    discard = box.addButton("Discard", QMessageBox.DestructiveRole)
-    box.addButton("Later", QMessageBox.RejectRole)
+    recover = box.addButton(translate("Recovery", "Recover"), QMessageBox.AcceptRole)
+    discard = box.addButton(translate("Recovery", "Discard"), QMessageBox.DestructiveRole)
+    box.addButton(translate("Recovery", "Later"), QMessageBox.RejectRole)
     box.setDefaultButton(recover)
     box.exec()
     clicked = box.clickedButton()
@@ -160,12 +161,15 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen: render offscreen
     app = make_app()
     settings = throwaway_settings() if automated else paths.qsettings()
+    from playground import i18n
+    i18n.install_translators(app, i18n.chosen_language(settings))  # before any window
     ask_outside = None
     if not automated:
         def ask_outside(design_path: str, data: str) -> bool:
             from PySide6.QtWidgets import QMessageBox
             from playground.file_actions import outside_question
-            return QMessageBox.question(None, "Data outside the design's folder",
+            from playground.i18n import translate
+            return QMessageBox.question(None, translate("FileActions", "Data outside the design's folder"),
                                         outside_question(design_path, data),
                                         QMessageBox.Yes | QMessageBox.No,
                                         QMessageBox.No) == QMessageBox.Yes
@@ -180,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             win.shutdown()
             return 2
-        win.notify("Cannot open design", error)
+        win.notify(i18n.translate("FileActions", "Cannot open design"), error)
     win.show()
     if not automated:
         offer_recovery(win)

@@ -10,8 +10,10 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QScrollArea,
                                QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 
+from playground.i18n import translate
 from playground import engine_bridge, paths, projector_layout, sync, window_layout
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
                                                WeightDashboard)
@@ -144,11 +146,11 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         box.addWidget(self.strip)
         box.addWidget(center, 1)
         self.setCentralWidget(host)
-        self.fps_label = QLabel("0 fps")
+        self.fps_label = QLabel(self.tr("0 fps"))
         self.statusBar().addPermanentWidget(self.fps_label)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(window_layout.TAB_TITLES.get(title, title), self)
+        dock = QDockWidget(translate("Docks", window_layout.TAB_TITLES.get(title, title)), self)
         dock.setObjectName("dock_" + title.lower().replace(" ", "_"))
         dock.setProperty("plan_name", title)
         dock.setWidget(widget)
@@ -162,9 +164,10 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
     def _build_docks(self) -> None:
         self.docks: dict[str, QDockWidget] = {}
         left, right = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
-        for title, widget in (("Layers", self.palette), ("Data", window_layout.scrolling(self.data_panel)),
-                              ("Summary", self.summary),
-                              ("Optimizer", window_layout.scrolling(self.settings_panel))):
+        for title, widget in ((QT_TRANSLATE_NOOP("Docks", "Layers"), self.palette),
+                              (QT_TRANSLATE_NOOP("Docks", "Data"), window_layout.scrolling(self.data_panel)),
+                              (QT_TRANSLATE_NOOP("Docks", "Summary"), self.summary),
+                              (QT_TRANSLATE_NOOP("Docks", "Optimizer"), window_layout.scrolling(self.settings_panel))):
             self._dock(title, widget, left)
         self.dashboards: list[Dashboard] = [
             LossDashboard(), BoundaryDashboard(), GradientDashboard(), ActivationDashboard(),
@@ -209,7 +212,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
             self._warmed(0.0)
         else:
             self.bar.set_ready(False)
-            self.statusBar().showMessage("compiling the engine…")
+            self.statusBar().showMessage(self.tr("compiling the engine…"))
             self.compile_progress = CompileProgress(self.warm_up_count)
             self.statusBar().addPermanentWidget(self.compile_progress)
 
@@ -219,7 +222,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
             self.compile_progress.finish()
         if not self.bar.ready:
             self.bar.set_ready(True)
-            self.statusBar().showMessage(f"engine ready ({seconds:.1f} s)", 4000)
+            self.statusBar().showMessage(self.tr("engine ready ({0:.1f} s)").format(seconds), 4000)
 
     # ------------------------------------------------------------------ document -> session
     def _on_doc(self, event: DocEvent) -> None:
@@ -305,9 +308,9 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
     # ------------------------------------------------------------------ window chrome
     def _update_undo_actions(self) -> None:
         self.undo_action.setEnabled(self.doc.can_undo)
-        self.undo_action.setText(f"&Undo {self.doc.undo_label}".rstrip())
+        self.undo_action.setText(f"{translate('Menus', '&Undo')} {self.doc.undo_label}".rstrip())
         self.redo_action.setEnabled(self.doc.can_redo)
-        self.redo_action.setText(f"&Redo {self.doc.redo_label}".rstrip())
+        self.redo_action.setText(f"{translate('Menus', '&Redo')} {self.doc.redo_label}".rstrip())
 
     def _update_title(self) -> None:
         name = os.path.basename(self.doc.path) if self.doc.path else self.doc.name

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from playground.i18n import translate
 from playground import window_layout
 
 if TYPE_CHECKING:
@@ -22,9 +24,12 @@ PLAN: window_layout.Plan = {
                "Uncertainty"]]]}
 HEADS = ("Loss and accuracy", "Decision boundary")
 #: tab titles on the projector: six tabs of 20 px text fit half of 1280 px
-SHORT_TITLES = {"Loss and accuracy": "Loss", "Decision boundary": "Boundary",
-                "Dead and saturated units": "Dead units", "Batch norm": "BN",
-                "Confusion matrix": "Confusion", "Network graph": "Graph"}
+SHORT_TITLES = {"Loss and accuracy": QT_TRANSLATE_NOOP("Docks", "Loss"),
+                "Decision boundary": QT_TRANSLATE_NOOP("Docks", "Boundary"),
+                "Dead and saturated units": QT_TRANSLATE_NOOP("Docks", "Dead units"),
+                "Batch norm": QT_TRANSLATE_NOOP("Docks", "BN"),
+                "Confusion matrix": QT_TRANSLATE_NOOP("Docks", "Confusion"),
+                "Network graph": QT_TRANSLATE_NOOP("Docks", "Graph")}
 
 
 def enter(win: "MainWindow") -> None:
@@ -36,7 +41,7 @@ def enter(win: "MainWindow") -> None:
         if win.dockWidgetArea(dock) == Qt.LeftDockWidgetArea or dock.isFloating():
             dock.hide()
     for title, short in SHORT_TITLES.items():
-        win.docks[title].setWindowTitle(short)
+        win.docks[title].setWindowTitle(translate("Docks", short))
     win.desk_view.hide()
     win.strip.show()
     window_layout.arrange(win, PLAN)
@@ -63,7 +68,7 @@ def leave(win: "MainWindow") -> None:
     geometry, state = win.desk_saved
     win.desk_saved = None
     for title in SHORT_TITLES:
-        win.docks[title].setWindowTitle(window_layout.TAB_TITLES.get(title, title))
+        win.docks[title].setWindowTitle(translate("Docks", window_layout.TAB_TITLES.get(title, title)))
     win.strip.hide()
     win.centralWidget().setMaximumHeight(QWIDGETSIZE_MAX)
     win.desk_view.show()

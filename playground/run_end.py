@@ -2,10 +2,14 @@
 validation loss did not improve for 30 epochs"."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-MONITORS = {"val_loss": "validation loss", "loss": "training loss",
-            "val_accuracy": "validation accuracy", "accuracy": "training accuracy"}
+from playground.tr_marks import QT_TRANSLATE_NOOP
+
+MONITORS = {"val_loss": QT_TRANSLATE_NOOP("RunEnd", "validation loss"),
+            "loss": QT_TRANSLATE_NOOP("RunEnd", "training loss"),
+            "val_accuracy": QT_TRANSLATE_NOOP("RunEnd", "validation accuracy"),
+            "accuracy": QT_TRANSLATE_NOOP("RunEnd", "training accuracy")}
 
 
 def end_info(snap: Any, session: Any) -> dict | None:
@@ -30,20 +34,23 @@ def end_info(snap: Any, session: Any) -> dict | None:
             "best_epoch": state.get("best_epoch"), "restored": bool(es.get("restore_best"))}
 
 
-def ended_text(info: dict | None) -> str:
-    """One line for the banner and the status bar."""
+def ended_text(info: dict | None, tr: Callable[[str], str] = str) -> str:
+    """One line for the banner and the status bar; ``tr`` translates its sentences (context
+    "RunEnd"; Qt's ``translate`` in the app)."""
     if not info:
-        return "training"
+        return tr(QT_TRANSLATE_NOOP("RunEnd", "training"))
     if info["status"] == "early_stopped":
-        watched = MONITORS.get(info["monitor"], info["monitor"])
-        text = (f"early stopped at epoch {info['epoch']}: {watched} did not improve for "
-                f"{info['patience']} epochs")
+        watched = tr(MONITORS.get(info["monitor"], info["monitor"]))
+        text = tr(QT_TRANSLATE_NOOP("RunEnd", "early stopped at epoch {0}: {1} did not improve "
+                                              "for {2} epochs")).format(
+            info['epoch'], watched, info['patience'])
         if info.get("restored") and info.get("best_epoch"):
-            text += f" (the weights of epoch {info['best_epoch']}, the best, are restored)"
+            text += tr(QT_TRANSLATE_NOOP("RunEnd", " (the weights of epoch {0}, the best, are "
+                                                   "restored)")).format(info['best_epoch'])
         return text
     if info["status"] == "diverged":
-        return f"diverged at step {info['step']}"
-    return f"finished after {info['epoch']} epochs"
+        return tr(QT_TRANSLATE_NOOP("RunEnd", "diverged at step {0}")).format(info['step'])
+    return tr(QT_TRANSLATE_NOOP("RunEnd", "finished after {0} epochs")).format(info['epoch'])
 
 
 UNLIMITED_EPOCHS = 1_000_000  # the design format's largest epoch count

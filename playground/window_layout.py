@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
 from PySide6.QtWidgets import (QApplication, QDockWidget, QMainWindow, QScrollArea, QTabBar,
                                QWidget)
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 Plan = dict[Qt.DockWidgetArea, list[list[list[str]]]]
 LEFT, RIGHT = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
@@ -27,9 +28,11 @@ COMPACT: Plan = {
              ["Activations", "Batch norm", "Weights"]]]}
 #: the dashboards' titles on their tabs: a tab group fits its column at 1280×720 (docks keep
 #: their full name as ``plan_name``; tooltips and the View menu say it in full)
-TAB_TITLES = {"Loss and accuracy": "Loss", "Decision boundary": "Boundary",
-              "Dead and saturated units": "Dead units", "Confusion matrix": "Confusion",
-              "Network graph": "Graph"}
+TAB_TITLES = {"Loss and accuracy": QT_TRANSLATE_NOOP("Docks", "Loss"),
+              "Decision boundary": QT_TRANSLATE_NOOP("Docks", "Boundary"),
+              "Dead and saturated units": QT_TRANSLATE_NOOP("Docks", "Dead units"),
+              "Confusion matrix": QT_TRANSLATE_NOOP("Docks", "Confusion"),
+              "Network graph": QT_TRANSLATE_NOOP("Docks", "Graph")}
 WIDE_MIN = (1500, 880)  # available screen size from which the wide plan is used
 DEFAULT_SIZE = (1600, 1000)
 LAYOUT_VERSION = 2  # saved dock states of another version are not restored

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from playground import i18n
+from playground.i18n import translate
 from playground.exports import install_exports, install_run_menu
 
 if TYPE_CHECKING:
@@ -13,13 +15,18 @@ if TYPE_CHECKING:
     from playground.widgets.help_view import UserGuide
 
 #: file and edit keys, for the shortcut sheet (key, what it does)
-FILE_KEYS = (("Ctrl+N", "new design"), ("Ctrl+O", "open a design"), ("Ctrl+S", "save"),
-             ("Ctrl+Shift+S", "save as"), ("Ctrl+Z", "undo"),
-             ("Ctrl+Y / Ctrl+Shift+Z", "redo"), ("Ctrl+Q", "quit"),
-             ("F1", "user guide"), ("Ctrl+Shift+P", "keyboard focus to the layer palette"),
-             ("Ctrl+Shift+L", "keyboard focus to the layer stack"),
-             ("Ctrl+Up / Ctrl+Down", "move the selected layer"),
-             ("Enter (on a palette card)", "add the layer after the selected one"))
+FILE_KEYS = (("Ctrl+N", QT_TRANSLATE_NOOP("Keys", "new design")),
+             ("Ctrl+O", QT_TRANSLATE_NOOP("Keys", "open a design")),
+             ("Ctrl+S", QT_TRANSLATE_NOOP("Keys", "save")),
+             ("Ctrl+Shift+S", QT_TRANSLATE_NOOP("Keys", "save as")),
+             ("Ctrl+Z", QT_TRANSLATE_NOOP("Keys", "undo")),
+             ("Ctrl+Y / Ctrl+Shift+Z", QT_TRANSLATE_NOOP("Keys", "redo")),
+             ("Ctrl+Q", QT_TRANSLATE_NOOP("Keys", "quit")))
+#: View → Language: settings value -> menu text
+LANGUAGE_NAMES = {"system": QT_TRANSLATE_NOOP("Menus", "&System language"),
+                  "en": QT_TRANSLATE_NOOP("Menus", "&English"),
+                  "de": QT_TRANSLATE_NOOP("Menus", "&Deutsch")}
+
 
 
 def _action(win: "MainWindow", text: str, keys, slot) -> QAction:
@@ -32,58 +39,59 @@ def _action(win: "MainWindow", text: str, keys, slot) -> QAction:
 def build_menus(win: "MainWindow") -> None:
     """File (new, open, recent, save, quit), Edit (undo, redo: Ctrl+Z, Ctrl+Y and
     Ctrl+Shift+Z), View (the docks, Reset layout, presentation mode)."""
-    files = win.menuBar().addMenu("&File")
-    for text, key, slot in (("&New", QKeySequence.New, win.files.new),
-                            ("&Open…", QKeySequence.Open, win.files.open_dialog),
-                            ("&Save", QKeySequence.Save, win.files.save),
-                            ("Save &As…", QKeySequence.SaveAs, win.files.save_as)):
+    files = win.menuBar().addMenu(translate("Menus", "&File"))
+    for text, key, slot in ((translate("Menus", "&New"), QKeySequence.New, win.files.new),
+                            (translate("Menus", "&Open…"), QKeySequence.Open, win.files.open_dialog),
+                            (translate("Menus", "&Save"), QKeySequence.Save, win.files.save),
+                            (translate("Menus", "Save &As…"), QKeySequence.SaveAs, win.files.save_as)):
         files.addAction(_action(win, text, key, slot))
-    win.recent_menu = files.addMenu("Open &Recent")
+    win.recent_menu = files.addMenu(translate("Menus", "Open &Recent"))
     win.files.fill_recent_menu()
     files.addSeparator()
     install_exports(win, files)  # Open checkpoint, Export ▸ (playground/exports.py)
     files.addSeparator()
-    files.addAction(_action(win, "&Quit", [QKeySequence("Ctrl+Q")], win.close))
-    edit = win.menuBar().addMenu("&Edit")
-    win.undo_action = _action(win, "&Undo", QKeySequence.Undo, win.doc.undo)
+    files.addAction(_action(win, translate("Menus", "&Quit"), [QKeySequence("Ctrl+Q")], win.close))
+    edit = win.menuBar().addMenu(translate("Menus", "&Edit"))
+    win.undo_action = _action(win, translate("Menus", "&Undo"), QKeySequence.Undo, win.doc.undo)
     redo_keys = QKeySequence.keyBindings(QKeySequence.Redo)
     for extra in (QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")):
         if extra not in redo_keys:
             redo_keys.append(extra)
-    win.redo_action = _action(win, "&Redo", redo_keys, win.doc.redo)
+    win.redo_action = _action(win, translate("Menus", "&Redo"), redo_keys, win.doc.redo)
     edit.addAction(win.undo_action)
     edit.addAction(win.redo_action)
-    view = win.menuBar().addMenu("&View")
+    view = win.menuBar().addMenu(translate("Menus", "&View"))
     for title, dock in win.docks.items():
         action = dock.toggleViewAction()
-        action.setText(title)  # the panel's full name (its tab may show a short one)
+        action.setText(translate("Docks", title))  # the panel's full name (its tab may show a short one)
         view.addAction(action)
     view.addSeparator()
     for text, key, slot, tip in (
-            (win.tr("Go to layer &palette"), "Ctrl+Shift+P", lambda: _focus_palette(win),
-             win.tr("Keyboard focus to the first palette card: Tab to a card, Enter adds it.")),
-            (win.tr("Go to layer &stack"), "Ctrl+Shift+L", lambda: _focus_stack(win),
-             win.tr("Keyboard focus to the layer stack: Up/Down select, Ctrl+Up/Down move, "
+            (translate("Menus", "Go to layer &palette"), "Ctrl+Shift+P", lambda: _focus_palette(win),
+             translate("Menus", "Keyboard focus to the first palette card: Tab to a card, Enter adds it.")),
+            (translate("Menus", "Go to layer &stack"), "Ctrl+Shift+L", lambda: _focus_stack(win),
+             translate("Menus", "Keyboard focus to the layer stack: Up/Down select, Ctrl+Up/Down move, "
                     "Delete removes."))):
         act = _action(win, text, [QKeySequence(key)], slot)
         act.setToolTip(tip)
         view.addAction(act)
     view.addSeparator()
-    win.reset_layout_action = _action(win, "Reset &layout", [], win.reset_layout)
-    win.reset_layout_action.setToolTip("Every panel back in its place, sized for this screen.")
+    win.reset_layout_action = _action(win, translate("Menus", "Reset &layout"), [], win.reset_layout)
+    win.reset_layout_action.setToolTip(translate("Menus", "Every panel back in its place, sized for this screen."))
     view.addAction(win.reset_layout_action)
-    win.presentation_action = QAction("&Presentation mode", win)
+    win.presentation_action = QAction(translate("Menus", "&Presentation mode"), win)
     win.presentation_action.setCheckable(True)
     win.presentation_action.setShortcut(QKeySequence("F11"))
-    win.presentation_action.setToolTip("The projector layout: large boundary and loss curve, "
-                                       "large text, high contrast, full screen.")
+    win.presentation_action.setToolTip(translate("Menus", "The projector layout: large boundary and loss curve, "
+                                           "large text, high contrast, full screen."))
     win.presentation_action.toggled.connect(win.set_presentation)
     view.addAction(win.presentation_action)
+    install_language_menu(win, view)
     install_run_menu(win)  # Run → Find learning rate…
-    help_menu = win.menuBar().addMenu(win.tr("&Help"))
-    win.guide_action = _action(win, win.tr("&User guide"), [QKeySequence("F1")],
+    help_menu = win.menuBar().addMenu(translate("Menus", "&Help"))
+    win.guide_action = _action(win, translate("Menus", "&User guide"), [QKeySequence("F1")],
                                lambda: show_user_guide(win))
-    win.guide_action.setToolTip(win.tr("The dashboards, every layer with its formula, the "
+    win.guide_action.setToolTip(translate("Menus", "The dashboards, every layer with its formula, the "
                                        "lessons; searchable."))
     help_menu.addAction(win.guide_action)
 
@@ -113,3 +121,28 @@ def show_user_guide(win: "MainWindow") -> "UserGuide":
     guide.raise_()
     guide.search.setFocus()
     return guide
+
+
+def install_language_menu(win: "MainWindow", view) -> None:
+    """View → Language: System / English / Deutsch, saved in the settings, used at the next
+    start (the texts are loaded once, before any window exists)."""
+    menu = view.addMenu(translate("Menus", "&Language"))
+    menu.setObjectName("languageMenu")
+    group = QActionGroup(menu)
+    chosen = i18n.chosen_language(win.settings)
+    win.language_actions = {}
+    for code, name in LANGUAGE_NAMES.items():
+        act = QAction(translate("Menus", name), menu)
+        act.setCheckable(True)
+        act.setChecked(code == chosen)
+        act.setStatusTip(translate("Menus", "The language changes at the next start."))
+        act.triggered.connect(lambda _on=False, c=code: _choose_language(win, c))
+        group.addAction(act)
+        menu.addAction(act)
+        win.language_actions[code] = act
+
+
+def _choose_language(win: "MainWindow", code: str) -> None:
+    i18n.set_chosen_language(win.settings, code)
+    win.statusBar().showMessage(translate("Menus", "Language saved: it applies when the app starts again."),
+                                8000)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from playground.i18n import translate
 from playground.widgets.messages import diverged_dialog, diverged_text
 
 
@@ -35,7 +36,7 @@ class WindowMessages:
         self.bar.set_playing(False)
         if self.worker.session is None:
             self.applied = None  # the build failed: the next edit builds again
-            self.bar.set_runnable(False, "nothing to train: " + text.splitlines()[0])
+            self.bar.set_runnable(False, translate("WindowMessages", "nothing to train: ") + text.splitlines()[0])
         self.statusBar().showMessage(text.splitlines()[0], 10000)
 
     def _built(self, _info: dict) -> None:
@@ -56,15 +57,15 @@ class WindowMessages:
         if batch is not None:
             self.applied = batch.before  # the session runs what it ran before the batch
             if batch.label and batch.before is not None:
-                title = f"Cannot apply “{batch.label}”"  # the edit, in the marker's words
+                title = translate("WindowMessages", "Cannot apply “{0}”").format(batch.label)  # the marker's words
         if self.worker.session is None and info.get("command") == "build":
             self.applied = None
         if not info.get("bad_input"):
             self.show_error(title, _unexpected(info["text"]), info.get("details", ""))
             return
         self.refusals += 1
-        note = ("Training is paused; Play trains the model as it was before this edit."
-                if self.worker.session is not None else "Nothing to train until this is fixed.")
+        note = (translate("WindowMessages", "Training is paused; Play trains the model as it was before this edit.")
+                if self.worker.session is not None else translate("WindowMessages", "Nothing to train until this is fixed."))
         self.refusal_bar.show_refusal(title, info["text"], self.doc.can_undo, note)
         self.stack.mark_refused(info.get("layer"), info["text"])
 
@@ -83,8 +84,8 @@ class WindowMessages:
         self.statusBar().showMessage(diverged_text(info), 10000)
         box = getattr(self, "diverged_box", None)
         if box is not None and box.isVisible():
-            box.setText(diverged_text(info) + "\nReset the weights, or lower the learning rate "
-                        "(÷10) and reset?")
+            box.setText(diverged_text(info) + translate(
+                "Messages", "\nReset the weights, or lower the learning rate (÷10) and reset?"))
             box.raise_()
             return
         if box is not None:

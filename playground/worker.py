@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from playground.i18n import translate
 from playground.boundary import boundary_for, confusion_for
 from playground.command_loop import CommandLoop, diverged_info
 from playground.dashboards.uncertainty import uncertainty_for
@@ -29,6 +30,11 @@ from playground.worker_run import RunCommands
 WarmUp = Callable[[], Any]
 __all__ = ["SessionFactory", "TrainingController", "TrainingWorker", "WarmUp"]
 
+
+
+def _run_end_tr(text: str) -> str:
+    """How a run ended, in the app's language (QCoreApplication.translate is thread-safe)."""
+    return translate("RunEnd", text)
 
 class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, AutosaveCommands,
                      RewindCommands, CommandLoop):
@@ -61,7 +67,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
             self.warmed.emit(0.0)
             return
         t0 = time.perf_counter()
-        self.status.emit("compiling the engine…")
+        self.status.emit(translate("Worker", "compiling the engine…"))
         try:
             self._warm_up()
         except Exception as err:  # noqa: BLE001 - reported; building compiles on demand
@@ -75,10 +81,10 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
 
     def _why_not_trainable(self) -> str | None:
         if self.session is None:
-            return "nothing to train: fix the design problem first"
+            return translate("Worker", "nothing to train: fix the design problem first")
         if self.session.finished:
-            return ended_text(end_info(self._last_snap, self.session)) \
-                + ": continue for more epochs, or Reset"
+            return ended_text(end_info(self._last_snap, self.session), _run_end_tr) \
+                + translate("Worker", ": continue for more epochs, or Reset")
         return None
 
     def _run_chunk(self, n: int) -> Any:
@@ -102,7 +108,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
             self.diverged.emit(diverged_info(snap))
         elif self.playing and self.session.finished:
             self.playing = False
-            self.status.emit(ended_text(end_info(snap, self.session)))
+            self.status.emit(ended_text(end_info(snap, self.session), _run_end_tr))
 
     def _add_epoch_records(self, step: int) -> None:
         """Epochs that ended inside the last chunk (the session's per-epoch history) become
@@ -146,7 +152,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
         if keep_history and self.session is not None:
             # an edit of the running design is built first: a refused one leaves the running
             # session, its history and its device as they were
-            self.status.emit("building…")
+            self.status.emit(translate("Worker", "building…"))
             built = self._factory(design, base_dir, device)
         self.session = None
         self.device = device
@@ -159,7 +165,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
         self._boundary = self._confusion = self._uncertainty = None
         self._graph = self._uncertainty_map = None
         self._last_snap = None
-        self.status.emit("building…")
+        self.status.emit(translate("Worker", "building…"))
         try:
             self.session = built if built is not None else self._factory(design, base_dir, device)
         except Exception:
@@ -170,7 +176,7 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
         self._update_views(force=True)
         self._publish(self._started())
         self.built.emit({"device": device})
-        self.status.emit("ready")
+        self.status.emit(translate("Worker", "ready"))
 
     def _mark(self, label: str) -> None:
         self.markers.append((self.history.x_of(self._current_step()), label))

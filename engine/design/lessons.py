@@ -9,7 +9,9 @@ dashboards) and the design files it opens. ``lesson.json`` keys:
 - ``dashboards``: names from :data:`DASHBOARDS` (what to show, in order);
 - ``watch``: short strings, what to look at while it trains;
 - ``steps``: ``{"epochs": n}`` or ``{"steps": n}``, how long to run for the effect to show;
-- ``shortcut``: ``"Ctrl+1"`` .. ``"Ctrl+9"`` or null.
+- ``shortcut``: ``"Ctrl+1"`` .. ``"Ctrl+9"`` or null;
+- ``de`` (optional): the German ``title``, ``summary`` and ``watch``; the German text is
+  ``lesson.de.md`` beside ``lesson.md`` (:meth:`Lesson.in_language`).
 
 Bad lesson files raise :class:`engine.errors.BadInput` naming the file and the key.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,9 @@ DASHBOARDS: tuple[str, ...] = ("loss", "gradients", "activations", "dead", "weig
                                "boundary", "confusion", "lr", "uncertainty")
 
 LESSON_KEYS = ("id", "number", "title", "summary", "designs", "dashboards", "watch", "steps",
-               "shortcut")
+               "shortcut", "de")
+#: languages a lesson may carry besides English: ``lesson.<lang>.md`` and a ``<lang>`` block
+LANGUAGES = ("de",)
 _SHORTCUT = re.compile(r"^Ctrl\+[1-9]$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
@@ -82,6 +86,13 @@ class Lesson:
     run_steps: int | None
     shortcut: str | None
     base_dir: Path
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    def in_language(self, language: str) -> "Lesson":
+        """This lesson with its title, summary, watch list and text in ``language`` (``en``, or
+        one of :data:`LANGUAGES`); English where the lesson has no such translation."""
+        return replace(self, **self.translations[language]) \
+            if language in self.translations else self
 
     @property
     def is_comparison(self) -> bool:
@@ -202,12 +213,33 @@ def _lesson_from_folder(folder: Path) -> Lesson:
     if not md_path.is_file():
         raise BadInput("lesson.md is missing", str(folder))
     epochs, steps = _run_length(meta.get("steps"), where)
+    translations = {lang: _translation(meta, folder, lang, where) for lang in LANGUAGES
+                    if lang in meta or (folder / f"lesson.{lang}.md").is_file()}
     return Lesson(
         id=lesson_id, number=check_int(meta.get("number"), f"{where}: number", 1),
         title=_string(meta, "title", where), summary=summary,
         text=md_path.read_text(encoding="utf-8"), designs=_designs(meta, folder, where),
         dashboards=_dashboards(meta, where), watch=_strings(meta, "watch", where),
-        run_epochs=epochs, run_steps=steps, shortcut=shortcut, base_dir=folder)
+        run_epochs=epochs, run_steps=steps, shortcut=shortcut, base_dir=folder,
+        translations=translations)
+
+
+def _translation(meta: dict[str, Any], folder: Path, lang: str, where: str) -> dict[str, Any]:
+    """The ``lang`` block of lesson.json and ``lesson.<lang>.md``: both or neither."""
+    block = meta.get(lang)
+    md_path = folder / f"lesson.{lang}.md"
+    if not isinstance(block, dict) or set(block) != {"title", "summary", "watch"}:
+        raise BadInput(f"must be an object with exactly 'title', 'summary' and 'watch', got "
+                       f"{json.dumps(block)}", f"{where}: {lang}")
+    if not md_path.is_file():
+        raise BadInput(f"lesson.{lang}.md is missing (lesson.json has a {lang!r} block)",
+                       str(folder))
+    inner = f"{where}: {lang}"
+    summary = _string(block, "summary", inner)
+    if "\n" in summary:
+        raise BadInput("must be one line", f"{inner}: summary")
+    return {"title": _string(block, "title", inner), "summary": summary,
+            "watch": _strings(block, "watch", inner), "text": md_path.read_text(encoding="utf-8")}
 
 
 def _lesson_folders(root: Path) -> list[Path]:

@@ -15,11 +15,11 @@ class CompareDialog(QDialog):
 
     def __init__(self, design: dict, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Compare A/B")
+        self.setWindowTitle(self.tr("Compare A/B"))
         self.design = design
         self.kind = QComboBox()
         for kind in VARIANTS:
-            self.kind.addItem(TITLES[kind], kind)
+            self.kind.addItem(self.tr(TITLES[kind]), kind)
         self.value = QComboBox()
         self.kind.currentIndexChanged.connect(self._fill_values)
         self.value.currentIndexChanged.connect(lambda _=0: self._check())
@@ -30,9 +30,9 @@ class CompareDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.ok = buttons.button(QDialogButtonBox.Ok)
         form = QFormLayout(self)
-        form.addRow(QLabel("Run A is the current design. Run B changes:"))
-        form.addRow("what", self.kind)
-        form.addRow("to", self.value)
+        form.addRow(QLabel(self.tr("Run A is the current design. Run B changes:")))
+        form.addRow(self.tr("what"), self.kind)
+        form.addRow(self.tr("to"), self.value)
         form.addRow(self.problem)
         form.addRow(buttons)
         self._fill_values()

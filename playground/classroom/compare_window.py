@@ -100,24 +100,24 @@ class ComparisonWindow(QMainWindow):
 
     # ------------------------------------------------------------ construction
     def _build_ui(self, plots: tuple[str, ...], text: str | None, watch: list[str]) -> None:
-        bar = QToolBar("Comparison")
+        bar = QToolBar(self.tr("Comparison"))
         bar.setObjectName("compareToolbar")
         bar.setMovable(False)
-        self.play_button = QPushButton("Play ▶")
+        self.play_button = QPushButton(self.tr("Play ▶"))
         self.play_button.setCheckable(True)
-        self.play_button.setToolTip("Train every run, in lockstep (Space).")
+        self.play_button.setToolTip(self.tr("Train every run, in lockstep (Space)."))
         self.play_button.toggled.connect(self._play_toggled)
-        self.step_button = QPushButton("Step")
-        self.step_button.setToolTip("One step for every run (→).")
+        self.step_button = QPushButton(self.tr("Step"))
+        self.step_button.setToolTip(self.tr("One step for every run (→)."))
         self.step_button.clicked.connect(lambda: self.step(1))
-        self.reset_button = QPushButton("⟲ Reset")
-        self.reset_button.setToolTip("Every run back to its initial weights (R).")
+        self.reset_button = QPushButton(self.tr("⟲ Reset"))
+        self.reset_button.setToolTip(self.tr("Every run back to its initial weights (R)."))
         self.reset_button.clicked.connect(self.reset)
         self.speed = SpeedBox()
         self.speed.setObjectName("speed")
         self.speed.valueChanged.connect(
             lambda _n: self.controller.post("speed", **self.speed.command()))
-        self.counter = QLabel("step 0")
+        self.counter = QLabel(self.tr("step 0"))
         self.counter.setObjectName("counter")
         for w in (self.play_button, self.step_button, self.reset_button, self.speed):
             bar.addWidget(w)
@@ -135,7 +135,7 @@ class ComparisonWindow(QMainWindow):
         self.lesson_view = QTextBrowser()
         self.lesson_view.setOpenExternalLinks(True)
         self.lesson_view.setFocusPolicy(Qt.NoFocus)
-        self.lesson_dock = QDockWidget("Lesson", self)
+        self.lesson_dock = QDockWidget(self.tr("Lesson"), self)
         self.lesson_dock.setObjectName("dock_lesson")
         self.lesson_dock.setWidget(self.lesson_view)
         self.lesson_view.setMinimumWidth(240)
@@ -147,7 +147,7 @@ class ComparisonWindow(QMainWindow):
         norm, weights by default)."""
         self.details = RunDetails(tuple(names) if detail_names(names)
                                   else ("activations", "bn", "weights"))
-        self.details.insertTab(0, self.plots, "Curves")
+        self.details.insertTab(0, self.plots, self.tr("Curves"))
         self.details.setCurrentIndex(0)
         first = detail_names(names[:1])
         if first:  # the lesson names a per-run dashboard first: that is what to watch
@@ -172,15 +172,15 @@ class ComparisonWindow(QMainWindow):
             "bn": self.toggle_batch_norm, "dropout": self.toggle_dropout,
             "presentation": self.set_presentation,
             "side_docks": lambda: set_side_docks_visible(self)})
-        run = self.menuBar().addMenu("&Run")
+        run = self.menuBar().addMenu(self.tr("&Run"))
         for name in ("play", "step", "reset", "bn", "dropout"):
             run.addAction(self.actions[name])
-        view = self.menuBar().addMenu("&View")
+        view = self.menuBar().addMenu(self.tr("&View"))
         view.addAction(self.lesson_dock.toggleViewAction())
         view.addAction(self.actions["side_docks"])
         view.addAction(self.actions["presentation"])
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("Keyboard shortcuts"), self.show_shortcuts)
 
     def _lesson_keys(self, open_lesson: Callable[[int], Any] | None) -> None:
         if open_lesson is None:
@@ -198,7 +198,7 @@ class ComparisonWindow(QMainWindow):
         self.controller.post(name, seq=self.seq, **kwargs)
 
     def _play_toggled(self, on: bool) -> None:
-        self.play_button.setText("Pause ❚❚" if on else "Play ▶")
+        self.play_button.setText(self.tr("Pause ❚❚") if on else self.tr("Play ▶"))
         self._post_run("play" if on else "pause")
 
     def play(self) -> None:
@@ -288,7 +288,7 @@ class ComparisonWindow(QMainWindow):
         if self.play_button.isChecked() != playing:
             self.play_button.blockSignals(True)
             self.play_button.setChecked(playing)
-            self.play_button.setText("Pause ❚❚" if playing else "Play ▶")
+            self.play_button.setText(self.tr("Pause ❚❚") if playing else self.tr("Play ▶"))
             self.play_button.blockSignals(False)
 
     def _on_status(self, text: str) -> None:
@@ -305,7 +305,7 @@ class ComparisonWindow(QMainWindow):
         self.pause()
         self.messages.append(text)
         self.statusBar().showMessage(text.splitlines()[0], 10000)
-        box = QMessageBox(QMessageBox.Warning, "Comparison", text, QMessageBox.Ok, self)
+        box = QMessageBox(QMessageBox.Warning, self.tr("Comparison"), text, QMessageBox.Ok, self)
         box.setModal(False)
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.show()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from playground.i18n import translate
 from playground.classroom.compare_worker import CompareFrame
 from playground.classroom.palette import run_color
 from playground.dashboards.activations import (ActivationDashboard, DeadUnitsDashboard,
@@ -15,12 +17,12 @@ from playground.dashboards.uncertainty import UncertaintyDashboard
 
 #: lesson dashboard name -> (tab title, dashboard class)
 DETAILS: dict[str, tuple[str, type[Dashboard]]] = {
-    "activations": ("Activations", ActivationDashboard),
-    "dead": ("Dead units", DeadUnitsDashboard),
-    "bn": ("Batch norm", BatchNormDashboard),
-    "weights": ("Weights", WeightDashboard),
-    "confusion": ("Confusion", ConfusionDashboard),
-    "uncertainty": ("Uncertainty", UncertaintyDashboard),
+    "activations": (QT_TRANSLATE_NOOP("Docks", "Activations"), ActivationDashboard),
+    "dead": (QT_TRANSLATE_NOOP("Docks", "Dead units"), DeadUnitsDashboard),
+    "bn": (QT_TRANSLATE_NOOP("Docks", "Batch norm"), BatchNormDashboard),
+    "weights": (QT_TRANSLATE_NOOP("Docks", "Weights"), WeightDashboard),
+    "confusion": (QT_TRANSLATE_NOOP("Docks", "Confusion"), ConfusionDashboard),
+    "uncertainty": (QT_TRANSLATE_NOOP("Docks", "Uncertainty"), UncertaintyDashboard),
 }
 
 
@@ -48,7 +50,7 @@ class RunDetails(QTabWidget):
             page = QWidget()
             QGridLayout(page).setContentsMargins(0, 0, 0, 0)
             self._pages[name] = page
-            self.addTab(page, DETAILS[name][0])
+            self.addTab(page, translate("Docks", DETAILS[name][0]))
         self.currentChanged.connect(self._tab_changed)
 
     def __repr__(self) -> str:

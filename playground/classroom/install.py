@@ -10,7 +10,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QDialog, QDockWidget, QMainWindow, QMenu
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from playground.i18n import translate
 from playground.classroom.compare_dialog import CompareDialog
 from playground.classroom.compare_window import ComparisonWindow
 from playground.classroom.lessons_panel import LessonsPanel, lesson_shortcut
@@ -30,7 +32,9 @@ DROPOUT_TYPES = ("dropout", "alpha_dropout")
 
 
 def _menu(window: QMainWindow, title: str) -> QMenu:
-    """The menu bar's menu called ``title`` (ignoring '&'), made when missing."""
+    """The menu bar's menu called ``title`` (ignoring '&'), made when missing; ``title`` is
+    the English text, shown translated (context "Menus", as playground/window_menus.py)."""
+    title = translate("Menus", title)
     for act in window.menuBar().actions():
         if act.menu() is not None and act.text().replace("&", "") == title.replace("&", ""):
             return act.menu()
@@ -63,7 +67,8 @@ class Classroom(QObject):
         self.window, self.factory, self.zoom = window, factory, zoom
         self.comparisons: list[ComparisonWindow] = []
         self.panel = LessonsPanel(open_design=self.open_design, factory=factory)
-        self.dock = QDockWidget("Lessons", window)
+        self.dock = QDockWidget(translate("Docks", "Lessons"), window)
+        self.dock.setProperty("plan_name", "Lessons")
         self.dock.setObjectName("dock_lessons")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.LeftDockWidgetArea, self.dock)
@@ -100,7 +105,7 @@ class Classroom(QObject):
 
     def _build_menus(self) -> None:
         w = self.window
-        lessons = _menu(w, "&Lessons")
+        lessons = _menu(w, QT_TRANSLATE_NOOP("Menus", "&Lessons"))
         lessons.addAction(self.dock.toggleViewAction())
         lessons.addSeparator()
         self.lesson_actions: list[QAction] = []
@@ -112,25 +117,25 @@ class Classroom(QObject):
             act.triggered.connect(lambda _=False, n=lesson.number: self.open_lesson(n))
             lessons.addAction(act)
             self.lesson_actions.append(act)
-        run = _menu(w, "&Run")
+        run = _menu(w, QT_TRANSLATE_NOOP("Menus", "&Run"))
         for name in ("play", "step", "reset", "bn", "dropout"):
             run.addAction(self.actions[name])
         run.addSeparator()
-        self.compare_action = run.addAction("&Compare…", self.compare_dialog)
-        self.compare_action.setToolTip("Train the current design beside a variant (A/B).")
-        view = _menu(w, "&View")
+        self.compare_action = run.addAction(translate("Menus", "&Compare…"), self.compare_dialog)
+        self.compare_action.setToolTip(translate("Menus", "Train the current design beside a variant (A/B)."))
+        view = _menu(w, QT_TRANSLATE_NOOP("Menus", "&View"))
         if self.actions["presentation"] not in view.actions():
             view.addAction(self.actions["presentation"])
         view.addAction(self.actions["side_docks"])
-        zoom_menu = view.addMenu("Presentation &zoom")
+        zoom_menu = view.addMenu(translate("Menus", "Presentation &zoom"))
         self.zoom_group = QActionGroup(w)
         for z in ZOOMS:
             act = zoom_menu.addAction(f"{z:g}×", lambda z=z: self.set_zoom(z))
             act.setCheckable(True)
             act.setChecked(abs(z - self.zoom) < 1e-9)
             self.zoom_group.addAction(act)
-        help_menu = _menu(w, "&Help")
-        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        help_menu = _menu(w, QT_TRANSLATE_NOOP("Menus", "&Help"))
+        help_menu.addAction(translate("Menus", "&Keyboard shortcuts"), self.show_shortcuts)
 
     # ------------------------------------------------------------ teacher actions
     def toggle_play(self) -> None:

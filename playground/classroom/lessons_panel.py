@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QSplitter, 
                                QVBoxLayout, QWidget)
 
 from engine.errors import BadInput
+from playground.i18n import current_language
 from playground.classroom.compare_window import ComparisonWindow
 from playground.classroom.overlay import DEFAULT_PLOTS
 from playground.classroom.presentation import apply_presentation, is_presenting
@@ -60,7 +61,7 @@ class LessonsPanel(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("lessonList")
         self.list.setWordWrap(True)
-        self.list.setToolTip("Click a lesson to open it.")
+        self.list.setToolTip(self.tr("Click a lesson to open it."))
         self.list.itemClicked.connect(self._clicked)
         self.list.itemActivated.connect(self._clicked)
         self.text = QTextBrowser()
@@ -87,10 +88,11 @@ class LessonsPanel(QWidget):
         from engine.design.lessons import list_lessons
         self.list.clear()
         try:
-            self.lessons = list_lessons(self.root)
+            self.lessons = [lesson.in_language(current_language())
+                            for lesson in list_lessons(self.root)]
         except BadInput as err:
             self.lessons = []
-            self.error.setText(f"Lessons could not be read: {err}")
+            self.error.setText(self.tr("Lessons could not be read: {0}").format(err))
             self.error.show()
             return
         self.error.hide()
@@ -141,12 +143,12 @@ class LessonsPanel(QWidget):
         for old in [w for w in self.windows if not w.isVisible()]:
             self.windows.remove(old)  # closed earlier (their threads already stopped)
             old.deleteLater()
-        length = (f"{lesson.run_epochs} epochs" if lesson.run_epochs is not None
-                  else f"{lesson.run_steps} steps")
+        length = (self.tr("{0} epochs").format(lesson.run_epochs) if lesson.run_epochs is not None
+                  else self.tr("{0} steps").format(lesson.run_steps))
         window = ComparisonWindow(
             [(d.label, d.design) for d in lesson.designs], lesson.base_dir,
-            factory=self.factory, title=f"Lesson {lesson.number}: {lesson.title}",
-            lesson_text=lesson.text, watch=list(lesson.watch) + [f"run for about {length}"],
+            factory=self.factory, title=self.tr("Lesson {0}: {1}").format(lesson.number, lesson.title),
+            lesson_text=lesson.text, watch=list(lesson.watch) + [self.tr("run for about {0}").format(length)],
             plots=lesson_plots(lesson), details=tuple(lesson.dashboards),
             open_lesson=self.open_number)
         self.windows.append(window)

@@ -152,12 +152,12 @@ class OverlayPlots(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("gradient norms of"))
+        bar.addWidget(QLabel(self.tr("gradient norms of")))
         self.layer_box = QComboBox()
         self.layer_box.setObjectName("gradientLayer")
-        self.layer_box.setToolTip("Show every layer's gradient norm, or only one layer's.")
-        self.layer_box.addItem("all layers", None)
-        self.layer_box.addItem("mean over layers", MEAN)
+        self.layer_box.setToolTip(self.tr("Show every layer's gradient norm, or only one layer's."))
+        self.layer_box.addItem(self.tr("all layers"), None)
+        self.layer_box.addItem(self.tr("mean over layers"), MEAN)
         self.layer_box.currentIndexChanged.connect(self._layer_changed)
         bar.addWidget(self.layer_box)
         bar.addStretch(1)
@@ -199,8 +199,8 @@ class OverlayPlots(QWidget):
         self._layer_sig = sig
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
-        self.layer_box.addItem("all layers", None)
-        self.layer_box.addItem("mean over layers", MEAN)
+        self.layer_box.addItem(self.tr("all layers"), None)
+        self.layer_box.addItem(self.tr("mean over layers"), MEAN)
         for ls in layers:
             if ls.grad_norm is not None:
                 self.layer_box.addItem(f"layer {layer_name(ls)}", ls.id)

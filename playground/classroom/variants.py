@@ -9,6 +9,7 @@ import copy
 from typing import Any
 
 from engine.errors import BadInput
+from playground.tr_marks import QT_TRANSLATE_NOOP  # Qt-free marker for pyside6-lupdate
 
 RELU_FAMILY = ("relu", "leaky_relu", "elu", "selu", "gelu", "swish", "tanh", "sigmoid",
                "softplus", "prelu", "linear")
@@ -23,10 +24,10 @@ VARIANTS: dict[str, tuple[Any, ...]] = {
                            "lecun_normal", "random_normal"),
     "batch_size": (8, 16, 32, 64, 128, "full"),
 }
-TITLES = {"duplicate": "identical copy", "batch_norm": "batch norm enabled",
-          "dropout": "dropout enabled", "learning_rate": "learning rate ×",
-          "optimizer": "optimiser", "activation": "hidden activation",
-          "kernel_initializer": "kernel initialiser", "batch_size": "batch size"}
+TITLES = {"duplicate": QT_TRANSLATE_NOOP("CompareDialog", "identical copy"), "batch_norm": QT_TRANSLATE_NOOP("CompareDialog", "batch norm enabled"),
+          "dropout": QT_TRANSLATE_NOOP("CompareDialog", "dropout enabled"), "learning_rate": QT_TRANSLATE_NOOP("CompareDialog", "learning rate ×"),
+          "optimizer": QT_TRANSLATE_NOOP("CompareDialog", "optimiser"), "activation": QT_TRANSLATE_NOOP("CompareDialog", "hidden activation"),
+          "kernel_initializer": QT_TRANSLATE_NOOP("CompareDialog", "kernel initialiser"), "batch_size": QT_TRANSLATE_NOOP("CompareDialog", "batch size")}
 
 
 def _hidden_activations(layers: list[dict]) -> list[dict]:

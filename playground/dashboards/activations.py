@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import (Dashboard, LegendStrip, TimePlot, add_time_plot, color,
                                         layer_columns, layer_name, pen, quiet_plot)
@@ -174,23 +175,23 @@ def range_texts(lo: float, hi: float) -> tuple[str, str]:
 class ActivationDashboard(Dashboard):
     """Per-layer activation histograms on the monitor batch and one layer's history as an image."""
 
-    title = "Activations"
+    title = QT_TRANSLATE_NOOP("Docks", "Activations")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.grid = SmallMultiples()
         self._layout.addWidget(self.grid, 3)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("history of"))
+        bar.addWidget(QLabel(self.tr("history of")))
         self.layer_box = QComboBox()
-        self.layer_box.setToolTip("Which layer's activation histogram to show over time.")
+        self.layer_box.setToolTip(self.tr("Which layer's activation histogram to show over time."))
         bar.addWidget(self.layer_box, 1)
         self._layout.addLayout(bar)
         self.history_plot = pg.PlotWidget()
         self.history_plot.setMinimumHeight(60)
-        self.history_plot.setTitle("histogram over time (brighter: more samples)", size="9pt")
-        self.history_plot.setLabel("bottom", "snapshot")
-        self.history_plot.setLabel("left", "bin")
+        self.history_plot.setTitle(self.tr("histogram over time (brighter: more samples)"), size="9pt")
+        self.history_plot.setLabel("bottom", self.tr("snapshot"))
+        self.history_plot.setLabel("left", self.tr("bin"))
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("inferno"))
         self.history_plot.addItem(self.image)
@@ -244,29 +245,31 @@ class ActivationDashboard(Dashboard):
 class DeadUnitsDashboard(Dashboard):
     """Dead-ReLU and saturated fractions per activation layer (bars) and over time."""
 
-    title = "Dead and saturated units"
+    title = QT_TRANSLATE_NOOP("Docks", "Dead and saturated units")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.bar_plot = pg.PlotWidget()
         self.bar_legend = LegendStrip()
         self._layout.addWidget(self.bar_legend)
-        self.bar_legend.show_entries(list(zip(("dead", "negative everywhere", "saturated"),
+        self.bar_legend.show_entries(list(zip((QT_TRANSLATE_NOOP("Plots", "dead"),
+                                                   QT_TRANSLATE_NOOP("Plots", "negative everywhere"),
+                                                   QT_TRANSLATE_NOOP("Plots", "saturated")),
                                               BAR_COLORS)))
-        self.bar_plot.setTitle("now", size="9pt")
+        self.bar_plot.setTitle(self.tr("now"), size="9pt")
         self.bar_plot.setToolTip(
-            "Dead: a ReLU unit whose input is negative for every monitored sample gets no "
+            self.tr("Dead: a ReLU unit whose input is negative for every monitored sample gets no "
             "gradient and cannot recover. Leaky ReLU, PReLU, RReLU and ELU units negative "
             "everywhere still pass a gradient: shown apart, not counted as dead. Saturated: "
-            "sigmoid outside [0.05, 0.95] or |tanh| > 0.95 (pairs of sample and unit).")
+            "sigmoid outside [0.05, 0.95] or |tanh| > 0.95 (pairs of sample and unit)."))
         quiet_plot(self.bar_plot.getPlotItem())
         self.bar_plot.setYRange(0, 1)
         self.bars = [pg.BarGraphItem(x=[], height=[], width=BAR_W, brush=c) for c in BAR_COLORS]
         for bars in self.bars:
             self.bar_plot.addItem(bars)
-        self.time_plot = TimePlot("dead fraction", y_limits=(0.0, 1.0))
-        self.time_plot.setToolTip("Dead units (no gradient for any monitored sample), per "
-                                  "layer, over the steps.")
+        self.time_plot = TimePlot(QT_TRANSLATE_NOOP("Plots", "dead fraction"), y_limits=(0.0, 1.0))
+        self.time_plot.setToolTip(self.tr("Dead units (no gradient for any monitored sample), per "
+                                  "layer, over the steps."))
         self._layout.addWidget(self.bar_plot, 1)
         add_time_plot(self._layout, self.time_plot, 1)
         self._signature: tuple = ()
@@ -320,14 +323,14 @@ class DeadUnitsDashboard(Dashboard):
 class WeightDashboard(Dashboard):
     """Histogram of each weighted layer's kernel values."""
 
-    title = "Weights"
+    title = QT_TRANSLATE_NOOP("Docks", "Weights")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.grid = SmallMultiples(columns=3)
-        self.grid.setToolTip("Each weighted layer's kernel values: the axis under a histogram "
+        self.grid.setToolTip(self.tr("Each weighted layer's kernel values: the axis under a histogram "
                              "spans its smallest to its largest weight; heights are relative "
-                             "to the fullest bin.")
+                             "to the fullest bin."))
         self._layout.addWidget(self.grid)
 
     def clear(self) -> None:

@@ -9,7 +9,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from playground.i18n import translate
 from playground.dashboards.axes import readable_axes
 from playground.dashboards.markers import MarkerLayer  # noqa: F401 - re-exported
 from playground.history import Frame
@@ -88,7 +90,7 @@ class Dashboard(QWidget):
     ``frames_drawn`` counts the frames that carried data for this panel (the tests read it).
     """
 
-    title = "Dashboard"
+    title = QT_TRANSLATE_NOOP("Docks", "Dashboard")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -269,7 +271,7 @@ class LegendStrip(QLabel):
             return
         self.entries = list(entries)
         self.setText("&nbsp;&nbsp; ".join(
-            f'<span style="color:{col}"><b>━━</b></span>&nbsp;{html.escape(name)}'
+            f'<span style="color:{col}"><b>━━</b></span>&nbsp;{html.escape(translate("Plots", name))}'
             for name, col in entries))
         if self.parentWidget() is not None:  # never a window of its own
             self.setVisible(bool(entries) and not self.hidden_for_good)
@@ -301,8 +303,8 @@ class TimePlot(pg.PlotWidget):
     def __init__(self, title: str, log_y: bool = False, parent: QWidget | None = None,
                  y_limits: tuple[float, float] | None = None):
         super().__init__(parent=parent)
-        self.setTitle(title, size="10pt")
-        self.plotItem.setLabel("bottom", "step")
+        self.setTitle(translate("Plots", title), size="10pt")
+        self.plotItem.setLabel("bottom", translate("Plots", "step"))
         self.legend = LegendStrip()  # above the plot (add_time_plot): never on the curves
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.labels: dict[str, str] = {}
@@ -318,7 +320,7 @@ class TimePlot(pg.PlotWidget):
         self._zeros: set[str] = set()
         self._given: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # set_series' last input
         self._floored: dict[str, float] = {}  # the zero floor each curve was last drawn with
-        self.setToolTip(title)
+        self.setToolTip(translate("Plots", title))
         self.scene().sigMouseMoved.connect(self._hover)
 
     def _style_log_axis(self) -> None:

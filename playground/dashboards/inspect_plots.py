@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import (Dashboard, LegendStrip, RangeKeeper, brush, layer_name,
                                         pen, quiet_plot)
@@ -22,14 +23,14 @@ CLASS_COLORS = list(THEME_CLASS_COLORS)
 class BatchNormDashboard(Dashboard):
     """Batch vs moving mean and variance per unit of the chosen BN layer; renorm's r and d."""
 
-    title = "Batch norm"
+    title = QT_TRANSLATE_NOOP("Docks", "Batch norm")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("layer"))
+        bar.addWidget(QLabel(self.tr("layer")))
         self.layer_box = QComboBox()
-        self.layer_box.setToolTip("The batch-norm layer whose statistics are shown.")
+        self.layer_box.setToolTip(self.tr("The batch-norm layer whose statistics are shown."))
         self.layer_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.layer_box.setMinimumContentsLength(8)
         bar.addWidget(self.layer_box, 1)
@@ -41,10 +42,11 @@ class BatchNormDashboard(Dashboard):
         self.items = {}
         self.legend = LegendStrip()  # off the plots: short titles fit narrow panels
         self._layout.addWidget(self.legend)
-        self.legend.show_entries([("batch statistic (renorm: r)", BATCH),
-                                  ("moving average (renorm: d)", MOVING)])
-        for key, title in (("mean", "mean per unit"), ("var", "variance per unit"),
-                           ("rd", "renorm r and d")):
+        self.legend.show_entries([(QT_TRANSLATE_NOOP("Plots", "batch statistic (renorm: r)"), BATCH),
+                                  (QT_TRANSLATE_NOOP("Plots", "moving average (renorm: d)"), MOVING)])
+        for key, title in (("mean", QT_TRANSLATE_NOOP("Plots", "mean per unit")),
+                           ("var", QT_TRANSLATE_NOOP("Plots", "variance per unit")),
+                           ("rd", QT_TRANSLATE_NOOP("Plots", "renorm r and d"))):
             p = pg.PlotWidget()
             p.setTitle(title, size="9pt")
             p.setMinimumHeight(50)  # a tab below the boundary on a small screen
@@ -118,7 +120,7 @@ class BoundaryDashboard(Dashboard):
     """Model output over the input plane with training (dots) and validation (rings) points;
     a curve for 1-D regression."""
 
-    title = "Decision boundary"
+    title = QT_TRANSLATE_NOOP("Docks", "Decision boundary")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -215,15 +217,15 @@ class BoundaryDashboard(Dashboard):
 class ConfusionDashboard(Dashboard):
     """Confusion matrix on the validation data (rows: true class, columns: predicted)."""
 
-    title = "Confusion matrix"
+    title = QT_TRANSLATE_NOOP("Docks", "Confusion matrix")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.plot = pg.PlotWidget()
         self.plot.invertY(True)
         quiet_plot(self.plot.getPlotItem())
-        self.plot.setLabel("left", "true class")
-        self.plot.setLabel("bottom", "predicted class")
+        self.plot.setLabel("left", self.tr("true class"))
+        self.plot.setLabel("bottom", self.tr("predicted class"))
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("viridis"))
         self.plot.addItem(self.image)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QDialog, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
                                QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import Dashboard, quiet_plot
 from playground.dashboards.graph_items import (SATURATED_AT, BandItem, LinkItem, UnitItem,
@@ -87,7 +88,7 @@ class UnitMapDialog(QDialog):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
-        self.setWindowTitle("Unit map")
+        self.setWindowTitle(self.tr("Unit map"))
         self.plot = pg.PlotWidget()
         quiet_plot(self.plot.getPlotItem())
         self.plot.getViewBox().setAspectLocked(True, ratio=1.0)
@@ -119,18 +120,18 @@ class UnitMapDialog(QDialog):
 class NetworkGraphDashboard(Dashboard):
     """The network as columns of units with their maps, links and bands (see the module)."""
 
-    title = "Network graph"
+    title = QT_TRANSLATE_NOOP("Docks", "Network graph")
     weight_edit = Signal(str, int, int, float, str)  # layer id, row, column, value, label
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         bar = QHBoxLayout()
-        self.undo_button = self._tool("↶ Undo weight", self.undo_stack.undo, bar)
-        self.redo_button = self._tool("↷ Redo", self.undo_stack.redo, bar)
+        self.undo_button = self._tool(self.tr("↶ Undo weight"), self.undo_stack.undo, bar)
+        self.redo_button = self._tool(self.tr("↷ Redo"), self.undo_stack.redo, bar)
+        self.note = QLabel(self.tr("Click a link to type its weight, a unit to see its map."))
         self.undo_button.setToolTip(self.tr("Undo the last weight you typed on a link."))
         self.redo_button.setToolTip(self.tr("Redo the weight edit just undone."))
-        self.note = QLabel("Click a link to type its weight, a unit to see its map.")
         self.note.setWordWrap(True)
         bar.addWidget(self.note, 1)
         self._layout.addLayout(bar)
@@ -263,7 +264,7 @@ class NetworkGraphDashboard(Dashboard):
         g = self.shown.columns[c]
         lines = [f"{g.layer_id} unit {j}", f"mean output {g.mean[j]:.4g}",
                  f"std {g.std[j]:.4g}", f"bias {g.bias[j]:.4g}",
-                 "dead (never active on the monitor batch)" if g.dead[j] else "alive"]
+                 self.tr("dead (never active on the monitor batch)") if g.dead[j] else self.tr("alive")]
         if not math.isnan(float(g.saturated[j])):
             lines.append(f"saturated on {100 * float(g.saturated[j]):.0f} % of samples")
         return "\n".join(lines)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import (Dashboard, TimePlot, add_time_plot, color, layer_columns,
                                         pen)
@@ -17,19 +18,19 @@ OLD_BRANCH = "#6e7681"  # curves of the branch a rewind left: grey
 class LossDashboard(Dashboard):
     """Training/validation loss (optional log scale) and accuracy over steps."""
 
-    title = "Loss and accuracy"
+    title = QT_TRANSLATE_NOOP("Docks", "Loss and accuracy")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         bar = QHBoxLayout()
-        self.log_box = QCheckBox("log scale")
-        self.log_box.setToolTip("Show the loss on a logarithmic axis.")
+        self.log_box = QCheckBox(self.tr("log scale"))
+        self.log_box.setToolTip(self.tr("Show the loss on a logarithmic axis."))
         self.log_box.toggled.connect(self._set_log)
         bar.addWidget(self.log_box)
         bar.addStretch(1)
         self._layout.addLayout(bar)
-        self.loss_plot = TimePlot("loss")
-        self.acc_plot = TimePlot("accuracy", y_limits=(0.0, 1.0))
+        self.loss_plot = TimePlot(QT_TRANSLATE_NOOP("Plots", "loss"))
+        self.acc_plot = TimePlot(QT_TRANSLATE_NOOP("Plots", "accuracy"), y_limits=(0.0, 1.0))
         # not setXLink: pyqtgraph links views by screen position, and plots whose y axes differ in
         # width then show different step ranges (a narrow column cut the top plot's newest
         # steps); each plot's RangeKeeper fits the same steps instead
@@ -63,14 +64,14 @@ class LossDashboard(Dashboard):
                     c.setData([], [])
             return False
         lp, ap = self.loss_plot, self.acc_plot
-        lp.set_series("train (batch)", steps, h["loss"], pen(TRAIN))
-        lp.set_series("train (epoch)", steps, h["epoch_loss"], pen(EPOCH))
-        lp.set_series("validation", steps, h["val_loss"], pen(VALIDATION))
+        lp.set_series(QT_TRANSLATE_NOOP("Plots", "train (batch)"), steps, h["loss"], pen(TRAIN))
+        lp.set_series(QT_TRANSLATE_NOOP("Plots", "train (epoch)"), steps, h["epoch_loss"], pen(EPOCH))
+        lp.set_series(QT_TRANSLATE_NOOP("Plots", "validation"), steps, h["val_loss"], pen(VALIDATION))
         self._draw_old_branches(h.get("old_branches", ()))
         self.timeline.set_points(frame.extra.get("rewind"))
         if np.isfinite(h["accuracy"]).any() or np.isfinite(h["val_accuracy"]).any():
-            ap.set_series("train", steps, h["accuracy"], pen(TRAIN))
-            ap.set_series("validation", steps, h["val_accuracy"], pen(VALIDATION))
+            ap.set_series(QT_TRANSLATE_NOOP("Plots", "train"), steps, h["accuracy"], pen(TRAIN))
+            ap.set_series(QT_TRANSLATE_NOOP("Plots", "validation"), steps, h["val_accuracy"], pen(VALIDATION))
         lp.fit()
         ap.fit()
         return True
@@ -90,12 +91,12 @@ class LossDashboard(Dashboard):
 class GradientDashboard(Dashboard):
     """Per-layer kernel gradient norm (log) and update/weight ratio (log) over steps."""
 
-    title = "Gradients"
+    title = QT_TRANSLATE_NOOP("Docks", "Gradients")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.grad_plot = TimePlot("gradient norm ‖∇W‖ per layer", log_y=True)
-        self.ratio_plot = TimePlot("update / weight ‖ΔW‖/‖W‖ (colours as above)", log_y=True)
+        self.grad_plot = TimePlot(QT_TRANSLATE_NOOP("Plots", "gradient norm ‖∇W‖ per layer"), log_y=True)
+        self.ratio_plot = TimePlot(QT_TRANSLATE_NOOP("Plots", "update / weight ‖ΔW‖/‖W‖ (colours as above)"), log_y=True)
         self.ratio_plot.legend.hidden_for_good = True  # the same layers: one legend is enough
         # not setXLink, as for the loss and accuracy plots above
         add_time_plot(self._layout, self.grad_plot, 1)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.dashboards.base import Dashboard, pen, quiet_plot
 from playground.history import Frame
@@ -70,12 +71,12 @@ def uncertainty_for(session: Any, grid: int = GRID, passes: int = PASSES) -> Unc
 class UncertaintyDashboard(Dashboard):
     """Mean curve, ±2 std band (filled) and the training points; items made once."""
 
-    title = "Uncertainty"
+    title = QT_TRANSLATE_NOOP("Docks", "Uncertainty")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.plot = pg.PlotWidget()
-        self.plot.setTitle("MC dropout: mean ± 2 std", size="10pt")
+        self.plot.setTitle(self.tr("MC dropout: mean ± 2 std"), size="10pt")
         quiet_plot(self.plot.plotItem)
         self.plot.setMinimumHeight(80)
         item = self.plot.plotItem
@@ -86,7 +87,7 @@ class UncertaintyDashboard(Dashboard):
         self.points = pg.ScatterPlotItem([], [], size=4, pen=None, brush=pg.mkBrush(LINE_COLORS[1]))
         item.addItem(self.points)
         self.mean = item.plot([], [], pen=pg.mkPen(LINE_COLORS[4], width=2))
-        self.note = QLabel("MC dropout needs 1-D regression data (sine_1d) and a dropout layer.")
+        self.note = QLabel(self.tr("MC dropout needs 1-D regression data (sine_1d) and a dropout layer."))
         self.note.setWordWrap(True)
         self._layout.addWidget(self.plot, 1)
         self._layout.addWidget(self.note)

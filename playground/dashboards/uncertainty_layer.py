@@ -29,10 +29,10 @@ class UncertaintyLayer(QObject):
 
     def __init__(self, plot: pg.PlotWidget, under: pg.ImageItem, parent: QWidget):
         super().__init__(parent)
-        self.box = QCheckBox("MC-dropout uncertainty (2-D, dropout)")
+        self.box = QCheckBox(self.tr("MC-dropout uncertainty (2-D, dropout)"))
         self.box.setObjectName("uncertaintyMapToggle")
-        self.box.setToolTip("Show the standard deviation of 30 predictions with dropout on "
-                            "as a white fog over the input plane")
+        self.box.setToolTip(self.tr("Show the standard deviation of 30 predictions with dropout on "
+                            "as a white fog over the input plane"))
         self.box.toggled.connect(self._toggled)
         self.box.hide()  # shown where a worker computes the map (playground.graph_wiring)
         self.image = pg.ImageItem()

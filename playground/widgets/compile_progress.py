@@ -50,8 +50,8 @@ class CompileProgress(QWidget):
         self.bar.setMaximumWidth(120)
         lay.addWidget(self.label)
         lay.addWidget(self.bar)
-        self.setToolTip("The first start compiles the numerical engine for this processor; "
-                        "later starts load it from the cache in a few seconds.")
+        self.setToolTip(self.tr("The first start compiles the numerical engine for this "
+                                "processor; later starts load it from the cache in a few seconds."))
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -62,10 +62,11 @@ class CompileProgress(QWidget):
         n = self.counter.compiled()
         seconds = time.perf_counter() - self._t0
         if n:
-            self.label.setText(f"compiling the engine: {n} function{'s' * (n != 1)} "
-                               f"compiled ({seconds:.0f} s)")
+            text = self.tr("compiling the engine: {0} function compiled ({1:.0f} s)") if n == 1 \
+                else self.tr("compiling the engine: {0} functions compiled ({1:.0f} s)")
+            self.label.setText(text.format(n, seconds))
         else:
-            self.label.setText(f"preparing the engine… ({seconds:.0f} s)")
+            self.label.setText(self.tr("preparing the engine… ({0:.0f} s)").format(seconds))
 
     def finish(self) -> None:
         self.timer.stop()

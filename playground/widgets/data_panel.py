@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QGridLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
@@ -18,8 +19,8 @@ from playground.widgets.numbers import commit_on_finish
 GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
 GENERATED = GENERATORS_2D + ("sine_1d",)  # the data sets that noise and samples apply to
 FILE_ITEM = "__file__"
-NOISE_TIP = "Noise added by the generator."
-SAMPLES_TIP = "How many samples the generator draws."
+NOISE_TIP = QT_TRANSLATE_NOOP("DataPanel", "Noise added by the generator.")
+SAMPLES_TIP = QT_TRANSLATE_NOOP("DataPanel", "How many samples the generator draws.")
 
 
 REGRESSION = (1, "linear", "mse")
@@ -74,40 +75,40 @@ class DataPanel(QWidget):
         form = QFormLayout()
         self.dataset = QComboBox()
         self.dataset.addItems(catalog.DATASETS)
-        self.dataset.setToolTip("Generated 2-D problems (TF Playground), 1-D sine, or digits.")
+        self.dataset.setToolTip(self.tr("Generated 2-D problems (TF Playground), 1-D sine, or digits."))
         self.noise = commit_on_finish(QDoubleSpinBox())
         self.noise.setRange(0.0, 5.0)
         self.noise.setSingleStep(0.05)
-        self.noise.setToolTip(NOISE_TIP)
+        self.noise.setToolTip(self.tr(NOISE_TIP))
         self.samples = commit_on_finish(QSpinBox())
         self.samples.setRange(10, 100_000)
         self.samples.setSingleStep(100)
-        self.samples.setToolTip(SAMPLES_TIP)
+        self.samples.setToolTip(self.tr(SAMPLES_TIP))
         self.fraction = commit_on_finish(QDoubleSpinBox())
         self.fraction.setRange(0.05, 1.0)
         self.fraction.setSingleStep(0.05)
-        self.fraction.setToolTip("Fraction used for training; the rest validates (1: none).")
-        form.addRow("data set", self.dataset)
-        form.addRow("noise", self.noise)
-        form.addRow("samples", self.samples)
-        form.addRow("train fraction", self.fraction)
+        self.fraction.setToolTip(self.tr("Fraction used for training; the rest validates (1: none)."))
+        form.addRow(self.tr("data set"), self.dataset)
+        form.addRow(self.tr("noise"), self.noise)
+        form.addRow(self.tr("samples"), self.samples)
+        form.addRow(self.tr("train fraction"), self.fraction)
         lay.addLayout(form)
         grid = QGridLayout()
         self.features: dict[str, QCheckBox] = {}
         for k, name in enumerate(catalog.FEATURES):
             box = QCheckBox(name)
-            box.setToolTip(f"Feed {name} to the network (TF Playground's feature crosses).")
+            box.setToolTip(self.tr("Feed {0} to the network (TF Playground's feature crosses).").format(name))
             box.toggled.connect(self._features_changed)
             self.features[name] = box
             grid.addWidget(box, k // 3, k % 3)
         lay.addLayout(grid)
-        self.load_button = QPushButton("Load CSV / NPZ…")
-        self.load_button.setToolTip("Use your own data: a CSV with a label column or an NPZ.")
+        self.load_button = QPushButton(self.tr("Load CSV / NPZ…"))
+        self.load_button.setToolTip(self.tr("Use your own data: a CSV with a label column or an NPZ."))
         self.load_button.clicked.connect(self.choose_file)
         lay.addWidget(self.load_button)
         self.preview = pg.PlotWidget()
         self.preview.setMinimumHeight(90)
-        self.preview.setTitle("training data", size="9pt")
+        self.preview.setTitle(self.tr("training data"), size="9pt")
         self.scatter = pg.ScatterPlotItem(size=4, pen=None)
         self.preview.addItem(self.scatter)
         lay.addWidget(self.preview, 1)
@@ -142,11 +143,11 @@ class DataPanel(QWidget):
             self.samples.setValue(int(data.get("samples", 500) or 500))
             self.fraction.setValue(float(data.get("train_fraction", 0.5) or 0.5))
             generated = isinstance(ds, str) and ds in GENERATED
-            why = "" if generated else (" — not for " + (ds if isinstance(ds, str) else
-                                                         "data from a file") + ": fixed data")
+            why = "" if generated else self.tr(" — not for {0}: fixed data").format(
+                ds if isinstance(ds, str) else self.tr("data from a file"))
             for box, tip in ((self.noise, NOISE_TIP), (self.samples, SAMPLES_TIP)):
                 box.setEnabled(generated)
-                box.setToolTip(tip + why)
+                box.setToolTip(self.tr(tip) + why)
             crossable = isinstance(ds, str) and ds in GENERATORS_2D
             feats = data.get("features") or (["x1", "x2"] if crossable else [])
             for name, box in self.features.items():
@@ -165,7 +166,8 @@ class DataPanel(QWidget):
             self.dataset.setCurrentText(ds)
             return
         path = ds.get("path") if isinstance(ds, dict) else None
-        text = f"file: {os.path.basename(str(path))}" if path else "data in the design"
+        text = self.tr("file: {0}").format(os.path.basename(str(path))) if path else \
+            self.tr("data in the design")
         if file_row < 0:
             self.dataset.addItem(text, FILE_ITEM)
             file_row = self.dataset.count() - 1
@@ -206,7 +208,7 @@ class DataPanel(QWidget):
         self._apply_data(data, "features " + ", ".join(feats))
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load data", "", "Data (*.csv *.npz)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load data"), "", self.tr("Data (*.csv *.npz)"))
         if path:
             self.load_file(path)
 
@@ -221,11 +223,11 @@ class DataPanel(QWidget):
             if self._shown is not None:
                 self._shown = None
                 self.scatter.setData([], [])
-                self.preview.setTitle("training data (no 2-D view of these features)", size="9pt")
+                self.preview.setTitle(self.tr("training data (no 2-D view of these features)"), size="9pt")
             return
         if id(boundary.points["x_train"]) == self._shown:
             return
-        self.preview.setTitle("training data", size="9pt")
+        self.preview.setTitle(self.tr("training data"), size="9pt")
         self._shown = id(boundary.points["x_train"])
         x = np.asarray(boundary.points["x_train"], dtype=np.float64)
         y = np.asarray(boundary.points["y_train"], dtype=np.float64)

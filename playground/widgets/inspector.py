@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSp
                                QWidget)
 
 from engine.errors import BadInput
+from playground.i18n import translate
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.widgets.numbers import NumberBox, commit_on_finish
@@ -35,7 +36,7 @@ def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any],
     structured = structured_editor(spec.kind, key, value)
     if structured is not None:
         structured.changed.connect(lambda v, k=key: edit(k, v))
-        structured.setToolTip(spec.tip)
+        structured.setToolTip(translate("Catalog", spec.tip))
         return structured
     if spec.kind == "bool":
         w = QCheckBox()
@@ -64,7 +65,7 @@ def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any],
             w.editingFinished.connect(lambda w=w, k=key: edit(k, w.text()))
         else:
             w.editingFinished.connect(lambda w=w, k=key: edit_json(k, w.text()))
-    w.setToolTip(spec.tip)
+    w.setToolTip(translate("Catalog", spec.tip))
     return w
 
 
@@ -114,7 +115,7 @@ class Inspector(QWidget):
         self.editors: dict[str, QWidget] = {}
         self._committing = False
         lay = QVBoxLayout(self)
-        self.title = QLabel("Select a layer")
+        self.title = QLabel(self.tr("Select a layer"))
         self.title.setObjectName("inspectorTitle")
         lay.addWidget(self.title)
         self.form_host = QWidget()
@@ -147,7 +148,7 @@ class Inspector(QWidget):
         if not 0 <= index < len(self.doc.layers):
             self.index, self._layer_id = -1, None
             self._clear()
-            self.title.setText("Select a layer")
+            self.title.setText(self.tr("Select a layer"))
             return
         cfg = self._full_config(index)
         keys = tuple(k for k in cfg if k not in HIDDEN)
@@ -164,9 +165,9 @@ class Inspector(QWidget):
         for key in keys:
             spec = catalog.option_spec(key, cfg[key])
             editor = self._make_editor(spec, cfg[key])
-            editor.setToolTip(spec.tip)
+            editor.setToolTip(translate("Catalog", spec.tip))
             label = QLabel(key)
-            label.setToolTip(spec.tip)
+            label.setToolTip(translate("Catalog", spec.tip))
             self.editors[key] = editor
             self.form.addRow(label, editor)
 

@@ -36,15 +36,15 @@ class LRFinderDialog(QDialog):
         super().__init__(win)
         self.win = win
         self.setObjectName("lrFinder")
-        self.setWindowTitle("Find learning rate")
+        self.setWindowTitle(self.tr("Find learning rate"))
         self.resize(640, 440)
         self.cancel_event = threading.Event()
         self.result: Any = None
         self.suggested: float | None = None
         self.running = False
         box = QVBoxLayout(self)
-        self.text = QLabel("Training a copy of the model for a few steps while the learning rate "
-                           "grows from 0.00001 to 10; your run is not changed.")
+        self.text = QLabel(self.tr("Training a copy of the model for a few steps while the learning "
+                                   "rate grows from 0.00001 to 10; your run is not changed."))
         self.text.setWordWrap(True)
         box.addWidget(self.text)
         self.progress = QProgressBar()
@@ -54,9 +54,9 @@ class LRFinderDialog(QDialog):
         self.plot.setObjectName("lrPlot")
         quiet_plot(self.plot.plotItem)
         self.plot.plotItem.setLogMode(x=True)
-        self.plot.plotItem.setLabel("bottom", "learning rate")
-        self.plot.plotItem.setLabel("left", "loss")
-        self.plot.setTitle("loss against learning rate", size="10pt")
+        self.plot.plotItem.setLabel("bottom", self.tr("learning rate"))
+        self.plot.plotItem.setLabel("left", self.tr("loss"))
+        self.plot.setTitle(self.tr("loss against learning rate"), size="10pt")
         self.raw = self.plot.plot([], [], pen=pg.mkPen(color(1), width=1), name="loss")
         self.smooth = self.plot.plot([], [], pen=pg.mkPen(color(0), width=2), name="smoothed")
         self.mark = pg.InfiniteLine(angle=90, pen=pg.mkPen(color(2), width=2,
@@ -65,11 +65,11 @@ class LRFinderDialog(QDialog):
         self.plot.addItem(self.mark)
         box.addWidget(self.plot, 1)
         buttons = QHBoxLayout()
-        self.use_button = QPushButton("Use this rate")
+        self.use_button = QPushButton(self.tr("Use this rate"))
         self.use_button.setObjectName("useRate")
         self.use_button.setEnabled(False)
         self.use_button.clicked.connect(self.use_rate)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         buttons.addStretch(1)
         buttons.addWidget(self.use_button)
@@ -98,12 +98,12 @@ class LRFinderDialog(QDialog):
     def on_done(self, result: Any, problem: str) -> None:
         """The test's result (None: cancelled, or ``problem``)."""
         self.running = False
-        self.cancel_button.setText("Close")
+        self.cancel_button.setText(self.tr("Close"))
         if problem:
-            self.text.setText(f"The range test stopped: {problem}")
+            self.text.setText(self.tr("The range test stopped: {0}").format(problem))
             return
         if result is None:
-            self.text.setText("Cancelled.")
+            self.text.setText(self.tr("Cancelled."))
             return
         self.result = result
         self.progress.setValue(self.progress.maximum())
@@ -127,18 +127,19 @@ class LRFinderDialog(QDialog):
             left = min(np.log10(lrs[0]), np.log10(self.suggested))  # the mark always shows
             self.plot.plotItem.setXRange(left, np.log10(lrs[-1]), padding=0.02)
             self.plot.plotItem.setYRange(low, max(high, low + 1e-6), padding=0.05)
-        ended = " (the loss blew up at the end)" if result.diverged else ""
-        self.text.setText(f"Suggested learning rate: {self.suggested:g} — a tenth of "
-                          f"{result.lr_at_min:.2g}, where the smoothed loss was lowest{ended}.")
+        ended = self.tr(" (the loss blew up at the end)") if result.diverged else ""
+        self.text.setText(self.tr("Suggested learning rate: {0:g} — a tenth of {1:.2g}, where the "
+                                  "smoothed loss was lowest{2}.").format(
+            self.suggested, result.lr_at_min, ended))
         self.use_button.setEnabled(True)
-        self.use_button.setText(f"Use this rate ({self.suggested:g})")
+        self.use_button.setText(self.tr("Use this rate ({0:g})").format(self.suggested))
 
     def use_rate(self) -> None:
         """Set the suggested rate (one undo step, as typing it in the training bar)."""
         if self.suggested is None:
             return
         self.win.doc.set_value("optimizer", "learning_rate", self.suggested)
-        self.win.statusBar().showMessage(f"learning rate set to {self.suggested:g}", 6000)
+        self.win.statusBar().showMessage(self.tr("learning rate set to {0:g}").format(self.suggested), 6000)
         self.accept()
 
     def cancel(self) -> None:

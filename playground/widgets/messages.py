@@ -8,6 +8,7 @@ from typing import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton,
                                QToolButton, QWidget)
+from playground.i18n import translate
 
 
 def message_box(parent: QWidget, title: str, text: str) -> QMessageBox:
@@ -82,14 +83,14 @@ class RefusalBar(QFrame):
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         lay.addWidget(self.label, 1)
-        self.undo = QPushButton("Undo")
-        self.undo.setToolTip("Take the refused edit back.")
+        self.undo = QPushButton(self.tr("Undo"))
+        self.undo.setToolTip(self.tr("Take the refused edit back."))
         self.undo.clicked.connect(self.undo_clicked)
         lay.addWidget(self.undo, 0, Qt.AlignTop)
         close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
-        close.setToolTip("Hide this message.")
+        close.setToolTip(self.tr("Hide this message."))
         close.clicked.connect(self.clear)
         lay.addWidget(close, 0, Qt.AlignTop)
         self.title = ""
@@ -124,19 +125,20 @@ def _escape(text: str) -> str:
 
 def diverged_text(info: dict) -> str:
     """"Training diverged at step 30 in layer 0 (d1)." from the worker's report."""
-    where = f" in layer {info.get('layer_index')} ({info.get('layer_id')})" \
-        if info.get("layer_index") is not None else ""
-    return f"Training diverged at step {info.get('step')}{where}."
+    where = translate("Messages", " in layer {0} ({1})").format(
+        info.get('layer_index'), info.get('layer_id')) if info.get("layer_index") is not None else ""
+    return translate("Messages", "Training diverged at step {0}{1}.").format(info.get('step'), where)
 
 
 def diverged_dialog(parent: QWidget, info: dict, on_reset: Callable[[], None],
                     on_lower_lr: Callable[[], None]) -> QMessageBox:
     """Non-modal dialog naming the step and layer, with "Reset" and "Lower lr" buttons."""
-    box = QMessageBox(QMessageBox.Warning, "Diverged", diverged_text(info) + "\nReset the "
-                      "weights, or lower the learning rate (÷10) and reset?",
+    box = QMessageBox(QMessageBox.Warning, translate("Messages", "Diverged"), diverged_text(info)
+                      + translate("Messages", "\nReset the weights, or lower the learning rate "
+                                  "(÷10) and reset?"),
                       QMessageBox.NoButton, parent)
-    reset = box.addButton("Reset", QMessageBox.AcceptRole)
-    lower = box.addButton("Lower lr", QMessageBox.ActionRole)
+    reset = box.addButton(translate("Messages", "Reset"), QMessageBox.AcceptRole)
+    lower = box.addButton(translate("Messages", "Lower lr"), QMessageBox.ActionRole)
     box.addButton(QMessageBox.Close)
     box.setModal(False)
 

@@ -6,6 +6,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from playground.i18n import translate
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 
@@ -14,7 +15,8 @@ def strip_text(design: dict) -> str:
     """Rich text: "2 inputs → dense 16 → batch_norm (off) → relu → … · loss … · N params"."""
     layers = design.get("model", {}).get("layers", [])
     dims = catalog.output_dims(design)
-    parts = [f"{design.get('model', {}).get('input_dim', '?')} inputs"]
+    parts = [translate("NetworkStrip", "{0} inputs").format(
+        design.get('model', {}).get('input_dim', '?'))]
     for cfg, (width, _) in zip(layers, dims):
         name = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
         text = f"<b>{html.escape(str(name))}</b>"
@@ -23,12 +25,13 @@ def strip_text(design: dict) -> str:
         elif cfg.get("type") in ("dropout", "alpha_dropout") and cfg.get("rate") is not None:
             text += f" {cfg.get('rate'):g}"
         if cfg.get("enabled") is False:
-            text += " (off)"
+            text += translate("NetworkStrip", " (off)")
         parts.append(text)
     total = sum(p for _, p in dims)
     loss = design.get("loss", {}).get("type", "?")
-    return " → ".join(parts) + f" &nbsp;·&nbsp; loss {html.escape(str(loss))}" \
-        f" &nbsp;·&nbsp; {total:,} parameters"
+    return " → ".join(parts) + translate(
+        "NetworkStrip", " &nbsp;·&nbsp; loss {0} &nbsp;·&nbsp; {1:,} parameters").format(
+        html.escape(str(loss)), total)
 
 
 class NetworkStrip(QLabel):

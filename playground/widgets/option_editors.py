@@ -7,15 +7,16 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.widgets.numbers import NumberBox
 
 #: options that may be null: (what null means, the value used when switched on)
 OPTIONAL: dict[str, tuple[str, float]] = {
-    "clipnorm": ("off", 1.0), "clipvalue": ("off", 0.5), "global_clipnorm": ("off", 1.0),
-    "weight_decay": ("off", 0.004), "max_lr": ("the learning rate", 0.1),
-    "total_steps": ("the whole run", 1000), "lr_high": ("the learning rate", 0.1),
-    "lr_low": ("lr_high / 10", 0.001), "max_norm": ("off", 3.0)}
+    "clipnorm": (QT_TRANSLATE_NOOP("OptionalNumber", "off"), 1.0), "clipvalue": (QT_TRANSLATE_NOOP("OptionalNumber", "off"), 0.5), "global_clipnorm": (QT_TRANSLATE_NOOP("OptionalNumber", "off"), 1.0),
+    "weight_decay": (QT_TRANSLATE_NOOP("OptionalNumber", "off"), 0.004), "max_lr": (QT_TRANSLATE_NOOP("OptionalNumber", "the learning rate"), 0.1),
+    "total_steps": (QT_TRANSLATE_NOOP("OptionalNumber", "the whole run"), 1000), "lr_high": (QT_TRANSLATE_NOOP("OptionalNumber", "the learning rate"), 0.1),
+    "lr_low": (QT_TRANSLATE_NOOP("OptionalNumber", "lr_high / 10"), 0.001), "max_norm": (QT_TRANSLATE_NOOP("OptionalNumber", "off"), 3.0)}
 REGULARIZERS = ("none", "L1", "L2", "L1 + L2")
 DEFAULT_FACTOR = 0.001
 
@@ -39,9 +40,9 @@ class OptionalNumber(QWidget):
         self.integer, self.default = integer, default
         lay = _row(self)
         self.on = QCheckBox()
-        self.on.setToolTip(f"Unchecked: {off_text}.")
+        self.on.setToolTip(self.tr("Unchecked: {0}.").format(self.tr(off_text)))
         self.box = NumberBox(minimum, 1e9 if integer else 1e6, log_steps=not integer)
-        self.off = QLabel(off_text)
+        self.off = QLabel(self.tr(off_text))
         self.off.setObjectName("cardDescription")
         lay.addWidget(self.on)
         lay.addWidget(self.box, 1)
@@ -87,8 +88,8 @@ class RegularizerEditor(QWidget):
         lay = _row(self)
         self.kind = QComboBox()
         self.kind.addItems(REGULARIZERS)
-        self.kind.setToolTip("Penalty on this layer's kernel added to the loss: L1 a·Σ|w| "
-                             "drives weights to exactly zero, L2 b·Σw² shrinks them all.")
+        self.kind.setToolTip(self.tr("Penalty on this layer's kernel added to the loss: L1 a·Σ|w| "
+                             "drives weights to exactly zero, L2 b·Σw² shrinks them all."))
         self.l1 = NumberBox(0.0, 10.0, log_steps=True)
         self.l2 = NumberBox(0.0, 10.0, log_steps=True)
         self.l1.setPrefix("L1 ")
@@ -139,8 +140,8 @@ class ConstraintEditor(OptionalNumber):
     def __init__(self, value: dict | None, parent: QWidget | None = None):
         text, default = OPTIONAL["max_norm"]
         super().__init__((value or {}).get("max_norm"), text, default, parent=parent)
-        self.on.setToolTip("Rescale each unit's incoming weights to at most this norm after "
-                           "every update (unchecked: off).")
+        self.on.setToolTip(self.tr("Rescale each unit's incoming weights to at most this norm after "
+                           "every update (unchecked: off)."))
 
     def value(self) -> dict:  # type: ignore[override]
         return {"max_norm": super().value()}
@@ -161,8 +162,8 @@ class ClippingEditor(QWidget):
         self.dmax = NumberBox(0.0, 1e6)
         self.rmax.setPrefix("rmax ")
         self.dmax.setPrefix("dmax ")
-        self.rmax.setToolTip("r is clipped to [1/rmax, rmax] (1: plain batch norm).")
-        self.dmax.setToolTip("d is clipped to [-dmax, dmax] (0: plain batch norm).")
+        self.rmax.setToolTip(self.tr("r is clipped to [1/rmax, rmax] (1: plain batch norm)."))
+        self.dmax.setToolTip(self.tr("d is clipped to [-dmax, dmax] (0: plain batch norm)."))
         lay.addWidget(self.rmax)
         lay.addWidget(self.dmax)
         self.set_value(value)

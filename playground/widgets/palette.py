@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget)
 
+from playground.i18n import translate
 from playground import catalog
 from playground.widgets.drag import drag_if_moved
 from playground.widgets.labels import ElidedLabel, passive_label
@@ -38,12 +39,12 @@ class PaletteCard(QFrame):
         lay.setContentsMargins(8, 4, 8, 4)
         lay.setSpacing(0)
         name = passive_label(f"<b>{title}</b>", "cardTitle", rich=True)
-        desc = ElidedLabel(description, "cardDescription")
+        desc = ElidedLabel(translate("Catalog", description), "cardDescription")
         lay.addWidget(name)
         lay.addWidget(desc)
-        self.setToolTip(f"{title}: {description}\n" + self.tr(
-            "Drag onto the layer stack (double-click appends; Enter adds it after the selected "
-            "layer)."))
+        self.setToolTip(self.tr("{0}: {1}\nDrag onto the layer stack (double-click appends; Enter "
+                                "adds it after the selected layer).").format(
+            title, translate("Catalog", description)))
         self._press: QPoint | None = None
 
     def mime_data(self) -> QMimeData:
@@ -86,11 +87,11 @@ class LayerPalette(QScrollArea):
         lay.setSpacing(4)
         self.cards: list[PaletteCard] = []
         entries = catalog.palette_entries()
-        lay.addWidget(self._header("Layers"))
+        lay.addWidget(self._header(self.tr("Layers")))
         for title, desc, cfg in entries:
             if cfg.get("type") == "activation" and self.cards and \
                     self.cards[-1].config.get("type") != "activation":
-                lay.addWidget(self._header("Activations"))
+                lay.addWidget(self._header(self.tr("Activations")))
             card = PaletteCard(title, desc, cfg)
             card.activated.connect(self.activated)
             card.chosen.connect(self.chosen)

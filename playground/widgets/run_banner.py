@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from playground.i18n import translate
 from playground.run_end import continue_epochs, ended_text
 
 
@@ -33,13 +34,13 @@ class RunBanner(QFrame):
         self.row = lay = QBoxLayout(QBoxLayout.LeftToRight)
         outer.addLayout(lay)
         self.more = QPushButton("")
-        self.more.setToolTip("Raise the epoch limit and train on from here (one undo step).")
+        self.more.setToolTip(self.tr("Raise the epoch limit and train on from here (one undo step)."))
         self.more.clicked.connect(lambda: self.continue_clicked.emit(self.epochs_more))
-        self.unlimited = QPushButton("Train without limit")
-        self.unlimited.setToolTip("No epoch limit and no early stopping: Pause stops it.")
+        self.unlimited = QPushButton(self.tr("Train without limit"))
+        self.unlimited.setToolTip(self.tr("No epoch limit and no early stopping: Pause stops it."))
         self.unlimited.clicked.connect(self.unlimited_clicked)
-        self.reset = QPushButton("Reset")
-        self.reset.setToolTip("New initial weights from the seed; train again from step 0.")
+        self.reset = QPushButton(self.tr("Reset"))
+        self.reset.setToolTip(self.tr("New initial weights from the seed; train again from step 0."))
         self.reset.clicked.connect(self.reset_clicked)
         for b in (self.more, self.unlimited, self.reset):
             lay.addWidget(b)
@@ -85,10 +86,10 @@ class RunBanner(QFrame):
         if not info:
             self.hide()
             return
-        text = ended_text(info)
+        text = ended_text(info, lambda s: translate("RunEnd", s))
         self.text.setText(f"<b>{text[0].upper() + text[1:]}.</b>")
         self.epochs_more = continue_epochs(info)
-        self.more.setText(f"Continue for {self.epochs_more} more epochs")
+        self.more.setText(self.tr("Continue for {0} more epochs").format(self.epochs_more))
         can_go_on = info["status"] != "diverged"
         self.more.setVisible(can_go_on)
         self.unlimited.setVisible(can_go_on)

@@ -10,25 +10,27 @@ import copy
 from typing import Any, Callable
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from engine.errors import BadInput
+from playground.i18n import translate
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.widgets.inspector import edit_json_option, make_editor, set_editor_value
 
-TIPS = {"learning_rate": "Step size of the optimiser (applied at the next step).",
-        "beta_1": "Decay of the running mean of gradients (momentum).",
-        "beta_2": "Decay of the running mean of squared gradients.",
-        "momentum": "Fraction of the previous update kept.",
-        "nesterov": "Look-ahead (Nesterov) momentum.",
-        "clipnorm": "Rescale each parameter's gradient to at most this norm (unchecked: off).",
-        "clipvalue": "Clip each gradient component to ±this value (unchecked: off).",
-        "global_clipnorm": "Rescale all gradients together to at most this norm (unchecked: off).",
-        "weight_decay": "Decoupled weight decay (AdamW) (unchecked: off).",
-        "s": "Steps over which the schedule decays.", "c": "Power of the decay.",
-        "t_max": "Step at which the linear schedule reaches its low rate.",
-        "boundaries": "Steps where the rate changes (JSON list).",
-        "values": "Rates between the boundaries (JSON list, one more than boundaries)."}
+TIPS = {"learning_rate": QT_TRANSLATE_NOOP("SettingsPanel", "Step size of the optimiser (applied at the next step)."),
+        "beta_1": QT_TRANSLATE_NOOP("SettingsPanel", "Decay of the running mean of gradients (momentum)."),
+        "beta_2": QT_TRANSLATE_NOOP("SettingsPanel", "Decay of the running mean of squared gradients."),
+        "momentum": QT_TRANSLATE_NOOP("SettingsPanel", "Fraction of the previous update kept."),
+        "nesterov": QT_TRANSLATE_NOOP("SettingsPanel", "Look-ahead (Nesterov) momentum."),
+        "clipnorm": QT_TRANSLATE_NOOP("SettingsPanel", "Rescale each parameter's gradient to at most this norm (unchecked: off)."),
+        "clipvalue": QT_TRANSLATE_NOOP("SettingsPanel", "Clip each gradient component to ±this value (unchecked: off)."),
+        "global_clipnorm": QT_TRANSLATE_NOOP("SettingsPanel", "Rescale all gradients together to at most this norm (unchecked: off)."),
+        "weight_decay": QT_TRANSLATE_NOOP("SettingsPanel", "Decoupled weight decay (AdamW) (unchecked: off)."),
+        "s": QT_TRANSLATE_NOOP("SettingsPanel", "Steps over which the schedule decays."), "c": QT_TRANSLATE_NOOP("SettingsPanel", "Power of the decay."),
+        "t_max": QT_TRANSLATE_NOOP("SettingsPanel", "Step at which the linear schedule reaches its low rate."),
+        "boundaries": QT_TRANSLATE_NOOP("SettingsPanel", "Steps where the rate changes (JSON list)."),
+        "values": QT_TRANSLATE_NOOP("SettingsPanel", "Rates between the boundaries (JSON list, one more than boundaries).")}
 
 
 def _registry_validator(module: str) -> Callable[[dict], dict]:
@@ -41,12 +43,16 @@ def _registry_validator(module: str) -> Callable[[dict], dict]:
     return validate
 
 
+SECTION_TITLES = {"optimizer": QT_TRANSLATE_NOOP("SettingsPanel", "Optimizer"),
+                  "schedule": QT_TRANSLATE_NOOP("SettingsPanel", "Schedule")}
+
+
 class SectionForm(QGroupBox):
     """Editors for every key of one design section (``optimizer`` or ``schedule``)."""
 
     def __init__(self, doc: DesignDocument, section: str, validate: Callable[[dict], dict],
                  parent: QWidget | None = None):
-        super().__init__(section.capitalize(), parent)
+        super().__init__(translate("SettingsPanel", SECTION_TITLES[section]), parent)
         self.doc, self.section, self.validate = doc, section, validate
         self.form = QFormLayout(self)
         self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)
@@ -81,7 +87,8 @@ class SectionForm(QGroupBox):
             for key in keys:
                 spec = catalog.option_spec(key, cfg[key])
                 spec = catalog.OptionSpec(spec.key, spec.kind, spec.choices, spec.minimum,
-                                          spec.maximum, TIPS.get(key, spec.tip))
+                                          spec.maximum, translate("SettingsPanel", TIPS[key]) if key in TIPS
+                                          else translate("Catalog", spec.tip))
                 editor = make_editor(spec, cfg[key], self.edit, self._edit_json)
                 self.editors[key] = editor
                 self.form.addRow(key, editor)

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 #: (label, setting): an int is steps per frame (0 auto, -1 max); "watch:N" is N steps a second,
 #: slow enough to see each batch's statistics jump (batch norm at tiny batches, lesson 12)
-SPEEDS = (("watch: 2 steps/s", "watch:2"), ("watch: 5 steps/s", "watch:5"),
-          ("watch: 10 steps/s", "watch:10"), ("auto", 0), ("1 step/frame", 1),
-          ("3 steps/frame", 3), ("10 steps/frame", 10), ("30 steps/frame", 30),
-          ("100 steps/frame", 100), ("1000 steps/frame", 1000), ("max", -1))
-TIP = ("Training speed. watch: a few steps a second, each batch drawn (batch statistics jump "
+SPEEDS = ((QT_TRANSLATE_NOOP("SpeedBox", "watch: 2 steps/s"), "watch:2"), (QT_TRANSLATE_NOOP("SpeedBox", "watch: 5 steps/s"), "watch:5"),
+          (QT_TRANSLATE_NOOP("SpeedBox", "watch: 10 steps/s"), "watch:10"), (QT_TRANSLATE_NOOP("SpeedBox", "auto"), 0), (QT_TRANSLATE_NOOP("SpeedBox", "1 step/frame"), 1),
+          (QT_TRANSLATE_NOOP("SpeedBox", "3 steps/frame"), 3), (QT_TRANSLATE_NOOP("SpeedBox", "10 steps/frame"), 10), (QT_TRANSLATE_NOOP("SpeedBox", "30 steps/frame"), 30),
+          (QT_TRANSLATE_NOOP("SpeedBox", "100 steps/frame"), 100), (QT_TRANSLATE_NOOP("SpeedBox", "1000 steps/frame"), 1000), (QT_TRANSLATE_NOOP("SpeedBox", "max"), -1))
+TIP = QT_TRANSLATE_NOOP("SpeedBox", "Training speed. watch: a few steps a second, each batch drawn (batch statistics jump "
        "visibly); auto: paced so that the curves and the decision boundary evolve visibly "
        "(about 20 epochs a second); n steps/frame: n optimiser steps per redraw; max: as fast "
        "as the machine can.")
@@ -29,9 +30,9 @@ class SpeedBox(QComboBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         for label, setting in SPEEDS:
-            self.addItem(label, setting)
+            self.addItem(self.tr(label), setting)
         self.setCurrentIndex(self.findData(0))
-        self.setToolTip(TIP)
+        self.setToolTip(self.tr(TIP))
         self.currentIndexChanged.connect(lambda _i: self.valueChanged.emit(self.value()))
 
     def __repr__(self) -> str:
@@ -55,7 +56,7 @@ class SpeedBox(QComboBox):
     def setValue(self, steps: int) -> None:  # noqa: N802 - the QSpinBox name it replaces
         index = self.findData(int(steps))
         if index < 0:
-            self.addItem(f"{int(steps)} steps/frame", int(steps))
+            self.addItem(self.tr("{0} steps/frame").format(int(steps)), int(steps))
             index = self.count() - 1
         self.setCurrentIndex(index)
 
@@ -64,6 +65,6 @@ class SpeedBox(QComboBox):
         key = f"watch:{rate:g}"
         index = self.findData(key)
         if index < 0:
-            self.insertItem(0, f"watch: {rate:g} steps/s", key)
+            self.insertItem(0, self.tr("watch: {0:g} steps/s").format(rate), key)
             index = 0
         self.setCurrentIndex(index)

@@ -9,6 +9,7 @@ from PySide6.QtGui import (QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEven
 from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
+from playground.i18n import translate
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.widgets.drag import drag_if_moved
@@ -27,7 +28,8 @@ def summarize(cfg: dict) -> str:
         val = cfg[key]
         if key in ("enabled", "trainable"):
             if val is False:
-                parts.append("off" if key == "enabled" else "frozen")
+                parts.append(translate("LayerStack", "off") if key == "enabled"
+                             else translate("LayerStack", "frozen"))
         elif key == "renorm":
             if val:
                 parts.append("renorm")
@@ -59,7 +61,7 @@ class LayerCard(QFrame):
         lay.setVerticalSpacing(0)
         title = cfg.get("function") if cfg.get("type") == "activation" else cfg.get("type")
         self.title = passive_label(f"<b>{title}</b>", "cardTitle", rich=True)
-        detail = f"{cfg.get('id')} → {width} · {params:,} params"
+        detail = self.tr("{0} → {1} · {2:,} params").format(cfg.get('id'), width, params)
         summary = summarize(cfg)
         self.options = passive_label(f"{detail} · {summary}" if summary else detail,
                                      "cardDescription")
@@ -74,8 +76,8 @@ class LayerCard(QFrame):
         lay.addWidget(self.badge, 0, 1)
         self.buttons: dict[str, QToolButton] = {}
         for col, (name, text, signal, tip) in enumerate((
-                ("duplicate", "Duplicate", self.duplicate, "A copy of this layer below it"),
-                ("delete", "✕", self.delete, "Delete this layer (Del)")), start=2):
+                ("duplicate", self.tr("Duplicate"), self.duplicate, self.tr("A copy of this layer below it")),
+                ("delete", "✕", self.delete, self.tr("Delete this layer (Del)"))), start=2):
             btn = QToolButton()
             btn.setText(text)
             btn.setObjectName(f"card_{name}")
@@ -144,8 +146,8 @@ class LayerStack(QWidget):
         self.cost = QLabel("")
         self.cost.setObjectName("costLine")
         self.cost.setWordWrap(True)
-        self.cost.setToolTip("A rough estimate of the training speed with every monitor on: "
-                             "parameters × batch size decide it.")
+        self.cost.setToolTip(self.tr("A rough estimate of the training speed with every monitor on: "
+                                     "parameters × batch size decide it."))
         self.crawls = False
         self.indicator = QFrame(self)
         self.indicator.setObjectName("dropIndicator")
@@ -185,7 +187,8 @@ class LayerStack(QWidget):
         data = design.get("data", {})
         ds = data.get("dataset")
         ds_text = ds if isinstance(ds, str) else ("file" if isinstance(ds, dict) else "data")
-        self.input_card.label.setText(f"<b>input</b> · {self.doc.input_dim} features ({ds_text})")
+        self.input_card.label.setText(self.tr("<b>input</b> · {0} features ({1})").format(
+            self.doc.input_dim, ds_text))
         self._lay.addWidget(self.input_card)
         self.cards = []
         for i, cfg in enumerate(self.doc.layers):
@@ -199,11 +202,11 @@ class LayerStack(QWidget):
             self.cards.append(card)
             self._lay.addWidget(card)
         loss = design.get("loss", {}).get("type", "?")
-        self.loss_card.label.setText(f"<b>loss</b> · {loss}")
+        self.loss_card.label.setText(self.tr("<b>loss</b> · {0}").format(loss))
         self.loss_card.badge.setVisible(-1 in warns)
         self.loss_card.badge.setToolTip(warns.get(-1, ""))
         self._lay.addWidget(self.loss_card)
-        text, crawls = catalog.cost_text(design)
+        text, crawls = catalog.cost_text(design, lambda s: translate("Catalog", s))
         self.cost.setText(text)
         self.cost.setProperty("crawls", crawls)
         self.cost.style().unpolish(self.cost)

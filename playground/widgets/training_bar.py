@@ -46,26 +46,26 @@ class TrainingBar(QToolBar):
     SECONDARY = ("schedule", "batch", "device", "early stop")
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Training", parent)
+        super().__init__(self.tr("Training"), parent)
         self.setObjectName("trainingBar")
         self._ready = True
         self._runnable: tuple[bool, str] = (True, "")
         self.setMovable(False)
         self._make_buttons()
         self._make_settings()
-        self.counter = QLabel("epoch 0 · step 0")
+        self.counter = QLabel(self.tr("epoch 0 · step 0"))
         self.counter.setObjectName("counter")
-        self.rate = QLabel("0 steps/s")
+        self.rate = QLabel(self.tr("0 steps/s"))
         self.rate.setObjectName("rate")
         self.groups: dict[str, QAction] = {}
         self._add("run", self.play, self.step, self.epoch, self.reset)
         self._add("counter", self.counter, self.rate)
-        self._add("speed", QLabel("speed"), self.speed)
-        self._add("opt", QLabel("opt"), self.optimizer)
-        self._add("lr", QLabel("lr"), self.lr)
-        self._add("schedule", QLabel("schedule"), self.schedule)
-        self._add("batch", QLabel("batch"), self.batch)
-        self._add("device", QLabel("device"), self.device)
+        self._add("speed", QLabel(self.tr("speed")), self.speed)
+        self._add("opt", QLabel(self.tr("opt")), self.optimizer)
+        self._add("lr", QLabel(self.tr("lr")), self.lr)
+        self._add("schedule", QLabel(self.tr("schedule")), self.schedule)
+        self._add("batch", QLabel(self.tr("batch")), self.batch)
+        self._add("device", QLabel(self.tr("device")), self.device)
         self._add("early stop", self.early_stopping)
 
     def _add(self, name: str, *widgets: QWidget) -> None:
@@ -79,39 +79,39 @@ class TrainingBar(QToolBar):
         self.groups[name] = self.addWidget(group)
 
     def _make_buttons(self) -> None:
-        self.play = QPushButton("Play")
+        self.play = QPushButton(self.tr("Play"))
         self._icons = {on: self.style().standardIcon(QStyle.SP_MediaPause if on
                                                      else QStyle.SP_MediaPlay)
                        for on in (False, True)}
         self.play.setIcon(self._icons[False])
         self.play.setCheckable(True)
-        self.play.setToolTip("Start or pause training (Space).")
+        self.play.setToolTip(self.tr("Start or pause training (Space)."))
         self.play.setShortcut(Qt.Key_Space)
         self.play.toggled.connect(self._play)
-        self.step = QPushButton("Step")
-        self.step.setToolTip("One optimiser step (→).")
+        self.step = QPushButton(self.tr("Step"))
+        self.step.setToolTip(self.tr("One optimiser step (→)."))
         self.step.clicked.connect(self.step_clicked)
-        self.epoch = QPushButton("Epoch")
-        self.epoch.setToolTip("Train to the end of the current epoch.")
+        self.epoch = QPushButton(self.tr("Epoch"))
+        self.epoch.setToolTip(self.tr("Train to the end of the current epoch."))
         self.epoch.clicked.connect(self.epoch_clicked)
-        self.reset = QPushButton("Reset")
+        self.reset = QPushButton(self.tr("Reset"))
         self.reset.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
-        self.reset.setToolTip("Re-initialise the weights from the seed (R).")
+        self.reset.setToolTip(self.tr("Re-initialise the weights from the seed (R)."))
         self.reset.clicked.connect(self.reset_clicked)
 
     def _make_settings(self) -> None:
         self.speed = SpeedBox()
         self.speed.setObjectName("speed")
         self.speed.valueChanged.connect(self.speed_changed)
-        self.optimizer = self._combo(catalog.OPTIMIZERS, "optimizer", "The optimisation rule.")
+        self.optimizer = self._combo(catalog.OPTIMIZERS, "optimizer", self.tr("The optimisation rule."))
         self.optimizer.currentTextChanged.connect(self.optimizer_changed)
         self.lr = NumberBox(LR_RANGE[0], LR_RANGE[1], log_steps=True)
         self.lr.setObjectName("lr")
-        self.lr.setToolTip("Learning rate (applied at the next step; type it, then Enter).")
+        self.lr.setToolTip(self.tr("Learning rate (applied at the next step; type it, then Enter)."))
         self.lr.valueChanged.connect(self.lr_changed)
-        self.schedule = self._combo(catalog.SCHEDULES, "schedule", "Learning-rate schedule.")
+        self.schedule = self._combo(catalog.SCHEDULES, "schedule", self.tr("Learning-rate schedule."))
         self.schedule.currentTextChanged.connect(self.schedule_changed)
-        self.batch = self._spin(1, 100_000, 32, "batch", "Mini-batch size (type it, then Enter).")
+        self.batch = self._spin(1, 100_000, 32, "batch", self.tr("Mini-batch size (type it, then Enter)."))
         self.batch.valueChanged.connect(self.batch_changed)
         self.device = QComboBox()
         self.device.addItems(["cpu", "cuda"])
@@ -119,13 +119,13 @@ class TrainingBar(QToolBar):
         item = self.device.model().item(1)
         item.setEnabled(ok)
         item.setToolTip(reason)
-        self.device.setToolTip("Where training runs." + ("" if ok else f" cuda: {reason}"))
+        self.device.setToolTip(self.tr("Where training runs.") + ("" if ok else f" cuda: {reason}"))
         self.device.currentTextChanged.connect(self.device_changed)
-        self.early_stopping = QCheckBox("early stop")
+        self.early_stopping = QCheckBox(self.tr("early stop"))
         self.early_stopping.setObjectName("earlyStopping")
         self.early_stopping.setToolTip(
-            "Stop when the monitored loss has not improved for 'patience' epochs "
-            "(training.early_stopping). Off: the run goes on to its epoch limit.")
+            self.tr("Stop when the monitored loss has not improved for 'patience' epochs "
+                    "(training.early_stopping). Off: the run goes on to its epoch limit."))
         self.early_stopping.toggled.connect(self.early_stopping_changed)
 
     def set_compact(self, on: bool) -> None:
@@ -184,15 +184,15 @@ class TrainingBar(QToolBar):
         for b in (self.play, self.step, self.epoch):
             b.setEnabled(ok)
         if not self._ready:
-            tip = " (waiting: compiling the engine…)"
+            tip = self.tr(" (waiting: compiling the engine…)")
         elif not self._runnable[0]:
-            tip = f" ({self._runnable[1] or 'nothing to train'})"
+            tip = " ({})".format(self._runnable[1] or self.tr("nothing to train"))
         else:
             tip = ""
-        self.play.setToolTip("Start or pause training (Space)." + tip)
+        self.play.setToolTip(self.tr("Start or pause training (Space).") + tip)
 
     def _show_play_state(self, on: bool) -> None:
-        self.play.setText("Pause" if on else "Play")
+        self.play.setText(self.tr("Pause") if on else self.tr("Play"))
         self.play.setIcon(self._icons[on])
 
     def _play(self, on: bool) -> None:
@@ -223,16 +223,17 @@ class TrainingBar(QToolBar):
             self.early_stopping.setChecked(bool(es))
             if es:
                 self.early_stopping.setToolTip(
-                    f"Early stopping on {es.get('monitor', 'val_loss')}, patience "
-                    f"{es.get('patience')} epochs. Off: the run goes on to its epoch limit.")
+                    self.tr("Early stopping on {0}, patience {1} epochs. Off: the run goes on to "
+                            "its epoch limit.").format(es.get('monitor', 'val_loss'),
+                                                       es.get('patience')))
         finally:
             for w in widgets:
                 w.blockSignals(False)
 
     def show_progress(self, snap, steps_per_s: float) -> None:
         if snap is None:
-            self.counter.setText("epoch 0 · step 0")
+            self.counter.setText(self.tr("epoch 0 · step 0"))
         else:
             loss = "—" if snap.loss is None else f"{snap.loss:.4g}"
-            self.counter.setText(f"epoch {snap.epoch} · step {snap.step} · loss {loss}")
-        self.rate.setText(f"{steps_per_s:,.0f} steps/s")
+            self.counter.setText(self.tr("epoch {0} · step {1} · loss {2}").format(snap.epoch, snap.step, loss))
+        self.rate.setText(self.tr("{0:,.0f} steps/s").format(steps_per_s))
