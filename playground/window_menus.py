@@ -21,7 +21,12 @@ FILE_KEYS = (("Ctrl+N", QT_TRANSLATE_NOOP("Keys", "new design")),
              ("Ctrl+Shift+S", QT_TRANSLATE_NOOP("Keys", "save as")),
              ("Ctrl+Z", QT_TRANSLATE_NOOP("Keys", "undo")),
              ("Ctrl+Y / Ctrl+Shift+Z", QT_TRANSLATE_NOOP("Keys", "redo")),
-             ("Ctrl+Q", QT_TRANSLATE_NOOP("Keys", "quit")))
+             ("Ctrl+Q", QT_TRANSLATE_NOOP("Keys", "quit")),
+             ("F1", QT_TRANSLATE_NOOP("Keys", "user guide")),
+             ("Ctrl+Shift+P", QT_TRANSLATE_NOOP("Keys", "keyboard focus to the layer palette")),
+             ("Ctrl+Shift+L", QT_TRANSLATE_NOOP("Keys", "keyboard focus to the layer stack")),
+             ("Ctrl+Up / Ctrl+Down", QT_TRANSLATE_NOOP("Keys", "move the selected layer")),
+             ("Enter", QT_TRANSLATE_NOOP("Keys", "on a palette card: add its layer after the selected one")))
 #: View → Language: settings value -> menu text
 LANGUAGE_NAMES = {"system": QT_TRANSLATE_NOOP("Menus", "&System language"),
                   "en": QT_TRANSLATE_NOOP("Menus", "&English"),

@@ -3,20 +3,21 @@ buttons, the toolbar's "more" button, the scroll arrows of tabbed docks (made wh
 are tabbed together, so they are named again after every new child of the window)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractButton, QMainWindow
+
+from playground.i18n import translate
 
 
 def _tips() -> dict[str, str]:
-    tr = QCoreApplication.translate
     return {
-        "qt_dockwidget_floatbutton": tr("WindowTips", "Float this panel as a window of its own "
+        "qt_dockwidget_floatbutton": translate("WindowTips", "Float this panel as a window of its own "
                                                       "(double-click its title to dock it again)"),
-        "qt_dockwidget_closebutton": tr("WindowTips", "Close this panel (the View menu shows "
+        "qt_dockwidget_closebutton": translate("WindowTips", "Close this panel (the View menu shows "
                                                       "it again)"),
-        "qt_toolbar_ext_button": tr("WindowTips", "The controls that do not fit the bar"),
-        "ScrollLeftButton": tr("WindowTips", "Scroll the tabs: the ones on the left"),
-        "ScrollRightButton": tr("WindowTips", "Scroll the tabs: the ones on the right")}
+        "qt_toolbar_ext_button": translate("WindowTips", "The controls that do not fit the bar"),
+        "ScrollLeftButton": translate("WindowTips", "Scroll the tabs: the ones on the left"),
+        "ScrollRightButton": translate("WindowTips", "Scroll the tabs: the ones on the right")}
 
 
 class ChromeTips(QObject):

@@ -216,6 +216,13 @@
     </message>
 </context>
 <context>
+    <name>Classroom</name>
+    <message>
+        <source>A/B from step {0}: {1}</source>
+        <translation>A/B ab Schritt {0}: {1}</translation>
+    </message>
+</context>
+<context>
     <name>ClippingEditor</name>
     <message>
         <source>r is clipped to [1/rmax, rmax] (1: plain batch norm).</source>
@@ -275,6 +282,13 @@
     <message>
         <source>batch size</source>
         <translation>Batchgröße</translation>
+    </message>
+</context>
+<context>
+    <name>CompareWorker</name>
+    <message>
+        <source>{0} cannot start from this point ({1}); every run starts from step 0</source>
+        <translation>{0} kann nicht an diesem Punkt beginnen ({1}); alle Läufe beginnen bei Schritt 0</translation>
     </message>
 </context>
 <context>
@@ -375,6 +389,13 @@
     <message>
         <source>Rescale each unit&apos;s incoming weights to at most this norm after every update (unchecked: off).</source>
         <translation>Die eingehenden Gewichte jedes Neurons nach jedem Update auf höchstens diese Norm skalieren (nicht angehakt: aus).</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <source>What this view shows, how to read it, and which lesson shows it</source>
+        <translation>Was diese Ansicht zeigt, wie man sie liest und welche Lektion sie vorführt</translation>
     </message>
 </context>
 <context>
@@ -721,6 +742,26 @@ außerhalb des Design-Ordners. Diese Datei lesen?
         <source>quit</source>
         <translation>beenden</translation>
     </message>
+    <message>
+        <source>user guide</source>
+        <translation>Benutzerhandbuch</translation>
+    </message>
+    <message>
+        <source>keyboard focus to the layer palette</source>
+        <translation>Tastaturfokus auf die Schichtpalette</translation>
+    </message>
+    <message>
+        <source>keyboard focus to the layer stack</source>
+        <translation>Tastaturfokus auf den Schichtstapel</translation>
+    </message>
+    <message>
+        <source>move the selected layer</source>
+        <translation>die gewählte Schicht verschieben</translation>
+    </message>
+    <message>
+        <source>on a palette card: add its layer after the selected one</source>
+        <translation>auf einer Palettenkarte: ihre Schicht nach der gewählten einfügen</translation>
+    </message>
 </context>
 <context>
     <name>LRFinderDialog</name>
@@ -872,6 +913,10 @@ außerhalb des Design-Ordners. Diese Datei lesen?
         <source>Show the loss on a logarithmic axis.</source>
         <translation>Den Loss auf einer logarithmischen Achse zeigen.</translation>
     </message>
+    <message>
+        <source>old branch</source>
+        <translation>alter Zweig</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1017,6 +1062,22 @@ außerhalb des Design-Ordners. Diese Datei lesen?
         <translation>&amp;Wiederherstellen</translation>
     </message>
     <message>
+        <source>Go to layer &amp;palette</source>
+        <translation>Zur &amp;Schichtpalette</translation>
+    </message>
+    <message>
+        <source>Keyboard focus to the first palette card: Tab to a card, Enter adds it.</source>
+        <translation>Tastaturfokus auf die erste Palettenkarte: mit Tab zu einer Karte, Enter fügt sie ein.</translation>
+    </message>
+    <message>
+        <source>Go to layer &amp;stack</source>
+        <translation>Zum Schicht&amp;stapel</translation>
+    </message>
+    <message>
+        <source>Keyboard focus to the layer stack: Up/Down select, Ctrl+Up/Down move, Delete removes.</source>
+        <translation>Tastaturfokus auf den Schichtstapel: Auf/Ab wählt, Strg+Auf/Ab verschiebt, Entf entfernt.</translation>
+    </message>
+    <message>
         <source>Reset &amp;layout</source>
         <translation>&amp;Anordnung zurücksetzen</translation>
     </message>
@@ -1031,6 +1092,14 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     <message>
         <source>The projector layout: large boundary and loss curve, large text, high contrast, full screen.</source>
         <translation>Die Beamer-Anordnung: große Entscheidungsgrenze und Loss-Kurve, große Schrift, hoher Kontrast, Vollbild.</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>&amp;Benutzerhandbuch</translation>
+    </message>
+    <message>
+        <source>The dashboards, every layer with its formula, the lessons; searchable.</source>
+        <translation>Die Dashboards, jede Schicht mit ihrer Formel, die Lektionen; durchsuchbar.</translation>
     </message>
     <message>
         <source>&amp;Language</source>
@@ -1087,6 +1156,14 @@ Die Gewichte zurücksetzen, oder die Lernrate senken (÷10) und zurücksetzen?</
     <message>
         <source>Click a link to type its weight, a unit to see its map.</source>
         <translation>Eine Verbindung anklicken, um ihr Gewicht einzugeben, ein Neuron, um seine Karte zu sehen.</translation>
+    </message>
+    <message>
+        <source>Undo the last weight you typed on a link.</source>
+        <translation>Das zuletzt an einer Verbindung eingegebene Gewicht zurücknehmen.</translation>
+    </message>
+    <message>
+        <source>Redo the weight edit just undone.</source>
+        <translation>Die eben zurückgenommene Gewichtsänderung wiederherstellen.</translation>
     </message>
     <message>
         <source>dead (never active on the monitor batch)</source>
@@ -1160,9 +1237,9 @@ Die Gewichte zurücksetzen, oder die Lernrate senken (÷10) und zurücksetzen?</
     <name>PaletteCard</name>
     <message>
         <source>{0}: {1}
-Drag onto the layer stack (double-click appends).</source>
+Drag onto the layer stack (double-click appends; Enter adds it after the selected layer).</source>
         <translation>{0}: {1}
-Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
+Auf den Schichtstapel ziehen (Doppelklick hängt an; Enter fügt sie nach der gewählten Schicht ein).</translation>
     </message>
 </context>
 <context>
@@ -1319,6 +1396,33 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
     <message>
         <source>Penalty on this layer&apos;s kernel added to the loss: L1 a·Σ|w| drives weights to exactly zero, L2 b·Σw² shrinks them all.</source>
         <translation>Strafterm auf den Kernel dieser Schicht, zum Loss addiert: L1 a·Σ|w| treibt Gewichte auf genau null, L2 b·Σw² verkleinert alle.</translation>
+    </message>
+</context>
+<context>
+    <name>RewindTimeline</name>
+    <message>
+        <source>Rewind: each tick is a kept point of this run. Click or drag back to one to go there (training pauses; Play continues from it, and the curves after it stay grey as the old branch). Right-click: open an A/B comparison from that point.</source>
+        <translation>Zurückspulen: jeder Strich ist ein gespeicherter Punkt dieses Laufs. Klicken oder zurückziehen, um dorthin zu gehen (das Training pausiert; Abspielen macht von dort weiter, die Kurven danach bleiben grau als alter Zweig). Rechtsklick: einen A/B-Vergleich ab diesem Punkt öffnen.</translation>
+    </message>
+    <message>
+        <source>Rewind timeline</source>
+        <translation>Zeitleiste zum Zurückspulen</translation>
+    </message>
+    <message>
+        <source>Rewind to step {0}</source>
+        <translation>Zurück zu Schritt {0}</translation>
+    </message>
+    <message>
+        <source>Open as A/B comparison from here</source>
+        <translation>Ab hier als A/B-Vergleich öffnen</translation>
+    </message>
+    <message>
+        <source>Both runs of the comparison start from this kept point.</source>
+        <translation>Beide Läufe des Vergleichs beginnen an diesem gespeicherten Punkt.</translation>
+    </message>
+    <message>
+        <source>step {0}</source>
+        <translation>Schritt {0}</translation>
     </message>
 </context>
 <context>
@@ -1652,6 +1756,14 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
     </message>
 </context>
 <context>
+    <name>TrainingWorker</name>
+    <message>
+        <source>rewound to step {0}</source>
+        <extracomment>keeping rewind points takes at most about this share of the worker&apos;s time (engine.rewind) (step, state dict): the kept state asked for by ``state_at`` (an A/B comparison from it)</extracomment>
+        <translation>zurück zu Schritt {0}</translation>
+    </message>
+</context>
+<context>
     <name>UncertaintyDashboard</name>
     <message>
         <source>MC dropout: mean ± 2 std</source>
@@ -1678,6 +1790,25 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
     <message>
         <source>Unit map</source>
         <translation>Neuronenkarte</translation>
+    </message>
+</context>
+<context>
+    <name>UserGuide</name>
+    <message>
+        <source>User guide</source>
+        <translation>Benutzerhandbuch</translation>
+    </message>
+    <message>
+        <source>Search the guide</source>
+        <translation>Im Handbuch suchen</translation>
+    </message>
+    <message>
+        <source>Type a word and press Enter: the guide scrolls to its next place.</source>
+        <translation>Ein Wort eingeben und Enter drücken: das Handbuch springt zur nächsten Fundstelle.</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>nicht gefunden</translation>
     </message>
 </context>
 <context>
@@ -1787,6 +1918,29 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an).</translation>
     <message>
         <source>Nothing to train until this is fixed.</source>
         <translation>Nichts zu trainieren, bis dies behoben ist.</translation>
+    </message>
+</context>
+<context>
+    <name>WindowTips</name>
+    <message>
+        <source>Float this panel as a window of its own (double-click its title to dock it again)</source>
+        <translation>Dieses Feld als eigenes Fenster lösen (Doppelklick auf den Titel dockt es wieder an)</translation>
+    </message>
+    <message>
+        <source>Close this panel (the View menu shows it again)</source>
+        <translation>Dieses Feld schließen (das Menü Ansicht zeigt es wieder)</translation>
+    </message>
+    <message>
+        <source>The controls that do not fit the bar</source>
+        <translation>Die Bedienelemente, die nicht in die Leiste passen</translation>
+    </message>
+    <message>
+        <source>Scroll the tabs: the ones on the left</source>
+        <translation>Reiter blättern: die links</translation>
+    </message>
+    <message>
+        <source>Scroll the tabs: the ones on the right</source>
+        <translation>Reiter blättern: die rechts</translation>
     </message>
 </context>
 <context>
