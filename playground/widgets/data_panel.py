@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.history import Boundary
+from playground.widgets.data_extras import DataExtrasForm
 from playground.widgets.numbers import commit_on_finish
 
 GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
@@ -105,6 +106,8 @@ class DataPanel(QWidget):
         self.load_button.setToolTip("Use your own data: a CSV with a label column or an NPZ.")
         self.load_button.clicked.connect(self.choose_file)
         lay.addWidget(self.load_button)
+        self.extras = DataExtrasForm(doc)
+        lay.addWidget(self.extras)
         self.preview = pg.PlotWidget()
         self.preview.setMinimumHeight(90)
         self.preview.setTitle("training data", size="9pt")
@@ -121,13 +124,16 @@ class DataPanel(QWidget):
 
     def set_document(self, doc: DesignDocument) -> None:
         self._handle.remove()
-        self.doc = doc
+        self.doc = self.extras.doc = doc
         self._handle = doc.subscribe(self._on_doc)
         self.refresh()
 
     def _on_doc(self, event: DocEvent) -> None:
         if event.kind in ("reset", "undo", "redo", "section"):
             self.refresh()
+            if not self.extras.committing:
+                self.extras.refresh()
+                self.extras.clear_marks()
 
     def refresh(self) -> None:
         """Show the document's values without emitting edits."""
