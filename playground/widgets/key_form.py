@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
 
 from engine.design.format import Design
 from engine.errors import BadInput
@@ -72,7 +72,7 @@ class KeyForm(QGroupBox):
         self.doc = doc
         self.committing = False
         self.form = QFormLayout(self)
-        self.form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        self.form.setRowWrapPolicy(QFormLayout.WrapAllRows)  # a narrow column: label above
         self.editors: dict[str, QWidget] = {}  # "training.epochs" -> its editor
         self.error = QLabel("")
         self.error.setObjectName("errorText")
@@ -89,7 +89,7 @@ class KeyForm(QGroupBox):
         self.form.addRow(self.note)
 
     def add_row(self, path: str, label: str, tip: str, *widgets: QWidget) -> None:
-        """A row ``label: widgets… [live|rebuilds]``; the first widget edits ``path``."""
+        """A row ``label · live|rebuilds`` over ``widgets``; the first widget edits ``path``."""
         section, _, key = path.rpartition(".")
         host = QWidget()
         lay = QHBoxLayout(host)
@@ -97,16 +97,15 @@ class KeyForm(QGroupBox):
         lay.setSpacing(4)
         for w in widgets:
             w.setToolTip(tip)
+            if isinstance(w, QComboBox):  # long names must not widen the column
+                w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+                w.setMinimumContentsLength(8)
             lay.addWidget(w)
-        effect = key_effect(section, key)
-        if effect:
-            hint = QLabel(effect)
-            hint.setObjectName("cardDescription")
-            hint.setToolTip(self.tr("live: at the next step. rebuilds: a new run, weights kept."))
-            lay.addWidget(hint)
         lay.addStretch(1)
-        text = QLabel(label)
-        text.setToolTip(tip)
+        effect = key_effect(section, key)
+        text = QLabel(f"{label} · <i>{effect}</i>" if effect else label)
+        legend = self.tr("live: at the next step. rebuilds: a new run, weights kept.")
+        text.setToolTip(f"{tip}\n{legend}" if effect else tip)
         self.form.addRow(text, host)
         self.editors[path] = widgets[0]
 

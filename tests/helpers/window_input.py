@@ -4,8 +4,8 @@ digit then Enter, pick a combo box entry from its open list."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDockWidget,
-                               QScrollArea, QWidget)
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox,
+                               QDockWidget, QScrollArea, QStyle, QStyleOptionButton, QWidget)
 
 
 def _ancestor(widget: QWidget, kind: type) -> QWidget | None:
@@ -24,8 +24,11 @@ def reveal(widget: QWidget) -> None:
     QApplication.processEvents()
     area = _ancestor(widget, QScrollArea)
     if area is not None:
-        area.ensureWidgetVisible(widget, 8, 8)
-    QApplication.processEvents()
+        for _ in range(2):  # once more after a form that grew was laid out again
+            if area.widget() is not None and area.widget().layout() is not None:
+                area.widget().layout().activate()
+            area.ensureWidgetVisible(widget, 8, 8)
+            QApplication.processEvents()
 
 
 def click(qtbot, widget: QWidget, pos: QPoint | None = None) -> QWidget:
@@ -33,6 +36,10 @@ def click(qtbot, widget: QWidget, pos: QPoint | None = None) -> QWidget:
     the window's ``childAt``; it must be ``widget`` or one of its children. Returns it."""
     reveal(widget)
     window = widget.window()
+    if pos is None and isinstance(widget, QCheckBox):  # a wide box: its indicator and text
+        opt = QStyleOptionButton()
+        widget.initStyleOption(opt)
+        pos = widget.style().subElementRect(QStyle.SE_CheckBoxClickRect, opt, widget).center()
     local = pos if pos is not None else QPoint(widget.width() // 2, widget.height() // 2)
     at = widget.mapTo(window, local)
     target = window.childAt(at)
