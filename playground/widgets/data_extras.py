@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QLineEdi
 
 from engine.errors import BadInput
 from playground.document import DesignDocument
-from playground.widgets.key_form import KeyForm, base_dir, normalised
+from playground.widgets.key_form import KeyForm, base_dir, normalised, pairs_text, parse_pairs
 from playground.widgets.numbers import NumberBox
 
 PREVIEW_ROWS = 5
@@ -23,26 +23,8 @@ LAST_COLUMN = "(last column)"
 
 def parse_fractions(text: str) -> dict[str, float] | None:
     """``1: 0.05, 0: 0.5`` as typed -> ``{"1": 0.05, "0": 0.5}``; empty -> None (every class
-    whole). BadInput naming ``data.class_fractions`` for text of another shape."""
-    text = text.strip()
-    if not text:
-        return None
-    out: dict[str, float] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, colon, number = part.partition(":")
-        try:
-            out[key.strip()] = float(number)
-        except ValueError:
-            colon = ""
-        if not colon or not key.strip():
-            raise BadInput(f"write class: fraction pairs, like 1: 0.05 (got {text!r})",
-                           "data.class_fractions")
-    return out
-
-
-def fractions_text(value: dict | None) -> str:
-    """``1: 0.05`` for a class-fractions object ("" for None)."""
-    return ", ".join(f"{k}: {float(v):g}" for k, v in (value or {}).items())
+    whole)."""
+    return parse_pairs(text, "data.class_fractions", "1: 0.05") if text.strip() else None
 
 
 def file_preview(path: str) -> tuple[list[str], list[list[str]]]:
@@ -109,7 +91,7 @@ class DataExtrasForm(KeyForm):
             w.blockSignals(True)
         try:
             self.standardize.setChecked(bool(data.get("standardize", True)))
-            self.fractions.setText(fractions_text(data.get("class_fractions")))
+            self.fractions.setText(pairs_text(data.get("class_fractions")))
             self.flip.setValue(float(data.get("label_flip", 0.0)))
             self._show_file(data.get("dataset"))
         finally:

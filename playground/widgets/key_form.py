@@ -9,6 +9,7 @@ each accepted edit a line under the form says what it did to the run: applied li
 from __future__ import annotations
 
 import copy
+import json
 import os
 from typing import Any
 
@@ -61,6 +62,35 @@ def normalised(doc: DesignDocument) -> dict:
 def base_dir(doc: DesignDocument) -> str | None:
     """The folder a design's relative data paths are read from."""
     return os.path.dirname(doc.path) if doc.path else None
+
+
+def parse_pairs(text: str, path: str, example: str) -> dict[str, float]:
+    """Per-class numbers as typed, ``1: 0.05, 0: 0.5`` (or a JSON object) -> ``{"1": 0.05,
+    "0": 0.5}``; BadInput at ``path`` showing ``example`` for text of another shape (the
+    engine checks the numbers themselves)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = None
+    if isinstance(value, dict):
+        return value
+    out: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, colon, number = part.partition(":")
+        try:
+            out[key.strip()] = float(number)
+        except ValueError:
+            colon = ""
+        if not colon or not key.strip():
+            raise BadInput(f"write class: number pairs, like {example} (got {text!r})", path)
+    if not out:
+        raise BadInput(f"write class: number pairs, like {example}", path)
+    return out
+
+
+def pairs_text(value: dict | None) -> str:
+    """``0: 1, 1: 19`` for a per-class object ("" for None)."""
+    return ", ".join(f"{k}: {float(v):g}" for k, v in (value or {}).items())
 
 
 class KeyForm(QGroupBox):

@@ -19,7 +19,7 @@ from engine.errors import BadInput
 from engine.losses import LOSSES
 from playground.document import DesignDocument
 from playground.run_end import DEFAULT_EARLY_STOPPING, UNLIMITED_EPOCHS
-from playground.widgets.key_form import KeyForm, base_dir, normalised
+from playground.widgets.key_form import KeyForm, base_dir, normalised, pairs_text, parse_pairs
 from playground.widgets.numbers import NumberBox, commit_on_finish
 
 WEIGHT_MODES = ("none", "balanced", "custom")
@@ -27,41 +27,30 @@ NEW_SEED_BOUND = 2**31  # "New seed" draws below this: short enough to read out 
 
 
 def parse_class_weights(text: str) -> dict[str, float]:
-    """``{"0": 1, "1": 19}`` or ``0: 1, 1: 19`` as typed -> ``{"0": 1.0, "1": 19.0}``;
-    BadInput naming ``loss.class_weight`` otherwise (the engine checks the numbers)."""
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
-        value = None
-    if isinstance(value, dict):
-        return value
-    out: dict[str, Any] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, colon, number = part.partition(":")
-        try:
-            out[key.strip()] = float(number)
-        except ValueError:
-            colon = ""
-        if not colon or not key.strip():
-            raise BadInput(f"write one weight per class, like 0: 1, 1: 19 (got {text!r})",
-                           "loss.class_weight")
-    if not out:
-        raise BadInput("write one weight per class, like 0: 1, 1: 19", "loss.class_weight")
-    return out
+    """``{"0": 1, "1": 19}`` or ``0: 1, 1: 19`` as typed -> ``{"0": 1.0, "1": 19.0}``."""
+    return parse_pairs(text, "loss.class_weight", "0: 1, 1: 19")
 
 
-def weights_text(weights: dict | None) -> str:
-    """``0: 1, 1: 19`` for a class-weight object."""
-    return ", ".join(f"{k}: {float(v):g}" for k, v in (weights or {}).items())
+_WEIGHTS_SEEN: dict[str, list[float] | None] = {}  # the last answer, by what decides it
 
 
 def resulting_weights(doc: DesignDocument) -> list[float] | None:
     """The per-class weights the loss will use on the design's training data (None when off,
-    or when the data cannot be read here)."""
+    or when the data cannot be read here). The data are read again only when the data, the
+    loss, the seed or the folder changed."""
     design = normalised(doc)
     loss = design.get("loss") or {}
     if loss.get("class_weight") is None:
         return None
+    key = json.dumps([design.get("data"), loss, design.get("seed"), base_dir(doc)],
+                     sort_keys=True, default=str)
+    if key not in _WEIGHTS_SEEN:
+        _WEIGHTS_SEEN.clear()
+        _WEIGHTS_SEEN[key] = _fit_weights(doc, design, loss)
+    return _WEIGHTS_SEEN[key]
+
+
+def _fit_weights(doc: DesignDocument, design: dict, loss: dict) -> list[float] | None:
     try:
         from engine.build import load_design_data
         from engine.design.format import Design
@@ -115,7 +104,7 @@ class LossForm(KeyForm):
         mode = "none" if cw is None else "balanced" if cw == "balanced" else "custom"
         self.mode.setCurrentText(mode)
         if isinstance(cw, dict):
-            self.custom.setText(weights_text(cw))
+            self.custom.setText(pairs_text(cw))
         self.custom.setVisible(mode == "custom")
         for w in (self.type, self.mode, self.custom):
             w.blockSignals(False)
