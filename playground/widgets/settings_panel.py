@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import (QDockWidget, QFormLayout, QGroupBox, QLabel, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -170,6 +171,7 @@ class SettingsPanel(QWidget):
         area = self.parentWidget()
         while area is not None and not isinstance(area, QScrollArea):
             area = area.parentWidget()
-        if area is not None:
-            area.ensureWidgetVisible(self.loss, 0, 0)
+        if area is not None and area.widget() is not None:  # scrolled down only, never sideways
+            area.widget().layout().activate()
+            area.verticalScrollBar().setValue(self.loss.mapTo(area.widget(), QPoint(0, 0)).y())
         self.loss.type.setFocus()
