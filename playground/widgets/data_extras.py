@@ -113,7 +113,7 @@ class DataExtrasForm(KeyForm):
         self.column.setEnabled(on)
         self.preview.setVisible(on)
         if not on:
-            self.column.addItem(self.tr("(data from a file only)"))
+            self.column.addItem(self.tr("(CSV, NPZ)"))
             return
         try:
             header, rows = file_preview(path)
