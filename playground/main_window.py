@@ -185,6 +185,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
     def _connect(self) -> None:
         self._doc_handle = self.doc.subscribe(self._on_doc)
         self.stack.selected.connect(self.inspector.show_layer)
+        self.stack.loss_clicked.connect(self.settings_panel.reveal_loss)
         self.stack.crawl_warning.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.palette.activated.connect(lambda cfg: self.doc.insert_layer(len(self.doc.layers), cfg))
         self.palette.chosen.connect(self._add_after_selection)
@@ -243,7 +244,8 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         cmds = sync.commands_for(self.applied, new)
         if any(name == "build" for name, _ in cmds):
             self.rebuild_session(keep_history=self.applied is not None,
-                                 label=sync.rebuild_label(self.applied, new))
+                                 label=sync.rebuild_label(self.applied, new),
+                                 keep_weights=sync.keeps_weights(self.applied, new))
             return
         if not cmds:
             if self.tracker.idle and self.applied == new:
@@ -255,9 +257,11 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
             self.controller.post(name, tag=tag, **kw)
         self.applied = new
 
-    def rebuild_session(self, keep_history: bool = False, label: str = "") -> None:
+    def rebuild_session(self, keep_history: bool = False, label: str = "",
+                        keep_weights: bool = False) -> None:
         """Build a fresh session from the document (in the worker thread); ``keep_history``:
-        the time plots go on in a new segment, marked with ``label``."""
+        the time plots go on in a new segment, marked with ``label``; ``keep_weights``: layers
+        whose id and shapes survive keep their trained weights."""
         self.run.pause()
         self._tab_checked = False
         before = self.applied if keep_history else None
@@ -265,7 +269,8 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         base = os.path.dirname(self.doc.path) if self.doc.path else None
         tag = self.tracker.start(before, copy.deepcopy(self.applied), 1, label)
         self.controller.post("build", design=copy.deepcopy(self.applied), base_dir=base,
-                             device=self.device, keep_history=keep_history, label=label, tag=tag)
+                             device=self.device, keep_history=keep_history, label=label, tag=tag,
+                             keep_weights=keep_weights)
 
     def _add_after_selection(self, cfg: dict) -> None:
         """A palette card's Enter: the layer goes after the selected one (at the end when none

@@ -53,6 +53,10 @@ class Session(Protocol):
 
     def set_weights(self, d: dict[str, np.ndarray]) -> None: ...
 
+    def weights_by_id(self) -> dict[str, dict[str, np.ndarray]]: ...
+
+    def keep_weights(self, by_id: dict[str, dict[str, np.ndarray]]) -> list[str]: ...
+
 
 #: builds a session from (design dict, folder of its relative paths, device)
 SessionFactory = Callable[[dict, "str | None", str], Session]

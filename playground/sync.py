@@ -87,6 +87,12 @@ def commands_for(old: dict | None, new: dict) -> list[tuple[str, dict]]:
     return cmds
 
 
+def keeps_weights(old: dict | None, new: dict) -> bool:
+    """Whether a rebuild from ``old`` to ``new`` keeps the trained weights of the layers that
+    survive it: yes, unless the seed changed (a new seed asks for new initial weights)."""
+    return old is not None and old.get("seed") == new.get("seed")
+
+
 def rebuild_label(old: dict | None, new: dict) -> str:
     """What a rebuild changes, for its marker: "data set spiral", "loss mse", "seed 3"."""
     if old is None:

@@ -143,10 +143,12 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
 
     # ------------------------------------------------------------ build
     def _cmd_build(self, design: dict, base_dir: str | None = None, device: str = "cpu",
-                   keep_history: bool = False, label: str = "") -> None:
+                   keep_history: bool = False, label: str = "",
+                   keep_weights: bool = False) -> None:
         """A new session from ``design``. With ``keep_history`` (an edit of the same design:
         its data, loss, seed, device) the time plots go on in a new segment after the old
-        one, with a marker saying what changed; otherwise (New, Open) they start empty."""
+        one, with a marker saying what changed; otherwise (New, Open) they start empty. With
+        ``keep_weights`` every layer whose id and shapes survive keeps its trained weights."""
         self.playing = False
         built = None
         if keep_history and self.session is not None:
@@ -154,6 +156,8 @@ class TrainingWorker(RunCommands, LiveEdits, FileCommands, GraphCommands, Autosa
             # session, its history and its device as they were
             self.status.emit(translate("Worker", "building…"))
             built = self._factory(design, base_dir, device)
+            if keep_weights:
+                built.keep_weights(self.session.weights_by_id())
         self.session = None
         self.device = device
         self._epochs_seen = 0

@@ -224,6 +224,13 @@ def _labels(rows: list[list[str]], lines: list[int], j: int, label: str, name: s
     return col.reshape(-1, 1)
 
 
+def csv_preview(p: Path, name: str, n_rows: int = 5) -> tuple[list[str], list[list[str]]]:
+    """The header and the first ``n_rows`` data rows of a CSV file, as text (for a preview
+    and a label-column picker); BadInput naming the file when it cannot be read."""
+    header, rows, _, _ = _csv_rows(_text(p, name), name)
+    return header, rows[: max(0, int(n_rows))]
+
+
 def csv_feature_count(p: Path, name: str, label_column: str | None) -> int:
     """Number of feature columns from the header alone (the label column excluded)."""
     header, _, _, _ = _csv_rows(_text(p, name), name)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
+
 from engine.errors import BadInput
 from engine.layers import Layer, from_config as layer_from_config
 from engine.limits import MAX_LAYERS, quote
@@ -171,6 +173,29 @@ class SessionControl:
         self.model = model
         self._prepare_model()
         self._forget_best()
+
+    def weights_by_id(self) -> dict[str, dict[str, Any]]:
+        """Copies of every layer's weights (moving statistics included) keyed by layer id."""
+        self._sync_host(("params", "state"))
+        return self.model.weights_by_id()
+
+    def keep_weights(self, by_id: dict[str, dict[str, Any]]) -> list[str]:
+        """Take over the weights of every layer whose id is in ``by_id`` with the same weight
+        names and shapes (a rebuilt run keeps what survived the edit); the others keep their
+        fresh initial weights. Returns the ids of the layers whose weights were taken over."""
+        d: dict[str, Any] = {}
+        kept: list[str] = []
+        for i, layer in enumerate(self.model.layers):
+            old = by_id.get(layer.id)
+            if not old or set(old) != set(layer.weights) or any(
+                    tuple(old[n].shape) != tuple(w.shape) for n, w in layer.weights.items()) \
+                    or not all(np.isfinite(a).all() for a in old.values()):
+                continue  # resized, another kind of layer, or diverged: fresh weights
+            d.update({f"layers.{i}.{n}": arr for n, arr in old.items()})
+            kept.append(layer.id)
+        if d:
+            self.set_weights(d)
+        return kept
 
     def set_loss(self, cfg: Any, data: Any = None) -> None:
         """New loss (config, type name or object), and with ``data`` (a DataSet whose targets

@@ -1,6 +1,7 @@
 """The data panel: data set, noise, samples, split, feature crosses, files, and a scatter preview."""
 from __future__ import annotations
 
+import copy
 import os
 from typing import Any
 
@@ -14,6 +15,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.history import Boundary
+from playground.widgets.data_extras import DataExtrasForm
+from playground.widgets.key_form import effect_text
 from playground.widgets.numbers import commit_on_finish
 
 GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
@@ -106,6 +109,8 @@ class DataPanel(QWidget):
         self.load_button.setToolTip(self.tr("Use your own data: a CSV with a label column or an NPZ."))
         self.load_button.clicked.connect(self.choose_file)
         lay.addWidget(self.load_button)
+        self.extras = DataExtrasForm(doc)
+        lay.addWidget(self.extras)
         self.preview = pg.PlotWidget()
         self.preview.setMinimumHeight(90)
         self.preview.setTitle(self.tr("training data"), size="9pt")
@@ -122,13 +127,16 @@ class DataPanel(QWidget):
 
     def set_document(self, doc: DesignDocument) -> None:
         self._handle.remove()
-        self.doc = doc
+        self.doc = self.extras.doc = doc
         self._handle = doc.subscribe(self._on_doc)
         self.refresh()
 
     def _on_doc(self, event: DocEvent) -> None:
         if event.kind in ("reset", "undo", "redo", "section"):
             self.refresh()
+            if not self.extras.committing:
+                self.extras.refresh()
+                self.extras.clear_marks()
 
     def refresh(self) -> None:
         """Show the document's values without emitting edits."""
@@ -175,7 +183,13 @@ class DataPanel(QWidget):
         self.dataset.setCurrentIndex(file_row)
 
     def _set(self, key: str, value: Any) -> None:
+        old = copy.deepcopy(self.doc.design)
         self.doc.set_value("data", key, value)
+        self._say_effect(old)
+
+    def _say_effect(self, old: dict) -> None:
+        """Under the data forms: what the last data edit did to the run (rebuilt, weights kept)."""
+        self.extras.note.setText(effect_text(old, self.doc.design))
 
     def _apply_data(self, data: dict, label: str, head: tuple | None = None) -> None:
         n = feature_count(data, os.path.dirname(self.doc.path) if self.doc.path else None)
@@ -185,7 +199,9 @@ class DataPanel(QWidget):
         if head is not None:
             changes += head_changes(self.doc.design, head)
         if changes:
+            old = copy.deepcopy(self.doc.design)
             self.doc.set_values(changes, label)
+            self._say_effect(old)
 
     def _dataset_changed(self, name: str) -> None:
         if self.dataset.currentData() == FILE_ITEM:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint
+from PySide6.QtWidgets import (QDockWidget, QFormLayout, QGroupBox, QLabel, QScrollArea,
+                               QVBoxLayout, QWidget)
 
 from engine.errors import BadInput
 from playground.i18n import translate
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
 from playground.widgets.inspector import edit_json_option, make_editor, set_editor_value
+from playground.widgets.run_settings import EarlyStoppingForm, LossForm, TrainingForm
 
 TIPS = {"learning_rate": QT_TRANSLATE_NOOP("SettingsPanel", "Step size of the optimiser (applied at the next step)."),
         "beta_1": QT_TRANSLATE_NOOP("SettingsPanel", "Decay of the running mean of gradients (momentum)."),
@@ -132,7 +134,8 @@ class SectionForm(QGroupBox):
 
 
 class SettingsPanel(QWidget):
-    """The optimiser and schedule forms; follows the document (undo, open, the training bar)."""
+    """The optimiser, schedule, loss, training and early-stopping forms; follows the document
+    (undo, open, the training bar)."""
 
     def __init__(self, doc: DesignDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -140,13 +143,41 @@ class SettingsPanel(QWidget):
         lay = QVBoxLayout(self)
         self.optimizer = SectionForm(doc, "optimizer", _registry_validator("optimizers"))
         self.schedule = SectionForm(doc, "schedule", _registry_validator("schedules"))
-        lay.addWidget(self.optimizer)
-        lay.addWidget(self.schedule)
+        self.loss = LossForm(doc)
+        self.training = TrainingForm(doc)
+        self.early_stopping = EarlyStoppingForm(doc)
+        for form in self.forms:
+            lay.addWidget(form)
         lay.addStretch(1)
         self._handle = doc.subscribe(self._on_doc)
 
+    @property
+    def forms(self) -> tuple:
+        """Every form of the panel, top to bottom."""
+        return (self.optimizer, self.schedule, self.loss, self.training, self.early_stopping)
+
     def _on_doc(self, event: DocEvent) -> None:
-        if event.kind in ("section", "reset", "undo", "redo"):
-            for form in (self.optimizer, self.schedule):
+        if event.kind in ("section", "reset", "undo", "redo", "option", "insert", "remove"):
+            for form in self.forms:
                 if not form.committing:
                     form.refresh()
+            for form in self.forms[2:]:
+                if not form.committing:
+                    form.clear_marks()
+
+    def reveal_loss(self) -> None:
+        """Bring the loss settings into view (the loss card was clicked): the dock in front,
+        scrolled to the form, the focus on the loss type."""
+        widget: QWidget | None = self
+        while widget is not None and not isinstance(widget, QDockWidget):
+            widget = widget.parentWidget()
+        if widget is not None:
+            widget.show()
+            widget.raise_()
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None and area.widget() is not None:  # scrolled down only, never sideways
+            area.widget().layout().activate()
+            area.verticalScrollBar().setValue(self.loss.mapTo(area.widget(), QPoint(0, 0)).y())
+        self.loss.type.setFocus()

@@ -112,7 +112,9 @@ class LayerCard(QFrame):
 
 
 class EndCard(QFrame):
-    """The fixed input card (top) or loss card (bottom)."""
+    """The fixed input card (top) or loss card (bottom); ``clicked`` on a left click."""
+
+    clicked = Signal()
 
     def __init__(self, text: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -126,11 +128,17 @@ class EndCard(QFrame):
         self.badge.hide()
         lay.addWidget(self.badge)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
 
 class LayerStack(QWidget):
     """Observes a :class:`DesignDocument`; accepts palette drops and reorders by drag."""
 
     selected = Signal(int)
+    loss_clicked = Signal()  # the loss card: open the loss settings
     crawl_warning = Signal(str)  # the design just became one that would train very slowly
 
     def __init__(self, doc: DesignDocument, parent: QWidget | None = None):
@@ -143,6 +151,8 @@ class LayerStack(QWidget):
         self._lay.setSpacing(4)
         self.input_card = EndCard("")
         self.loss_card = EndCard("")
+        self.loss_card.setToolTip(self.tr("The loss: click to set its type and class weights."))
+        self.loss_card.clicked.connect(self.loss_clicked)
         self.cost = QLabel("")
         self.cost.setObjectName("costLine")
         self.cost.setWordWrap(True)

@@ -150,6 +150,18 @@ class FakeSession:
         self.w[:] = np.asarray(d["layers.0.kernel"], np.float64)[:, 0]
         self.b = float(d["layers.0.bias"][0])
 
+    def weights_by_id(self) -> dict[str, dict[str, np.ndarray]]:
+        return {"d1": {"kernel": self.w[:, None].copy(), "bias": np.array([self.b])}}
+
+    def keep_weights(self, by_id: dict[str, dict[str, np.ndarray]]) -> list[str]:
+        self.calls.append(("keep_weights", sorted(by_id)))
+        old = by_id.get("d1")
+        if old is None:
+            return []
+        self.w[:] = old["kernel"][:, 0]
+        self.b = float(old["bias"][0])
+        return ["d1"]
+
 
 class EpochSession(FakeSession):
     """A FakeSession with the engine's run length: ``epochs`` (10 steps each), ``status``,
