@@ -399,6 +399,57 @@
     </message>
 </context>
 <context>
+    <name>DataExtrasForm</name>
+    <message>
+        <source>Labels and scaling</source>
+        <translation>Labels und Skalierung</translation>
+    </message>
+    <message>
+        <source>standardise</source>
+        <translation>standardisieren</translation>
+    </message>
+    <message>
+        <source>Scale each feature to mean 0, standard deviation 1 (fitted on the training part).</source>
+        <translation>Jedes Merkmal auf Mittelwert 0 und Standardabweichung 1 skalieren (angepasst auf den Trainingsteil).</translation>
+    </message>
+    <message>
+        <source>all of every class</source>
+        <translation>alle Beispiele jeder Klasse</translation>
+    </message>
+    <message>
+        <source>class fractions</source>
+        <translation>Klassenanteile</translation>
+    </message>
+    <message>
+        <source>Keep only a fraction of a class, like 1: 0.05, to make the data imbalanced (empty: every class whole).</source>
+        <translation>Nur einen Anteil einer Klasse behalten, etwa 1: 0.05, um die Daten unausgewogen zu machen (leer: jede Klasse ganz).</translation>
+    </message>
+    <message>
+        <source>label flip</source>
+        <translation>Label-Vertauschung</translation>
+    </message>
+    <message>
+        <source>Fraction of labels flipped at random (noisy labels, for overfitting lessons).</source>
+        <translation>Anteil zufällig vertauschter Labels (verrauschte Labels, für Lektionen zur Überanpassung).</translation>
+    </message>
+    <message>
+        <source>label column</source>
+        <translation>Label-Spalte</translation>
+    </message>
+    <message>
+        <source>The CSV column that holds the labels (default: the last); the other columns are the features. For data from a CSV or NPZ file.</source>
+        <translation>Die CSV-Spalte mit den Labels (Standard: die letzte); die übrigen Spalten sind die Merkmale. Für Daten aus einer CSV- oder NPZ-Datei.</translation>
+    </message>
+    <message>
+        <source>The first rows of the data file.</source>
+        <translation>Die ersten Zeilen der Datendatei.</translation>
+    </message>
+    <message>
+        <source>(CSV, NPZ)</source>
+        <translation>(CSV, NPZ)</translation>
+    </message>
+</context>
+<context>
     <name>DataPanel</name>
     <message>
         <source>Noise added by the generator.</source>
@@ -589,6 +640,57 @@
     </message>
 </context>
 <context>
+    <name>EarlyStoppingForm</name>
+    <message>
+        <source>Early stopping</source>
+        <translation>Frühes Stoppen</translation>
+    </message>
+    <message>
+        <source>stop early</source>
+        <translation>früh stoppen</translation>
+    </message>
+    <message>
+        <source>early stopping</source>
+        <translation>frühes Stoppen</translation>
+    </message>
+    <message>
+        <source>Stop when the monitored figure has not improved for &apos;patience&apos; epochs.</source>
+        <translation>Anhalten, wenn sich die beobachtete Größe &apos;patience&apos; Epochen lang nicht verbessert hat.</translation>
+    </message>
+    <message>
+        <source>monitor</source>
+        <translation>beobachtet</translation>
+    </message>
+    <message>
+        <source>The figure watched at the end of each epoch.</source>
+        <translation>Die Größe, die am Ende jeder Epoche geprüft wird.</translation>
+    </message>
+    <message>
+        <source>patience</source>
+        <translation>Geduld (patience)</translation>
+    </message>
+    <message>
+        <source>Epochs without improvement before training stops.</source>
+        <translation>Epochen ohne Verbesserung, bevor das Training anhält.</translation>
+    </message>
+    <message>
+        <source>min delta</source>
+        <translation>Mindeständerung (min delta)</translation>
+    </message>
+    <message>
+        <source>Smallest change that counts as an improvement.</source>
+        <translation>Kleinste Änderung, die als Verbesserung zählt.</translation>
+    </message>
+    <message>
+        <source>restore best</source>
+        <translation>beste wiederherstellen</translation>
+    </message>
+    <message>
+        <source>When it stops, go back to the weights of the best epoch.</source>
+        <translation>Beim Anhalten zu den Gewichten der besten Epoche zurückkehren.</translation>
+    </message>
+</context>
+<context>
     <name>FileActions</name>
     <message>
         <source>Designs (*.playground.json *.json);;All files (*)</source>
@@ -645,6 +747,41 @@ außerhalb des Design-Ordners. Diese Datei lesen?
         <source>Select a layer</source>
         <extracomment>options whose arrows walk a 1-2-5 ladder (they span decades)</extracomment>
         <translation>Eine Schicht auswählen</translation>
+    </message>
+</context>
+<context>
+    <name>KeyForm</name>
+    <message>
+        <source>Saved with the design; the run is not changed.</source>
+        <translation>Mit dem Design gespeichert; der Lauf bleibt unverändert.</translation>
+    </message>
+    <message>
+        <source>Rebuilt the run; layers of unchanged size keep their trained weights.</source>
+        <translation>Lauf neu aufgebaut; Schichten unveränderter Größe behalten ihre trainierten Gewichte.</translation>
+    </message>
+    <message>
+        <source>Rebuilt the run with new initial weights (another seed).</source>
+        <translation>Lauf mit neuen Anfangsgewichten neu aufgebaut (anderer Seed).</translation>
+    </message>
+    <message>
+        <source>Applied live at the next step; the run goes on.</source>
+        <translation>Live ab dem nächsten Schritt übernommen; der Lauf geht weiter.</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>rebuilds</source>
+        <translation>baut neu auf</translation>
+    </message>
+    <message>
+        <source>What the last change did to the running training.</source>
+        <translation>Was die letzte Änderung mit dem laufenden Training gemacht hat.</translation>
+    </message>
+    <message>
+        <source>live: at the next step. rebuilds: a new run, weights kept.</source>
+        <translation>live: ab dem nächsten Schritt. baut neu auf: ein neuer Lauf, Gewichte bleiben.</translation>
     </message>
 </context>
 <context>
@@ -863,6 +1000,10 @@ außerhalb des Design-Ordners. Diese Datei lesen?
         <translation>eingefroren</translation>
     </message>
     <message>
+        <source>The loss: click to set its type and class weights.</source>
+        <translation>Die Verlustfunktion: klicken, um Typ und Klassengewichte festzulegen.</translation>
+    </message>
+    <message>
         <source>A rough estimate of the training speed with every monitor on: parameters × batch size decide it.</source>
         <translation>Grobe Schätzung der Trainingsgeschwindigkeit mit allen Anzeigen: Parameter × Batchgröße bestimmen sie.</translation>
     </message>
@@ -916,6 +1057,45 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     <message>
         <source>old branch</source>
         <translation>alter Zweig</translation>
+    </message>
+</context>
+<context>
+    <name>LossForm</name>
+    <message>
+        <source>Loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>What training minimises; cross-entropies for classes, mse/mae for numbers.</source>
+        <translation>Was das Training minimiert; Kreuzentropien für Klassen, mse/mae für Zahlen.</translation>
+    </message>
+    <message>
+        <source>class weights</source>
+        <translation>Klassengewichte</translation>
+    </message>
+    <message>
+        <source>Weigh each class&apos;s samples in the loss: balanced = inverse to class frequency, mean 1 over the samples; custom = one weight per class (0: 1, 1: 19).</source>
+        <translation>Die Beispiele jeder Klasse im Verlust gewichten: balanced = umgekehrt zur Klassenhäufigkeit, Mittel 1 über die Beispiele; custom = ein Gewicht je Klasse (0: 1, 1: 19).</translation>
+    </message>
+    <message>
+        <source>The weight of each class on this design&apos;s training data.</source>
+        <translation>Das Gewicht jeder Klasse auf den Trainingsdaten dieses Designs.</translation>
+    </message>
+    <message>
+        <source>Every sample weighs 1.</source>
+        <translation>Jedes Beispiel wiegt 1.</translation>
+    </message>
+    <message>
+        <source>Weights shown once the data can be read.</source>
+        <translation>Gewichte erscheinen, sobald die Daten gelesen werden können.</translation>
+    </message>
+    <message>
+        <source>Class weights used: </source>
+        <translation>Verwendete Klassengewichte: </translation>
     </message>
 </context>
 <context>
@@ -1753,6 +1933,73 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an; Enter fügt sie nach der ge
     <message>
         <source>{0:,.0f} steps/s</source>
         <translation>{0:,.0f} Schritte/s</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingForm</name>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>The design&apos;s title.</source>
+        <translation>Der Titel des Designs.</translation>
+    </message>
+    <message>
+        <source>New seed</source>
+        <translation>Neuer Seed</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Seeds the data, the shuffling and every layer&apos;s initial weights; New seed draws another one.</source>
+        <translation>Legt die Daten, das Mischen und die Anfangsgewichte jeder Schicht fest; Neuer Seed zieht einen anderen.</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>Epochen</translation>
+    </message>
+    <message>
+        <source>How many passes over the training data; unlimited: until you pause.</source>
+        <translation>Wie viele Durchläufe über die Trainingsdaten; unbegrenzt: bis zur Pause.</translation>
+    </message>
+    <message>
+        <source>full</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>batch size</source>
+        <translation>Batch-Größe</translation>
+    </message>
+    <message>
+        <source>Samples per optimiser step; full: the whole training set (batch gradient descent).</source>
+        <translation>Beispiele pro Optimiererschritt; alle: die ganze Trainingsmenge (Batch-Gradientenabstieg).</translation>
+    </message>
+    <message>
+        <source>shuffle</source>
+        <translation>mischen</translation>
+    </message>
+    <message>
+        <source>Draw the batches in a new random order every epoch.</source>
+        <translation>Die Batches jede Epoche in neuer zufälliger Reihenfolge ziehen.</translation>
+    </message>
+    <message>
+        <source>validation split</source>
+        <translation>Validierungsanteil</translation>
+    </message>
+    <message>
+        <source>Fraction of the data held out to validate (0: none); the rest trains (data.train_fraction).</source>
+        <translation>Anteil der Daten, der zur Validierung zurückgehalten wird (0: keiner); der Rest trainiert (data.train_fraction).</translation>
     </message>
 </context>
 <context>
