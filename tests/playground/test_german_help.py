@@ -6,27 +6,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
 from engine.design.lessons import list_lessons
 from playground import catalog, help_texts, i18n
-from tests.helpers.app import MAIN_DESIGN, activate, fake
+from tests.helpers.app import MAIN_DESIGN, fake, open_user_guide
 
 GUIDE = help_texts.GUIDE_DIR
 ENGLISH_FILES = sorted(p for p in GUIDE.rglob("*.md") if not p.name.endswith(".de.md"))
 EN_HEADINGS = ("What is drawn", "How to read it", "Healthy", "Unhealthy")
 DE_HEADINGS = ("Was gezeigt wird", "Wie man es liest", "Gesund", "Ungesund")
-
-
-@pytest.fixture
-def german(qapp):
-    """German texts loaded (as at a start with LANG=de_DE.UTF-8); English again afterwards."""
-    assert i18n.install_translators(qapp, "de") == "de", "resources/i18n/playground_de.qm " \
-        "is missing: make install builds it"
-    yield
-    i18n.remove_translators(qapp)
 
 
 def _german_file(path: Path) -> Path:
@@ -99,12 +89,7 @@ def test_every_dashboards_help_stays_english_in_the_english_window(qtbot, make_w
 
 def _open_guide(qtbot, win) -> str:
     """F1 in the main window: the guide's Markdown as its browser holds it."""
-    win.show()
-    qtbot.waitExposed(win)
-    activate(qtbot, win)
-    qtbot.keyClick(win, Qt.Key_F1)
-    qtbot.waitUntil(lambda: getattr(win, "user_guide", None) is not None
-                    and win.user_guide.isVisible())
+    open_user_guide(qtbot, win)
     text = win.user_guide.browser.toMarkdown()
     win.user_guide.close()
     return _flat(text)
