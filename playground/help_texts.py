@@ -1,12 +1,12 @@
-"""The app's help texts (Qt-free): Markdown files under ``resources/guide/``.
+"""The app's help texts: Markdown files under ``resources/guide/``.
 
 ``<name>.<lang>.md`` is read when it exists for the UI language (``de``: a German sibling),
-``<name>.md`` otherwise. Each dashboard class names its text in :data:`DASHBOARD_HELP`.
+``<name>.md`` otherwise. The UI language is the app's one choice (:mod:`playground.i18n`:
+View → Language or the system locale, fixed at start). Each dashboard class names its text in
+:data:`DASHBOARD_HELP`.
 """
 from __future__ import annotations
 
-import locale
-import os
 from pathlib import Path
 
 GUIDE_DIR = Path(__file__).resolve().parents[1] / "resources" / "guide"
@@ -21,10 +21,10 @@ DASHBOARD_HELP: dict[str, str] = {
 
 
 def ui_language() -> str:
-    """Two-letter language of the UI: ``PLAYGROUND_LANG`` when set, else the system locale's
-    (``en`` when unknown)."""
-    lang = os.environ.get("PLAYGROUND_LANG") or (locale.getlocale()[0] or "en")
-    return lang[:2].lower()
+    """The language the app speaks now (``en`` or ``de``, :func:`playground.i18n.current_language`:
+    German only once the German translation is installed)."""
+    from playground.i18n import current_language  # Qt: imported only when a text is shown
+    return current_language()
 
 
 def text_path(name: str, lang: str | None = None) -> Path:

@@ -742,6 +742,41 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     </message>
 </context>
 <context>
+    <name>Guide</name>
+    <message>
+        <source>option</source>
+        <translation>Option</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>Vorgabe</translation>
+    </message>
+    <message>
+        <source>what it does</source>
+        <translation>was sie bewirkt</translation>
+    </message>
+    <message>
+        <source>per function</source>
+        <translation>je nach Funktion</translation>
+    </message>
+    <message>
+        <source>Lessons</source>
+        <translation>Lektionen</translation>
+    </message>
+    <message>
+        <source>Open a lesson from the Lessons menu (Ctrl+1 … Ctrl+9, Alt+0 … Alt+3).</source>
+        <translation>Öffnen Sie eine Lektion über das Menü Lektionen (Strg+1 … Strg+9, Alt+0 … Alt+3).</translation>
+    </message>
+    <message>
+        <source>Dashboards</source>
+        <translation>Dashboards</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>Schichten</translation>
+    </message>
+</context>
+<context>
     <name>Inspector</name>
     <message>
         <source>Select a layer</source>

@@ -91,6 +91,17 @@ def activate(qtbot, win):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=30000)
 
 
+def open_user_guide(qtbot, win):
+    """Show ``win`` and press F1 there, as a person opens Help → User guide; returns the guide."""
+    win.show()
+    qtbot.waitExposed(win)
+    activate(qtbot, win)
+    qtbot.keyClick(win, Qt.Key_F1)
+    qtbot.waitUntil(lambda: getattr(win, "user_guide", None) is not None
+                    and win.user_guide.isVisible())
+    return win.user_guide
+
+
 def loaded(qtbot, loader, timeout=30_000):
     """Wait until a file loader (File → Open, a data file) has delivered its result."""
     qtbot.waitUntil(lambda: loader is None or loader.finished, timeout=timeout)

@@ -117,3 +117,13 @@ def classroom(qtbot, make_window):
     room.close_windows()
     if room.presenting:
         room.set_presentation(False)
+
+
+@pytest.fixture
+def german(qapp):
+    """German texts loaded (as at a start with LANG=de_DE.UTF-8); English again afterwards."""
+    from playground import i18n
+    assert i18n.install_translators(qapp, "de") == "de", "resources/i18n/playground_de.qm " \
+        "is missing: make install builds it"
+    yield
+    i18n.remove_translators(qapp)

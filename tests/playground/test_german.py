@@ -103,15 +103,6 @@ def untranslated(english: list[tuple[str, str]], german: list[tuple[str, str]]) 
     return sorted(set(bad))
 
 
-@pytest.fixture
-def german(qapp):
-    """German texts loaded (as at a start with LANG=de_DE.UTF-8); English again afterwards."""
-    assert i18n.install_translators(qapp, "de") == "de", "resources/i18n/playground_de.qm " \
-        "is missing: make install builds it"
-    yield
-    i18n.remove_translators(qapp)
-
-
 def _classroom_window(qtbot, make_window):
     from playground.classroom import install_classroom
     win = make_window(COMPARE_DESIGN, factory=fake)

@@ -4,7 +4,7 @@ import re
 from PySide6.QtCore import Qt
 
 from engine.design.lessons import list_lessons
-from playground import help_texts
+from playground import help_texts, i18n
 from tests.helpers.app import MAIN_DESIGN, fake
 
 
@@ -42,12 +42,19 @@ def test_help_button_sits_inside_the_dashboard_above_its_plots(qtbot, make_windo
     assert dash.childAt(center) is button
 
 
-def test_a_language_sibling_is_preferred_and_english_is_the_fallback(tmp_path, monkeypatch):
+def test_a_language_sibling_is_preferred_and_english_is_the_fallback(tmp_path, monkeypatch, qapp):
     (tmp_path / "dashboards").mkdir()
     (tmp_path / "dashboards" / "loss.md").write_text("english", encoding="utf-8")
     (tmp_path / "dashboards" / "loss.de.md").write_text("deutsch", encoding="utf-8")
     monkeypatch.setattr(help_texts, "GUIDE_DIR", tmp_path)
     assert help_texts.dashboard_help("LossDashboard", "de") == "deutsch"
     assert help_texts.dashboard_help("LossDashboard", "fr") == "english"
-    monkeypatch.setenv("PLAYGROUND_LANG", "de_DE")
-    assert help_texts.read_text("dashboards/loss") == "deutsch"
+    assert help_texts.read_text("dashboards/loss") == "english"  # the app speaks English
+    monkeypatch.setenv("PLAYGROUND_LANG", "de_DE")  # no longer a second language switch
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert help_texts.read_text("dashboards/loss") == "english"
+    assert i18n.install_translators(qapp, "de") == "de"  # View → Language: German
+    try:
+        assert help_texts.read_text("dashboards/loss") == "deutsch"
+    finally:
+        i18n.remove_translators(qapp)

@@ -5,7 +5,7 @@ from engine.design.lessons import list_lessons
 from engine.layers import ACTIVATION_CODES, LAYERS
 from playground import guide
 from playground.widgets.help_view import UserGuide
-from tests.helpers.app import MAIN_DESIGN, activate, fake
+from tests.helpers.app import MAIN_DESIGN, fake, open_user_guide
 
 
 def test_every_registered_layer_type_and_function_is_in_the_guide_with_its_options():
@@ -76,12 +76,7 @@ def test_search_finds_a_term_and_scrolls_to_it(qtbot):
 
 def test_f1_opens_the_guide_from_the_main_window(qtbot, make_window):
     win = make_window(MAIN_DESIGN, factory=fake)
-    win.show()
-    qtbot.waitExposed(win)
-    activate(qtbot, win)
-    qtbot.keyClick(win, Qt.Key_F1)
-    qtbot.waitUntil(lambda: getattr(win, "user_guide", None) is not None
-                    and win.user_guide.isVisible())
+    open_user_guide(qtbot, win)
     assert "### dense" in win.user_guide.browser.toMarkdown()
     menus = [a.text().replace("&", "") for a in win.menuBar().actions()]
     assert menus[-1] == "Help"
