@@ -11,6 +11,9 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+#: how many edits Edit → Undo can go back (the oldest go first): every step holds two copies of
+#: the design, so an hour of edits mid-training must not grow the app's memory without bound
+UNDO_LIMIT = 200
 ID_PREFIX = {"dense": "d", "activation": "a", "batch_norm": "bn", "layer_norm": "ln",
              "dropout": "do", "alpha_dropout": "ado", "gaussian_noise": "gn"}
 
@@ -166,6 +169,7 @@ class DesignDocument:
         step.before["__rev__"], step.after["__rev__"] = self._revision, rev
         self._revision = rev
         self._undo.append(step)
+        del self._undo[:-UNDO_LIMIT]
         self._redo.clear()
         self._notify(event)
 

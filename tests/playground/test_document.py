@@ -58,3 +58,19 @@ def test_missing_and_duplicate_ids_are_generated_and_saved_clears_dirty():
     assert not doc.dirty and doc.path == "/tmp/x.json"
     doc.replace(DEFAULT_DESIGN, None)
     assert not doc.can_undo and not doc.dirty
+
+
+def test_undo_goes_back_a_bounded_number_of_edits():
+    """Every undo step holds two copies of the design; a long session keeps the newest
+    UNDO_LIMIT of them (the soak: ~20 edits a minute for an hour)."""
+    from playground.document import UNDO_LIMIT, DesignDocument
+    doc = DesignDocument()
+    extra = 25
+    for i in range(UNDO_LIMIT + extra):
+        doc.set_value("", "seed", i + 1)
+    undone = 0
+    while doc.undo():
+        undone += 1
+    assert undone == UNDO_LIMIT
+    assert doc.design["seed"] == extra  # back to the value before the oldest kept edit
+    assert doc.redo() and doc.design["seed"] == extra + 1
