@@ -5,7 +5,8 @@ rest are in the plot's tooltip).
 Every marker is kept, but the graphics items are not one per marker: a session that runs for a
 lesson gathers hundreds of changes, and an item per marker per plot grew the app's memory and the
 time of every redraw without bound. Lines and labels come from pools as large as the plot shows
-at once (markers within a pixel share one line; labels are only those that find a row)."""
+at once (markers within a pixel, or within 1/MAX_LINES of the plot's width, share one line;
+labels are only those that find a row)."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -15,8 +16,20 @@ from playground.theme import MARKER
 
 MAX_ROWS = 3
 SAME_PX = 1.0  # markers closer than this share one line
+MAX_LINES = 96  # at most this many lines a plot: closer markers share one (an hour of edits
+#                 made hundreds of lines per plot, each a graphics item held for good)
 EDGE_PX = 24
 GAP_PX = 6
+
+
+def marker_columns(steps: list[float], px_w: float, gap_px: float) -> list[float]:
+    """The x of each line for markers at the sorted ``steps``: markers less than ``gap_px``
+    pixels after a line share it."""
+    columns: list[float] = []
+    for step in steps:
+        if not columns or (step - columns[-1]) / px_w >= gap_px:
+            columns.append(step)
+    return columns
 
 
 class MarkerLayer:
@@ -90,10 +103,8 @@ class MarkerLayer:
         if px_w <= 0 or px_h <= 0:
             return
         width = (x1 - x0) / px_w
-        columns: list[float] = []
-        for step in sorted(s for s, _ in self._shown if x0 - EDGE_PX * px_w < s <= x1):
-            if not columns or (step - columns[-1]) / px_w >= SAME_PX:
-                columns.append(step)
+        steps = sorted(s for s, _ in self._shown if x0 - EDGE_PX * px_w < s <= x1)
+        columns = marker_columns(steps, px_w, max(SAME_PX, width / MAX_LINES))
         for line, step in zip(self._pooled(self.lines, len(columns), self._new_line), columns):
             line.setValue(step)
             line.show()
