@@ -17,7 +17,7 @@ from playground.document import DesignDocument, DocEvent
 from playground.history import Boundary
 from playground.widgets.data_extras import DataExtrasForm
 from playground.widgets.key_form import effect_text
-from playground.widgets.numbers import commit_on_finish
+from playground.widgets.numbers import commit_on_finish, guard_wheel
 
 GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
 GENERATED = GENERATORS_2D + ("sine_1d",)  # the data sets that noise and samples apply to
@@ -76,7 +76,7 @@ class DataPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         form = QFormLayout()
-        self.dataset = QComboBox()
+        self.dataset = guard_wheel(QComboBox())
         self.dataset.addItems(catalog.DATASETS)
         self.dataset.setToolTip(self.tr("Generated 2-D problems (TF Playground), 1-D sine, or digits."))
         self.noise = commit_on_finish(QDoubleSpinBox())

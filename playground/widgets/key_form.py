@@ -20,6 +20,7 @@ from engine.design.format import Design
 from engine.errors import BadInput
 from playground import sync
 from playground.document import DesignDocument
+from playground.widgets.numbers import guard_wheel
 
 Change = tuple[str, str, Any]  # (section, key, value); section "" for top-level keys
 
@@ -130,6 +131,7 @@ class KeyForm(QGroupBox):
             if isinstance(w, QComboBox):  # long names must not widen the column
                 w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
                 w.setMinimumContentsLength(8)
+                guard_wheel(w)  # scrolling the form must not change the choice under the cursor
             lay.addWidget(w)
         lay.addStretch(1)
         effect = key_effect(section, key)

@@ -1,0 +1,71 @@
+"""What the third walk through the merged app (real X server, mouse and keyboard) found."""
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+
+from tests.helpers.app import MAIN_DESIGN
+from tests.helpers.fakes import FakeSession
+from tests.helpers.window_input import reveal
+
+
+def _fake(d, b, dev):
+    return FakeSession(d, b, dev)
+
+
+def _ancestor(widget: QWidget, kind: type) -> QWidget | None:
+    w = widget.parentWidget()
+    while w is not None and not isinstance(w, kind):
+        w = w.parentWidget()
+    return w
+
+
+def _wheel_down_over(widget: QWidget) -> QWidget:
+    """One wheel tick down with the cursor over ``widget``'s centre, sent to what the window's
+    ``childAt`` finds there and, while nobody accepts it, on to its parents (as QApplication
+    does with a real wheel event; a sent one is not passed on). Returns that widget."""
+    window = widget.window()
+    at = widget.mapTo(window, widget.rect().center())
+    under = window.childAt(at)
+    assert under is widget or widget.isAncestorOf(under)
+    target = under
+    while target is not None:
+        local = QPointF(target.mapFrom(window, at))
+        event = QWheelEvent(local, QPointF(window.mapToGlobal(at)), QPoint(0, 0), QPoint(0, -120),
+                            Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False)
+        event.setAccepted(True)
+        QApplication.sendEvent(target, event)
+        if event.isAccepted() or target.isWindow():
+            break
+        target = target.parentWidget()
+    QApplication.processEvents()
+    return under
+
+
+def test_scrolling_a_settings_form_changes_no_value_under_the_cursor(qtbot, make_window):
+    """The walk scrolled the Optimizer panel with the wheel: the epochs box under the cursor went
+    from 100 to 98 and the class-weights list from none to balanced (a rebuilt run). Qt's default
+    WheelFocus policy gives a box the focus on the first tick, so the old guard never held."""
+    win = make_window(MAIN_DESIGN, factory=_fake)
+    win.resize(1280, 720)
+    panel = win.settings_panel
+    before = win.doc.to_dict()
+    for box in (panel.loss.mode, panel.training.epochs, win.data_panel.dataset):
+        reveal(box)
+        area = _ancestor(box, QScrollArea)
+        assert area is not None
+        bar = area.verticalScrollBar()
+        assert bar.value() < bar.maximum()  # room to scroll down: the wheel should do that
+        scrolled_from = bar.value()
+        value = box.currentText() if hasattr(box, "currentText") else box.value()
+        _wheel_down_over(box)
+        assert not (box.focusPolicy() & Qt.WheelFocus == Qt.WheelFocus)  # no focus by the wheel
+        now = box.currentText() if hasattr(box, "currentText") else box.value()
+        assert now == value, f"the wheel changed {box.objectName() or type(box).__name__}"
+        assert bar.value() > scrolled_from  # the form scrolled instead
+    assert win.doc.to_dict() == before
+    box = panel.training.epochs  # a box the person clicked into still takes the wheel
+    reveal(box)
+    box.setFocus(Qt.MouseFocusReason)
+    value = box.value()
+    _wheel_down_over(box)
+    assert box.value() == value - 1
