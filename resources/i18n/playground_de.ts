@@ -218,6 +218,14 @@
 <context>
     <name>Classroom</name>
     <message>
+        <source>Reset weights</source>
+        <translation>Gewichte zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Reset the run? Its weights after {0} steps are lost; training starts again from the seed.</source>
+        <translation>Den Lauf zurücksetzen? Seine Gewichte nach {0} Schritten gehen verloren; das Training beginnt wieder beim Seed.</translation>
+    </message>
+    <message>
         <source>A/B from step {0}: {1}</source>
         <translation>A/B ab Schritt {0}: {1}</translation>
     </message>

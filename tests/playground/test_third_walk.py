@@ -1,11 +1,11 @@
 """What the third walk through the merged app (real X server, mouse and keyboard) found."""
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
 
-from tests.helpers.app import MAIN_DESIGN
+from tests.helpers.app import MAIN_DESIGN, activate
 from tests.helpers.fakes import FakeSession
-from tests.helpers.window_input import reveal
+from tests.helpers.window_input import answer_box, reveal
 
 
 def _fake(d, b, dev):
@@ -69,3 +69,29 @@ def test_scrolling_a_settings_form_changes_no_value_under_the_cursor(qtbot, make
     value = box.value()
     _wheel_down_over(box)
     assert box.value() == value - 1
+
+
+def test_a_stray_r_asks_before_it_resets_a_trained_run(qtbot, classroom):
+    """The walk pressed R by mistake after 1666 steps: the run was gone without a question.
+    Now R on a trained run asks (No keeps it); on an untrained run it resets at once."""
+    win, _room = classroom
+    session = lambda: win.worker.session  # noqa: E731
+    asked: list[str] = []
+    answer_box(qtbot, QMessageBox.Yes, asked, within_ms=500)
+    qtbot.keyClick(win, Qt.Key_R)  # step 0: nothing to lose, no question
+    qtbot.wait(700)
+    assert asked == []
+    qtbot.keyClick(win, Qt.Key_Right)
+    qtbot.waitUntil(lambda: session().t == 1, timeout=30000)
+    qtbot.waitUntil(lambda: win.controller.latest().snapshot.step == 1, timeout=30000)
+    answer_box(qtbot, QMessageBox.No, asked)
+    qtbot.keyClick(win, Qt.Key_R)
+    assert asked and "1 steps" in asked[0]
+    win.controller.post("noop")
+    qtbot.wait(200)
+    assert session().t == 1  # kept
+    activate(qtbot, win)  # the window is active again once the box has gone
+    answer_box(qtbot, QMessageBox.Yes, asked)
+    qtbot.keyClick(win, Qt.Key_R)
+    assert len(asked) == 2
+    qtbot.waitUntil(lambda: session().t == 0, timeout=30000)
