@@ -143,6 +143,12 @@ class LessonsPanel(QWidget):
         for old in [w for w in self.windows if not w.isVisible()]:
             self.windows.remove(old)  # closed earlier (their threads already stopped)
             old.deleteLater()
+        for open_window in self.windows:  # a double click, or the lesson chosen again
+            if getattr(open_window, "lesson_number", None) == lesson.number:
+                open_window.showNormal() if open_window.isMinimized() else open_window.show()
+                open_window.raise_()
+                open_window.activateWindow()
+                return open_window
         length = (self.tr("{0} epochs").format(lesson.run_epochs) if lesson.run_epochs is not None
                   else self.tr("{0} steps").format(lesson.run_steps))
         window = ComparisonWindow(
@@ -151,6 +157,7 @@ class LessonsPanel(QWidget):
             lesson_text=lesson.text, watch=list(lesson.watch) + [self.tr("run for about {0}").format(length)],
             plots=lesson_plots(lesson), details=tuple(lesson.dashboards),
             open_lesson=self.open_number)
+        window.lesson_number = lesson.number
         self.windows.append(window)
         if lesson.id in WATCH_SPEEDS:
             window.speed.set_per_second(WATCH_SPEEDS[lesson.id])

@@ -95,3 +95,29 @@ def test_a_stray_r_asks_before_it_resets_a_trained_run(qtbot, classroom):
     qtbot.keyClick(win, Qt.Key_R)
     assert len(asked) == 2
     qtbot.waitUntil(lambda: session().t == 0, timeout=30000)
+
+
+def test_a_double_click_on_a_lesson_opens_one_comparison_window(qtbot):
+    """The walk double-clicked lesson 1 in the Lessons dock and got two identical comparison
+    windows (four runs training); choosing the lesson again brings its open window forward."""
+    from playground.classroom import LessonsPanel
+    from tests.helpers.app import fake
+    panel = LessonsPanel(open_design=lambda path, lesson: None, factory=fake)
+    qtbot.addWidget(panel)
+    panel.resize(500, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    try:
+        at = panel.list.visualItemRect(panel.list.item(0)).center()
+        assert panel.list.itemAt(at) is panel.list.item(0)
+        qtbot.mouseClick(panel.list.viewport(), Qt.LeftButton, pos=at)
+        qtbot.mouseDClick(panel.list.viewport(), Qt.LeftButton, pos=at)
+        assert len([w for w in panel.windows if w.isVisible()]) == 1
+        first = panel.windows[0]
+        qtbot.mouseClick(panel.list.viewport(), Qt.LeftButton, pos=at)
+        assert panel.windows == [first] and first.isVisible()
+        first.close()
+        qtbot.mouseClick(panel.list.viewport(), Qt.LeftButton, pos=at)  # closed: a new one
+        assert len(panel.windows) == 1 and panel.windows[0] is not first
+    finally:
+        panel.close_windows()
