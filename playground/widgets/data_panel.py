@@ -17,6 +17,7 @@ from playground.document import DesignDocument, DocEvent
 from playground.history import Boundary
 from playground.widgets.data_extras import DataExtrasForm
 from playground.widgets.key_form import effect_text
+from playground.paths import dialog_folder
 from playground.widgets.numbers import commit_on_finish, guard_wheel
 
 GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
@@ -224,7 +225,8 @@ class DataPanel(QWidget):
         self._apply_data(data, "features " + ", ".join(feats))
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load data"), "", self.tr("Data (*.csv *.npz)"))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load data"), dialog_folder(self.doc.path),
+                                              self.tr("Data (*.csv *.npz)"))
         if path:
             self.load_file(path)
 

@@ -121,3 +121,55 @@ def test_a_double_click_on_a_lesson_opens_one_comparison_window(qtbot):
         assert len(panel.windows) == 1 and panel.windows[0] is not first
     finally:
         panel.close_windows()
+
+
+def _dialog_opened_by(qtbot, act) -> tuple[str, list[str]]:
+    """Do ``act`` (a key or a click that opens a file dialog), note the folder the dialog
+    starts in and the file it proposes, and cancel it as a person would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QFileDialog
+    seen: list[tuple[str, list[str]]] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog) and dialog.isVisible():
+            seen.append((dialog.directory().absolutePath(), dialog.selectedFiles()))
+            qtbot.keyClick(dialog, Qt.Key_Escape)
+        else:
+            QTimer.singleShot(20, look)
+
+    QTimer.singleShot(0, look)
+    act()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    return seen[0]
+
+
+def test_file_dialogs_start_in_the_documents_folder_or_the_designs_own(qtbot, make_window,
+                                                                        tmp_path):
+    """Ctrl+S on a new design opened the Save dialog in the working folder (the app's source
+    tree, in the walk) with no file name; now it starts in the user's documents folder with the
+    design's name, and Open / Load data follow a saved design's own folder."""
+    import json
+    import os
+
+    from playground.paths import documents_dir
+    from tests.helpers.window_input import click
+    win = make_window(MAIN_DESIGN, factory=_fake)
+    activate(qtbot, win)
+    docs = os.path.realpath(documents_dir())
+    assert docs != os.path.realpath(os.getcwd())
+    folder, files = _dialog_opened_by(qtbot, lambda: qtbot.keyClick(win, Qt.Key_S,
+                                                                    Qt.ControlModifier))
+    assert os.path.realpath(folder) == docs
+    assert files and os.path.basename(files[0]).endswith(".playground.json")
+    assert os.path.basename(files[0]) != ".playground.json"  # the design's name, not empty
+    folder, _ = _dialog_opened_by(qtbot, lambda: click(qtbot, win.data_panel.load_button))
+    assert os.path.realpath(folder) == docs
+    saved = tmp_path / "mine" / "net.playground.json"
+    saved.parent.mkdir()
+    saved.write_text(json.dumps(MAIN_DESIGN))
+    win.doc.path = str(saved)
+    activate(qtbot, win)
+    folder, _ = _dialog_opened_by(qtbot, lambda: qtbot.keyClick(win, Qt.Key_O,
+                                                                Qt.ControlModifier))
+    assert os.path.realpath(folder) == os.path.realpath(saved.parent)
