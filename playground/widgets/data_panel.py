@@ -92,6 +92,7 @@ class DataPanel(QWidget):
         self.fraction.setRange(0.05, 1.0)
         self.fraction.setSingleStep(0.05)
         self.fraction.setToolTip(self.tr("Fraction used for training; the rest validates (1: none)."))
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # a narrow panel: the field below
         form.addRow(self.tr("data set"), self.dataset)
         form.addRow(self.tr("noise"), self.noise)
         form.addRow(self.tr("samples"), self.samples)

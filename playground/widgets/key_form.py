@@ -136,6 +136,7 @@ class KeyForm(QGroupBox):
         lay.addStretch(1)
         effect = key_effect(section, key)
         text = QLabel(f"{label} · <i>{effect}</i>" if effect else label)
+        text.setWordWrap(True)  # long (German) labels wrap instead of widening the panel
         legend = self.tr("live: at the next step. rebuilds: a new run, weights kept.")
         text.setToolTip(f"{tip}\n{legend}" if effect else tip)
         self.form.addRow(text, host)

@@ -173,3 +173,25 @@ def test_file_dialogs_start_in_the_documents_folder_or_the_designs_own(qtbot, ma
     folder, _ = _dialog_opened_by(qtbot, lambda: qtbot.keyClick(win, Qt.Key_O,
                                                                 Qt.ControlModifier))
     assert os.path.realpath(folder) == os.path.realpath(saved.parent)
+
+
+def test_german_labels_do_not_widen_the_data_panel(qtbot, make_window, qapp):
+    """In German at 1280x720 the Data panel was wider than its dock: the data-set list, the
+    number boxes and the label-flip box lost their arrows under the scroll bar. Long labels
+    ("Label-Vertauschung · baut neu auf", "Trainingsanteil" beside its field) set the width;
+    now they wrap, so the German panel needs no more width than the English one."""
+    from playground import i18n
+
+    def needed_width() -> int:
+        win = make_window(MAIN_DESIGN, factory=_fake)
+        win.resize(1280, 720)
+        reveal(win.data_panel.extras.flip)
+        return win.data_panel.minimumSizeHint().width()
+
+    english = needed_width()
+    assert i18n.install_translators(qapp, "de") == "de"
+    try:
+        german = needed_width()
+    finally:
+        i18n.remove_translators(qapp)
+    assert german <= english, f"German needs {german} px, English {english} px"
