@@ -195,3 +195,23 @@ def test_german_labels_do_not_widen_the_data_panel(qtbot, make_window, qapp):
     finally:
         i18n.remove_translators(qapp)
     assert german <= english, f"German needs {german} px, English {english} px"
+
+
+def test_a_class_weight_change_is_marked_as_such_on_the_plots(qtbot, make_window):
+    """The walk switched class weights to balanced, then custom: the plots' markers read
+    "loss binary_crossentropy" twice, as if the loss had changed."""
+    from tests.helpers.window_input import pick, type_text
+    win = make_window(MAIN_DESIGN, factory=_fake)
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
+    win.controller.post("step", n=5)
+    qtbot.waitUntil(lambda: win.controller.latest().snapshot is not None
+                    and win.controller.latest().snapshot.step == 5, timeout=15_000)
+    form = win.settings_panel.loss
+    pick(qtbot, form.mode, "balanced")
+    qtbot.waitUntil(lambda: any("class weights balanced" in m for _, m in win.worker.markers),
+                    timeout=15_000)
+    pick(qtbot, form.mode, "custom")
+    type_text(qtbot, form.custom, "0: 1, 1: 3")
+    qtbot.waitUntil(lambda: any("class weights 0: 1, 1: 3" in m for _, m in win.worker.markers),
+                    timeout=15_000)
+    assert not any(m.startswith("loss ") for _, m in win.worker.markers)
