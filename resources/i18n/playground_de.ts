@@ -1036,6 +1036,14 @@ außerhalb des Design-Ordners. Diese Datei lesen?
         <translation>Die Lektionen konnten nicht gelesen werden: {0}</translation>
     </message>
     <message>
+        <source>◀ Previous lesson</source>
+        <translation>◀ Vorige Lektion</translation>
+    </message>
+    <message>
+        <source>Next lesson ▶</source>
+        <translation>Nächste Lektion ▶</translation>
+    </message>
+    <message>
         <source>{0} epochs</source>
         <translation>{0} Epochen</translation>
     </message>

@@ -215,3 +215,30 @@ def test_a_class_weight_change_is_marked_as_such_on_the_plots(qtbot, make_window
     qtbot.waitUntil(lambda: any("class weights 0: 1, 1: 3" in m for _, m in win.worker.markers),
                     timeout=15_000)
     assert not any(m.startswith("loss ") for _, m in win.worker.markers)
+
+
+def test_a_lesson_window_has_previous_and_next_lesson_buttons(qtbot):
+    """The lesson window offered only Ctrl+N to reach another lesson: a student does not know
+    the numbers. Its toolbar now has ◀ Previous lesson / Next lesson ▶ (disabled at the ends)."""
+    from PySide6.QtWidgets import QPushButton
+    from playground.classroom import LessonsPanel
+    from tests.helpers.app import fake
+    from tests.helpers.window_input import click
+    panel = LessonsPanel(open_design=lambda path, lesson: None, factory=fake)
+    qtbot.addWidget(panel)
+    panel.show()
+    try:
+        first = panel.open_number(panel.lessons[0].number)
+        qtbot.waitExposed(first)
+        back = first.findChild(QPushButton, "previousLesson")
+        ahead = first.findChild(QPushButton, "nextLesson")
+        assert not back.isEnabled() and ahead.isEnabled()
+        second = panel.lessons[1]
+        assert second.title in ahead.toolTip()
+        click(qtbot, ahead)
+        assert panel.list.currentItem().data(Qt.UserRole) == second.number
+        if len(second.designs) > 1:  # a comparison lesson: its own window, the first kept
+            assert [w.lesson_number for w in panel.windows if w.isVisible()] == [
+                panel.lessons[0].number, second.number]
+    finally:
+        panel.close_windows()
