@@ -361,6 +361,10 @@
         <source>Pause ❚❚</source>
         <translation>Pause ❚❚</translation>
     </message>
+    <message>
+        <source>step {0} · {1} runs · {2:,.0f} steps/s</source>
+        <translation>Schritt {0} · {1} Läufe · {2:,.0f} Schritte/s</translation>
+    </message>
 </context>
 <context>
     <name>CompileProgress</name>
@@ -1410,10 +1414,40 @@ Die Gewichte zurücksetzen, oder die Lernrate senken (÷10) und zurücksetzen?</
     </message>
 </context>
 <context>
+    <name>OverlayPlot</name>
+    <message>
+        <source>training loss (smoothed)</source>
+        <translation>Trainings-Loss (geglättet)</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>Validierungs-Loss</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>gradient norm ‖∇W‖</source>
+        <translation>Gradientennorm ‖∇W‖</translation>
+    </message>
+    <message>
+        <source>dead ReLUs (fraction)</source>
+        <translation>tote ReLUs (Anteil)</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+</context>
+<context>
     <name>OverlayPlots</name>
     <message>
         <source>gradient norms of</source>
-        <extracomment>key -&gt; (title, log y); the order of the grid.</extracomment>
         <translation>Gradientennormen von</translation>
     </message>
     <message>

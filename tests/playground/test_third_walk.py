@@ -1,4 +1,5 @@
 """What the third walk through the merged app (real X server, mouse and keyboard) found."""
+import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
@@ -242,3 +243,29 @@ def test_a_lesson_window_has_previous_and_next_lesson_buttons(qtbot):
                 panel.lessons[0].number, second.number]
     finally:
         panel.close_windows()
+
+
+def test_a_german_lesson_window_speaks_german(qtbot, qapp):
+    """In German the lesson window's plots read "training loss (smoothed)", "accuracy",
+    "step" and its counter "step 0 · 2 runs · 0 steps/s"."""
+    from playground import i18n
+    from playground.classroom import ComparisonWindow
+    from tests.helpers.app import COMPARE_DESIGN, fake
+    assert i18n.install_translators(qapp, "de") == "de"
+    win = ComparisonWindow([("A", COMPARE_DESIGN), ("B", COMPARE_DESIGN)], factory=fake)
+    try:
+        win.show()
+        activate(qtbot, win)
+        qtbot.waitUntil(lambda: len(win.runs()) == 2, timeout=30000)
+        qtbot.keyClick(win, Qt.Key_Right)
+        qtbot.waitUntil(lambda: win.counter.text().startswith("Schritt 1 · 2 Läufe"), timeout=30000)
+        titles = [p.plotItem.titleLabel.text for p in win.findChildren(pg.PlotWidget)
+                  if p.plotItem.titleLabel.text]
+        assert any("Genauigkeit" in t for t in titles) and any("geglättet" in t for t in titles)
+        assert not any("accuracy" in t or "smoothed" in t for t in titles)
+        assert win.plots.findChildren(pg.PlotWidget)[0].plotItem.getAxis("bottom").labelText \
+            == "Schritt"
+    finally:
+        win.close()
+        win.shutdown()
+        i18n.remove_translators(qapp)
