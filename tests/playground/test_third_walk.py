@@ -269,3 +269,19 @@ def test_a_german_lesson_window_speaks_german(qtbot, qapp):
         win.close()
         win.shutdown()
         i18n.remove_translators(qapp)
+
+
+def test_a_refused_custom_class_weight_frames_the_field_typed_in(qtbot, make_window):
+    """Typing 0:2,1:-3 as custom class weights framed the none/balanced/custom list in red,
+    not the field holding the bad number."""
+    from tests.helpers.window_input import pick, type_text
+    win = make_window(MAIN_DESIGN, factory=_fake)
+    form = win.settings_panel.loss
+    pick(qtbot, form.mode, "custom")
+    type_text(qtbot, form.custom, "0:2,1:-3")
+    qtbot.waitUntil(lambda: form.error.isVisible(), timeout=10_000)
+    assert "-3" in form.error.text()
+    assert form.custom.property("invalid") is True
+    form.custom.clear()
+    type_text(qtbot, form.custom, "0:2,1:3")
+    qtbot.waitUntil(lambda: not form.custom.property("invalid"), timeout=10_000)
