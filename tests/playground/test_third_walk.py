@@ -6,18 +6,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
 
 from tests.helpers.app import MAIN_DESIGN, activate
 from tests.helpers.fakes import FakeSession
-from tests.helpers.window_input import answer_box, reveal
+from tests.helpers.window_input import _ancestor, answer_box, reveal
 
 
 def _fake(d, b, dev):
     return FakeSession(d, b, dev)
-
-
-def _ancestor(widget: QWidget, kind: type) -> QWidget | None:
-    w = widget.parentWidget()
-    while w is not None and not isinstance(w, kind):
-        w = w.parentWidget()
-    return w
 
 
 def _wheel_down_over(widget: QWidget) -> QWidget:
