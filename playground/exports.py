@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.i18n import translate
+from playground.paths import dialog_folder
 from playground.plot_export import export_dashboards, reason, slug
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class WindowExports(QObject):
     def _default_name(self, suffix: str) -> str:
         doc = self.win.doc
         stem = os.path.basename(doc.path).split(".")[0] if doc.path else slug(doc.name)
-        folder = os.path.dirname(doc.path) if doc.path else ""
+        folder = dialog_folder(doc.path)
         return os.path.join(folder, stem + suffix)
 
     def _has_run(self) -> bool:

@@ -12,6 +12,8 @@ from engine.errors import BadInput
 from playground.i18n import translate
 from playground import engine_bridge
 from playground.loading import Loader
+from playground.paths import dialog_folder
+from playground.plot_export import slug
 
 if TYPE_CHECKING:
     from playground.main_window import MainWindow
@@ -149,7 +151,7 @@ class FileActions:
         return self.save_to(self.win.doc.path)
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self.win, translate("FileActions", "Save design as"), self._folder(),
+        path, _ = QFileDialog.getSaveFileName(self.win, translate("FileActions", "Save design as"), self._save_name(),
             translate("FileActions", FILTER))
         if not path:
             return False
@@ -173,7 +175,13 @@ class FileActions:
 
     # ------------------------------------------------------------------ recent files
     def _folder(self) -> str:
-        return os.path.dirname(self.win.doc.path) if self.win.doc.path else ""
+        return dialog_folder(self.win.doc.path)
+
+    def _save_name(self) -> str:
+        """The file the Save dialog proposes: the design's own, or its name in :meth:`_folder`."""
+        doc = self.win.doc
+        stem = os.path.basename(doc.path).split(".")[0] if doc.path else slug(doc.name or "design")
+        return os.path.join(self._folder(), stem + SUFFIX)
 
     def recent(self) -> list[str]:
         value = self.win.settings.value("recentFiles", [])

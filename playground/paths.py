@@ -65,6 +65,28 @@ def log_dir() -> Path:
     return _folder("log")
 
 
+def documents_dir() -> Path:
+    """Where file dialogs start for a design that has no folder of its own: the user's documents
+    folder (``NETWORK_PLAYGROUND_HOME``/documents when that is set), never the working folder."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        return _folder("documents")
+    import platformdirs
+    path = Path(platformdirs.user_documents_dir())
+    return path if path.is_dir() else Path.home()
+
+
+def dialog_folder(design_path: str | None) -> str:
+    """The folder a file dialog starts in: the design's own folder when the user may write
+    there (not the app's bundled designs and lessons), else :func:`documents_dir`."""
+    if design_path:
+        folder = Path(design_path).expanduser().resolve().parent
+        bundled = Path(__file__).resolve().parents[1] / "resources"
+        if folder.is_dir() and os.access(folder, os.W_OK) and bundled not in (folder, *folder.parents):
+            return str(folder)
+    return str(documents_dir())
+
+
 def settings_path() -> Path:
     """The app's settings file (INI format, the same on every platform)."""
     return config_dir() / "settings.ini"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 
 from engine.atomic import atomic_write
 from playground.image_files import png_bytes
+from playground.paths import dialog_folder
 
 if TYPE_CHECKING:
     from playground.main_window import MainWindow
@@ -135,8 +136,10 @@ def plot_menu(dashboard: QWidget, pos: QPoint) -> QMenu | None:
 
 def _ask_and_save(parent: QWidget, plot: pg.PlotWidget, name: str, kind: str) -> None:
     filters = {"png": "PNG image (*.png)", "svg": "SVG image (*.svg)", "csv": "CSV (*.csv)"}
-    path, _ = QFileDialog.getSaveFileName(parent, f"Save the plot as {kind.upper()}",
-                                          f"{name}.{kind}", filters[kind])
+    doc = getattr(parent.window(), "doc", None)  # the main window's design, if any
+    start = os.path.join(dialog_folder(getattr(doc, "path", None)), f"{name}.{kind}")
+    path, _ = QFileDialog.getSaveFileName(parent, f"Save the plot as {kind.upper()}", start,
+                                          filters[kind])
     if not path:
         return
     if not path.lower().endswith("." + kind):

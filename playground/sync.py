@@ -105,8 +105,13 @@ def rebuild_label(old: dict | None, new: dict) -> str:
     elif od != nd:
         keys = sorted(k for k in set(od) | set(nd) if od.get(k) != nd.get(k))
         parts.append("data " + ", ".join(keys))
-    if old.get("loss") != new.get("loss"):
-        parts.append(f"loss {(new.get('loss') or {}).get('type')}")
+    ol, nl = old.get("loss") or {}, new.get("loss") or {}
+    if ol.get("type") != nl.get("type"):
+        parts.append(f"loss {nl.get('type')}")
+    if ol.get("class_weight") != nl.get("class_weight"):
+        weights = nl.get("class_weight")
+        parts.append("class weights " + (weights if isinstance(weights, str) else
+                                         "none" if weights is None else _pairs(weights)))
     if old.get("seed") != new.get("seed"):
         parts.append(f"seed {new.get('seed')}")
     ot, nt = old.get("training") or {}, new.get("training") or {}
@@ -115,6 +120,10 @@ def rebuild_label(old: dict | None, new: dict) -> str:
     if changed:
         parts.append("training " + ", ".join(changed))
     return "; ".join(parts) or "rebuilt"
+
+
+def _pairs(weights: dict) -> str:
+    return ", ".join(f"{k}: {v:g}" for k, v in weights.items())
 
 
 def _layer_commands(old: list[dict], new: list[dict]) -> list[tuple[str, dict]]:

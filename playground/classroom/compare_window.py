@@ -273,8 +273,8 @@ class ComparisonWindow(QMainWindow):
             self.details.draw(frame)
             steps = [r.snapshot.step for r in frame.runs if r.snapshot is not None]
             rate = frame.extra.get("steps_per_s", 0.0)
-            self.counter.setText(f"step {max(steps) if steps else 0} · {len(frame.runs)} runs"
-                                 f" · {rate:,.0f} steps/s")
+            self.counter.setText(self.tr("step {0} · {1} runs · {2:,.0f} steps/s").format(
+                max(steps) if steps else 0, len(frame.runs), rate))
             self._follow(frame)
         finally:
             self.worker.frame_taken.set()

@@ -9,7 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QDialog, QDockWidget, QMainWindow, QMenu
+from PySide6.QtWidgets import (QAbstractButton, QDialog, QDockWidget, QMainWindow, QMenu,
+                               QMessageBox)
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from playground.i18n import translate
@@ -146,7 +147,23 @@ class Classroom(QObject):
         self.window.bar.step.click()
 
     def reset(self) -> None:
+        """The R key (Run → Reset weights): a run that has trained asks first, since a stray R
+        would throw its weights away."""
+        frame = self.window.controller.latest()
+        step = int(getattr(getattr(frame, "snapshot", None), "step", 0) or 0)
+        if step > 0 and not self.reset_confirmed(step):
+            return
         self.window.bar.reset.click()
+
+    def reset_confirmed(self, step: int) -> bool:
+        """Ask whether to reset a run that has trained ``step`` steps (No is the default)."""
+        box = QMessageBox(QMessageBox.Question, translate("Classroom", "Reset weights"),
+                          translate("Classroom", "Reset the run? Its weights after {0} steps are "
+                                    "lost; training starts again from the seed.").format(step),
+                          QMessageBox.Yes | QMessageBox.No, self.window)
+        box.setObjectName("resetQuestion")
+        box.setDefaultButton(QMessageBox.No)
+        return box.exec() == QMessageBox.Yes
 
     def _toggle(self, types: tuple[str, ...]) -> bool | None:
         """Flip ``enabled`` of every layer of ``types`` in the document (all to one value)."""

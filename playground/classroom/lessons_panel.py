@@ -6,8 +6,8 @@ import os
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QSplitter, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
+                               QTextBrowser, QToolBar, QVBoxLayout, QWidget)
 
 from engine.errors import BadInput
 from playground.i18n import current_language
@@ -139,10 +139,37 @@ class LessonsPanel(QWidget):
         self.lesson_opened.emit(lesson)
         return window
 
+    def _add_lesson_steps(self, window: ComparisonWindow, lesson: Any) -> None:
+        """"◀ Previous lesson" and "Next lesson ▶" on the lesson window's toolbar (disabled at
+        the ends of the catalogue), each naming its lesson in its tooltip."""
+        bar = window.findChild(QToolBar, "compareToolbar")
+        numbers = [x.number for x in self.lessons]
+        at = numbers.index(lesson.number)
+        bar.addSeparator()
+        for name, text, other in (
+                ("previousLesson", self.tr("◀ Previous lesson"), at - 1),
+                ("nextLesson", self.tr("Next lesson ▶"), at + 1)):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.setFocusPolicy(Qt.NoFocus)  # Space and the arrows stay with the window
+            if 0 <= other < len(self.lessons):
+                target = self.lessons[other]
+                button.setToolTip(self.tr("Lesson {0}: {1}").format(target.number, target.title))
+                button.clicked.connect(lambda _=False, n=target.number: self.open_number(n))
+            else:
+                button.setEnabled(False)
+            bar.addWidget(button)
+
     def _open_comparison(self, lesson: Any) -> ComparisonWindow:
         for old in [w for w in self.windows if not w.isVisible()]:
             self.windows.remove(old)  # closed earlier (their threads already stopped)
             old.deleteLater()
+        for open_window in self.windows:  # a double click, or the lesson chosen again
+            if getattr(open_window, "lesson_number", None) == lesson.number:
+                open_window.showNormal() if open_window.isMinimized() else open_window.show()
+                open_window.raise_()
+                open_window.activateWindow()
+                return open_window
         length = (self.tr("{0} epochs").format(lesson.run_epochs) if lesson.run_epochs is not None
                   else self.tr("{0} steps").format(lesson.run_steps))
         window = ComparisonWindow(
@@ -151,6 +178,8 @@ class LessonsPanel(QWidget):
             lesson_text=lesson.text, watch=list(lesson.watch) + [self.tr("run for about {0}").format(length)],
             plots=lesson_plots(lesson), details=tuple(lesson.dashboards),
             open_lesson=self.open_number)
+        window.lesson_number = lesson.number
+        self._add_lesson_steps(window, lesson)
         self.windows.append(window)
         if lesson.id in WATCH_SPEEDS:
             window.speed.set_per_second(WATCH_SPEEDS[lesson.id])

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy,
                                QVBoxLayout, QWidget)
 
@@ -14,15 +14,16 @@ from playground.classroom.compare_worker import CompareFrame
 from playground.classroom.palette import run_color
 from playground.dashboards.base import MarkerLayer, gap_xy, layer_name
 from playground.dashboards.inspect_plots import BoundaryDashboard
+from playground.i18n import translate
 
 #: key -> (title, log y); the order of the grid.
 PLOTS: dict[str, tuple[str, bool]] = {
-    "loss": ("training loss (smoothed)", True),
-    "val_loss": ("validation loss", True),
-    "accuracy": ("accuracy", False),
-    "grad": ("gradient norm ‖∇W‖", True),
-    "dead": ("dead ReLUs (fraction)", False),
-    "lr": ("learning rate", True),
+    "loss": (QT_TRANSLATE_NOOP("OverlayPlot", "training loss (smoothed)"), True),
+    "val_loss": (QT_TRANSLATE_NOOP("OverlayPlot", "validation loss"), True),
+    "accuracy": (QT_TRANSLATE_NOOP("OverlayPlot", "accuracy"), False),
+    "grad": (QT_TRANSLATE_NOOP("OverlayPlot", "gradient norm ‖∇W‖"), True),
+    "dead": (QT_TRANSLATE_NOOP("OverlayPlot", "dead ReLUs (fraction)"), False),
+    "lr": (QT_TRANSLATE_NOOP("OverlayPlot", "learning rate"), True),
 }
 MEAN = -1  # gradient layer choice: the geometric mean over layers
 
@@ -113,9 +114,9 @@ class OverlayPlot(pg.PlotWidget):
         super().__init__(parent=parent, axisItems={"left": LogAxis("left")})
         title, self.log_y = PLOTS[key]
         self.key = key
-        self.setTitle(title, size="10pt")
+        self.setTitle(translate("OverlayPlot", title), size="10pt")
         self.plotItem.showGrid(x=True, y=True, alpha=0.2)
-        self.plotItem.setLabel("bottom", "step")
+        self.plotItem.setLabel("bottom", translate("OverlayPlot", "step"))
         self.plotItem.setLogMode(y=self.log_y)
         self.markers = MarkerLayer(self.plotItem)
         self.curves: dict[tuple[int, int], pg.PlotDataItem] = {}

@@ -17,7 +17,8 @@ from playground.document import DesignDocument, DocEvent
 from playground.history import Boundary
 from playground.widgets.data_extras import DataExtrasForm
 from playground.widgets.key_form import effect_text
-from playground.widgets.numbers import commit_on_finish
+from playground.paths import dialog_folder
+from playground.widgets.numbers import commit_on_finish, guard_wheel
 
 GENERATORS_2D = ("circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian")
 GENERATED = GENERATORS_2D + ("sine_1d",)  # the data sets that noise and samples apply to
@@ -76,7 +77,7 @@ class DataPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         form = QFormLayout()
-        self.dataset = QComboBox()
+        self.dataset = guard_wheel(QComboBox())
         self.dataset.addItems(catalog.DATASETS)
         self.dataset.setToolTip(self.tr("Generated 2-D problems (TF Playground), 1-D sine, or digits."))
         self.noise = commit_on_finish(QDoubleSpinBox())
@@ -91,6 +92,7 @@ class DataPanel(QWidget):
         self.fraction.setRange(0.05, 1.0)
         self.fraction.setSingleStep(0.05)
         self.fraction.setToolTip(self.tr("Fraction used for training; the rest validates (1: none)."))
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # a narrow panel: the field below
         form.addRow(self.tr("data set"), self.dataset)
         form.addRow(self.tr("noise"), self.noise)
         form.addRow(self.tr("samples"), self.samples)
@@ -224,7 +226,8 @@ class DataPanel(QWidget):
         self._apply_data(data, "features " + ", ".join(feats))
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load data"), "", self.tr("Data (*.csv *.npz)"))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load data"), dialog_folder(self.doc.path),
+                                              self.tr("Data (*.csv *.npz)"))
         if path:
             self.load_file(path)
 

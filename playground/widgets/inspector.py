@@ -19,7 +19,7 @@ from engine.errors import BadInput
 from playground.i18n import translate
 from playground import catalog
 from playground.document import DesignDocument, DocEvent
-from playground.widgets.numbers import NumberBox, commit_on_finish
+from playground.widgets.numbers import NumberBox, commit_on_finish, guard_wheel
 from playground.widgets.option_editors import structured_editor
 
 HIDDEN = ("id", "type")
@@ -43,7 +43,7 @@ def make_editor(spec: catalog.OptionSpec, value: Any, edit: Callable[[str, Any],
         w.setChecked(bool(value))
         w.toggled.connect(lambda v, k=key: edit(k, bool(v)))
     elif spec.kind == "choice":
-        w = QComboBox()
+        w = guard_wheel(QComboBox())
         w.addItems(list(spec.choices))
         if value not in spec.choices:
             w.addItem(str(value))

@@ -14,12 +14,14 @@ import os
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QWidget)
 
 from engine.design.format import Design
 from engine.errors import BadInput
 from playground import sync
 from playground.document import DesignDocument
+from playground.widgets.numbers import guard_wheel
 
 Change = tuple[str, str, Any]  # (section, key, value); section "" for top-level keys
 
@@ -104,6 +106,7 @@ class KeyForm(QGroupBox):
         self.form = QFormLayout(self)
         self.form.setRowWrapPolicy(QFormLayout.WrapAllRows)  # a narrow column: label above
         self.editors: dict[str, QWidget] = {}  # "training.epochs" -> its editor
+        self._inputs: dict[str, list[QWidget]] = {}  # the row's inputs, framed when refused
         self.error = QLabel("")
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
@@ -130,14 +133,18 @@ class KeyForm(QGroupBox):
             if isinstance(w, QComboBox):  # long names must not widen the column
                 w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
                 w.setMinimumContentsLength(8)
+                guard_wheel(w)  # scrolling the form must not change the choice under the cursor
             lay.addWidget(w)
         lay.addStretch(1)
         effect = key_effect(section, key)
         text = QLabel(f"{label} · <i>{effect}</i>" if effect else label)
+        text.setWordWrap(True)  # long (German) labels wrap instead of widening the panel
         legend = self.tr("live: at the next step. rebuilds: a new run, weights kept.")
         text.setToolTip(f"{tip}\n{legend}" if effect else tip)
         self.form.addRow(text, host)
         self.editors[path] = widgets[0]
+        self._inputs[path] = [w for w in widgets
+                              if isinstance(w, (QLineEdit, QAbstractSpinBox, QComboBox))]
 
     def commit(self, path: str, changes: list[Change], label: str) -> bool:
         """Validate the design with ``changes`` and apply them as one undo step; False (the
@@ -172,10 +179,11 @@ class KeyForm(QGroupBox):
         self.error.show()
 
     def _mark(self, path: str, invalid: bool) -> None:
-        editor = self.editors.get(path)
-        if editor is not None:
-            editor.setProperty("invalid", invalid)
-            editor.style().polish(editor)
+        """Frame the row's inputs (the custom class-weights field too, not only its list)."""
+        for editor in self._inputs.get(path) or [self.editors.get(path)]:
+            if editor is not None:
+                editor.setProperty("invalid", invalid)
+                editor.style().polish(editor)
 
     def clear_marks(self) -> None:
         """The document changed from elsewhere: no editor is marked any more."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox
+from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QWidget
 
 COMMIT_PAUSE_MS = 1500  # a typist's pause after which the number counts as entered
 _STEPS = (1.0, 2.0, 5.0)
@@ -31,10 +31,24 @@ class _WheelGuard(QObject):
 _GUARD: _WheelGuard | None = None
 
 
+def guard_wheel(widget: QWidget) -> QWidget:
+    """Let the mouse wheel over ``widget`` (a spin box or combo box in a scrolled form) scroll
+    the form unless the widget has the keyboard focus. Qt's default ``WheelFocus`` policy hands
+    the focus to the box under the cursor on the first wheel tick, before any event filter runs,
+    so the policy becomes ``StrongFocus`` (Tab and click still focus it). Returns ``widget``."""
+    global _GUARD
+    if _GUARD is None:
+        _GUARD = _WheelGuard()
+    if widget.focusPolicy() & Qt.WheelFocus == Qt.WheelFocus:
+        widget.setFocusPolicy(Qt.StrongFocus)
+    widget.installEventFilter(_GUARD)
+    return widget
+
+
 def commit_on_finish(box: QAbstractSpinBox, pause_ms: int = COMMIT_PAUSE_MS) -> QAbstractSpinBox:
     """Make ``box`` emit ``valueChanged`` for typed text only on Enter, focus-out or after
-    ``pause_ms`` without a keystroke. Returns ``box``."""
-    global _GUARD
+    ``pause_ms`` without a keystroke; the wheel changes it only while it has the focus
+    (:func:`guard_wheel`). Returns ``box``."""
     box.setKeyboardTracking(False)
     timer = QTimer(box)
     timer.setSingleShot(True)
@@ -43,10 +57,7 @@ def commit_on_finish(box: QAbstractSpinBox, pause_ms: int = COMMIT_PAUSE_MS) -> 
     box.lineEdit().textEdited.connect(lambda _text: timer.start())
     box.editingFinished.connect(timer.stop)
     box.commit_timer = timer
-    if _GUARD is None:
-        _GUARD = _WheelGuard()
-    box.installEventFilter(_GUARD)
-    return box
+    return guard_wheel(box)
 
 
 def _ladder(k: int) -> float:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from playground.widgets.numbers import NumberBox
+from playground.widgets.numbers import NumberBox, guard_wheel
 
 #: options that may be null: (what null means, the value used when switched on)
 OPTIONAL: dict[str, tuple[str, float]] = {
@@ -86,7 +86,7 @@ class RegularizerEditor(QWidget):
     def __init__(self, value: dict | None, parent: QWidget | None = None):
         super().__init__(parent)
         lay = _row(self)
-        self.kind = QComboBox()
+        self.kind = guard_wheel(QComboBox())
         self.kind.addItems(REGULARIZERS)
         self.kind.setToolTip(self.tr("Penalty on this layer's kernel added to the loss: L1 a·Σ|w| "
                              "drives weights to exactly zero, L2 b·Σw² shrinks them all."))

@@ -218,6 +218,14 @@
 <context>
     <name>Classroom</name>
     <message>
+        <source>Reset weights</source>
+        <translation>Gewichte zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Reset the run? Its weights after {0} steps are lost; training starts again from the seed.</source>
+        <translation>Den Lauf zurücksetzen? Seine Gewichte nach {0} Schritten gehen verloren; das Training beginnt wieder beim Seed.</translation>
+    </message>
+    <message>
         <source>A/B from step {0}: {1}</source>
         <translation>A/B ab Schritt {0}: {1}</translation>
     </message>
@@ -352,6 +360,10 @@
     <message>
         <source>Pause ❚❚</source>
         <translation>Pause ❚❚</translation>
+    </message>
+    <message>
+        <source>step {0} · {1} runs · {2:,.0f} steps/s</source>
+        <translation>Schritt {0} · {1} Läufe · {2:,.0f} Schritte/s</translation>
     </message>
 </context>
 <context>
@@ -1063,6 +1075,14 @@ außerhalb des Design-Ordners. Diese Datei lesen?
         <translation>Die Lektionen konnten nicht gelesen werden: {0}</translation>
     </message>
     <message>
+        <source>◀ Previous lesson</source>
+        <translation>◀ Vorige Lektion</translation>
+    </message>
+    <message>
+        <source>Next lesson ▶</source>
+        <translation>Nächste Lektion ▶</translation>
+    </message>
+    <message>
         <source>{0} epochs</source>
         <translation>{0} Epochen</translation>
     </message>
@@ -1429,10 +1449,40 @@ Die Gewichte zurücksetzen, oder die Lernrate senken (÷10) und zurücksetzen?</
     </message>
 </context>
 <context>
+    <name>OverlayPlot</name>
+    <message>
+        <source>training loss (smoothed)</source>
+        <translation>Trainings-Loss (geglättet)</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>Validierungs-Loss</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>gradient norm ‖∇W‖</source>
+        <translation>Gradientennorm ‖∇W‖</translation>
+    </message>
+    <message>
+        <source>dead ReLUs (fraction)</source>
+        <translation>tote ReLUs (Anteil)</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+</context>
+<context>
     <name>OverlayPlots</name>
     <message>
         <source>gradient norms of</source>
-        <extracomment>key -&gt; (title, log y); the order of the grid.</extracomment>
         <translation>Gradientennormen von</translation>
     </message>
     <message>

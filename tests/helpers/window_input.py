@@ -74,3 +74,26 @@ def pick(qtbot, combo: QComboBox, text: str) -> None:
     rect = view.visualRect(combo.model().index(index, 0))
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: not view.isVisible(), timeout=3000)
+
+
+def answer_box(qtbot, button, answered: list | None = None, within_ms: int = 10_000) -> None:
+    """Click ``button`` (a ``QMessageBox.StandardButton``) of the next modal message box, once it
+    is open, as a person would; its text is appended to ``answered`` when given. Gives up when
+    no box opens within ``within_ms``."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+    deadline = time.monotonic() + within_ms / 1000
+
+    def click_when_open() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            if time.monotonic() < deadline:
+                QTimer.singleShot(20, click_when_open)
+            return
+        if answered is not None:
+            answered.append(box.text())
+        qtbot.mouseClick(box.button(button), Qt.LeftButton)
+
+    QTimer.singleShot(0, click_when_open)

@@ -3,10 +3,11 @@ teacher's keyboard shortcuts (real key events), Compare…"""
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from playground.classroom.presentation import text_px
 from tests.helpers.app import COMPARE_DESIGN as DESIGN, activate, fake
+from tests.helpers.window_input import answer_box
 
 
 @pytest.fixture
@@ -107,8 +108,10 @@ def test_teacher_keys_drive_the_main_window(qtbot, classroom):
     qtbot.keyClick(win, Qt.Key_B)
     qtbot.waitUntil(lambda: ("layer_option", "bn1", {"enabled": True}) in session().calls,
                     timeout=30000)
+    answer_box(qtbot, QMessageBox.Yes)  # the run has trained: R asks first
     qtbot.keyClick(win, Qt.Key_R)
     qtbot.waitUntil(lambda: session().t == 0, timeout=30000)
+    activate(qtbot, win)  # active again once the question has gone
     qtbot.keyClick(win, Qt.Key_Right)
     qtbot.waitUntil(lambda: session().t == 1, timeout=30000)
 
