@@ -15,6 +15,10 @@ LEAKY = ("leaky_relu", "prelu", "rrelu", "elu")
 _GRADIENTS = ("grad_norm", "update_ratio")
 #: the per-layer figures of the monitor batch (measured only at a monitor pass)
 _PASS = ("dead_fraction", "negative_fraction", "saturated_fraction")
+#: per-layer columns kept at most: past it, the column of a layer no longer in the model whose
+#: last figure is oldest goes (an hour of inserting and removing layers made a column per layer
+#: id ever seen, each capacity x len(PER_LAYER) floats, copied into every frame)
+MAX_COLUMNS = 48
 _RUNS = itertools.count(1)  # History.run: unique across histories (a rebuilt compare window)
 #: series an old branch keeps (drawn greyed after a rewind), and how many old branches are kept
 OLD_BRANCH = ("loss", "epoch_loss", "val_loss")
@@ -148,14 +152,29 @@ class History:
         self._hist = [self._hist[i] for i in keep]
         self._hist_steps = [self._hist_steps[i] for i in keep]
 
-    def _column(self, layer_id: str) -> int:
+    def _column(self, layer_id: str, current: set[str] = frozenset()) -> int:
         if layer_id in self._ids:
             return self._ids.index(layer_id)
+        if len(self._ids) >= MAX_COLUMNS:
+            self._evict(current | {layer_id})
         self._ids.append(layer_id)
         self._names.append(layer_id)
         pad = np.full((self.capacity, len(PER_LAYER), 1), np.nan)
         self._layers = np.concatenate([self._layers, pad], axis=2)
         return len(self._ids) - 1
+
+    def _evict(self, current: set[str]) -> None:
+        """Drop the column of a layer not in ``current`` whose last finite figure is oldest
+        (one with none at all first)."""
+        gone = [j for j, i in enumerate(self._ids) if i not in current]
+        if not gone:
+            return
+        finite = np.isfinite(self._layers[:self._m]).any(axis=1)  # (m, n_ids)
+        last = [int(np.flatnonzero(finite[:, j])[-1]) if finite[:, j].any() else -1
+                for j in gone]
+        j = gone[int(np.argmin(last))]
+        del self._ids[j], self._names[j]
+        self._layers = np.delete(self._layers, j, axis=2)
 
     def add(self, snap: Any) -> None:
         """Append one snapshot's figures; the same step again replaces the last point, an
@@ -176,7 +195,10 @@ class History:
         self._steps[self._n] = x
         self._scalars[self._n] = [_num(getattr(snap, k, None)) for k in SCALARS]
         self._n += 1
-        cols = [self._column(str(getattr(ls, "id", i))) for i, ls in enumerate(layers)]
+        ids = [str(getattr(ls, "id", i)) for i, ls in enumerate(layers)]
+        for layer_id in ids:  # first every column (an eviction moves the columns after it)
+            self._column(layer_id, set(ids))
+        cols = [self._ids.index(layer_id) for layer_id in ids]
         series = getattr(snap, "series", None)
         if series is not None:
             self._add_series(series, int(snap.step), layers, cols)

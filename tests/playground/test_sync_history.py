@@ -52,3 +52,32 @@ def test_history_grows_decimates_and_restarts_on_reset():
     session.reset()
     hist.add(session.run(1))
     assert list(hist.arrays()["steps"]) == [1]
+
+
+def test_layers_inserted_and_removed_for_an_hour_keep_a_bounded_number_of_columns():
+    """The soak inserts and removes layers for an hour: a column per layer id ever seen grew
+    without bound (and was copied into every frame). Past MAX_COLUMNS the column of a removed
+    layer whose last figure is oldest goes; the current layers keep theirs, figures intact."""
+    from types import SimpleNamespace
+
+    from playground.history import MAX_COLUMNS
+
+    def snap(step, ids):
+        layers = tuple(SimpleNamespace(index=i, id=lid, type="dense", function=None,
+                                       enabled=True, grad_norm=float(step), update_ratio=0.1,
+                                       weight_norm=1.0, dead_fraction=None,
+                                       saturated_fraction=None) for i, lid in enumerate(ids))
+        return SimpleNamespace(step=step, loss=1.0, layers=layers)
+
+    hist = History(capacity=400)
+    for step in range(1, 3 * MAX_COLUMNS):
+        hist.add(snap(step, ["d1", f"x{step}", "d2"]))  # one new layer id at every step
+    arr = hist.arrays()
+    ids = list(arr["layer_ids"])
+    assert len(ids) <= MAX_COLUMNS
+    assert {"d1", "d2", f"x{3 * MAX_COLUMNS - 1}"} <= set(ids)
+    assert "x1" not in ids  # the oldest removed layer went first
+    d1 = arr["grad_norm"][:, ids.index("d1")]
+    assert np.array_equal(d1, arr["layer_steps"].astype(float))  # every kept row, untouched
+    newest_gone = f"x{3 * MAX_COLUMNS - 2}"
+    assert newest_gone in ids  # a recently removed layer's curve still ends where it ended
