@@ -258,6 +258,6 @@ def test_epoch_snapshots_kept_for_the_metrics_csv_hold_only_the_csv_figures():
     assert not hasattr(kept, "series") and (kept.epoch, kept.epoch_loss) == (snap.epoch,
                                                                             snap.epoch_loss)
     for light, full in zip(kept.layers, snap.layers, strict=True):
-        assert vars(light) == {"index": full.index, **{f: getattr(full, f)
-                                                      for f in cli_train.LAYER_FIELDS}}
-        assert not hasattr(light, "act_hist_counts") and not hasattr(light, "bn")
+        assert light._asdict() == {"index": full.index, **{f: getattr(full, f)
+                                                          for f in cli_train.LAYER_FIELDS}}
+        assert not hasattr(light, "act_hist_counts") and not hasattr(light, "__dict__")
