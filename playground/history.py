@@ -196,8 +196,10 @@ class History:
         self._scalars[self._n] = [_num(getattr(snap, k, None)) for k in SCALARS]
         self._n += 1
         ids = [str(getattr(ls, "id", i)) for i, ls in enumerate(layers)]
-        for layer_id in ids:  # first every column (an eviction moves the columns after it)
-            self._column(layer_id, set(ids))
+        current = set(ids)
+        for layer_id in ids:  # new columns first, in layer order (an eviction moves the
+            if layer_id not in self._ids:  # columns after it)
+                self._column(layer_id, current)
         cols = [self._ids.index(layer_id) for layer_id in ids]
         series = getattr(snap, "series", None)
         if series is not None:
