@@ -32,18 +32,19 @@ class EngineRunner:
     """A ``TrainingSession`` built from a design dict; ``run(n)`` trains n steps.
 
     ``monitor_every``: the session's monitor cadence (1: gradient figures of every step, and a
-    monitor-batch pass at the end of each ``run`` call). ``per_step``: drive the session with one
-    ``step()`` per step, so that every monitor (gradient figures, histograms, dead units, BN stats)
-    is computed and delivered in a snapshot at every step (workload F).
+    monitor-batch pass at the end of each ``run`` call). ``pass_every``: the session's in-loop
+    monitor-batch pass cadence (1 with ``monitor_every=1``: every monitor at every step inside the
+    compiled loop, workload F). ``per_step``: drive the session with one ``step()`` per step, so that
+    every monitor is computed and delivered in a snapshot at every step (F's old way, row "engine/step").
     ``compile_s``: seconds from building the session to the end of its first step (compiling, or
     loading numba's cache, plus allocation) in this process.
     """
 
     def __init__(self, design: dict, base_dir: Path, monitor_every: int = MONITORS_OFF,
-                 per_step: bool = False):
+                 per_step: bool = False, pass_every: int = 0):
         t0 = time.perf_counter()
         self.design, self.base_dir, self.monitor_every = design, Path(base_dir), monitor_every
-        self.per_step = per_step
+        self.per_step, self.pass_every = per_step, pass_every
         self.session = self._build()
         self.session.step()
         self.compile_s = time.perf_counter() - t0
@@ -55,12 +56,14 @@ class EngineRunner:
 
         session = build_session(Design.from_dict(self.design), base_dir=self.base_dir)
         session.set_monitor_every(self.monitor_every)
+        session.set_monitor_pass_every(self.pass_every)
         return session
 
     def reset(self) -> None:
         """Back to the initial weights and step 0 (``session.reset()``)."""
         self.session.reset()
         self.session.set_monitor_every(self.monitor_every)
+        self.session.set_monitor_pass_every(self.pass_every)
 
     def run(self, n: int):
         """Train ``n`` steps in one ``session.run`` call; rebuilds nothing."""

@@ -17,13 +17,18 @@ from benchmarks import engine_bench, pytorch_reference, report
 from benchmarks.data import ensure_design_data
 from benchmarks.processes import measure_ui, startup
 from benchmarks.timing import Timing, machine_info
-from benchmarks.worker import ENGINE_LOCKSTEP, ENGINE_PER_STEP, InProcessWorker, Worker
+from benchmarks.worker import ENGINE_IN_LOOP, ENGINE_LOCKSTEP, ENGINE_PER_STEP, InProcessWorker, Worker
 from benchmarks.workloads import WORKLOADS, DESIGN_DIR, Workload, flops_per_step
 
 IMPLS = ("engine", "engine+monitors", "numpy_reference", "pytorch")
 #: Steps per timed repeat at most: every repeat restarts from the initial weights, and stays in the
 #: early part of training where no implementation meets subnormal floats.
 QUICK_STEPS = 4
+#: Workload F's rows: the issue's figure (every monitor every step inside the compiled loop) and the
+#: old way it replaced, kept for comparison.
+F_ROWS = {"engine": "all, every step, inside the compiled loop (run(n), monitor_every=1, "
+                    "monitor_pass_every=1)",
+          "engine/step": "all, every step, one session.step() per step (the old way)"}
 MAX_STEPS = {"A": 200_000, "B": 200_000, "C": 5_000, "D": 2_000, "E": 2_000, "F": 200_000,
              "G": 200_000}
 
@@ -42,7 +47,7 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
     ensure_design_data(design, w.path.parent)
     rows, workers, timings = {}, {}, {}
     for impl in impls:
-        rows[impl] = {"workload": w.name, "impl": "engine" if w.engine_only else impl,
+        rows[impl] = {"workload": w.name, "impl": "engine" if w.runs > 1 else impl,
                       "optimizer": w.optimizer, "batch": int(design["training"]["batch_size"])}
         name = worker_impl(w, impl)
         worker = InProcessWorker(name, design, w.path.parent) if in_process else \
@@ -81,20 +86,22 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
         if w.runs > 1:
             rows[impl]["runs"] = f"{w.runs} x {w.base}, in lockstep (total steps/s)"
         if w.monitors_only:
-            rows[impl]["monitors"] = "all, every step (one session.step() per step)"
+            rows[impl]["monitors"] = F_ROWS[impl]
     return list(rows.values())
 
 
 def worker_impl(w: Workload, impl: str) -> str:
     """The runner a worker builds for ``impl`` on ``w`` (F: per step; G: a lockstep of runs)."""
     if w.monitors_only:
-        return ENGINE_PER_STEP
+        return ENGINE_PER_STEP if impl == "engine/step" else ENGINE_IN_LOOP
     return f"{ENGINE_LOCKSTEP}{w.runs}" if w.runs > 1 else impl
 
 
 def _impls_for(w: Workload, impls: tuple[str, ...]) -> list[str]:
     if w.engine_only:
-        return ["engine"] if "engine" in impls or "engine+monitors" in impls else []
+        if "engine" not in impls and "engine+monitors" not in impls:
+            return []
+        return list(F_ROWS) if w.monitors_only else ["engine"]
     return [i for i in impls if i != "pytorch" or pytorch_reference.available()]
 
 

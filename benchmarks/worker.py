@@ -15,7 +15,10 @@ from pathlib import Path
 
 from benchmarks.timing import THREAD_VARS, calibrate
 
-#: Workload F's runner: every monitor at every step (one ``session.step()`` per step).
+#: Workload F's runners: every monitor at every step inside the compiled loop (``run(n)`` with
+#: ``monitor_every=1`` and an in-loop monitor-batch pass every step), and the old way, one
+#: ``session.step()`` per step with its snapshot.
+ENGINE_IN_LOOP = "engine+monitors/loop"
 ENGINE_PER_STEP = "engine+monitors/step"
 #: Workload G's runner: ``engine-lockstep<N>``, N sessions stepped in lockstep (engine.lockstep).
 ENGINE_LOCKSTEP = "engine-lockstep"
@@ -31,7 +34,8 @@ def _make_runner(impl: str, design: dict, base_dir: Path):
 
         every = engine_bench.MONITORS_OFF if impl == "engine" else 1
         return engine_bench.EngineRunner(design, base_dir, monitor_every=every,
-                                         per_step=impl == ENGINE_PER_STEP)
+                                         per_step=impl == ENGINE_PER_STEP,
+                                         pass_every=1 if impl == ENGINE_IN_LOOP else 0)
     from benchmarks.references import ReferenceRunner
 
     return ReferenceRunner(impl, design, base_dir)
