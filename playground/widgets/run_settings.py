@@ -31,35 +31,66 @@ def parse_class_weights(text: str) -> dict[str, float]:
     return parse_pairs(text, "loss.class_weight", "0: 1, 1: 19")
 
 
-_WEIGHTS_SEEN: dict[str, list[float] | None] = {}  # the last answer, by what decides it
+_DATA_SEEN: dict[str, Any] = {}  # the last data read, by what decides it
+
+
+def _training_data(doc: DesignDocument, design: dict) -> Any:
+    """The design's data set (None when the loader refuses it here). Read again only when the
+    data, the loss type, the seed or the folder changed: class weights typed one after another
+    are fitted on the same targets."""
+    loss_type = (design.get("loss") or {}).get("type")
+    key = json.dumps([design.get("data"), loss_type, design.get("seed"), base_dir(doc)],
+                     sort_keys=True, default=str)
+    if key not in _DATA_SEEN:
+        _DATA_SEEN.clear()
+        try:
+            from engine.build import load_design_data
+            from engine.design.format import Design
+            data = load_design_data(Design.from_dict(design, base_dir=base_dir(doc)),
+                                    base_dir(doc))
+        except Exception:  # noqa: BLE001 - a design the loader refuses shows no weights
+            data = None
+        _DATA_SEEN[key] = data
+    return _DATA_SEEN[key]
 
 
 def resulting_weights(doc: DesignDocument) -> list[float] | None:
     """The per-class weights the loss will use on the design's training data (None when off,
-    or when the data cannot be read here). The data are read again only when the data, the
-    loss, the seed or the folder changed."""
+    or when the data cannot be read here)."""
     design = normalised(doc)
     loss = design.get("loss") or {}
     if loss.get("class_weight") is None:
         return None
-    key = json.dumps([design.get("data"), loss, design.get("seed"), base_dir(doc)],
-                     sort_keys=True, default=str)
-    if key not in _WEIGHTS_SEEN:
-        _WEIGHTS_SEEN.clear()
-        _WEIGHTS_SEEN[key] = _fit_weights(doc, design, loss)
-    return _WEIGHTS_SEEN[key]
-
-
-def _fit_weights(doc: DesignDocument, design: dict, loss: dict) -> list[float] | None:
+    data = _training_data(doc, design)
+    if data is None:
+        return None
     try:
-        from engine.build import load_design_data
-        from engine.design.format import Design
-        d = Design.from_dict(design, base_dir=base_dir(doc))
-        data = load_design_data(d, base_dir(doc))
         table = LOSSES.from_config(dict(loss)).fit_class_weights(data.y_train)
-    except Exception:  # noqa: BLE001 - a design the loader refuses shows no weights
+    except Exception:  # noqa: BLE001 - a loss the loader refuses shows no weights
         return None
     return None if table is None else [float(w) for w in table]
+
+
+def data_classes(doc: DesignDocument) -> int | None:
+    """How many classes the design's data have (None: regression, or data not readable)."""
+    data = _training_data(doc, normalised(doc))
+    return data.n_classes if data is not None and data.is_classification else None
+
+
+def unknown_class(weights: Any, n_classes: int | None) -> BadInput | None:
+    """The refusal of custom ``weights`` that name a class the data lack (Keras refuses
+    class_weight keys outside 0..n-1), None when each names one of ``n_classes`` classes."""
+    if not isinstance(weights, dict) or not n_classes:
+        return None
+    extra = sorted((k for k in weights if not str(k).isdigit() or int(k) >= n_classes),
+                   key=lambda k: (len(str(k)), str(k)))
+    if not extra:
+        return None
+    classes = ", ".join(str(c) for c in range(n_classes)) if n_classes <= 12 \
+        else f"0 … {n_classes - 1}"
+    return BadInput(QCoreApplication.translate(
+        "LossForm", "class {0} is not a class of the data (classes: {1})").format(
+        extra[0], classes), "loss.class_weight")
 
 
 class LossForm(KeyForm):
@@ -109,6 +140,20 @@ class LossForm(KeyForm):
         for w in (self.type, self.mode, self.custom):
             w.blockSignals(False)
         self._show_weights()
+        self._warn_unknown(cw)
+
+    def clear_marks(self) -> None:
+        """As every form's, but a design opened with weights for classes its data lack stays
+        marked, with the reason."""
+        super().clear_marks()
+        self._warn_unknown((normalised(self.doc).get("loss") or {}).get("class_weight"))
+
+    def _warn_unknown(self, weights: Any) -> None:
+        """Mark the custom weights (a file's, or after the data changed) when they name a class
+        the data lack; the engine weighs no sample with it."""
+        err = unknown_class(weights, data_classes(self.doc))
+        if err is not None:
+            self.refuse("loss.class_weight", err)
 
     def _show_weights(self) -> None:
         table = resulting_weights(self.doc)
@@ -117,7 +162,8 @@ class LossForm(KeyForm):
             self.shown.setText(self.tr("Every sample weighs 1.") if off else
                                self.tr("Weights shown once the data can be read."))
             return
-        parts = [f"{c}: {w:.3g}" for c, w in enumerate(table)]
+        n_classes = data_classes(self.doc)  # a weight for a class the data lack weighs nothing
+        parts = [f"{c}: {w:.3g}" for c, w in enumerate(table[:n_classes or len(table)])]
         self.shown.setText(self.tr("Class weights used: ") + ", ".join(parts))
 
     def _mode_chosen(self, mode: str) -> None:
@@ -128,6 +174,11 @@ class LossForm(KeyForm):
                     {"0": 1.0, "1": 1.0}
             except BadInput:
                 value = {"0": 1.0, "1": 1.0}
+            refused = unknown_class(value, data_classes(self.doc))
+            if refused is not None:
+                self.custom.setVisible(True)
+                self.refuse("loss.class_weight", refused)
+                return
         self.custom.setVisible(mode == "custom")
         if self.commit("loss.class_weight", [("loss", "class_weight", value)],
                        f"class weights {mode}"):
@@ -140,6 +191,10 @@ class LossForm(KeyForm):
             value = parse_class_weights(self.custom.text())
         except BadInput as err:
             self.refuse("loss.class_weight", err)
+            return
+        refused = unknown_class(value, data_classes(self.doc))
+        if refused is not None:
+            self.refuse("loss.class_weight", refused)
             return
         if value != (normalised(self.doc).get("loss") or {}).get("class_weight"):
             if self.commit("loss.class_weight", [("loss", "class_weight", value)],

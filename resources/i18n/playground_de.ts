@@ -1117,6 +1117,10 @@ außerhalb des Design-Ordners. Diese Datei lesen?
 <context>
     <name>LossForm</name>
     <message>
+        <source>class {0} is not a class of the data (classes: {1})</source>
+        <translation>Klasse {0} kommt in den Daten nicht vor (Klassen: {1})</translation>
+    </message>
+    <message>
         <source>Loss</source>
         <translation>Verlust</translation>
     </message>
