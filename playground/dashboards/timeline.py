@@ -105,25 +105,29 @@ class RewindTimeline(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         key, n = event.key(), len(self.steps)
-        if not n or key not in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Home, Qt.Key_End,
-                                Qt.Key_Return, Qt.Key_Enter, Qt.Key_Escape):
-            super().keyPressEvent(event)
-            return
-        if key == Qt.Key_Escape and self.chosen is None:
-            super().keyPressEvent(event)  # nothing to let go of: the window's Escape
+        menu_key = key == Qt.Key_Menu or (key == Qt.Key_F10
+                                          and event.modifiers() & Qt.ShiftModifier)
+        moves = (Qt.Key_Left, Qt.Key_Right, Qt.Key_Home, Qt.Key_End, Qt.Key_Return,
+                 Qt.Key_Enter)
+        if not n or not (key in moves or menu_key
+                         or (key == Qt.Key_Escape and self.chosen is not None)):
+            super().keyPressEvent(event)  # the window's keys (Escape with nothing chosen)
             return
         i = self.chosen_index()
-        if key in (Qt.Key_Return, Qt.Key_Enter):
-            if i is not None:
+        if key in (Qt.Key_Return, Qt.Key_Enter) or menu_key:
+            if i is not None and menu_key:  # not every platform makes it a context menu
+                self._menu(i, self.mapToGlobal(QPoint(round(self.pixel_of(self.xs[i])),
+                                                      self.height())))
+            elif i is not None:
                 self.rewind_requested.emit(self.steps[i])
         elif key == Qt.Key_Escape:
             self.chosen = None
         else:
             last = n - 1
-            moves = {Qt.Key_Home: 0, Qt.Key_End: last,
-                     Qt.Key_Left: last if i is None else max(i - 1, 0),
-                     Qt.Key_Right: last if i is None else min(i + 1, last)}
-            self.chosen = self.steps[moves[key]]
+            to = {Qt.Key_Home: 0, Qt.Key_End: last,
+                  Qt.Key_Left: last if i is None else max(i - 1, 0),
+                  Qt.Key_Right: last if i is None else min(i + 1, last)}
+            self.chosen = self.steps[to[key]]
         self.update()
         event.accept()
 
@@ -140,13 +144,14 @@ class RewindTimeline(QWidget):
         self.update()
 
     def contextMenuEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        keyboard = event.reason() == event.Reason.Keyboard
-        i = self.chosen_index() if keyboard else self.index_at(event.pos().x())
-        if i is None:
-            return
+        i = self.index_at(event.pos().x())
+        if i is not None:
+            self._menu(i, event.globalPos())
+        event.accept()
+
+    def _menu(self, i: int, at: QPoint) -> None:
+        """The menu of kept point ``i`` at global position ``at``: rewind, A/B from here."""
         step = self.steps[i]
-        at = self.mapToGlobal(QPoint(round(self.pixel_of(self.xs[i])), self.height())) \
-            if keyboard else event.globalPos()
         menu = QMenu(self)
         menu.setObjectName("rewindMenu")
         back = menu.addAction(self.tr("Rewind to step {0}").format(step),
@@ -158,7 +163,6 @@ class RewindTimeline(QWidget):
         ab.setToolTip(self.tr("Both runs of the comparison start from this kept point."))
         menu.setAttribute(Qt.WA_DeleteOnClose)
         menu.popup(at)
-        event.accept()
 
     # ------------------------------------------------------------ drawing
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt API

@@ -153,6 +153,13 @@ def test_the_timeline_is_usable_from_the_keyboard(qtbot, make_window, tmp_path):
     qtbot.keyClick(_focused(), Qt.Key_Right)
     qtbot.keyClick(_focused(), Qt.Key_Left)
     assert tl.chosen == back and _step(win) == STEPS  # choosing alone rewinds nothing
+    qtbot.keyClick(_focused(), Qt.Key_Menu)  # the menu key: the point's context menu
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=5000)
+    menu = QApplication.activePopupWidget()
+    assert menu.objectName() == "rewindMenu"
+    assert menu.actions()[0].text() == f"Rewind to step {back}"
+    qtbot.keyClick(menu, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=5000)
     _resize(qtbot, win, 1366, 768)
     assert tl.hasFocus() and tl.chosen == back
     qtbot.keyClick(_focused(), Qt.Key_Return)
