@@ -6,6 +6,7 @@ limits), values are checked by the design loader (playground.widgets.key_form).
 """
 from __future__ import annotations
 
+import copy
 import json
 import secrets
 from typing import Any
@@ -19,7 +20,8 @@ from engine.errors import BadInput
 from engine.losses import LOSSES
 from playground.document import DesignDocument
 from playground.run_end import DEFAULT_EARLY_STOPPING, UNLIMITED_EPOCHS
-from playground.widgets.key_form import KeyForm, base_dir, normalised, pairs_text, parse_pairs
+from playground.widgets.key_form import (KeyForm, base_dir, normalised, pairs_text, parse_pairs,
+                                         quiet)
 from playground.widgets.numbers import NumberBox, commit_on_finish
 
 WEIGHT_MODES = ("none", "balanced", "custom")
@@ -46,8 +48,8 @@ def _training_data(doc: DesignDocument, design: dict) -> Any:
         try:
             from engine.build import load_design_data
             from engine.design.format import Design
-            data = load_design_data(Design.from_dict(design, base_dir=base_dir(doc)),
-                                    base_dir(doc))
+            data = load_design_data(Design.from_dict(copy.deepcopy(design),
+                                                     base_dir=base_dir(doc)), base_dir(doc))
         except Exception:  # noqa: BLE001 - a design the loader refuses shows no weights
             data = None
         _DATA_SEEN[key] = data
@@ -129,16 +131,13 @@ class LossForm(KeyForm):
         """Show the document's loss (no signals) and the resulting weights."""
         loss = normalised(self.doc).get("loss") or {}
         cw = loss.get("class_weight")
-        for w in (self.type, self.mode, self.custom):
-            w.blockSignals(True)
-        self.type.setCurrentText(str(loss.get("type")))
         mode = "none" if cw is None else "balanced" if cw == "balanced" else "custom"
-        self.mode.setCurrentText(mode)
-        if isinstance(cw, dict):
-            self.custom.setText(pairs_text(cw))
-        self.custom.setVisible(mode == "custom")
-        for w in (self.type, self.mode, self.custom):
-            w.blockSignals(False)
+        with quiet(self.type, self.mode, self.custom):
+            self.type.setCurrentText(str(loss.get("type")))
+            self.mode.setCurrentText(mode)
+            if isinstance(cw, dict):
+                self.custom.setText(pairs_text(cw))
+            self.custom.setVisible(mode == "custom")
         self._show_weights()
         self._warn_unknown(cw)
 
@@ -211,7 +210,7 @@ class TrainingForm(KeyForm):
         self.setObjectName("trainingForm")
         self.name = QLineEdit()
         self.name.editingFinished.connect(
-            lambda: self._commit_if_changed("name", self.name.text(), "rename"))
+            lambda: self.commit_if_changed("name", self.name.text(), "rename"))
         self.add_row("name", self.tr("name"), self.tr("The design's title."), self.name)
         self.seed = QLineEdit()
         self.seed.editingFinished.connect(self._seed_typed)
@@ -222,7 +221,7 @@ class TrainingForm(KeyForm):
             "another one."), self.seed, self.new_seed)
         self.epochs = self._spin(10_000_000)
         self.unlimited = QCheckBox(self.tr("unlimited"))
-        self.epochs.valueChanged.connect(lambda v: self._commit_if_changed(
+        self.epochs.valueChanged.connect(lambda v: self.commit_if_changed(
             "training.epochs", int(v), f"epochs {int(v)}"))
         self.unlimited.toggled.connect(self._unlimited)
         self.add_row("training.epochs", self.tr("epochs"), self.tr(
@@ -230,14 +229,14 @@ class TrainingForm(KeyForm):
             self.epochs, self.unlimited)
         self.batch = self._spin(10_000_000)
         self.full = QCheckBox(self.tr("full"))
-        self.batch.valueChanged.connect(lambda v: self._commit_if_changed(
+        self.batch.valueChanged.connect(lambda v: self.commit_if_changed(
             "training.batch_size", int(v), f"batch {int(v)}"))
         self.full.toggled.connect(self._full)
         self.add_row("training.batch_size", self.tr("batch size"), self.tr(
             "Samples per optimiser step; full: the whole training set (batch gradient "
             "descent)."), self.batch, self.full)
         self.shuffle = QCheckBox()
-        self.shuffle.toggled.connect(lambda on: self._commit_if_changed(
+        self.shuffle.toggled.connect(lambda on: self.commit_if_changed(
             "training.shuffle", bool(on), "shuffle " + ("on" if on else "off")))
         self.add_row("training.shuffle", self.tr("shuffle"), self.tr(
             "Draw the batches in a new random order every epoch."), self.shuffle)
@@ -260,11 +259,8 @@ class TrainingForm(KeyForm):
         """Show the document's values without emitting edits."""
         d = normalised(self.doc)
         tr = d.get("training") or {}
-        widgets = (self.name, self.seed, self.epochs, self.unlimited, self.batch, self.full,
-                   self.shuffle, self.split)
-        for w in widgets:
-            w.blockSignals(True)
-        try:
+        with quiet(self.name, self.seed, self.epochs, self.unlimited, self.batch, self.full,
+                   self.shuffle, self.split):
             self.name.setText(str(d.get("name", "")))
             self.seed.setText(str(d.get("seed", 0)))
             epochs = int(tr.get("epochs", 1))
@@ -279,16 +275,6 @@ class TrainingForm(KeyForm):
             self.shuffle.setChecked(bool(tr.get("shuffle", True)))
             fraction = float((d.get("data") or {}).get("train_fraction", 1.0))
             self.split.setValue(round(1.0 - fraction, 12))
-        finally:
-            for w in widgets:
-                w.blockSignals(False)
-
-    def _commit_if_changed(self, path: str, value: Any, label: str) -> None:
-        section, _, key = path.rpartition(".")
-        d = normalised(self.doc)
-        current = d.get(key) if not section else (d.get(section) or {}).get(key)
-        if value != current and self.commit(path, [(section, key, value)], label):
-            self.refresh()
 
     def _seed_typed(self) -> None:
         text = self.seed.text().strip()
@@ -297,27 +283,27 @@ class TrainingForm(KeyForm):
         except ValueError:
             self.refuse("seed", BadInput(f"must be a whole number, got {text!r}", "seed"))
             return
-        self._commit_if_changed("seed", value, f"seed {value}")
+        self.commit_if_changed("seed", value, f"seed {value}")
 
     def _new_seed(self) -> None:
         current = normalised(self.doc).get("seed")
         value = secrets.randbelow(NEW_SEED_BOUND)
         while value == current:
             value = secrets.randbelow(NEW_SEED_BOUND)
-        self._commit_if_changed("seed", value, f"seed {value}")
+        self.commit_if_changed("seed", value, f"seed {value}")
 
     def _unlimited(self, on: bool) -> None:
         epochs = UNLIMITED_EPOCHS if on else int(sec.TRAINING_DEFAULTS["epochs"])
-        self._commit_if_changed("training.epochs", epochs,
+        self.commit_if_changed("training.epochs", epochs,
                                 "epochs unlimited" if on else f"epochs {epochs}")
 
     def _full(self, on: bool) -> None:
         value: Any = "full" if on else int(self.batch.value() or 32)
-        self._commit_if_changed("training.batch_size", value, f"batch {value}")
+        self.commit_if_changed("training.batch_size", value, f"batch {value}")
 
     def _split(self, value: float) -> None:
         fraction = round(1.0 - float(value), 12)
-        self._commit_if_changed("data.train_fraction", fraction,
+        self.commit_if_changed("data.train_fraction", fraction,
                                 f"validation split {float(value):g}")
 
 
@@ -363,9 +349,7 @@ class EarlyStoppingForm(KeyForm):
         es = self._current()
         shown = es or {**sec.EARLY_STOPPING_DEFAULTS, **DEFAULT_EARLY_STOPPING}
         widgets = (self.on, self.monitor, self.patience, self.min_delta, self.restore)
-        for w in widgets:
-            w.blockSignals(True)
-        try:
+        with quiet(*widgets):
             self.on.setChecked(es is not None)
             self.monitor.setCurrentText(str(shown.get("monitor")))
             self.patience.setValue(int(shown.get("patience", 0)))
@@ -373,9 +357,6 @@ class EarlyStoppingForm(KeyForm):
             self.restore.setChecked(bool(shown.get("restore_best")))
             for w in widgets[1:]:
                 w.setEnabled(es is not None)
-        finally:
-            for w in widgets:
-                w.blockSignals(False)
 
     def _switched(self, on: bool) -> None:
         value = {**sec.EARLY_STOPPING_DEFAULTS, **DEFAULT_EARLY_STOPPING} if on else None
