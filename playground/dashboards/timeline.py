@@ -35,6 +35,7 @@ class RewindTimeline(QWidget):
         self.steps: tuple[int, ...] = ()
         self.picked: int | None = None  # index into xs while the button is down
         self.chosen: int | None = None  # the kept step chosen from the keyboard
+        self._points: Any = None  # the last set_points argument
         self.setMinimumHeight(18)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.setCursor(Qt.PointingHandCursor)
@@ -59,6 +60,9 @@ class RewindTimeline(QWidget):
 
     def set_points(self, rewind: Sequence[Sequence[int]] | None) -> None:
         """``(xs, steps)`` of the kept points (a frame's ``extra["rewind"]``)."""
+        if rewind is not None and rewind is self._points:
+            return  # the worker sends the same tuples until the kept points change
+        self._points = rewind
         xs, steps = (tuple(int(v) for v in part) for part in (rewind or ((), ())))
         if (xs, steps) != (self.xs, self.steps):
             self.xs, self.steps = xs, steps
@@ -75,11 +79,22 @@ class RewindTimeline(QWidget):
         on_plot = self.plot.mapFromScene(scene)
         return float(self.mapFromGlobal(self.plot.mapToGlobal(on_plot)).x())
 
+    def pixel_map(self) -> tuple[float, float]:
+        """``(a, b)``: step position x is at pixel ``a + b * x`` (the plot's x axis is linear;
+        two mappings, of the view's ends, instead of four Qt calls per kept point)."""
+        x0, x1 = self.plot.plotItem.vb.viewRange()[0]
+        if not x1 > x0:
+            return self.pixel_of(x0), 0.0
+        p0, p1 = self.pixel_of(x0), self.pixel_of(x1)
+        b = (p1 - p0) / (x1 - x0)
+        return p0 - b * x0, b
+
     def index_at(self, px: float) -> int | None:
         """The kept point nearest horizontal pixel ``px`` (None when there is none)."""
         if not self.xs:
             return None
-        return min(range(len(self.xs)), key=lambda i: abs(self.pixel_of(self.xs[i]) - px))
+        a, b = self.pixel_map()
+        return min(range(len(self.xs)), key=lambda i: abs(a + b * self.xs[i] - px))
 
     # ------------------------------------------------------------ events
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
@@ -172,8 +187,9 @@ class RewindTimeline(QWidget):
         p.drawLine(QPointF(0, mid), QPointF(self.width(), mid))
         shown = self.picked if self.picked is not None else \
             self.chosen_index() if self.hasFocus() else None
+        a, b = self.pixel_map()
         for i, x in enumerate(self.xs):
-            px = self.pixel_of(x)
+            px = a + b * x
             if -2 <= px <= self.width() + 2:
                 picked = i == shown
                 p.setPen(QPen(QColor(PICKED if picked else TICK), 3 if picked else 1))
@@ -182,7 +198,7 @@ class RewindTimeline(QWidget):
             p.setPen(QPen(QColor(PICKED), 1))
             p.drawRect(0, 0, self.width() - 1, h - 1)
         if shown is not None:  # its step, on top of the ticks
-            px = self.pixel_of(self.xs[shown])
+            px = a + b * self.xs[shown]
             text = self.tr("step {0}").format(self.steps[shown])
             box = QRectF(px + 4, 0, self.fontMetrics().horizontalAdvance(text) + 6, h)
             if box.right() > self.width():
