@@ -33,13 +33,14 @@ def parse_class_weights(text: str) -> dict[str, float]:
     return parse_pairs(text, "loss.class_weight", "0: 1, 1: 19")
 
 
-_DATA_SEEN: dict[str, Any] = {}  # the last data read, by what decides it
+_DATA_SEEN: dict[str, Any] = {}  # the last data's targets, by what decides them
 
 
-def _training_data(doc: DesignDocument, design: dict) -> Any:
-    """The design's data set (None when the loader refuses it here). Read again only when the
-    data, the loss type, the seed or the folder changed: class weights typed one after another
-    are fitted on the same targets."""
+def _training_data(doc: DesignDocument, design: dict) -> tuple[Any, int | None] | None:
+    """(the training targets, the number of classes or None for regression) of the design's
+    data (None when the loader refuses it here). Read again only when the data, the loss type,
+    the seed or the folder changed: class weights typed one after another are fitted on the
+    same targets; only the targets are kept."""
     loss_type = (design.get("loss") or {}).get("type")
     key = json.dumps([design.get("data"), loss_type, design.get("seed"), base_dir(doc)],
                      sort_keys=True, default=str)
@@ -50,9 +51,10 @@ def _training_data(doc: DesignDocument, design: dict) -> Any:
             from engine.design.format import Design
             data = load_design_data(Design.from_dict(copy.deepcopy(design),
                                                      base_dir=base_dir(doc)), base_dir(doc))
+            seen = (data.y_train, data.n_classes if data.is_classification else None)
         except Exception:  # noqa: BLE001 - a design the loader refuses shows no weights
-            data = None
-        _DATA_SEEN[key] = data
+            seen = None
+        _DATA_SEEN[key] = seen
     return _DATA_SEEN[key]
 
 
@@ -67,7 +69,7 @@ def resulting_weights(doc: DesignDocument) -> list[float] | None:
     if data is None:
         return None
     try:
-        table = LOSSES.from_config(dict(loss)).fit_class_weights(data.y_train)
+        table = LOSSES.from_config(dict(loss)).fit_class_weights(data[0])
     except Exception:  # noqa: BLE001 - a loss the loader refuses shows no weights
         return None
     return None if table is None else [float(w) for w in table]
@@ -76,7 +78,7 @@ def resulting_weights(doc: DesignDocument) -> list[float] | None:
 def data_classes(doc: DesignDocument) -> int | None:
     """How many classes the design's data have (None: regression, or data not readable)."""
     data = _training_data(doc, normalised(doc))
-    return data.n_classes if data is not None and data.is_classification else None
+    return None if data is None else data[1]
 
 
 def unknown_class(weights: Any, n_classes: int | None) -> BadInput | None:
@@ -149,7 +151,10 @@ class LossForm(KeyForm):
 
     def _warn_unknown(self, weights: Any) -> None:
         """Mark the custom weights (a file's, or after the data changed) when they name a class
-        the data lack; the engine weighs no sample with it."""
+        the data lack; the engine weighs no sample with it. The data are read only for
+        custom weights."""
+        if not isinstance(weights, dict):
+            return
         err = unknown_class(weights, data_classes(self.doc))
         if err is not None:
             self.refuse("loss.class_weight", err)
