@@ -10,6 +10,7 @@ losses and weights bit for bit, up to the first change made after the point.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import time
 from typing import Any
@@ -47,6 +48,7 @@ class RewindRing:
         self.first_every = int(every)
         self.budget_bytes = int(budget_bytes)
         self.max_share = max_share
+        self.version = 0  # changes whenever the kept steps do (a reader's cache key)
         self.clear()
 
     def __repr__(self) -> str:
@@ -60,16 +62,24 @@ class RewindRing:
         self._steps: list[int] = []
         self._states: list[dict[str, np.ndarray]] = []
         self._sizes: list[int] = []
+        self._nbytes = 0
+        self._changed()
+
+    def _changed(self) -> None:
+        self.version += 1
+        self._steps_tuple: tuple[int, ...] | None = None
 
     # ------------------------------------------------------------------ queries
     @property
     def steps(self) -> tuple[int, ...]:
-        """The kept steps, ascending."""
-        return tuple(self._steps)
+        """The kept steps, ascending (the same tuple until they change)."""
+        if self._steps_tuple is None:
+            self._steps_tuple = tuple(self._steps)
+        return self._steps_tuple
 
     @property
     def nbytes(self) -> int:
-        return int(sum(self._sizes))
+        return self._nbytes
 
     def __len__(self) -> int:
         return len(self._steps)
@@ -123,8 +133,10 @@ class RewindRing:
         self._steps.append(int(step))
         self._states.append(state)
         self._sizes.append(state_bytes(state))
-        while self.nbytes > self.budget_bytes and len(self._steps) > MIN_POINTS:
+        self._nbytes += self._sizes[-1]
+        while self._nbytes > self.budget_bytes and len(self._steps) > MIN_POINTS:
             self._thin()
+        self._changed()
 
     def _thin(self) -> None:
         """The spacing doubles: of the points in each stretch of ``2 * every`` steps (counted
@@ -140,11 +152,15 @@ class RewindRing:
         self._steps = [self._steps[i] for i in keep]
         self._states = [self._states[i] for i in keep]
         self._sizes = [self._sizes[i] for i in keep]
+        self._nbytes = sum(self._sizes)
 
     def forget_after(self, step: int) -> None:
         """Drop the points after ``step`` (they belong to a branch the run left)."""
-        n = sum(1 for s in self._steps if s <= int(step))
-        del self._steps[n:], self._states[n:], self._sizes[n:]
+        n = bisect.bisect_right(self._steps, int(step))
+        if n < len(self._steps):
+            del self._steps[n:], self._states[n:], self._sizes[n:]
+            self._nbytes = sum(self._sizes)
+            self._changed()
 
     # ------------------------------------------------------------------ rewinding
     def restore(self, session: Any, step: int, keep_settings: bool = False) -> None:

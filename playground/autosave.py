@@ -10,6 +10,7 @@ finds the folders whose app is gone and offers to recover them ("Recover the uns
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import os
@@ -171,7 +172,8 @@ def _structural(event: Any) -> bool:
 
 def find_recoverable(root: Path | None = None) -> list[Recoverable]:
     """Autosaves whose app is gone (their lock is free or stale), newest first. Folders that
-    hold nothing readable are removed."""
+    hold nothing readable, or nothing that the design's file (or a new untitled design) does not
+    hold, are removed."""
     root = root or paths.autosave_dir()
     try:
         folders = [p for p in root.iterdir() if p.is_dir()]
@@ -185,11 +187,29 @@ def find_recoverable(root: Path | None = None) -> list[Recoverable]:
             continue  # another running app's
         lock.unlock()
         entry = read_autosave(folder)
-        if entry is None:
+        if entry is None or not holds_news(entry):
             shutil.rmtree(folder, ignore_errors=True)
         else:
             found.append(entry)
     return sorted(found, key=lambda e: e.saved_at, reverse=True)
+
+
+def holds_news(entry: Recoverable) -> bool:
+    """True when ``entry`` holds something its design's file (or, never saved, the design a
+    new window starts with) does not: another design, or a trained run (a checkpoint past step
+    0). An app killed with nothing edited and nothing trained leaves nothing to recover."""
+    if entry.checkpoint is not None and entry.step:
+        return True
+    from engine.design import Design
+    from playground import engine_bridge
+    try:
+        base = engine_bridge.load_design_dict(entry.path) if entry.path \
+            else engine_bridge.default_design()
+        folder = os.path.dirname(entry.path) if entry.path else None
+        design = Design.from_dict(copy.deepcopy(entry.design), base_dir=folder).to_dict()
+    except Exception:  # noqa: BLE001 - a file gone or changed, a design refused: offer it
+        return True
+    return design != base
 
 
 def read_autosave(folder: Path) -> Recoverable | None:

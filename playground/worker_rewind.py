@@ -50,9 +50,17 @@ class RewindCommands:
         self.keep_rewind_point()
 
     def rewind_extras(self, extra: dict) -> None:
-        """``extra["rewind"]``: (x of each kept point on the time plots, its step)."""
-        steps = self.rewind_ring().steps if self._can_rewind() else ()
-        extra["rewind"] = (tuple(self.history.x_of(s) for s in steps), steps)
+        """``extra["rewind"]``: (x of each kept point on the time plots, its step); the same
+        tuples, made again only when the kept points or the plots' offset changed (every frame
+        carries them)."""
+        ring = self.rewind_ring()
+        key = (ring.version, self.history.x_of(0)) if self._can_rewind() else None
+        cached = self.__dict__.get("_rewind_extras")
+        if cached is None or cached[0] != key:
+            steps = ring.steps if key is not None else ()
+            cached = self.__dict__["_rewind_extras"] = (
+                key, (tuple(self.history.x_of(s) for s in steps), steps))
+        extra["rewind"] = cached[1]
 
     def _cmd_rewind(self, step: int) -> None:
         """Back to the kept point ``step``: training pauses there; the curves after it stay as

@@ -6,12 +6,16 @@ Every marker is kept, but the graphics items are not one per marker: a session t
 lesson gathers hundreds of changes, and an item per marker per plot grew the app's memory and the
 time of every redraw without bound. Lines and labels come from pools as large as the plot shows
 at once (markers within a pixel, or within 1/MAX_LINES of the plot's width, share one line;
-labels are only those that find a row)."""
+labels are only those that find a row). Markers that share a line share one label: the changes
+joined ("batch=16; epochs=12") or, when that is long, the first and how many more ("+3 more");
+the plot's tooltip lists each. So several edits before training (each its own marker, at steps
+0, 1, 2 of new segments: one pixel once the run is long) are one readable label, not a pile."""
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from playground.i18n import translate
 from playground.theme import MARKER
 
 MAX_ROWS = 3
@@ -20,16 +24,29 @@ MAX_LINES = 96  # at most this many lines a plot: closer markers share one (an h
 #                 made hundreds of lines per plot, each a graphics item held for good)
 EDGE_PX = 24
 GAP_PX = 6
+MAX_LABEL_CHARS = 48  # the changes at one line joined in one label up to this length
 
 
-def marker_columns(steps: list[float], px_w: float, gap_px: float) -> list[float]:
-    """The x of each line for markers at the sorted ``steps``: markers less than ``gap_px``
-    pixels after a line share it."""
-    columns: list[float] = []
-    for step in steps:
-        if not columns or (step - columns[-1]) / px_w >= gap_px:
-            columns.append(step)
-    return columns
+def marker_groups(marks: list[tuple[float, str]], px_w: float,
+                  gap_px: float) -> list[tuple[float, list[str]]]:
+    """``(x of the line, labels)`` for markers ``marks`` sorted by x: markers less than
+    ``gap_px`` pixels after a line share it."""
+    groups: list[tuple[float, list[str]]] = []
+    for step, label in marks:
+        if not groups or (step - groups[-1][0]) / px_w >= gap_px:
+            groups.append((step, [label]))
+        else:
+            groups[-1][1].append(label)
+    return groups
+
+
+def joined_label(labels: list[str]) -> str:
+    """One label for the changes at one line: joined with "; ", or the first and how many more
+    when that is longer than MAX_LABEL_CHARS."""
+    joined = "; ".join(labels)
+    if len(labels) > 1 and len(joined) > MAX_LABEL_CHARS:
+        return translate("MarkerLayer", "{0} (+{1} more)").format(labels[0], len(labels) - 1)
+    return joined
 
 
 class MarkerLayer:
@@ -41,6 +58,7 @@ class MarkerLayer:
         self.lines: list[pg.InfiniteLine] = []  # pools: the first ones visible, the rest hidden
         self.texts: list[pg.TextItem] = []
         self._shown: tuple = ()
+        self._sorted: list[tuple[float, str]] = []  # _shown by x, labels as text
         self._sizes: dict[tuple, tuple[float, float]] = {}
         self._scratch: pg.TextItem | None = None
         plot.vb.sigRangeChanged.connect(self.place)
@@ -55,6 +73,7 @@ class MarkerLayer:
         if markers == self._shown:
             return
         self._shown = markers
+        self._sorted = sorted(((s, str(label)) for s, label in markers), key=lambda m: m[0])
         self.place()
 
     def _pooled(self, pool: list, n: int, make) -> list:
@@ -103,12 +122,13 @@ class MarkerLayer:
         if px_w <= 0 or px_h <= 0:
             return
         width = (x1 - x0) / px_w
-        steps = sorted(s for s, _ in self._shown if x0 - EDGE_PX * px_w < s <= x1)
-        columns = marker_columns(steps, px_w, max(SAME_PX, width / MAX_LINES))
-        for line, step in zip(self._pooled(self.lines, len(columns), self._new_line), columns):
+        marks = [m for m in self._sorted if x0 - EDGE_PX * px_w < m[0] <= x1]
+        groups = marker_groups(marks, px_w, max(SAME_PX, width / MAX_LINES))
+        for line, (step, _) in zip(self._pooled(self.lines, len(groups), self._new_line),
+                                   groups):
             line.setValue(step)
             line.show()
-        placed = self._labels(x0, width, px_w) if self.with_labels else []
+        placed = self._labels(groups, x0, width, px_w) if self.with_labels else []
         for text, (step, label, flip, row, height) in zip(
                 self._pooled(self.texts, len(placed), self._new_text), placed):
             if text.toPlainText() != label:
@@ -117,24 +137,27 @@ class MarkerLayer:
             text.setPos(step, y1 - (2 + row * (height + 2)) * px_h)
             text.show()
 
-    def _labels(self, x0: float, width: float, px_w: float) -> list[tuple]:
-        """(step, label, flip, row, height) of each label that finds a row, left to right."""
+    def _labels(self, groups: list[tuple[float, list[str]]], x0: float, width: float,
+                px_w: float) -> list[tuple]:
+        """(step, label, flip, row, height) of each line's label that finds a row, left to
+        right (no label is measured where no row is free)."""
         ends = [float("-inf")] * MAX_ROWS
         placed = []
-        for step, label in sorted(self._shown, key=lambda m: m[0]):
+        for step, labels in groups:
             at = (step - x0) / px_w
             if -EDGE_PX < at < 0:  # a change at step 0 just left of the first point
                 at, step = 0.0, x0
-            if at < 0 or at > width:
+            if at < 0 or at > width or min(ends) + GAP_PX >= at + 2:
                 continue
-            w, h = self._size(str(label))
+            label = joined_label(labels)
+            w, h = self._size(label)
             flip = at + w + GAP_PX > width
             left = at - w - 2 if flip else at + 2
             row = next((r for r in range(MAX_ROWS) if ends[r] + GAP_PX < left), None)
             if row is None or left < 0:
                 continue
             ends[row] = left + w
-            placed.append((step, str(label), flip, row, h))
+            placed.append((step, label, flip, row, h))
         return placed
 
     def near(self, x: float, pixels: float = 8.0) -> list[tuple]:

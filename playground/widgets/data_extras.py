@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QLineEdi
 
 from engine.errors import BadInput
 from playground.document import DesignDocument
-from playground.widgets.key_form import KeyForm, base_dir, normalised, pairs_text, parse_pairs
+from playground.widgets.key_form import (KeyForm, base_dir, normalised, pairs_text, parse_pairs,
+                                         quiet)
 from playground.widgets.numbers import NumberBox
 
 PREVIEW_ROWS = 5
@@ -27,9 +28,28 @@ def parse_fractions(text: str) -> dict[str, float] | None:
     return parse_pairs(text, "data.class_fractions", "1: 0.05") if text.strip() else None
 
 
+_PREVIEWS: dict[tuple, tuple[list[str], list[list[str]]]] = {}  # the last file's, by its stat
+
+
 def file_preview(path: str) -> tuple[list[str], list[list[str]]]:
     """Column names and the first rows of a CSV or NPZ data file (NPZ: ``x_train`` columns
-    and ``y_train``). BadInput naming the file when it cannot be read."""
+    and ``y_train``). BadInput naming the file when it cannot be read. The file is read again
+    only when it changed (the form refreshes on every edit of the design)."""
+    try:
+        st = os.stat(path)
+        key: tuple | None = (path, st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None  # _read_preview says why
+    if key is not None and key in _PREVIEWS:
+        return _PREVIEWS[key]
+    preview = _read_preview(path)
+    if key is not None:
+        _PREVIEWS.clear()
+        _PREVIEWS[key] = preview
+    return preview
+
+
+def _read_preview(path: str) -> tuple[list[str], list[list[str]]]:
     p = Path(path)
     if p.suffix.lower() == ".npz":
         try:
@@ -86,17 +106,11 @@ class DataExtrasForm(KeyForm):
     def refresh(self) -> None:
         """Show the document's data keys (and the file's columns) without emitting edits."""
         data = normalised(self.doc).get("data") or {}
-        widgets = (self.standardize, self.fractions, self.flip, self.column)
-        for w in widgets:
-            w.blockSignals(True)
-        try:
+        with quiet(self.standardize, self.fractions, self.flip, self.column):
             self.standardize.setChecked(bool(data.get("standardize", True)))
             self.fractions.setText(pairs_text(data.get("class_fractions")))
             self.flip.setValue(float(data.get("label_flip", 0.0)))
             self._show_file(data.get("dataset"))
-        finally:
-            for w in widgets:
-                w.blockSignals(False)
 
     def _file_path(self, ds: Any) -> str | None:
         if not isinstance(ds, dict) or not ds.get("path"):
@@ -138,10 +152,7 @@ class DataExtrasForm(KeyForm):
                 self.preview.setItem(i, j, QTableWidgetItem(text))
 
     def _set(self, key: str, value: Any) -> None:
-        data = normalised(self.doc).get("data") or {}
-        if data.get(key) != value and self.commit(f"data.{key}", [("data", key, value)],
-                                                  f"data {key}"):
-            self.refresh()
+        self.commit_if_changed(f"data.{key}", value, f"data {key}")
 
     def _fractions_typed(self) -> None:
         try:

@@ -8,10 +8,12 @@ each accepted edit a line under the form says what it did to the run: applied li
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
-from typing import Any
+import weakref
+from typing import Any, Iterator
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
@@ -53,12 +55,34 @@ def key_effect(section: str, key: str) -> str:
     return QCoreApplication.translate("KeyForm", "rebuilds")
 
 
+_NORMALISED: "weakref.WeakKeyDictionary[DesignDocument, tuple]" = weakref.WeakKeyDictionary()
+
+
 def normalised(doc: DesignDocument) -> dict:
-    """The document's design with every key filled (as saved), or as it is when invalid."""
+    """The document's design with every key filled (as saved), or as it is when invalid; read
+    it, never change it. Validated once per revision of the document (every form refreshes on
+    every edit, and each read it several times)."""
+    key = (doc._revision, doc.path)
+    seen = _NORMALISED.get(doc)
+    if seen is not None and seen[0] == key:
+        return seen[1]
     try:
-        return Design.from_dict(copy.deepcopy(doc.design), base_dir=base_dir(doc)).to_dict()
+        value = Design.from_dict(copy.deepcopy(doc.design), base_dir=base_dir(doc)).to_dict()
     except BadInput:
-        return copy.deepcopy(doc.design)
+        value = copy.deepcopy(doc.design)
+    _NORMALISED[doc] = (key, value)
+    return value
+
+
+@contextlib.contextmanager
+def quiet(*widgets: QWidget) -> Iterator[None]:
+    """The widgets emit no signals inside (a form shows the document's values)."""
+    blocked = [w.blockSignals(True) for w in widgets]
+    try:
+        yield
+    finally:
+        for w, was in zip(widgets, blocked):
+            w.blockSignals(was)
 
 
 def base_dir(doc: DesignDocument) -> str | None:
@@ -171,6 +195,20 @@ class KeyForm(QGroupBox):
             self.committing = False
         self.note.setText(effect_text(old, self.doc.design))
         return True
+
+    def commit_if_changed(self, path: str, value: Any, label: str) -> bool:
+        """Commit ``value`` at ``path`` (``section.key``) when it differs from the document's,
+        then show the document again (``refresh``); True when committed."""
+        section, _, key = path.rpartition(".")
+        d = normalised(self.doc)
+        current = d.get(key) if not section else (d.get(section) or {}).get(key)
+        if value != current and self.commit(path, [(section, key, value)], label):
+            self.refresh()
+            return True
+        return False
+
+    def refresh(self) -> None:
+        """Show the document's values without emitting edits (each form's own)."""
 
     def refuse(self, path: str, err: BadInput) -> None:
         """Mark the editor of ``path`` and say why under the form."""

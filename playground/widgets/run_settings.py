@@ -6,6 +6,7 @@ limits), values are checked by the design loader (playground.widgets.key_form).
 """
 from __future__ import annotations
 
+import copy
 import json
 import secrets
 from typing import Any
@@ -19,7 +20,8 @@ from engine.errors import BadInput
 from engine.losses import LOSSES
 from playground.document import DesignDocument
 from playground.run_end import DEFAULT_EARLY_STOPPING, UNLIMITED_EPOCHS
-from playground.widgets.key_form import KeyForm, base_dir, normalised, pairs_text, parse_pairs
+from playground.widgets.key_form import (KeyForm, base_dir, normalised, pairs_text, parse_pairs,
+                                         quiet)
 from playground.widgets.numbers import NumberBox, commit_on_finish
 
 WEIGHT_MODES = ("none", "balanced", "custom")
@@ -31,35 +33,68 @@ def parse_class_weights(text: str) -> dict[str, float]:
     return parse_pairs(text, "loss.class_weight", "0: 1, 1: 19")
 
 
-_WEIGHTS_SEEN: dict[str, list[float] | None] = {}  # the last answer, by what decides it
+_DATA_SEEN: dict[str, Any] = {}  # the last data's targets, by what decides them
+
+
+def _training_data(doc: DesignDocument, design: dict) -> tuple[Any, int | None] | None:
+    """(the training targets, the number of classes or None for regression) of the design's
+    data (None when the loader refuses it here). Read again only when the data, the loss type,
+    the seed or the folder changed: class weights typed one after another are fitted on the
+    same targets; only the targets are kept."""
+    loss_type = (design.get("loss") or {}).get("type")
+    key = json.dumps([design.get("data"), loss_type, design.get("seed"), base_dir(doc)],
+                     sort_keys=True, default=str)
+    if key not in _DATA_SEEN:
+        _DATA_SEEN.clear()
+        try:
+            from engine.build import load_design_data
+            from engine.design.format import Design
+            data = load_design_data(Design.from_dict(copy.deepcopy(design),
+                                                     base_dir=base_dir(doc)), base_dir(doc))
+            seen = (data.y_train, data.n_classes if data.is_classification else None)
+        except Exception:  # noqa: BLE001 - a design the loader refuses shows no weights
+            seen = None
+        _DATA_SEEN[key] = seen
+    return _DATA_SEEN[key]
 
 
 def resulting_weights(doc: DesignDocument) -> list[float] | None:
     """The per-class weights the loss will use on the design's training data (None when off,
-    or when the data cannot be read here). The data are read again only when the data, the
-    loss, the seed or the folder changed."""
+    or when the data cannot be read here)."""
     design = normalised(doc)
     loss = design.get("loss") or {}
     if loss.get("class_weight") is None:
         return None
-    key = json.dumps([design.get("data"), loss, design.get("seed"), base_dir(doc)],
-                     sort_keys=True, default=str)
-    if key not in _WEIGHTS_SEEN:
-        _WEIGHTS_SEEN.clear()
-        _WEIGHTS_SEEN[key] = _fit_weights(doc, design, loss)
-    return _WEIGHTS_SEEN[key]
-
-
-def _fit_weights(doc: DesignDocument, design: dict, loss: dict) -> list[float] | None:
+    data = _training_data(doc, design)
+    if data is None:
+        return None
     try:
-        from engine.build import load_design_data
-        from engine.design.format import Design
-        d = Design.from_dict(design, base_dir=base_dir(doc))
-        data = load_design_data(d, base_dir(doc))
-        table = LOSSES.from_config(dict(loss)).fit_class_weights(data.y_train)
-    except Exception:  # noqa: BLE001 - a design the loader refuses shows no weights
+        table = LOSSES.from_config(dict(loss)).fit_class_weights(data[0])
+    except Exception:  # noqa: BLE001 - a loss the loader refuses shows no weights
         return None
     return None if table is None else [float(w) for w in table]
+
+
+def data_classes(doc: DesignDocument) -> int | None:
+    """How many classes the design's data have (None: regression, or data not readable)."""
+    data = _training_data(doc, normalised(doc))
+    return None if data is None else data[1]
+
+
+def unknown_class(weights: Any, n_classes: int | None) -> BadInput | None:
+    """The refusal of custom ``weights`` that name a class the data lack (Keras refuses
+    class_weight keys outside 0..n-1), None when each names one of ``n_classes`` classes."""
+    if not isinstance(weights, dict) or not n_classes:
+        return None
+    extra = sorted((k for k in weights if not str(k).isdigit() or int(k) >= n_classes),
+                   key=lambda k: (len(str(k)), str(k)))
+    if not extra:
+        return None
+    classes = ", ".join(str(c) for c in range(n_classes)) if n_classes <= 12 \
+        else f"0 … {n_classes - 1}"
+    return BadInput(QCoreApplication.translate(
+        "LossForm", "class {0} is not a class of the data (classes: {1})").format(
+        extra[0], classes), "loss.class_weight")
 
 
 class LossForm(KeyForm):
@@ -98,17 +133,31 @@ class LossForm(KeyForm):
         """Show the document's loss (no signals) and the resulting weights."""
         loss = normalised(self.doc).get("loss") or {}
         cw = loss.get("class_weight")
-        for w in (self.type, self.mode, self.custom):
-            w.blockSignals(True)
-        self.type.setCurrentText(str(loss.get("type")))
         mode = "none" if cw is None else "balanced" if cw == "balanced" else "custom"
-        self.mode.setCurrentText(mode)
-        if isinstance(cw, dict):
-            self.custom.setText(pairs_text(cw))
-        self.custom.setVisible(mode == "custom")
-        for w in (self.type, self.mode, self.custom):
-            w.blockSignals(False)
+        with quiet(self.type, self.mode, self.custom):
+            self.type.setCurrentText(str(loss.get("type")))
+            self.mode.setCurrentText(mode)
+            if isinstance(cw, dict):
+                self.custom.setText(pairs_text(cw))
+            self.custom.setVisible(mode == "custom")
         self._show_weights()
+        self._warn_unknown(cw)
+
+    def clear_marks(self) -> None:
+        """As every form's, but a design opened with weights for classes its data lack stays
+        marked, with the reason."""
+        super().clear_marks()
+        self._warn_unknown((normalised(self.doc).get("loss") or {}).get("class_weight"))
+
+    def _warn_unknown(self, weights: Any) -> None:
+        """Mark the custom weights (a file's, or after the data changed) when they name a class
+        the data lack; the engine weighs no sample with it. The data are read only for
+        custom weights."""
+        if not isinstance(weights, dict):
+            return
+        err = unknown_class(weights, data_classes(self.doc))
+        if err is not None:
+            self.refuse("loss.class_weight", err)
 
     def _show_weights(self) -> None:
         table = resulting_weights(self.doc)
@@ -117,7 +166,8 @@ class LossForm(KeyForm):
             self.shown.setText(self.tr("Every sample weighs 1.") if off else
                                self.tr("Weights shown once the data can be read."))
             return
-        parts = [f"{c}: {w:.3g}" for c, w in enumerate(table)]
+        n_classes = data_classes(self.doc)  # a weight for a class the data lack weighs nothing
+        parts = [f"{c}: {w:.3g}" for c, w in enumerate(table[:n_classes or len(table)])]
         self.shown.setText(self.tr("Class weights used: ") + ", ".join(parts))
 
     def _mode_chosen(self, mode: str) -> None:
@@ -128,6 +178,11 @@ class LossForm(KeyForm):
                     {"0": 1.0, "1": 1.0}
             except BadInput:
                 value = {"0": 1.0, "1": 1.0}
+            refused = unknown_class(value, data_classes(self.doc))
+            if refused is not None:
+                self.custom.setVisible(True)
+                self.refuse("loss.class_weight", refused)
+                return
         self.custom.setVisible(mode == "custom")
         if self.commit("loss.class_weight", [("loss", "class_weight", value)],
                        f"class weights {mode}"):
@@ -140,6 +195,10 @@ class LossForm(KeyForm):
             value = parse_class_weights(self.custom.text())
         except BadInput as err:
             self.refuse("loss.class_weight", err)
+            return
+        refused = unknown_class(value, data_classes(self.doc))
+        if refused is not None:
+            self.refuse("loss.class_weight", refused)
             return
         if value != (normalised(self.doc).get("loss") or {}).get("class_weight"):
             if self.commit("loss.class_weight", [("loss", "class_weight", value)],
@@ -156,7 +215,7 @@ class TrainingForm(KeyForm):
         self.setObjectName("trainingForm")
         self.name = QLineEdit()
         self.name.editingFinished.connect(
-            lambda: self._commit_if_changed("name", self.name.text(), "rename"))
+            lambda: self.commit_if_changed("name", self.name.text(), "rename"))
         self.add_row("name", self.tr("name"), self.tr("The design's title."), self.name)
         self.seed = QLineEdit()
         self.seed.editingFinished.connect(self._seed_typed)
@@ -167,7 +226,7 @@ class TrainingForm(KeyForm):
             "another one."), self.seed, self.new_seed)
         self.epochs = self._spin(10_000_000)
         self.unlimited = QCheckBox(self.tr("unlimited"))
-        self.epochs.valueChanged.connect(lambda v: self._commit_if_changed(
+        self.epochs.valueChanged.connect(lambda v: self.commit_if_changed(
             "training.epochs", int(v), f"epochs {int(v)}"))
         self.unlimited.toggled.connect(self._unlimited)
         self.add_row("training.epochs", self.tr("epochs"), self.tr(
@@ -175,14 +234,14 @@ class TrainingForm(KeyForm):
             self.epochs, self.unlimited)
         self.batch = self._spin(10_000_000)
         self.full = QCheckBox(self.tr("full"))
-        self.batch.valueChanged.connect(lambda v: self._commit_if_changed(
+        self.batch.valueChanged.connect(lambda v: self.commit_if_changed(
             "training.batch_size", int(v), f"batch {int(v)}"))
         self.full.toggled.connect(self._full)
         self.add_row("training.batch_size", self.tr("batch size"), self.tr(
             "Samples per optimiser step; full: the whole training set (batch gradient "
             "descent)."), self.batch, self.full)
         self.shuffle = QCheckBox()
-        self.shuffle.toggled.connect(lambda on: self._commit_if_changed(
+        self.shuffle.toggled.connect(lambda on: self.commit_if_changed(
             "training.shuffle", bool(on), "shuffle " + ("on" if on else "off")))
         self.add_row("training.shuffle", self.tr("shuffle"), self.tr(
             "Draw the batches in a new random order every epoch."), self.shuffle)
@@ -205,11 +264,8 @@ class TrainingForm(KeyForm):
         """Show the document's values without emitting edits."""
         d = normalised(self.doc)
         tr = d.get("training") or {}
-        widgets = (self.name, self.seed, self.epochs, self.unlimited, self.batch, self.full,
-                   self.shuffle, self.split)
-        for w in widgets:
-            w.blockSignals(True)
-        try:
+        with quiet(self.name, self.seed, self.epochs, self.unlimited, self.batch, self.full,
+                   self.shuffle, self.split):
             self.name.setText(str(d.get("name", "")))
             self.seed.setText(str(d.get("seed", 0)))
             epochs = int(tr.get("epochs", 1))
@@ -224,16 +280,6 @@ class TrainingForm(KeyForm):
             self.shuffle.setChecked(bool(tr.get("shuffle", True)))
             fraction = float((d.get("data") or {}).get("train_fraction", 1.0))
             self.split.setValue(round(1.0 - fraction, 12))
-        finally:
-            for w in widgets:
-                w.blockSignals(False)
-
-    def _commit_if_changed(self, path: str, value: Any, label: str) -> None:
-        section, _, key = path.rpartition(".")
-        d = normalised(self.doc)
-        current = d.get(key) if not section else (d.get(section) or {}).get(key)
-        if value != current and self.commit(path, [(section, key, value)], label):
-            self.refresh()
 
     def _seed_typed(self) -> None:
         text = self.seed.text().strip()
@@ -242,27 +288,27 @@ class TrainingForm(KeyForm):
         except ValueError:
             self.refuse("seed", BadInput(f"must be a whole number, got {text!r}", "seed"))
             return
-        self._commit_if_changed("seed", value, f"seed {value}")
+        self.commit_if_changed("seed", value, f"seed {value}")
 
     def _new_seed(self) -> None:
         current = normalised(self.doc).get("seed")
         value = secrets.randbelow(NEW_SEED_BOUND)
         while value == current:
             value = secrets.randbelow(NEW_SEED_BOUND)
-        self._commit_if_changed("seed", value, f"seed {value}")
+        self.commit_if_changed("seed", value, f"seed {value}")
 
     def _unlimited(self, on: bool) -> None:
         epochs = UNLIMITED_EPOCHS if on else int(sec.TRAINING_DEFAULTS["epochs"])
-        self._commit_if_changed("training.epochs", epochs,
+        self.commit_if_changed("training.epochs", epochs,
                                 "epochs unlimited" if on else f"epochs {epochs}")
 
     def _full(self, on: bool) -> None:
         value: Any = "full" if on else int(self.batch.value() or 32)
-        self._commit_if_changed("training.batch_size", value, f"batch {value}")
+        self.commit_if_changed("training.batch_size", value, f"batch {value}")
 
     def _split(self, value: float) -> None:
         fraction = round(1.0 - float(value), 12)
-        self._commit_if_changed("data.train_fraction", fraction,
+        self.commit_if_changed("data.train_fraction", fraction,
                                 f"validation split {float(value):g}")
 
 
@@ -308,9 +354,7 @@ class EarlyStoppingForm(KeyForm):
         es = self._current()
         shown = es or {**sec.EARLY_STOPPING_DEFAULTS, **DEFAULT_EARLY_STOPPING}
         widgets = (self.on, self.monitor, self.patience, self.min_delta, self.restore)
-        for w in widgets:
-            w.blockSignals(True)
-        try:
+        with quiet(*widgets):
             self.on.setChecked(es is not None)
             self.monitor.setCurrentText(str(shown.get("monitor")))
             self.patience.setValue(int(shown.get("patience", 0)))
@@ -318,9 +362,6 @@ class EarlyStoppingForm(KeyForm):
             self.restore.setChecked(bool(shown.get("restore_best")))
             for w in widgets[1:]:
                 w.setEnabled(es is not None)
-        finally:
-            for w in widgets:
-                w.blockSignals(False)
 
     def _switched(self, on: bool) -> None:
         value = {**sec.EARLY_STOPPING_DEFAULTS, **DEFAULT_EARLY_STOPPING} if on else None

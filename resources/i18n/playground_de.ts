@@ -1117,6 +1117,10 @@ außerhalb des Design-Ordners. Diese Datei lesen?
 <context>
     <name>LossForm</name>
     <message>
+        <source>class {0} is not a class of the data (classes: {1})</source>
+        <translation>Klasse {0} kommt in den Daten nicht vor (Klassen: {1})</translation>
+    </message>
+    <message>
         <source>Loss</source>
         <translation>Verlust</translation>
     </message>
@@ -1166,6 +1170,13 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     <message>
         <source>engine ready ({0:.1f} s)</source>
         <translation>Engine bereit ({0:.1f} s)</translation>
+    </message>
+</context>
+<context>
+    <name>MarkerLayer</name>
+    <message>
+        <source>{0} (+{1} more)</source>
+        <translation>{0} (+{1} weitere)</translation>
     </message>
 </context>
 <context>
@@ -1668,6 +1679,10 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an; Enter fügt sie nach der ge
     <message>
         <source>Rewind: each tick is a kept point of this run. Click or drag back to one to go there (training pauses; Play continues from it, and the curves after it stay grey as the old branch). Right-click: open an A/B comparison from that point.</source>
         <translation>Zurückspulen: jeder Strich ist ein gespeicherter Punkt dieses Laufs. Klicken oder zurückziehen, um dorthin zu gehen (das Training pausiert; Abspielen macht von dort weiter, die Kurven danach bleiben grau als alter Zweig). Rechtsklick: einen A/B-Vergleich ab diesem Punkt öffnen.</translation>
+    </message>
+    <message>
+        <source>Keyboard: Tab to the timeline, Left/Right choose a kept point, Home/End the first/last, Enter rewinds there, the menu key opens the A/B comparison.</source>
+        <translation>Tastatur: Tab bis zur Zeitleiste, Links/Rechts wählen einen gespeicherten Punkt, Pos1/Ende den ersten/letzten, Enter spult dorthin zurück, die Menütaste öffnet den A/B-Vergleich.</translation>
     </message>
     <message>
         <source>Rewind timeline</source>

@@ -159,3 +159,24 @@ def test_unknown_points_are_refused_and_later_points_dropped_after_going_back():
     assert ring.steps == (0,)
     with pytest.raises(ValueError):
         RewindRing(every=0)
+
+
+def test_the_kept_steps_are_one_tuple_until_they_change_and_the_bytes_add_up():
+    """Frames carry ``steps`` every time: the same tuple (and ``version``) until a point is
+    kept, thinned or forgotten; ``nbytes`` is the sum of the kept states' sizes throughout."""
+    ring = RewindRing(every=1, budget_bytes=5 * 100)
+    state = {"w": np.zeros(100, np.uint8)}
+    ring.keep(0, state)
+    steps, version = ring.steps, ring.version
+    assert ring.steps is steps and ring.version == version
+    for step in range(1, 12):
+        ring.keep(step, dict(state))
+        assert ring.version > version and ring.steps != steps
+        steps, version = ring.steps, ring.version
+        assert ring.nbytes == 100 * len(ring) <= ring.budget_bytes
+    ring.forget_after(ring.steps[-1])  # nothing after the newest: nothing changes
+    assert ring.version == version
+    ring.forget_after(ring.steps[1])
+    assert ring.version > version and len(ring) == 2 and ring.nbytes == 200
+    ring.clear()
+    assert ring.steps == () and ring.nbytes == 0

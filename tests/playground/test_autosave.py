@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers.app import MAIN_DESIGN
+import pytest
+
+from tests.helpers.app import MAIN_DESIGN, open_design
 from tests.helpers.fakes import FakeSession
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,3 +125,51 @@ def test_kill_9_then_the_next_start_offers_and_recovers_the_design_and_the_run(t
     assert not folder.exists()  # recovered: the old autosave is gone
     autosaves = home / "data" / "autosave"
     assert list(autosaves.iterdir()) == []  # a clean quit leaves nothing to recover
+
+
+def _killed(win):
+    """Leave ``win``'s autosave as a killed app leaves it: written, its lock released, its
+    folder not removed (no clean close)."""
+    auto = win.autosave
+    auto.save_run()
+    auto.stop()
+    auto.lock.unlock()
+    auto.lock = None
+    win.autosave = None
+    return auto.folder
+
+
+def _offers(make_window):
+    """What the next start offers: the questions asked (each answered "later")."""
+    from playground.main import offer_recovery
+    asked = []
+    offer_recovery(make_window(None, factory=_fake),
+                   ask=lambda entry: asked.append(entry.details()) or "later")
+    return asked
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
+def test_a_killed_app_with_nothing_edited_is_not_offered_an_edited_one_is(
+        qtbot, make_window, tmp_path, size):
+    from tests.helpers.window_input import type_text
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(MAIN_DESIGN))
+    win = make_window(None, factory=_fake)
+    win.resize(*size)
+    assert open_design(qtbot, win, path)
+    folder = _killed(win)
+    assert (folder / "autosave.json").is_file()
+    untitled = make_window(None, factory=_fake)  # a new untitled design, nothing edited
+    untitled.resize(*size)
+    untitled_folder = _killed(untitled)
+    assert _offers(make_window) == []  # nothing that the file or a new design lacks
+    assert not folder.exists() and not untitled_folder.exists()
+    edited = make_window(None, factory=_fake)
+    edited.resize(*size)
+    assert open_design(qtbot, edited, path)
+    type_text(qtbot, edited.settings_panel.training.epochs, "12")
+    assert edited.doc.design["training"]["epochs"] == 12
+    folder = _killed(edited)
+    offered = _offers(make_window)
+    assert len(offered) == 1 and offered[0].startswith("“fake”") and "saved.json" in offered[0]
+    assert folder.exists()  # "later": kept for the next start

@@ -14,8 +14,10 @@ from engine.errors import BadInput
 from playground.classroom.compare_dialog import CompareDialog
 from playground.classroom.compare_worker import CompareWorker
 from playground.classroom.variants import make_variant
+from playground.dashboards.timeline import PICKED
 from playground.dashboards.training import OLD_BRANCH
 from playground.engine_bridge import make_session
+from tests.helpers.app import activate
 from tests.helpers.graph import graph_design
 
 
@@ -116,6 +118,58 @@ def test_rewind_through_the_timeline_reproduces_the_first_run_exactly(
     xs, ys = curve.getOriginalDataset()
     assert xs[0] == back and xs[-1] == STEPS and np.isfinite(ys).all()
     assert curve.opts["pen"].color().name() == OLD_BRANCH
+
+
+def _focused():
+    return QApplication.focusWidget()
+
+
+def _frame_drawn(tl) -> bool:
+    """Whether the timeline draws its focus frame (the picked colour down its left edge)."""
+    image = tl.grab().toImage()
+    return any(image.pixelColor(0, y).name() == PICKED.lower() for y in range(image.height()))
+
+
+def test_the_timeline_is_usable_from_the_keyboard(qtbot, make_window, tmp_path):
+    win, loss = _trained(qtbot, make_window, tmp_path)
+    _resize(qtbot, win, 1280, 720)
+    activate(qtbot, win)
+    tl = loss.timeline
+    assert "Left/Right" in tl.toolTip() and not _frame_drawn(tl)
+    loss.loss_plot.setFocus(Qt.OtherFocusReason)  # the person was on the loss plot
+    for _ in range(4):  # Tab (a few times at most) reaches the timeline
+        if tl.hasFocus():
+            break
+        qtbot.keyClick(_focused(), Qt.Key_Tab)
+    assert tl.hasFocus() and _frame_drawn(tl)  # a visible focus
+    back = _kept(tl)
+    qtbot.keyClick(_focused(), Qt.Key_End)
+    assert tl.chosen == tl.steps[-1]
+    qtbot.keyClick(_focused(), Qt.Key_Home)
+    assert tl.chosen == tl.steps[0] == 0
+    while tl.chosen < back:
+        qtbot.keyClick(_focused(), Qt.Key_Right)
+    assert tl.chosen == back
+    qtbot.keyClick(_focused(), Qt.Key_Right)
+    qtbot.keyClick(_focused(), Qt.Key_Left)
+    assert tl.chosen == back and _step(win) == STEPS  # choosing alone rewinds nothing
+    qtbot.keyClick(_focused(), Qt.Key_Menu)  # the menu key: the point's context menu
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=5000)
+    menu = QApplication.activePopupWidget()
+    assert menu.objectName() == "rewindMenu"
+    assert menu.actions()[0].text() == f"Rewind to step {back}"
+    qtbot.keyClick(menu, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=5000)
+    _resize(qtbot, win, 1366, 768)
+    assert tl.hasFocus() and tl.chosen == back
+    qtbot.keyClick(_focused(), Qt.Key_Return)
+    qtbot.waitUntil(lambda: _step(win) == back, timeout=30_000)
+    assert len(_frame(win).history["old_branches"]) == 1
+    assert not win.bar.play.isChecked()
+    from pathlib import Path
+    guide = Path(__file__).resolve().parents[2] / "resources" / "guide" / "dashboards"
+    assert "Left/Right" in (guide / "loss.md").read_text(encoding="utf-8")
+    assert "Links/Rechts" in (guide / "loss.de.md").read_text(encoding="utf-8")
 
 
 def test_open_as_ab_comparison_from_a_kept_point(qtbot, make_window, tmp_path, monkeypatch):
