@@ -1904,6 +1904,10 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an; Enter fügt sie nach der ge
         <translation>Training</translation>
     </message>
     <message>
+        <source>Training settings</source>
+        <translation>Trainingseinstellungen</translation>
+    </message>
+    <message>
         <source>epoch 0 · step 0</source>
         <translation>Epoche 0 · Schritt 0</translation>
     </message>

@@ -1,0 +1,80 @@
+"""What the new-user walk of round four (real X server, mouse and keyboard, 1280×720 and
+1366×768, English and German) found: the training bar's controls hidden behind Qt's » button,
+an elided loss name, plots jumping when the run-end banner shows, empty comparison plots at
+-400..400, the cramped German side panels."""
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QToolBar, QToolButton
+
+from tests.helpers.app import MAIN_DESIGN
+from tests.helpers.fakes import FakeSession
+from tests.helpers.window_input import click, type_text
+
+SIZES = [(1280, 720), (1366, 768)]
+
+
+def _fake(d, b, dev):
+    return FakeSession(d, b, dev)
+
+
+@pytest.fixture(params=["en", "de"])
+def language(request):
+    """Each test in English and in German (the German texts are longer)."""
+    if request.param == "de":
+        request.getfixturevalue("german")
+    return request.param
+
+
+def _window_at(qtbot, make_window, size):
+    win = make_window(MAIN_DESIGN, factory=_fake)
+    win.showNormal()  # the test screen is small: the first start maximised the window
+    win.resize(*size)
+    qtbot.waitUntil(lambda: win.size().toTuple() == size)
+    qtbot.wait(100)  # the bars' row decision runs on the next turn of the event loop
+    assert win.size().toTuple() == size
+    return win
+
+
+def _extension_buttons(win):
+    return [b for bar in win.findChildren(QToolBar)
+            for b in bar.findChildren(QToolButton, "qt_toolbar_ext_button") if b.isVisible()]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_training_bar_control_is_on_screen_and_usable(qtbot, make_window, language, size):
+    """At 1280×720 the batch size, the device and early stopping sat behind the toolbar's
+    barely visible » button. Each control is now on a bar, inside the window, the widget under
+    the cursor at its centre, no » button anywhere; typing a batch size and ticking early stop
+    with the mouse reach the design."""
+    win = _window_at(qtbot, make_window, size)
+    bar = win.bar
+    window = QRect(QPoint(0, 0), win.size())
+    assert not _extension_buttons(win)
+    for control in bar.controls():
+        assert control.isVisible(), control
+        rect = QRect(control.mapTo(win, QPoint(0, 0)), control.size())
+        assert window.contains(rect), (control, rect, size)
+        under = win.childAt(rect.center())
+        assert under is control or control.isAncestorOf(under), (control, under)
+    assert bar.shown_groups() == list(bar.groups)
+    type_text(qtbot, bar.batch, "64")
+    qtbot.waitUntil(lambda: win.doc.design["training"]["batch_size"] == 64)
+    click(qtbot, bar.early_stopping)
+    qtbot.waitUntil(lambda: bool(win.doc.design["training"].get("early_stopping")))
+    click(qtbot, bar.device)  # its list opens under the mouse
+    qtbot.waitUntil(bar.device.view().isVisible, timeout=3000)
+    qtbot.keyClick(bar.device.view(), Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not bar.device.view().isVisible(), timeout=3000)
+    assert bar.device.currentText() == "cpu" and not _extension_buttons(win)
+
+
+def test_the_settings_share_the_row_of_the_run_controls_when_they_fit(qtbot, make_window):
+    """Two rows only where one is too narrow: a wide window has the bars side by side."""
+    win = _window_at(qtbot, make_window, (1280, 720))
+    assert win.toolBarBreak(win.bar.settings_bar)
+    assert win.bar.settings_bar.y() > win.bar.y()
+    wide = win.bar.sizeHint().width() + win.bar.settings_bar.sizeHint().width() + 40
+    win.resize(wide, 900)
+    qtbot.waitUntil(lambda: not win.toolBarBreak(win.bar.settings_bar))
+    qtbot.waitUntil(lambda: win.bar.settings_bar.y() == win.bar.y())
+    assert not _extension_buttons(win)
