@@ -4,11 +4,12 @@ an elided loss name, plots jumping when the run-end banner shows, empty comparis
 -400..400, the cramped German side panels."""
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QToolBar, QToolButton
+from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QToolBar, QToolButton
 
+from playground import window_layout
 from tests.helpers.app import MAIN_DESIGN
 from tests.helpers.fakes import FakeSession
-from tests.helpers.window_input import click, type_text
+from tests.helpers.window_input import click, pick, type_text
 
 SIZES = [(1280, 720), (1366, 768)]
 
@@ -30,6 +31,8 @@ def _window_at(qtbot, make_window, size):
     win.showNormal()  # the test screen is small: the first start maximised the window
     win.resize(*size)
     qtbot.waitUntil(lambda: win.size().toTuple() == size)
+    # the docks as a first start on a screen of this size arranges them
+    window_layout.arrange(win, window_layout.plan_for(QRect(QPoint(0, 0), win.size())))
     qtbot.wait(100)  # the bars' row decision runs on the next turn of the event loop
     assert win.size().toTuple() == size
     return win
@@ -78,3 +81,33 @@ def test_the_settings_share_the_row_of_the_run_controls_when_they_fit(qtbot, mak
     qtbot.waitUntil(lambda: not win.toolBarBreak(win.bar.settings_bar))
     qtbot.waitUntil(lambda: win.bar.settings_bar.y() == win.bar.y())
     assert not _extension_buttons(win)
+
+
+def _text_room(combo) -> int:
+    """The width a combo box has for its text (its edit field, without the arrow)."""
+    opt = QStyleOptionComboBox()
+    combo.initStyleOption(opt)
+    return combo.style().subControlRect(QStyle.CC_ComboBox, opt, QStyle.SC_ComboBoxEditField,
+                                        combo).width()
+
+
+def test_the_chosen_loss_is_readable_in_the_side_column(qtbot, make_window, language):
+    """The loss type box, a few characters wide in its side column, showed "binary_crosser".
+    At 1280×720 the chosen loss name is whole, and the open list shows every name whole."""
+    win = _window_at(qtbot, make_window, (1280, 720))
+    click(qtbot, win.stack.loss_card)  # the loss card opens the loss settings
+    box = win.settings_panel.loss.type
+    qtbot.waitUntil(box.isVisible)
+    metrics = box.fontMetrics()
+    for name in ("binary_crossentropy", "categorical_crossentropy"):
+        if box.currentText() != name:
+            pick(qtbot, box, name)
+        qtbot.waitUntil(lambda: win.doc.design["loss"]["type"] == name)
+        assert _text_room(box) >= metrics.horizontalAdvance(name), (name, _text_room(box))
+    click(qtbot, box)
+    qtbot.waitUntil(box.view().isVisible, timeout=3000)
+    view = box.view()
+    widest = max(metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count()))
+    assert view.viewport().width() >= widest
+    qtbot.keyClick(view, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=3000)
