@@ -1693,6 +1693,10 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an; Enter fügt sie nach der ge
 <context>
     <name>RunBanner</name>
     <message>
+        <source>Hide this message (the run stays as it is).</source>
+        <translation>Diese Meldung ausblenden (der Lauf bleibt, wie er ist).</translation>
+    </message>
+    <message>
         <source>Raise the epoch limit and train on from here (one undo step).</source>
         <translation>Das Epochenlimit erhöhen und von hier aus weitertrainieren (ein Rückgängig-Schritt).</translation>
     </message>

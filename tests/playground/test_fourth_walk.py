@@ -2,13 +2,16 @@
 1366×768, English and German) found: the training bar's controls hidden behind Qt's » button,
 an elided loss name, plots jumping when the run-end banner shows, empty comparison plots at
 -400..400, the cramped German side panels."""
+import copy
+
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QToolBar, QToolButton
 
 from playground import window_layout
 from tests.helpers.app import MAIN_DESIGN
-from tests.helpers.fakes import FakeSession
+from tests.helpers.fakes import EpochSession, FakeSession
 from tests.helpers.window_input import click, pick, type_text
 
 SIZES = [(1280, 720), (1366, 768)]
@@ -111,3 +114,44 @@ def test_the_chosen_loss_is_readable_in_the_side_column(qtbot, make_window, lang
     assert view.viewport().width() >= widest
     qtbot.keyClick(view, Qt.Key_Escape)
     qtbot.waitUntil(lambda: not view.isVisible(), timeout=3000)
+
+
+def _epoch_session(d, b, dev):
+    return EpochSession(d, b, dev, delay=0.001)
+
+
+def _global_rect(widget) -> tuple[int, int, int, int]:
+    top_left = widget.mapToGlobal(QPoint(0, 0))
+    return top_left.x(), top_left.y(), widget.width(), widget.height()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_end_of_run_banner_moves_nothing_under_it(qtbot, make_window, size):
+    """When a run ended, its banner pushed the loss and accuracy plots down (and squeezed
+    them). It now lies over the top of the loss panel: every plot keeps its place and size;
+    its ✕ hides it, its buttons are the widgets under the cursor."""
+    design = copy.deepcopy(MAIN_DESIGN)
+    design["training"]["epochs"] = 2
+    win = make_window(design, factory=_epoch_session)
+    win.showNormal()
+    win.resize(*size)
+    window_layout.arrange(win, window_layout.plan_for(QRect(QPoint(0, 0), win.size())))
+    qtbot.waitUntil(lambda: win.controller.latest() is not None, timeout=15_000)
+    loss = win.dashboards[0]
+    plots = [p for p in loss.findChildren(pg.GraphicsView) if p.isVisible()]
+    assert plots
+    qtbot.wait(200)
+    before = [_global_rect(p) for p in plots]
+    click(qtbot, win.bar.play)
+    qtbot.waitUntil(win.banner.isVisible, timeout=15_000)
+    qtbot.wait(200)  # time for any relayout
+    assert [_global_rect(p) for p in plots] == before
+    banner = win.banner
+    assert banner.parentWidget() is loss and banner.y() < plots[0].mapTo(loss, QPoint(0, 0)).y() \
+        + plots[0].height()  # over the loss panel's top
+    for button in (banner.more, banner.unlimited, banner.reset, banner.close_button):
+        at = button.mapTo(win, button.rect().center())
+        assert win.childAt(at) is button, button
+    assert not loss.help_button.geometry().intersects(banner.geometry())  # "?" uncovered
+    click(qtbot, banner.close_button)
+    assert banner.isHidden() and [_global_rect(p) for p in plots] == before
