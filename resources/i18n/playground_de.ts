@@ -1478,6 +1478,10 @@ Die Gewichte zurücksetzen, oder die Lernrate senken (÷10) und zurücksetzen?</
         <source>step</source>
         <translation>Schritt</translation>
     </message>
+    <message>
+        <source>no data yet</source>
+        <translation>noch keine Daten</translation>
+    </message>
 </context>
 <context>
     <name>OverlayPlots</name>

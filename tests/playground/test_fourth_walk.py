@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QToolBar, QToolButton
 
 from playground import window_layout
-from tests.helpers.app import MAIN_DESIGN
+from tests.helpers.app import COMPARE_DESIGN, MAIN_DESIGN
 from tests.helpers.fakes import EpochSession, FakeSession
 from tests.helpers.window_input import click, pick, type_text
 
@@ -155,3 +155,25 @@ def test_the_end_of_run_banner_moves_nothing_under_it(qtbot, make_window, size):
     assert not loss.help_button.geometry().intersects(banner.geometry())  # "?" uncovered
     click(qtbot, banner.close_button)
     assert banner.isHidden() and [_global_rect(p) for p in plots] == before
+
+
+def test_empty_comparison_plots_show_an_empty_range_and_say_so(qtbot, make_compare):
+    """An A/B window before any step showed every plot from -400 to 400 ("step (x0.001)"):
+    pyqtgraph's auto range around the one point at step 0. Until a run has two points each
+    plot shows 0..1 (0.1..10 on a log axis) and "no data yet"; then the curves' range."""
+    win = make_compare([("A", COMPARE_DESIGN), ("B", COMPARE_DESIGN)], factory=_fake)
+    win.resize(1280, 720)
+    qtbot.waitUntil(lambda: len(win.runs()) == 2, timeout=30_000)
+    qtbot.waitUntil(lambda: win.frames > 0 and len(win.plots.plots["loss"].curves) == 2,
+                    timeout=30_000)
+    for key, plot in win.plots.plots.items():
+        (x0, x1), (y0, y1) = plot.plotItem.getViewBox().viewRange()
+        assert -0.01 <= x0 < x1 <= 1.01, (key, x0, x1)
+        assert (y0, y1) == ((-1.0, 1.0) if plot.log_y else (0.0, 1.0)), key
+        assert plot.empty_text.isVisible() and plot.empty_text.toPlainText() == "no data yet"
+        assert not plot.plotItem.getAxis("bottom").labelUnitPrefix  # no "(x0.001)"
+    win.step(20)
+    qtbot.waitUntil(lambda: not win.plots.plots["loss"].empty_text.isVisible(), timeout=30_000)
+    qtbot.waitUntil(lambda: win.plots.plots["loss"].getViewBox().viewRange()[0][1] >= 19,
+                    timeout=30_000)
+    assert win.plots.plots["loss"].getViewBox().viewRange()[0][0] >= -2
