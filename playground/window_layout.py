@@ -133,13 +133,26 @@ def _size_columns(window: QMainWindow, heads: dict[Qt.DockWidgetArea, list[QDock
     docks, sizes = [], []
     if left:
         docks.append(left[0])
-        sizes.append(int(width * 0.2))
+        # wide enough for its tab groups' titles (four German ones need ~300 px), up to a quarter
+        sizes.append(min(max(int(width * 0.2), _tabs_need(window, LEFT)), int(width * 0.25)))
     if right:
         share = int(width * 0.56 / len(right))
         docks += right
         sizes += [share] * len(right)
     if docks:
         window.resizeDocks(docks, sizes, Qt.Horizontal)
+
+
+def _tabs_need(window: QMainWindow, area: Qt.DockWidgetArea) -> int:
+    """The width the widest tab group of ``area`` needs to show every tab whole."""
+    titles = {d.windowTitle() for d in window.findChildren(QDockWidget)
+              if window.dockWidgetArea(d) == area and not d.isFloating()}
+    need = 0
+    for bar in window.findChildren(QTabBar):
+        texts = [bar.tabText(i) for i in range(bar.count())]
+        if bar.parentWidget() is window and texts and set(texts) <= titles:
+            need = max(need, sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 4)
+    return need
 
 
 def default_geometry(window: QMainWindow) -> None:

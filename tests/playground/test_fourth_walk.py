@@ -7,7 +7,7 @@ import copy
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QToolBar, QToolButton
+from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QTabBar, QToolBar, QToolButton
 
 from playground import window_layout
 from tests.helpers.app import COMPARE_DESIGN, MAIN_DESIGN
@@ -27,6 +27,22 @@ def language(request):
     if request.param == "de":
         request.getfixturevalue("german")
     return request.param
+
+
+@pytest.fixture
+def themed(qapp):
+    """The app's own look (Fusion, dark palette, resources/themes/dark.qss, 10 pt), as
+    ``playground.main.make_app`` sets it: tab and button paddings decide what fits. The test
+    application's look again afterwards."""
+    from playground.theme import apply_theme
+    saved = (qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet())
+    apply_theme(qapp)
+    yield
+    style, palette, font, sheet = saved
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
 
 
 def _window_at(qtbot, make_window, size):
@@ -177,3 +193,34 @@ def test_empty_comparison_plots_show_an_empty_range_and_say_so(qtbot, make_compa
     qtbot.waitUntil(lambda: win.plots.plots["loss"].getViewBox().viewRange()[0][1] >= 19,
                     timeout=30_000)
     assert win.plots.plots["loss"].getViewBox().viewRange()[0][0] >= -2
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_side_panel_tab_is_whole_on_its_tab_bar(qtbot, themed, make_window, language,
+                                                       size):
+    """In German at 1280×720 the side panels' tabs (Daten, Übersicht, Optimierer, Lektionen)
+    hid behind the tab bar's scroll arrows. Every tab of every dock tab group is now drawn
+    whole within its bar, no scroll arrow shows, and a click on each tab brings its panel."""
+    from playground.classroom import install_classroom
+    win = make_window(MAIN_DESIGN, factory=_fake)
+    room = install_classroom(win, factory=_fake)
+    win.add_side_dock(room.dock)
+    win.showNormal()
+    win.resize(*size)
+    qtbot.waitUntil(lambda: win.size().toTuple() == size)
+    window_layout.arrange(win, window_layout.plan_for(QRect(QPoint(0, 0), win.size())))
+    qtbot.wait(100)
+    bars = [b for b in win.findChildren(QTabBar) if b.isVisible() and b.count() > 1]
+    side = [b for b in bars if b.tabText(0) == win.docks["Data"].windowTitle()]
+    assert len(side) == 1 and side[0].count() == 4
+    for bar in bars:
+        assert not [b for b in bar.findChildren(QToolButton) if b.isVisible()], \
+            [bar.tabText(i) for i in range(bar.count())]
+        for i in range(bar.count()):
+            assert bar.rect().contains(bar.tabRect(i)), bar.tabText(i)
+    bar = side[0]
+    for i in range(bar.count()):
+        qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(i).center())
+        qtbot.waitUntil(lambda: bar.currentIndex() == i)
+    assert win.centralWidget().width() >= 240  # the layer stack keeps its room
+    room.close_windows()
