@@ -1048,7 +1048,7 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     </message>
     <message>
         <source>The loss: click to set its type and class weights.</source>
-        <translation>Die Verlustfunktion: klicken, um Typ und Klassengewichte festzulegen.</translation>
+        <translation>Der Loss: klicken, um Typ und Klassengewichte festzulegen.</translation>
     </message>
     <message>
         <source>A rough estimate of the training speed with every monitor on: parameters × batch size decide it.</source>
@@ -1118,7 +1118,7 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     <name>LossForm</name>
     <message>
         <source>Loss</source>
-        <translation>Verlust</translation>
+        <translation>Loss</translation>
     </message>
     <message>
         <source>type</source>
@@ -1134,7 +1134,7 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     </message>
     <message>
         <source>Weigh each class&apos;s samples in the loss: balanced = inverse to class frequency, mean 1 over the samples; custom = one weight per class (0: 1, 1: 19).</source>
-        <translation>Die Beispiele jeder Klasse im Verlust gewichten: balanced = umgekehrt zur Klassenhäufigkeit, Mittel 1 über die Beispiele; custom = ein Gewicht je Klasse (0: 1, 1: 19).</translation>
+        <translation>Die Beispiele jeder Klasse im Loss gewichten: balanced = umgekehrt zur Klassenhäufigkeit, Mittel 1 über die Beispiele; custom = ein Gewicht je Klasse (0: 1, 1: 19).</translation>
     </message>
     <message>
         <source>The weight of each class on this design&apos;s training data.</source>

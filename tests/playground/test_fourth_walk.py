@@ -224,3 +224,22 @@ def test_every_side_panel_tab_is_whole_on_its_tab_bar(qtbot, themed, make_window
         qtbot.waitUntil(lambda: bar.currentIndex() == i)
     assert win.centralWidget().width() >= 240  # the layer stack keeps its room
     room.close_windows()
+
+
+def test_german_says_loss_as_the_lectures_do(qtbot, make_window, german):
+    """The German window said "Verlust" over the loss settings and "Loss" on the loss card,
+    the plots and the counter. The lectures (/work/shared/seeds 000, 001) say "der Loss",
+    "Loss-Funktion", "Validierungs-Loss": so does every German text of the app and its guide."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    texts = [root / "resources" / "i18n" / "playground_de.ts",
+             *sorted((root / "resources").rglob("*.de.md"))]
+    assert len(texts) > 20
+    for path in texts:
+        assert "verlust" not in path.read_text(encoding="utf-8").lower(), path
+    win = _window_at(qtbot, make_window, (1280, 720))
+    click(qtbot, win.stack.loss_card)
+    form = win.settings_panel.loss
+    qtbot.waitUntil(form.isVisible)
+    assert form.title() == "Loss" and win.docks["Loss and accuracy"].windowTitle() == "Loss"
+    assert win.stack.loss_card.toolTip().startswith("Der Loss")
