@@ -56,26 +56,34 @@ class RunBanner(QFrame):
         self.reset = QPushButton(self.tr("Reset"))
         self.reset.setToolTip(self.tr("New initial weights from the seed; train again from step 0."))
         self.reset.clicked.connect(self.reset_clicked)
-        for b in (self.more, self.unlimited, self.reset):
-            lay.addWidget(b)
+        lay.addWidget(self.more)
+        self.pair = QBoxLayout(QBoxLayout.LeftToRight)  # "Train without limit" and "Reset"
+        self.pair.addWidget(self.unlimited, 1)
+        self.pair.addWidget(self.reset, 1)
+        lay.addLayout(self.pair)
         lay.addStretch(1)
         self.epochs_more = 10
         self.info: dict | None = None
         self.hide()
 
-    def _row_width(self) -> int:
-        """The width the visible buttons need side by side (with the frame and margins)."""
-        shown = [b for b in (self.more, self.unlimited, self.reset) if not b.isHidden()]
+    def _row_width(self, *buttons: QPushButton) -> int:
+        """The width the visible ``buttons`` need side by side (with the frame and margins)."""
+        shown = [b for b in buttons if not b.isHidden()]
         margins = self.layout().contentsMargins()
         return (sum(b.sizeHint().width() for b in shown) + self.row.spacing() * len(shown)
                 + margins.left() + margins.right() + 2 * self.frameWidth())
 
     def _fit_buttons(self) -> None:
-        """A row of buttons where they fit side by side, else a column."""
-        wide = self.width() >= self._row_width()
-        direction = QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom
-        if self.row.direction() != direction:
-            self.row.setDirection(direction)
+        """The buttons in a row where they fit side by side; else "Continue" over the other
+        two side by side; else one under the other (the banner lies over the plots: the fewer
+        rows, the less of them it hides)."""
+        width = self.width()
+        wide = width >= self._row_width(self.more, self.unlimited, self.reset)
+        pair = width >= self._row_width(self.unlimited, self.reset)
+        for layout, direction in ((self.row, wide), (self.pair, pair)):
+            want = QBoxLayout.LeftToRight if direction else QBoxLayout.TopToBottom
+            if layout.direction() != want:
+                layout.setDirection(want)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         """As narrow as the widest button (the buttons then stand one under the other)."""

@@ -169,6 +169,7 @@ def test_the_end_of_run_banner_moves_nothing_under_it(qtbot, make_window, size):
         at = button.mapTo(win, button.rect().center())
         assert win.childAt(at) is button, button
     assert not loss.help_button.geometry().intersects(banner.geometry())  # "?" uncovered
+    assert banner.unlimited.y() == banner.reset.y()  # two rows of buttons, not three
     click(qtbot, banner.close_button)
     assert banner.isHidden() and [_global_rect(p) for p in plots] == before
 
