@@ -125,18 +125,20 @@ def _size_rows(window: QMainWindow, rows: list[QDockWidget]) -> None:
 
 
 def _size_columns(window: QMainWindow, heads: dict[Qt.DockWidgetArea, list[QDockWidget]]) -> None:
-    """Left column about a fifth of the width, the layer stack about a quarter, the dashboard
-    columns share the rest."""
+    """Left column about a fifth of the width (more where its tab titles need it), the
+    dashboard columns share 70 % of the rest, the layer stack the other 30 %."""
     width = max(window.width(), 800)
     left = heads.get(LEFT, [])
     right = heads.get(RIGHT, [])
     docks, sizes = [], []
+    rest = width
     if left:
         docks.append(left[0])
         # wide enough for its tab groups' titles (four German ones need ~300 px), up to a quarter
         sizes.append(min(max(int(width * 0.2), _tabs_need(window, LEFT)), int(width * 0.25)))
-    if right:
-        share = int(width * 0.56 / len(right))
+        rest -= sizes[-1]
+    if right:  # 70 % of the rest (56 % of the width beside a fifth), the stack the other 30 %
+        share = round(rest * 0.7 / len(right)) if left else int(width * 0.56 / len(right))
         docks += right
         sizes += [share] * len(right)
     if docks:

@@ -1382,11 +1382,11 @@ Die Gewichte zurücksetzen, oder die Lernrate senken (÷10) und zurücksetzen?</
     <name>NetworkGraphDashboard</name>
     <message>
         <source>↶ Undo weight</source>
-        <translation>↶ Gewicht rückgängig</translation>
+        <translation>↶ Rückgängig</translation>
     </message>
     <message>
         <source>↷ Redo</source>
-        <translation>↷ Wiederherstellen</translation>
+        <translation>↷ Wiederholen</translation>
     </message>
     <message>
         <source>Click a link to type its weight, a unit to see its map.</source>

@@ -223,7 +223,11 @@ def test_every_side_panel_tab_is_whole_on_its_tab_bar(qtbot, themed, make_window
     for i in range(bar.count()):
         qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(i).center())
         qtbot.waitUntil(lambda: bar.currentIndex() == i)
-    assert win.centralWidget().width() >= 240  # the layer stack keeps its room
+    # the wider side column costs the layer stack and the dashboards a little each (the
+    # German graph panel's undo/redo buttons once held its column at ~400 px, the loss at 319)
+    assert win.centralWidget().width() >= 260
+    for title in ("Loss and accuracy", "Decision boundary"):
+        assert win.docks[title].width() >= 320, (title, win.docks[title].width())
     room.close_windows()
 
 
