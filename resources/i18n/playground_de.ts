@@ -13,7 +13,7 @@
     </message>
     <message>
         <source>histogram over time (brighter: more samples)</source>
-        <translation>Histogramm über die Zeit (heller: mehr Beispiele)</translation>
+        <translation>Histogramm über Zeit (hell: viele Beispiele)</translation>
     </message>
     <message>
         <source>snapshot</source>
