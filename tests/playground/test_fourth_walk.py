@@ -248,3 +248,16 @@ def test_german_says_loss_as_the_lectures_do(qtbot, make_window, german):
     qtbot.waitUntil(form.isVisible)
     assert form.title() == "Loss" and win.docks["Loss and accuracy"].windowTitle() == "Loss"
     assert win.stack.loss_card.toolTip().startswith("Der Loss")
+
+
+def test_the_empty_activation_history_shows_0_to_1(qtbot, make_window):
+    """Before any snapshot the activations panel's history plot showed -0.4..0.4 on both axes
+    (the range of an empty image): now 0..1, as the other empty plots."""
+    from playground.dashboards.activations import ActivationDashboard
+    panel = ActivationDashboard()
+    qtbot.addWidget(panel)
+    panel.resize(360, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    (x0, x1), (y0, y1) = panel.history_plot.getViewBox().viewRange()
+    assert (x0, x1, y0, y1) == (0, 1, 0, 1)
