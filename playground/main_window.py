@@ -122,7 +122,7 @@ class MainWindow(WindowMessages, FrameDrawing, QMainWindow):
         self.settings_panel = SettingsPanel(self.doc)
         self.bar = TrainingBar()
         self.bar.show_design(self.doc.design)
-        self.addToolBar(Qt.TopToolBarArea, self.bar)
+        self.bar.attach(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)

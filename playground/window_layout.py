@@ -125,21 +125,36 @@ def _size_rows(window: QMainWindow, rows: list[QDockWidget]) -> None:
 
 
 def _size_columns(window: QMainWindow, heads: dict[Qt.DockWidgetArea, list[QDockWidget]]) -> None:
-    """Left column about a fifth of the width, the layer stack about a quarter, the dashboard
-    columns share the rest."""
+    """Left column about a fifth of the width (more where its tab titles need it), the
+    dashboard columns share 70 % of the rest, the layer stack the other 30 %."""
     width = max(window.width(), 800)
     left = heads.get(LEFT, [])
     right = heads.get(RIGHT, [])
     docks, sizes = [], []
+    rest = width
     if left:
         docks.append(left[0])
-        sizes.append(int(width * 0.2))
-    if right:
-        share = int(width * 0.56 / len(right))
+        # wide enough for its tab groups' titles (four German ones need ~300 px), up to a quarter
+        sizes.append(min(max(int(width * 0.2), _tabs_need(window, LEFT)), int(width * 0.25)))
+        rest -= sizes[-1]
+    if right:  # 70 % of the rest (56 % of the width beside a fifth), the stack the other 30 %
+        share = round(rest * 0.7 / len(right)) if left else int(width * 0.56 / len(right))
         docks += right
         sizes += [share] * len(right)
     if docks:
         window.resizeDocks(docks, sizes, Qt.Horizontal)
+
+
+def _tabs_need(window: QMainWindow, area: Qt.DockWidgetArea) -> int:
+    """The width the widest tab group of ``area`` needs to show every tab whole."""
+    titles = {d.windowTitle() for d in window.findChildren(QDockWidget)
+              if window.dockWidgetArea(d) == area and not d.isFloating()}
+    need = 0
+    for bar in window.findChildren(QTabBar):
+        texts = [bar.tabText(i) for i in range(bar.count())]
+        if bar.parentWidget() is window and texts and set(texts) <= titles:
+            need = max(need, sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 4)
+    return need
 
 
 def default_geometry(window: QMainWindow) -> None:

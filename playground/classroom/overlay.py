@@ -121,6 +121,42 @@ class OverlayPlot(pg.PlotWidget):
         self.markers = MarkerLayer(self.plotItem)
         self.curves: dict[tuple[int, int], pg.PlotDataItem] = {}
         self.setMinimumSize(140, 100)
+        for name in ("left", "bottom"):  # "step (x0.001)" under an empty plot's -400..400
+            self.plotItem.getAxis(name).enableAutoSIPrefix(False)
+        self.empty_text = pg.TextItem(translate("OverlayPlot", "no data yet"), anchor=(0.5, 0.5),
+                                      color="#8a93a6")
+        self.plotItem.addItem(self.empty_text, ignoreBounds=True)
+        self.empty: bool | None = None
+        self.show_empty_or_data()
+
+    def has_data(self) -> bool:
+        """Whether some curve has two finite points at different steps (a range to show)."""
+        for item in self.curves.values():
+            x, y = item.xData, item.yData
+            if x is None or y is None or len(x) < 2:
+                continue
+            ok = np.isfinite(x) & np.isfinite(y)
+            if ok.sum() >= 2 and np.ptp(x[ok]) > 0:
+                return True
+        return False
+
+    def show_empty_or_data(self) -> None:
+        """Before a run has two points: 0..1 on both axes (0.1..10 on a log axis) with "no
+        data yet" in the middle (pyqtgraph's auto range made -400..400 of one point at step
+        0); from then on the curves' own range."""
+        empty = not self.has_data()
+        if empty == self.empty:
+            return
+        self.empty = empty
+        self.empty_text.setVisible(empty)
+        vb = self.plotItem.getViewBox()
+        if not empty:
+            vb.enableAutoRange()
+            return
+        vb.disableAutoRange()
+        low, high = (-1.0, 1.0) if self.log_y else (0.0, 1.0)
+        vb.setRange(xRange=(0.0, 1.0), yRange=(low, high), padding=0)
+        self.empty_text.setPos(0.5, (low + high) / 2)
 
     def set_curves(self, run: int, label: str | None,
                    curves: list[tuple[np.ndarray, np.ndarray]]) -> None:
@@ -143,6 +179,7 @@ class OverlayPlot(pg.PlotWidget):
         for item in self.curves.values():
             self.plotItem.removeItem(item)
         self.curves = {}
+        self.show_empty_or_data()
 
 
 class OverlayPlots(QWidget):
@@ -221,6 +258,7 @@ class OverlayPlots(QWidget):
             plot.markers.update(tuple(marks))
             for r, run in enumerate(frame.runs):
                 plot.set_curves(r, frame.labels[r], series_for(key, run.history, layer))
+            plot.show_empty_or_data()
 
     def _show_legend_strip(self, labels: tuple[str, ...], show: bool) -> None:
         """One shared legend (coloured run names) above the plots, off the curves."""

@@ -199,6 +199,11 @@ class ActivationDashboard(Dashboard):
         self._image_shape: tuple = ()
         self._image_data: np.ndarray | None = None
         self._layout.addWidget(self.history_plot, 2)
+        self._empty_range()
+
+    def _empty_range(self) -> None:
+        """0..1 on both axes before there is a history (the empty image made it -0.4..0.4)."""
+        self.history_plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
 
     def clear(self) -> None:
         self.grid.reset()
@@ -206,6 +211,7 @@ class ActivationDashboard(Dashboard):
         self.image.clear()
         self._image_shape = ()
         self._image_data = None
+        self._empty_range()
 
     def draw(self, frame: Frame) -> bool:
         snap = frame.snapshot

@@ -162,8 +162,10 @@ class Dashboard(QWidget):
         place_in_corner(self.help_button)
 
     def add_banner(self, widget: QWidget) -> None:
-        """Put ``widget`` (the end-of-run banner) on top of this dashboard's plots."""
-        self._layout.insertWidget(0, widget)
+        """Lay ``widget`` (the end-of-run banner) over the top of this dashboard's plots, not
+        in its layout: the plots do not move when it shows; the "?" stays uncovered."""
+        from playground.widgets.run_banner import overlay
+        overlay(widget, self, right=self.help_button.sizeHint().width() + 2)
 
 
 def quiet_plot(item: pg.PlotItem) -> None:

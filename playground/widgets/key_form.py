@@ -23,6 +23,7 @@ from engine.design.format import Design
 from engine.errors import BadInput
 from playground import sync
 from playground.document import DesignDocument
+from playground.widgets.combos import roomy
 from playground.widgets.numbers import guard_wheel
 
 Change = tuple[str, str, Any]  # (section, key, value); section "" for top-level keys
@@ -155,8 +156,7 @@ class KeyForm(QGroupBox):
         for w in widgets:
             w.setToolTip(tip)
             if isinstance(w, QComboBox):  # long names must not widen the column
-                w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-                w.setMinimumContentsLength(8)
+                roomy(w)  # but show whole where the row has room
                 guard_wheel(w)  # scrolling the form must not change the choice under the cursor
             lay.addWidget(w)
         lay.addStretch(1)

@@ -1,10 +1,14 @@
-"""The training bar: play/pause, step, epoch, reset, speed, optimiser, rate, schedule, batch, device."""
+"""The training bar: play/pause, step, epoch, reset, speed, optimiser, rate, schedule, batch, device.
+
+Two toolbars: the run controls and the run's settings. They share one row where the window is
+wide enough for both and the settings take a second row where it is not (1280×720, German), so
+no control ever hides behind a toolbar's » extension button."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSpinBox, QStyle, QToolBar, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow,
+                               QPushButton, QSpinBox, QStyle, QToolBar, QWidget)
 
 from playground import catalog
 from playground.widgets.numbers import NumberBox, commit_on_finish
@@ -26,8 +30,9 @@ def cuda_status() -> tuple[bool, str]:
 
 
 class TrainingBar(QToolBar):
-    """Buttons and settings for the run, as a toolbar: what does not fit a narrow window moves
-    behind the toolbar's » button. Emits intents; the main window applies them."""
+    """Buttons for the run, as a toolbar, with its settings on a second toolbar
+    (``settings_bar``; :meth:`attach` puts both on a window). Emits intents; the main window
+    applies them."""
 
     play_toggled = Signal(bool)
     step_clicked = Signal()
@@ -51,24 +56,30 @@ class TrainingBar(QToolBar):
         self._ready = True
         self._runnable: tuple[bool, str] = (True, "")
         self.setMovable(False)
+        self.settings_bar = QToolBar(self.tr("Training settings"))
+        self.settings_bar.setObjectName("trainingSettingsBar")
+        self.settings_bar.setMovable(False)
         self._make_buttons()
         self._make_settings()
         self.counter = QLabel(self.tr("epoch 0 · step 0"))
         self.counter.setObjectName("counter")
         self.rate = QLabel(self.tr("0 steps/s"))
         self.rate.setObjectName("rate")
+        self._steady_counter()
         self.groups: dict[str, QAction] = {}
-        self._add("run", self.play, self.step, self.epoch, self.reset)
-        self._add("counter", self.counter, self.rate)
-        self._add("speed", QLabel(self.tr("speed")), self.speed)
-        self._add("opt", QLabel(self.tr("opt")), self.optimizer)
-        self._add("lr", QLabel(self.tr("lr")), self.lr)
-        self._add("schedule", QLabel(self.tr("schedule")), self.schedule)
-        self._add("batch", QLabel(self.tr("batch")), self.batch)
-        self._add("device", QLabel(self.tr("device")), self.device)
-        self._add("early stop", self.early_stopping)
+        self._bar_of: dict[str, QToolBar] = {}
+        self._add(self, "run", self.play, self.step, self.epoch, self.reset)
+        self._add(self, "counter", self.counter, self.rate)
+        self._add(self, "speed", QLabel(self.tr("speed")), self.speed)
+        bar = self.settings_bar
+        self._add(bar, "opt", QLabel(self.tr("opt")), self.optimizer)
+        self._add(bar, "lr", QLabel(self.tr("lr")), self.lr)
+        self._add(bar, "schedule", QLabel(self.tr("schedule")), self.schedule)
+        self._add(bar, "batch", QLabel(self.tr("batch")), self.batch)
+        self._add(bar, "device", QLabel(self.tr("device")), self.device)
+        self._add(bar, "early stop", self.early_stopping)
 
-    def _add(self, name: str, *widgets: QWidget) -> None:
+    def _add(self, bar: QToolBar, name: str, *widgets: QWidget) -> None:
         group = QWidget()
         group.setObjectName(f"barGroup_{name.replace(' ', '_')}")
         lay = QHBoxLayout(group)
@@ -76,7 +87,29 @@ class TrainingBar(QToolBar):
         lay.setSpacing(4)
         for w in widgets:
             lay.addWidget(w)
-        self.groups[name] = self.addWidget(group)
+        self.groups[name] = bar.addWidget(group)
+        self._bar_of[name] = bar
+
+    def _steady_counter(self) -> None:
+        """The counter and the rate as wide as a long run's figures need: the bar does not
+        change its width (nor its row) at every step."""
+        long = self.tr("epoch {0} · step {1} · loss {2}").format(8888, 888888, "0.8888")
+        self.counter.setMinimumWidth(self.counter.fontMetrics().horizontalAdvance(long) + 12)
+        rate = self.tr("{0:,.0f} steps/s").format(88888)
+        self.rate.setMinimumWidth(self.rate.fontMetrics().horizontalAdvance(rate) + 4)
+
+    def attach(self, window: QMainWindow) -> None:
+        """Put the bar and its settings bar at the top of ``window``: one row where both fit,
+        else two (re-decided when the window or a bar changes size)."""
+        window.addToolBar(Qt.TopToolBarArea, self)
+        window.addToolBar(Qt.TopToolBarArea, self.settings_bar)
+        self._wrap = RowWrap(window, self, self.settings_bar)
+
+    def controls(self) -> list[QWidget]:
+        """Every control of both bars (buttons, boxes, the counter), in bar order."""
+        return [self.play, self.step, self.epoch, self.reset, self.counter, self.rate,
+                self.speed, self.optimizer, self.lr, self.schedule, self.batch, self.device,
+                self.early_stopping]
 
     def _make_buttons(self) -> None:
         self.play = QPushButton(self.tr("Play"))
@@ -138,10 +171,10 @@ class TrainingBar(QToolBar):
         return not self.groups[self.SECONDARY[0]].isVisible()
 
     def shown_groups(self) -> list[str]:
-        """Names of the groups on the bar itself (not behind its » button, not hidden)."""
+        """Names of the groups on the bars themselves (not behind a » button, not hidden)."""
         out = []
         for name, act in self.groups.items():
-            w = self.widgetForAction(act)
+            w = self._bar_of[name].widgetForAction(act)
             if act.isVisible() and w is not None and w.isVisible():
                 out.append(name)
         return out
@@ -237,3 +270,40 @@ class TrainingBar(QToolBar):
             loss = "—" if snap.loss is None else f"{snap.loss:.4g}"
             self.counter.setText(self.tr("epoch {0} · step {1} · loss {2}").format(snap.epoch, snap.step, loss))
         self.rate.setText(self.tr("{0:,.0f} steps/s").format(steps_per_s))
+
+
+class RowWrap(QObject):
+    """Keeps ``second`` on the row of ``first`` while the window is wide enough for both,
+    else on a row of its own (a toolbar break): neither toolbar ever needs its » button."""
+
+    def __init__(self, window: QMainWindow, first: QToolBar, second: QToolBar):
+        super().__init__(window)
+        self.window, self.first, self.second = window, first, second
+        self._pending = False
+        for watched in (window, first, second):
+            watched.installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Resize, QEvent.LayoutRequest, QEvent.Show) \
+                and not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self.fit)
+        return False
+
+    def needs_two_rows(self) -> bool:
+        """Whether the two bars' widths together exceed the window's."""
+        lay = self.window.layout()
+        room = self.window.width() - (lay.contentsMargins().left() + lay.contentsMargins().right()
+                                      if lay is not None else 0)
+        return self.first.sizeHint().width() + self.second.sizeHint().width() > room
+
+    def fit(self) -> None:
+        """Add or remove the break before the second bar."""
+        self._pending = False
+        two = self.needs_two_rows()
+        if two != self.window.toolBarBreak(self.second):
+            if two:
+                self.window.insertToolBarBreak(self.second)
+            else:
+                self.window.removeToolBarBreak(self.second)

@@ -13,7 +13,7 @@
     </message>
     <message>
         <source>histogram over time (brighter: more samples)</source>
-        <translation>Histogramm über die Zeit (heller: mehr Beispiele)</translation>
+        <translation>Histogramm über Zeit (hell: viele Beispiele)</translation>
     </message>
     <message>
         <source>snapshot</source>
@@ -1048,7 +1048,7 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     </message>
     <message>
         <source>The loss: click to set its type and class weights.</source>
-        <translation>Die Verlustfunktion: klicken, um Typ und Klassengewichte festzulegen.</translation>
+        <translation>Der Loss: klicken, um Typ und Klassengewichte festzulegen.</translation>
     </message>
     <message>
         <source>A rough estimate of the training speed with every monitor on: parameters × batch size decide it.</source>
@@ -1122,7 +1122,7 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     </message>
     <message>
         <source>Loss</source>
-        <translation>Verlust</translation>
+        <translation>Loss</translation>
     </message>
     <message>
         <source>type</source>
@@ -1138,7 +1138,7 @@ außerhalb des Design-Ordners. Diese Datei lesen?
     </message>
     <message>
         <source>Weigh each class&apos;s samples in the loss: balanced = inverse to class frequency, mean 1 over the samples; custom = one weight per class (0: 1, 1: 19).</source>
-        <translation>Die Beispiele jeder Klasse im Verlust gewichten: balanced = umgekehrt zur Klassenhäufigkeit, Mittel 1 über die Beispiele; custom = ein Gewicht je Klasse (0: 1, 1: 19).</translation>
+        <translation>Die Beispiele jeder Klasse im Loss gewichten: balanced = umgekehrt zur Klassenhäufigkeit, Mittel 1 über die Beispiele; custom = ein Gewicht je Klasse (0: 1, 1: 19).</translation>
     </message>
     <message>
         <source>The weight of each class on this design&apos;s training data.</source>
@@ -1393,11 +1393,11 @@ Die Gewichte zurücksetzen, oder die Lernrate senken (÷10) und zurücksetzen?</
     <name>NetworkGraphDashboard</name>
     <message>
         <source>↶ Undo weight</source>
-        <translation>↶ Gewicht rückgängig</translation>
+        <translation>↶ Rückgängig</translation>
     </message>
     <message>
         <source>↷ Redo</source>
-        <translation>↷ Wiederherstellen</translation>
+        <translation>↷ Wiederholen</translation>
     </message>
     <message>
         <source>Click a link to type its weight, a unit to see its map.</source>
@@ -1488,6 +1488,10 @@ Die Gewichte zurücksetzen, oder die Lernrate senken (÷10) und zurücksetzen?</
     <message>
         <source>step</source>
         <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>noch keine Daten</translation>
     </message>
 </context>
 <context>
@@ -1708,6 +1712,10 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an; Enter fügt sie nach der ge
 <context>
     <name>RunBanner</name>
     <message>
+        <source>Hide this message (the run stays as it is).</source>
+        <translation>Diese Meldung ausblenden (der Lauf bleibt, wie er ist).</translation>
+    </message>
+    <message>
         <source>Raise the epoch limit and train on from here (one undo step).</source>
         <translation>Das Epochenlimit erhöhen und von hier aus weitertrainieren (ein Rückgängig-Schritt).</translation>
     </message>
@@ -1917,6 +1925,10 @@ Auf den Schichtstapel ziehen (Doppelklick hängt an; Enter fügt sie nach der ge
     <message>
         <source>Training</source>
         <translation>Training</translation>
+    </message>
+    <message>
+        <source>Training settings</source>
+        <translation>Trainingseinstellungen</translation>
     </message>
     <message>
         <source>epoch 0 · step 0</source>
