@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -129,16 +130,18 @@ def soak(design_path: Path, seconds: float, edit_every: float, report_every: flo
     next_edit, next_report = t0 + edit_every, t0
     baseline: float | None = None
     edits = resets = 0
+    samples: list[tuple[float, float, float]] = []  # (seconds, rss MB, rewind ring MB)
     print(f"soak: design={design_path.name} seconds={seconds:g} pid={os.getpid()}", flush=True)
     while True:
         now = time.monotonic()
         if now >= next_report:
             frame = win.controller.latest()
             step = frame.snapshot.step if frame is not None and frame.snapshot else 0
-            rss = rss_mb()
+            rss, ring = rss_mb(), _rewind_mb(win)
+            samples.append((now - t0, rss, ring))
             print(f"t={now - t0:7.0f}s rss_mb={rss:8.1f} step={step} edits={edits} "
                   f"markers={len(win.worker.markers)} undo={len(win.doc._undo)} "
-                  f"fps={win.fps:.0f}", flush=True)
+                  f"fps={win.fps:.0f} rewind_mb={ring:.1f}", flush=True)
             next_report += report_every
         if baseline is None and now - t0 >= min(BASELINE_S, seconds / 2):
             baseline = rss_mb()
@@ -163,12 +166,39 @@ def soak(design_path: Path, seconds: float, edit_every: float, report_every: flo
     print(f"soak: rss_mb_at_5min={base:.1f} rss_mb_end={end:.1f} "
           f"growth_pct={100.0 * (end - base) / base:.2f} steps={steps} edits={edits} "
           f"refusals={len(refusals)} errors={len(errors)} resets={resets}", flush=True)
+    medians = median_growth(samples, seconds)
+    if medians:
+        print(medians, flush=True)
     for text in errors[:5]:
         print(f"error: {text}", flush=True)
     for text in sorted(set(refusals))[:5]:
         print(f"refused: {text}", flush=True)
     from playground.threads import finish_process
     return finish_process(1 if errors else 0)
+
+
+def _rewind_mb(win) -> float:
+    """MB held by the worker's rewind ring (bounded: engine.rewind's budget) when it has one."""
+    ring = win.worker.__dict__.get("_rewind")
+    return 0.0 if ring is None else ring.nbytes / 2**20
+
+
+def median_growth(samples: list[tuple[float, float, float]], seconds: float) -> str | None:
+    """A second figure beside the two single samples: the median RSS of the samples in minutes
+    4-8 against the median of the last 8 minutes, and the rewind ring's medians at the same
+    samples (a bounded cache that edits empty and training fills, so single samples swing by up
+    to its budget). None for runs shorter than 16 minutes."""
+    if seconds < 16 * 60:
+        return None
+    first = [s for s in samples if 240 <= s[0] <= 480]
+    last = [s for s in samples if s[0] >= seconds - 480]
+    if not first or not last:
+        return None
+    med = statistics.median
+    a, b = med(s[1] for s in first), med(s[1] for s in last)
+    return (f"soak: medians rss_mb_min4to8={a:.1f} rss_mb_last8min={b:.1f} "
+            f"growth_pct={100.0 * (b - a) / a:.2f} rewind_mb_min4to8={med(s[2] for s in first):.1f} "
+            f"rewind_mb_last8min={med(s[2] for s in last):.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:
