@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea
 
 from tests.helpers.app import loaded, step_at_least, type_number
 
@@ -110,7 +110,9 @@ def test_deleting_the_output_activation_is_treated_as_the_same_design_from_a_fil
     from engine.errors import BadInput
     win = make_window(_design("spiral_relu_batchnorm.json"))
     session = _started(qtbot, win)
-    _click(qtbot, win.stack.cards[-1].buttons["delete"])  # the sigmoid
+    delete = win.stack.cards[-1].buttons["delete"]  # the sigmoid's, at the foot of the stack
+    win.findChild(QScrollArea, "stackScroll").ensureWidgetVisible(delete)  # scrolled to, as a person does
+    _click(qtbot, delete)
     assert win.doc.layers[-1]["id"] == "d3"
     try:
         build_session(Design.from_dict(copy.deepcopy(win.doc.design)), base_dir=DESIGNS)
