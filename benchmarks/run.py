@@ -16,7 +16,7 @@ from pathlib import Path
 from benchmarks import engine_bench, pytorch_reference, report
 from benchmarks.data import ensure_design_data
 from benchmarks.processes import measure_ui, startup
-from benchmarks.timing import Timing, machine_info
+from benchmarks.timing import Timing, machine_info, settle_steps
 from benchmarks.worker import ENGINE_IN_LOOP, ENGINE_LOCKSTEP, ENGINE_PER_STEP, InProcessWorker, Worker
 from benchmarks.workloads import WORKLOADS, DESIGN_DIR, Workload, flops_per_step
 
@@ -64,6 +64,9 @@ def measure_workload(w: Workload, impls: list[str], target_s: float, repeats: in
             except RuntimeError as err:
                 rows[impl]["error"] = str(err).splitlines()[0]
                 workers.pop(impl).close()
+        for impl, worker in workers.items():  # one untimed probe repeat each, in turns
+            wall, _ = worker.request("time", timings[impl].steps)
+            timings[impl].steps = settle_steps(timings[impl].steps, wall, target_s, max_steps)
         for _ in range(repeats):
             for impl, worker in workers.items():
                 timings[impl].add(*worker.request("time", timings[impl].steps))

@@ -1,6 +1,7 @@
 """Timing helpers: machine facts, matmul GFLOP/s, and median steps/s after warm-up."""
 from __future__ import annotations
 
+import math
 import os
 import platform
 import statistics
@@ -120,3 +121,13 @@ def calibrate(runner, target_s: float, max_steps: int) -> int:
             break
         n *= 2
     return int(min(max_steps, max(MIN_STEPS, n * target_s / max(elapsed, 1e-9))))
+
+
+def settle_steps(steps: int, wall_s: float, target_s: float, max_steps: int) -> int:
+    """Steps per repeat after one untimed probe repeat of ``steps`` took ``wall_s``: scaled up to
+    about ``target_s`` when the probe took less than half of it (a calibration slowed by another
+    process's spinning BLAS threads picks too few steps, and short repeats then keep falling into
+    the next process's spin), never down, at most ``max_steps``."""
+    if wall_s <= 0 or wall_s >= target_s / 2 or steps >= max_steps:
+        return steps
+    return int(min(max_steps, math.ceil(steps * target_s / wall_s)))

@@ -240,3 +240,12 @@ def test_workload_f_in_loop_runner_records_every_monitor_at_every_step():
     assert list(series.pass_steps) == list(series.steps)
     assert np.isfinite(series.grad_norm).any(axis=1).all()
     assert series.dead_fraction.shape[0] == 12
+
+
+def test_a_short_probe_repeat_scales_the_steps_up_never_down():
+    from benchmarks.timing import settle_steps
+
+    assert settle_steps(28, 0.044, 0.5, 2000) == 319  # a disturbed calibration's 28 steps -> ~0.5 s
+    assert settle_steps(300, 0.45, 0.5, 2000) == 300  # long enough: kept
+    assert settle_steps(300, 0.9, 0.5, 2000) == 300  # never down
+    assert settle_steps(28, 0.001, 0.5, 2000) == 2000  # at most max_steps
