@@ -92,10 +92,12 @@ def test_changed_source_or_other_processor_compiles_into_the_user_cache(tmp_path
     cache = tmp_path / "build" / "cache"
     _run(src, cache, tmp_path / "h0")
     changed = _ship(src, cache, tmp_path / "changed", compiled_cache.host_signature())
-    (changed / "pkg" / "kernels.py").write_text(MODULE.format(step=2))
+    # another size too: Python's own .pyc (copied with the sources, mtime kept) checks the source's
+    # size and its mtime in whole seconds, and a quick machine writes both versions in one second
+    (changed / "pkg" / "kernels.py").write_text(MODULE.format(step=10))
     home = tmp_path / "h1"
     home.mkdir()
-    assert _run(changed, None, home, bundle=True) == ["copied", "3", "1"]  # stale: recompiled
+    assert _run(changed, None, home, bundle=True) == ["copied", "11", "1"]  # stale: recompiled
     other = _ship(src, cache, tmp_path / "other", ["x86_64-unknown-linux-gnu", "elsewhere", ""])
     home = tmp_path / "h2"
     home.mkdir()
