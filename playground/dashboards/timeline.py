@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
@@ -117,6 +117,13 @@ class RewindTimeline(QWidget):
             self.update()
             self.rewind_requested.emit(step)
         event.accept()
+
+    def event(self, event: QEvent) -> bool:  # noqa: D102 - Qt API
+        if (event.type() == QEvent.ShortcutOverride and self.steps
+                and event.key() in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Home, Qt.Key_End)):
+            event.accept()  # the timeline's own keys beat the window's (Right is Step)
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         key, n = event.key(), len(self.steps)

@@ -96,6 +96,8 @@ class NumberBox(QDoubleSpinBox):
             text = text[len(self.prefix()):]
         if self.suffix() and text.endswith(self.suffix()):
             text = text[: -len(self.suffix())]
+        if self.locale().decimalPoint() == ",":  # German: 0,1 is 0.1 (was typed as 01 = 1)
+            text = text.replace(",", ".")
         return text.strip()
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt API

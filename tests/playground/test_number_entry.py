@@ -1,7 +1,7 @@
 """Typed numbers are applied once: on Enter, on focus-out or after a pause (issue 11, point 2).
 
 Typing goes through ``qtbot.keyClicks`` one character at a time, as a person types."""
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 
 from playground.widgets.numbers import NumberBox, commit_on_finish
 from tests.helpers.app import MAIN_DESIGN as DESIGN, type_number as _type
@@ -106,3 +106,14 @@ def test_a_typed_value_out_of_range_gets_a_sentence_and_the_field_shows_the_laye
     qtbot.waitUntil(lambda: not box.hasFocus(), timeout=5_000)
     assert box.lineEdit().text() == str(before) and box.value() == before
     assert win.doc.layers[0]["units"] == before
+
+
+def test_a_decimal_comma_is_a_decimal_point(qtbot):
+    """German users type 0,1: the comma must not be dropped (0,1 became 1, ten times the rate)."""
+    box = NumberBox(1e-8, 1e6, log_steps=True)
+    box.setLocale(QLocale(QLocale.German, QLocale.Germany))  # LANG=de_DE.UTF-8
+    qtbot.addWidget(box)
+    box.show()
+    box.setValue(0.03)
+    _type(qtbot, box, "0,1")
+    assert box.value() == 0.1 and box.text() == "0.1"

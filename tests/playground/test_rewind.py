@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMenu
 
 from engine.errors import BadInput
+from playground.classroom import install_classroom
 from playground.classroom.compare_dialog import CompareDialog
 from playground.classroom.compare_worker import CompareWorker
 from playground.classroom.variants import make_variant
@@ -124,6 +126,12 @@ def _focused():
     return QApplication.focusWidget()
 
 
+def _press(win, key) -> None:
+    """A key pressed as a person presses it: through the window, so the window's shortcuts
+    (Right is Step) compete for it as they do on a real keyboard."""
+    QTest.keyClick(win.windowHandle(), key)
+
+
 def _frame_drawn(tl) -> bool:
     """Whether the timeline draws its focus frame (the picked colour down its left edge)."""
     image = tl.grab().toImage()
@@ -132,6 +140,7 @@ def _frame_drawn(tl) -> bool:
 
 def test_the_timeline_is_usable_from_the_keyboard(qtbot, make_window, tmp_path):
     win, loss = _trained(qtbot, make_window, tmp_path)
+    install_classroom(win)  # as the app does: Right is also the window's Step key
     _resize(qtbot, win, 1280, 720)
     activate(qtbot, win)
     tl = loss.timeline
@@ -143,15 +152,15 @@ def test_the_timeline_is_usable_from_the_keyboard(qtbot, make_window, tmp_path):
         qtbot.keyClick(_focused(), Qt.Key_Tab)
     assert tl.hasFocus() and _frame_drawn(tl)  # a visible focus
     back = _kept(tl)
-    qtbot.keyClick(_focused(), Qt.Key_End)
+    _press(win, Qt.Key_End)
     assert tl.chosen == tl.steps[-1]
-    qtbot.keyClick(_focused(), Qt.Key_Home)
+    _press(win, Qt.Key_Home)
     assert tl.chosen == tl.steps[0] == 0
     while tl.chosen < back:
-        qtbot.keyClick(_focused(), Qt.Key_Right)
+        _press(win, Qt.Key_Right)
     assert tl.chosen == back
-    qtbot.keyClick(_focused(), Qt.Key_Right)
-    qtbot.keyClick(_focused(), Qt.Key_Left)
+    _press(win, Qt.Key_Right)
+    _press(win, Qt.Key_Left)
     assert tl.chosen == back and _step(win) == STEPS  # choosing alone rewinds nothing
     qtbot.keyClick(_focused(), Qt.Key_Menu)  # the menu key: the point's context menu
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=5000)
